@@ -1,0 +1,74 @@
+# cpe — the Commissioning Policy Engine.
+#   make demo   set up, build, and run a demonstration on the bundled policies
+#   make test   set up, build, and run every test
+#   make build  build only (the command lands at build/cpe)
+#   make bench  benchmarks;  make fuzz  libFuzzer run (clang)
+
+BUILD_DIR ?= build
+JOBS      ?= $(shell nproc)
+
+# Debian packages the build, the tests and the benchmarks need. `make setup`
+# installs the missing ones when run as root and otherwise prints the apt line.
+BUILD_PKGS := cmake make g++ pkg-config default-jre-headless antlr4 libantlr4-runtime-dev \
+              libsqlite3-dev libspdlog-dev libcli11-dev doctest-dev nlohmann-json3-dev \
+              libcpp-httplib-dev zlib1g-dev sqlite3
+TEST_PKGS  := chromium curl
+BENCH_PKGS := wrk valgrind
+FUZZ_PKGS  := clang libclang-rt-14-dev
+
+.PHONY: all setup setup-test setup-bench setup-fuzz build test demo bench fuzz clean
+
+all: build
+
+define ensure_packages
+	@missing=""; for p in $(1); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null || exit 1; \
+	  else \
+	    echo "cpe needs these Debian packages. Install them with:"; \
+	    echo "  sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+endef
+
+setup:
+	$(call ensure_packages,$(BUILD_PKGS))
+
+setup-test: setup
+	$(call ensure_packages,$(TEST_PKGS))
+
+setup-bench: setup
+	$(call ensure_packages,$(BENCH_PKGS))
+
+setup-fuzz: setup
+	$(call ensure_packages,$(FUZZ_PKGS))
+
+$(BUILD_DIR)/CMakeCache.txt:
+	cmake -S . -B $(BUILD_DIR) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: setup $(BUILD_DIR)/CMakeCache.txt
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: setup-test build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS)
+
+demo: setup build
+	@./tools/demo.sh $(BUILD_DIR)/cpe
+
+bench: setup-bench build
+	@./bench/run.sh $(BUILD_DIR)
+
+fuzz: setup-fuzz
+	cmake -S . -B $(BUILD_DIR)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCPE_FUZZ=ON
+	cmake --build $(BUILD_DIR)-fuzz -j $(JOBS) --target cpe_fuzz_parser
+	mkdir -p $(BUILD_DIR)-fuzz/corpus
+	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_parser -max_total_time=$${FUZZ_SECONDS:-120} -max_len=4096 \
+	  -timeout=5 -dict=fuzz/cpl.dict $(BUILD_DIR)-fuzz/corpus fuzz/corpus
+
+clean:
+	rm -rf $(BUILD_DIR) $(BUILD_DIR)-fuzz

@@ -1,0 +1,20 @@
+#pragma once
+// One function per `cpe` subcommand, each in its own cmd_*.cpp. main.cpp calls
+// them all; a command's callback sets `exitCode`.
+#include <CLI/CLI.hpp>
+
+namespace cpe::cli {
+
+struct Globals {
+    std::string format = "text";  // text | json
+    int verbose = 0;
+    int exitCode = 0;
+};
+
+void addCheckCommand(CLI::App& app, Globals& g);
+void addDecideCommand(CLI::App& app, Globals& g);
+void addTestCommand(CLI::App& app, Globals& g);
+void addFmtCommand(CLI::App& app, Globals& g);
+void addExplainCommand(CLI::App& app, Globals& g);
+
+}  // namespace cpe::cli

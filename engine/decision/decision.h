@@ -1,0 +1,52 @@
+#pragma once
+// A decision as the contract (shared/spec/decision.md) describes it, and the
+// errors that refuse one.
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/check/model.h"
+
+namespace cpe {
+
+enum class Tri : uint8_t { False = 0, True = 1, Unknown = 2 };
+
+struct Reason {
+    std::string criterion;  // criterion id, e.g. "female_bmi"
+    std::string text;       // the policy's wording
+    Tri result = Tri::Unknown;
+    std::string at;         // "policies/fertility/ivf.cpl:14:5"
+};
+
+struct OutputValue {
+    std::string name;
+    Type type;
+    bool known = false;
+    double number = 0;      // numbers, booleans (0/1), enum ordinals, dates (days)
+};
+
+struct Decision {
+    std::string policy;
+    std::string policyVersion;
+    Outcome outcome = Outcome::Undetermined;
+    Route route = Route::None;
+    std::vector<Reason> reasons;
+    std::vector<std::string> missingFacts;
+    std::vector<OutputValue> outputs;
+};
+
+// Why no decision was made. `code` is one of: bad_json, bad_request,
+// unknown_fact, bad_fact, unknown_policy, no_version_in_force.
+struct InputError {
+    std::string code;
+    std::string message;
+    std::string field;  // the fact or member at fault ("facts.bmi", "as_of", "policy")
+};
+
+nlohmann::json decisionToJson(const Decision& d);
+nlohmann::json outputToJson(const OutputValue& v);
+nlohmann::json errorToJson(const InputError& e);
+
+}  // namespace cpe

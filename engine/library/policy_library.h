@@ -1,0 +1,67 @@
+#pragma once
+// The loaded, checked and compiled policy library: the one object the CLI, the
+// HTTP server and the audit share. Immutable once loaded, so one instance can
+// serve any number of threads; a reload builds a new one and swaps it in.
+#include <memory>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/check/model.h"
+#include "engine/decision/decision.h"
+#include "engine/source/diagnostics.h"
+
+namespace cpe {
+
+struct CompiledPolicy;  // engine/compile/program.h
+
+struct DecideRequest {
+    std::string policy;
+    const nlohmann::json* facts = nullptr;  // an object; null or absent members are unknown
+    std::optional<std::string> asOf;        // "YYYY-MM-DD"; today when absent
+};
+
+using DecideResult = std::variant<Decision, InputError>;
+
+class PolicyLibrary {
+public:
+    // Loads every .cpl file under each path (a file or a folder, searched
+    // recursively, in sorted order), then parses, checks and compiles them.
+    // Returns null when there is any error; every error is in `diags`, whose
+    // spans index `sources()` of the returned library... so on failure the
+    // sources are handed back through `sourcesOut` for rendering.
+    static std::shared_ptr<const PolicyLibrary> load(const std::vector<std::string>& paths, Diagnostics& diags,
+                                                     std::shared_ptr<SourceSet>& sourcesOut);
+    // Same, from in-memory text (tests, the fuzzer, the registry).
+    static std::shared_ptr<const PolicyLibrary> fromSources(std::shared_ptr<SourceSet> sources, Diagnostics& diags);
+
+    const CheckedLibrary& checked() const { return *checked_; }
+    const SourceSet& sources() const { return *checked_->sources; }
+
+    // Every distinct policy id, sorted.
+    std::vector<std::string> policyIds() const;
+    // The version of `id` in force on `day` (days since 1970-01-01), or null.
+    const CompiledPolicy* find(const std::string& id, int day) const;
+    const PolicyModel* model(const std::string& id, int day) const;
+    // All versions of one id, oldest first.
+    std::vector<const CompiledPolicy*> versions(const std::string& id) const;
+
+    // Validates the facts against the library's declarations and decides.
+    DecideResult decide(const DecideRequest& request) const;
+
+    ~PolicyLibrary();
+    PolicyLibrary();
+
+private:
+    std::unique_ptr<CheckedLibrary> checked_;
+    std::vector<std::unique_ptr<CompiledPolicy>> compiled_;
+    friend struct PolicyLibraryBuilder;
+};
+
+// Today's date in the local time zone, as days since 1970-01-01.
+int todayDay();
+
+}  // namespace cpe

@@ -1,0 +1,93 @@
+#include "engine/source/diagnostics.h"
+
+#include <algorithm>
+
+namespace cpe {
+
+void Diagnostics::add(Severity severity, const Span& span, std::string message) {
+    if (severity == Severity::Error) ++errorCount_;
+    items_.push_back({severity, span, std::move(message)});
+}
+
+void Diagnostics::sort() {
+    std::stable_sort(items_.begin(), items_.end(), [](const Diagnostic& a, const Diagnostic& b) {
+        if (a.span.file != b.span.file) return a.span.file < b.span.file;
+        if (a.span.line != b.span.line) return a.span.line < b.span.line;
+        return a.span.col < b.span.col;
+    });
+}
+
+static const char* label(Severity s) {
+    switch (s) {
+        case Severity::Error: return "error";
+        case Severity::Warning: return "warning";
+        case Severity::Note: return "note";
+    }
+    return "error";
+}
+
+std::string Diagnostics::render(const SourceSet& sources, bool colour) const {
+    std::string out;
+    for (const Diagnostic& d : items_) {
+        if (colour) out += "\x1b[1m";
+        out += sources.location(d.span) + ": ";
+        if (colour) out += d.severity == Severity::Error ? "\x1b[31m" : "\x1b[35m";
+        out += label(d.severity);
+        if (colour) out += "\x1b[0m\x1b[1m";
+        out += ": " + d.message;
+        if (colour) out += "\x1b[0m";
+        out += '\n';
+        std::string_view line = sources.lineText(d.span.file, d.span.line);
+        if (line.empty()) continue;
+        out += "  ";
+        out += line;
+        out += "\n  ";
+        // Keep tabs so the caret lines up under tab-indented source.
+        for (uint32_t i = 1; i < d.span.col && i - 1 < line.size(); ++i)
+            out += line[i - 1] == '\t' ? '\t' : ' ';
+        uint32_t width = 1;
+        if (d.span.endLine == d.span.line && d.span.endCol > d.span.col) width = d.span.endCol - d.span.col;
+        if (colour) out += "\x1b[32m";
+        out += '^';
+        if (width > 1) out += std::string(width - 1, '~');
+        if (colour) out += "\x1b[0m";
+        out += '\n';
+    }
+    return out;
+}
+
+static size_t editDistance(const std::string& a, const std::string& b) {
+    std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+    for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+    for (size_t i = 1; i <= a.size(); ++i) {
+        cur[0] = i;
+        for (size_t j = 1; j <= b.size(); ++j) {
+            size_t sub = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+            cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, sub});
+        }
+        std::swap(prev, cur);
+    }
+    return prev[b.size()];
+}
+
+std::string closestName(const std::string& name, const std::vector<std::string>& candidates) {
+    size_t limit = std::max<size_t>(1, name.size() / 3);
+    std::string best;
+    size_t bestDistance = limit + 1;
+    for (const std::string& c : candidates) {
+        if (c == name) continue;
+        size_t d = editDistance(name, c);
+        if (d < bestDistance) {
+            bestDistance = d;
+            best = c;
+        }
+    }
+    return best;
+}
+
+std::string didYouMean(const std::string& name, const std::vector<std::string>& candidates) {
+    std::string best = closestName(name, candidates);
+    return best.empty() ? "" : " (did you mean '" + best + "'?)";
+}
+
+}  // namespace cpe

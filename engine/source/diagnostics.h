@@ -1,0 +1,46 @@
+#pragma once
+#include <string>
+#include <vector>
+
+#include "engine/source/source_set.h"
+
+namespace cpe {
+
+enum class Severity { Error, Warning, Note };
+
+struct Diagnostic {
+    Severity severity = Severity::Error;
+    Span span;
+    std::string message;
+};
+
+// Collects every problem found in one run, so a policy author sees all of
+// them at once rather than fixing one error per build.
+class Diagnostics {
+public:
+    void error(const Span& span, std::string message) { add(Severity::Error, span, std::move(message)); }
+    void warning(const Span& span, std::string message) { add(Severity::Warning, span, std::move(message)); }
+    void note(const Span& span, std::string message) { add(Severity::Note, span, std::move(message)); }
+    void add(Severity severity, const Span& span, std::string message);
+
+    bool hasErrors() const { return errorCount_ > 0; }
+    size_t errorCount() const { return errorCount_; }
+    const std::vector<Diagnostic>& all() const { return items_; }
+    // Orders by file, line and column (stable), for output that reads top to bottom.
+    void sort();
+
+    // `file:line:col: error: message`, the source line and a caret under the span.
+    std::string render(const SourceSet& sources, bool colour = false) const;
+
+private:
+    std::vector<Diagnostic> items_;
+    size_t errorCount_ = 0;
+};
+
+// Levenshtein-based "did you mean": the closest candidate within a distance
+// that scales with the name's length, or "" when nothing is close.
+std::string closestName(const std::string& name, const std::vector<std::string>& candidates);
+// " (did you mean 'x'?)" or "".
+std::string didYouMean(const std::string& name, const std::vector<std::string>& candidates);
+
+}  // namespace cpe

@@ -1,0 +1,745 @@
+// ANTLR parse tree -> engine AST. The only file in the engine that includes
+// generated ANTLR headers.
+#include "engine/syntax/parse.h"
+
+#include <set>
+
+#include "CplLexer.h"
+#include "CplParser.h"
+#include "antlr4-runtime.h"
+
+namespace cpe {
+namespace {
+
+using namespace cpl;
+
+class ErrorCollector : public antlr4::BaseErrorListener {
+public:
+    ErrorCollector(uint32_t file, Diagnostics& diags) : file_(file), diags_(diags) {}
+    void syntaxError(antlr4::Recognizer*, antlr4::Token* token, size_t line, size_t col, const std::string& msg,
+                     std::exception_ptr) override {
+        ++count;
+        if (count > 25) return;  // one broken brace should not produce a wall of text
+        Span span{file_, static_cast<uint32_t>(line), static_cast<uint32_t>(col + 1), static_cast<uint32_t>(line),
+                  static_cast<uint32_t>(col + 2)};
+        if (token && token->getType() != antlr4::Token::EOF) {
+            auto len = token->getText().size();
+            span.endCol = span.col + static_cast<uint32_t>(std::max<size_t>(1, std::min<size_t>(len, 200)));
+        }
+        diags_.error(span, tidy(msg));
+    }
+    int count = 0;
+
+private:
+    static std::string tidy(std::string msg) {
+        auto replaceAll = [&](const std::string& from, const std::string& to) {
+            for (size_t p = msg.find(from); p != std::string::npos; p = msg.find(from, p + to.size()))
+                msg.replace(p, from.size(), to);
+        };
+        replaceAll("<EOF>", "end of file");
+        replaceAll("mismatched input", "unexpected");
+        replaceAll("extraneous input", "unexpected");
+        replaceAll("no viable alternative at input", "cannot understand");
+        // ANTLR lists every token the grammar could accept; past a handful it
+        // is noise, so keep the first few.
+        size_t brace = msg.find('{');
+        if (brace != std::string::npos) {
+            size_t end = msg.find('}', brace);
+            std::string list = msg.substr(brace + 1, end == std::string::npos ? std::string::npos : end - brace - 1);
+            int commas = 0;
+            size_t cut = std::string::npos;
+            for (size_t i = 0; i < list.size(); ++i)
+                if (list[i] == ',' && ++commas == 6) cut = i;
+            if (cut != std::string::npos) msg = msg.substr(0, brace) + "one of " + list.substr(0, cut) + ", ...";
+            else msg = msg.substr(0, brace) + "one of " + list;
+        }
+        if (msg.size() > 300) msg = msg.substr(0, 300) + "...";
+        return msg;
+    }
+    uint32_t file_;
+    Diagnostics& diags_;
+};
+
+std::string unquote(const std::string& quoted) {
+    std::string out;
+    if (quoted.size() < 2) return out;
+    for (size_t i = 1; i + 1 < quoted.size(); ++i) {
+        char c = quoted[i];
+        if (c == '\\' && i + 2 < quoted.size()) {
+            char n = quoted[++i];
+            out += n == 'n' ? '\n' : n == 't' ? '\t' : n;
+        } else {
+            out += c;
+        }
+    }
+    return out;
+}
+
+class Builder {
+public:
+    Builder(uint32_t file, antlr4::CommonTokenStream& tokens) : file_(file), tokens_(tokens) {}
+
+    SourceFileAst build(CplParser::File_Context* ctx) {
+        SourceFileAst out;
+        out.file = file_;
+        for (auto* top : ctx->topDecl()) {
+            TopDecl decl;
+            if (auto* m = top->moduleDecl()) {
+                decl.comments = take(m->getStart(), braceOf(m));
+                decl.body = unit(Unit::Kind::Module, m->qualifiedName(), nullptr, m->member(), m->getStop());
+            } else if (auto* p = top->policyDecl()) {
+                decl.comments = take(p->getStart(), braceOf(p));
+                auto names = p->qualifiedName();
+                decl.body = unit(Unit::Kind::Policy, names[0], names.size() > 1 ? names[1] : nullptr, p->member(),
+                                 p->getStop());
+            } else if (auto* t = top->testDecl()) {
+                decl.comments = take(t->getStart(), braceOf(t));
+                decl.body = test(t);
+            }
+            out.decls.push_back(std::move(decl));
+        }
+        out.trailingComments = rest(tokens_.size());
+        return out;
+    }
+
+private:
+    // ------------------------------------------------------------ spans and comments
+    Span span(antlr4::Token* start, antlr4::Token* stop) const {
+        Span s{file_, static_cast<uint32_t>(start->getLine()), static_cast<uint32_t>(start->getCharPositionInLine() + 1),
+               static_cast<uint32_t>(stop->getLine()), 0};
+        std::string text = stop->getText();
+        s.endCol = static_cast<uint32_t>(stop->getCharPositionInLine() + 1 + text.size());
+        return s;
+    }
+    Span span(antlr4::ParserRuleContext* ctx) const { return span(ctx->getStart(), ctx->getStop()); }
+    Span span(antlr4::tree::TerminalNode* node) const { return span(node->getSymbol(), node->getSymbol()); }
+    Span span(antlr4::Token* token) const { return span(token, token); }
+
+    static antlr4::Token* braceOf(antlr4::ParserRuleContext* ctx) {
+        for (auto* child : ctx->children)
+            if (auto* t = dynamic_cast<antlr4::tree::TerminalNode*>(child))
+                if (t->getText() == "{") return t->getSymbol();
+        return ctx->getStart();
+    }
+
+    bool isComment(antlr4::Token* t) const {
+        return t->getType() == CplLexer::LINE_COMMENT || t->getType() == CplLexer::BLOCK_COMMENT;
+    }
+
+    // Comments from the cursor up to `stop` become the item's leading comments
+    // (including any inside the item: they move in front of it rather than
+    // being lost); a comment on `stop`'s line right after it is its trailing one.
+    Comments take(antlr4::Token* start, antlr4::Token* stop) {
+        (void)start;
+        Comments c;
+        size_t stopIndex = stop->getTokenIndex();
+        for (; cursor_ <= stopIndex && cursor_ < tokens_.size(); ++cursor_) {
+            antlr4::Token* t = tokens_.get(cursor_);
+            if (isComment(t)) c.leading.push_back(t->getText());
+        }
+        for (size_t i = stopIndex + 1; i < tokens_.size(); ++i) {
+            antlr4::Token* t = tokens_.get(i);
+            if (t->getChannel() != antlr4::Token::HIDDEN_CHANNEL) break;
+            if (isComment(t)) {
+                if (t->getLine() == stop->getLine()) {
+                    c.trailing = t->getText();
+                    cursor_ = i + 1;
+                }
+                break;
+            }
+            if (t->getText().find('\n') != std::string::npos) break;
+        }
+        return c;
+    }
+    // Every comment not yet attached, up to (not including) token index `end`.
+    std::vector<std::string> rest(size_t end) {
+        std::vector<std::string> out;
+        for (; cursor_ < end && cursor_ < tokens_.size(); ++cursor_) {
+            antlr4::Token* t = tokens_.get(cursor_);
+            if (isComment(t)) out.push_back(t->getText());
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------ names
+    static std::string qualified(CplParser::QualifiedNameContext* ctx) { return ctx ? ctx->getText() : ""; }
+    static std::string text(CplParser::NameContext* ctx) { return ctx ? ctx->getText() : ""; }
+
+    // ------------------------------------------------------------ units
+    std::shared_ptr<Unit> unit(Unit::Kind kind, CplParser::QualifiedNameContext* id,
+                               CplParser::QualifiedNameContext* extends,
+                               const std::vector<CplParser::MemberContext*>& members, antlr4::Token* close) {
+        auto u = std::make_shared<Unit>();
+        u->kind = kind;
+        u->id = qualified(id);
+        u->span = span(id);
+        if (extends) {
+            u->extends = qualified(extends);
+            u->extendsSpan = span(extends);
+        }
+        for (auto* m : members) {
+            Member member;
+            if (auto* d = m->decideBlock()) {
+                auto block = std::make_shared<DecideBlock>();
+                block->span = span(d->getStart());
+                block->isOverride = d->OVERRIDE != nullptr;
+                member.comments = take(d->getStart(), braceOf(d));
+                for (auto* r : d->rule_()) block->rules.push_back(rule(r));
+                block->trailingComments = rest(d->getStop()->getTokenIndex());
+                member.body = block;
+            } else {
+                member.body = memberBody(m);
+                member.comments = take(m->getStart(), m->getStop());
+            }
+            u->members.push_back(std::move(member));
+        }
+        u->trailingComments = rest(close->getTokenIndex());
+        return u;
+    }
+
+    MemberBody memberBody(CplParser::MemberContext* m) {
+        if (auto* h = m->headerItem()) return header(h);
+        if (auto* use = m->useDecl()) return UseDecl{span(use->qualifiedName()), qualified(use->qualifiedName())};
+        if (auto* t = m->typeDecl()) return TypeDecl{span(t->name()), text(t->name()), typeRef(t->typeRef())};
+        if (auto* f = m->factDecl())
+            return FactDecl{span(f->name()), text(f->name()), typeRef(f->typeRef()),
+                            f->STRING() ? unquote(f->STRING()->getText()) : ""};
+        if (auto* c = m->codesetDecl()) {
+            CodesetDecl decl{span(c->name()), text(c->name()), c->STRING() ? unquote(c->STRING()->getText()) : "", {}};
+            for (auto* item : c->codeItem()) {
+                auto codes = item->code();
+                CodeItem ci{span(item), codeText(codes[0]), codes.size() > 1 ? codeText(codes[1]) : ""};
+                decl.items.push_back(std::move(ci));
+            }
+            return decl;
+        }
+        if (auto* g = m->groupDecl()) {
+            auto names = g->name();
+            GroupDecl decl{span(names[0]), text(names[0]), {}};
+            for (size_t i = 1; i < names.size(); ++i) decl.members.emplace_back(text(names[i]), span(names[i]));
+            return decl;
+        }
+        if (auto* c = m->criterionDecl())
+            return named(NamedExpr::Kind::Criterion, c->name(), c->STRING(), c->OVERRIDE, c->expr());
+        if (auto* v = m->valueDecl()) return named(NamedExpr::Kind::Value, v->name(), v->STRING(), v->OVERRIDE, v->expr());
+        if (auto* o = m->outputDecl())
+            return named(NamedExpr::Kind::Output, o->name(), o->STRING(), o->OVERRIDE, o->expr());
+        if (auto* c = m->codingDecl()) {
+            auto n = named(NamedExpr::Kind::Coding, c->name(), nullptr, c->OVERRIDE, c->expr());
+            if (!c->name()) n->span = span(c->getStart());
+            for (auto* opt : c->codingOption()) {
+                if (dynamic_cast<CplParser::IncludingEmergenciesContext*>(opt)) n->includesEmergencies = true;
+                if (dynamic_cast<CplParser::WithoutCancerExclusionContext*>(opt)) n->withoutCancerExclusion = true;
+            }
+            return n;
+        }
+        throw std::logic_error("unhandled member");
+    }
+
+    static std::string codeText(CplParser::CodeContext* c) {
+        if (c->STRING()) return unquote(c->STRING()->getText());
+        return c->getText();
+    }
+
+    std::shared_ptr<NamedExpr> named(NamedExpr::Kind kind, CplParser::NameContext* name,
+                                     antlr4::tree::TerminalNode* wording, antlr4::Token* override,
+                                     CplParser::ExprContext* e) {
+        auto n = std::make_shared<NamedExpr>();
+        n->kind = kind;
+        n->name = text(name);
+        if (name) n->span = span(name);
+        n->text = wording ? unquote(wording->getText()) : "";
+        n->isOverride = override != nullptr;
+        n->expr = expr(e);
+        return n;
+    }
+
+    HeaderItem header(CplParser::HeaderItemContext* h) {
+        HeaderItem item;
+        item.span = span(h);
+        if (auto* t = dynamic_cast<CplParser::TitleItemContext*>(h)) {
+            item.kind = HeaderItem::Kind::Title;
+            item.value = unquote(t->STRING()->getText());
+        } else if (auto* v = dynamic_cast<CplParser::VersionItemContext*>(h)) {
+            item.kind = HeaderItem::Kind::Version;
+            item.value = v->STRING() ? unquote(v->STRING()->getText()) : v->DATE()->getText();
+        } else if (auto* e = dynamic_cast<CplParser::EffectiveItemContext*>(h)) {
+            item.kind = HeaderItem::Kind::Effective;
+            auto dates = e->DATE();
+            item.value = dates[0]->getText();
+            if (dates.size() > 1) item.until = dates[1]->getText();
+        } else if (auto* o = dynamic_cast<CplParser::OwnerItemContext*>(h)) {
+            item.kind = HeaderItem::Kind::Owner;
+            item.value = unquote(o->STRING()->getText());
+        } else if (auto* s = dynamic_cast<CplParser::SourceItemContext*>(h)) {
+            item.kind = HeaderItem::Kind::Source;
+            item.value = unquote(s->STRING()->getText());
+        } else if (auto* r = dynamic_cast<CplParser::RouteItemContext*>(h)) {
+            item.kind = HeaderItem::Kind::Route;
+            std::string words = r->accessRoute()->getText();
+            item.value = words == "criteriabased"    ? "criteria_based"
+                         : words == "priorapproval" ? "prior_approval"
+                                                    : "not_routinely_commissioned";
+        } else if (auto* i = dynamic_cast<CplParser::IfrItemContext*>(h)) {
+            item.kind = HeaderItem::Kind::Ifr;
+            item.value = i->ALLOWED ? "allowed" : "none";
+        } else if (auto* var = dynamic_cast<CplParser::VariantItemContext*>(h)) {
+            item.kind = HeaderItem::Kind::Variant;
+            item.variantOf = qualified(var->qualifiedName());
+            item.condition = expr(var->expr());
+        }
+        return item;
+    }
+
+    TypeRef typeRef(CplParser::TypeRefContext* t) {
+        TypeRef r;
+        r.span = span(t);
+        auto unitText = [](antlr4::tree::TerminalNode* u) {
+            if (!u) return std::string();
+            std::string s = u->getText();
+            return s.substr(1, s.size() - 2);
+        };
+        if (dynamic_cast<CplParser::BoolTypeContext*>(t)) r.kind = TypeRef::Kind::Bool;
+        else if (auto* i = dynamic_cast<CplParser::IntTypeContext*>(t)) {
+            r.kind = TypeRef::Kind::Int;
+            r.unit = unitText(i->UNIT());
+            if (auto* range = i->intRange()) {
+                r.min = std::stod(range->signedInt(0)->getText());
+                r.max = std::stod(range->signedInt(1)->getText());
+            }
+        } else if (auto* d = dynamic_cast<CplParser::DecTypeContext*>(t)) {
+            r.kind = TypeRef::Kind::Dec;
+            r.unit = unitText(d->UNIT());
+            if (auto* range = d->decRange()) {
+                r.min = std::stod(range->signedNumber(0)->getText());
+                r.max = std::stod(range->signedNumber(1)->getText());
+            }
+        } else if (dynamic_cast<CplParser::DateTypeContext*>(t)) r.kind = TypeRef::Kind::Date;
+        else if (dynamic_cast<CplParser::TextTypeContext*>(t)) r.kind = TypeRef::Kind::Text;
+        else if (auto* e = dynamic_cast<CplParser::EnumTypeContext*>(t)) {
+            r.kind = TypeRef::Kind::Enum;
+            for (auto* n : e->name()) r.members.push_back(text(n));
+        } else if (auto* l = dynamic_cast<CplParser::LevelsTypeContext*>(t)) {
+            r.kind = TypeRef::Kind::Levels;
+            for (auto* n : l->name()) r.members.push_back(text(n));
+        } else if (auto* l = dynamic_cast<CplParser::ListTypeContext*>(t)) {
+            r.kind = TypeRef::Kind::List;
+            r.name = text(l->name());
+        } else if (auto* n = dynamic_cast<CplParser::NamedTypeContext*>(t)) {
+            r.kind = TypeRef::Kind::Named;
+            auto names = n->name();
+            r.name = text(names[0]);
+            size_t next = 1;
+            if (n->upTo) {
+                r.upTo = text(names[1]);
+                next = 2;
+            }
+            for (size_t i = next; i < names.size(); ++i) r.members.push_back(text(names[i]));
+        }
+        return r;
+    }
+
+    Rule rule(CplParser::Rule_Context* r) {
+        Rule out;
+        out.span = span(r);
+        out.comments = take(r->getStart(), r->getStop());
+        if (auto* w = dynamic_cast<CplParser::WhenRuleContext*>(r)) {
+            out.outcome = w->outcome()->getText();
+            out.outcomeSpan = span(w->outcome());
+            if (w->name()) {
+                out.route = text(w->name());
+                out.routeSpan = span(w->name());
+            }
+            out.when = expr(w->expr());
+        } else if (auto* o = dynamic_cast<CplParser::OtherwiseRuleContext*>(r)) {
+            out.outcome = o->outcome()->getText();
+            out.outcomeSpan = span(o->outcome());
+            if (o->name()) {
+                out.route = text(o->name());
+                out.routeSpan = span(o->name());
+            }
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------ tests
+    std::shared_ptr<TestDecl> test(CplParser::TestDeclContext* t) {
+        auto out = std::make_shared<TestDecl>();
+        out->span = span(t->getStart());
+        out->name = unquote(t->STRING()->getText());
+        out->policy = qualified(t->qualifiedName());
+        out->policySpan = span(t->qualifiedName());
+        for (auto* item : t->testItem()) {
+            TestItem ti;
+            ti.span = span(item);
+            ti.comments = take(item->getStart(), item->getStop());
+            if (auto* a = dynamic_cast<CplParser::AsOfItemContext*>(item)) {
+                ti.kind = TestItem::Kind::AsOf;
+                ti.text = a->DATE()->getText();
+            } else if (auto* g = dynamic_cast<CplParser::GivenItemContext*>(item)) {
+                ti.kind = TestItem::Kind::Given;
+                for (auto* b : g->binding())
+                    ti.bindings.push_back(Binding{span(b->name()), text(b->name()), factValue(b->factValue())});
+            } else if (auto* e = dynamic_cast<CplParser::ExpectErrorItemContext*>(item)) {
+                ti.kind = TestItem::Kind::ExpectError;
+                if (e->STRING()) ti.text = unquote(e->STRING()->getText());
+            } else if (auto* m = dynamic_cast<CplParser::ExpectMissingItemContext*>(item)) {
+                ti.kind = TestItem::Kind::ExpectMissing;
+                for (auto* n : m->name()) ti.names.emplace_back(text(n), span(n));
+            } else if (auto* r = dynamic_cast<CplParser::ExpectReasonsItemContext*>(item)) {
+                ti.kind = TestItem::Kind::ExpectReasons;
+                for (auto* n : r->name()) ti.names.emplace_back(text(n), span(n));
+            } else if (auto* o = dynamic_cast<CplParser::ExpectOutputItemContext*>(item)) {
+                ti.kind = TestItem::Kind::ExpectOutput;
+                ti.text = text(o->name());
+                ti.value = factValue(o->factValue());
+            } else if (auto* oc = dynamic_cast<CplParser::ExpectOutcomeItemContext*>(item)) {
+                ti.kind = TestItem::Kind::ExpectOutcome;
+                ti.text = oc->outcome()->getText();
+                if (oc->name()) ti.route = text(oc->name());
+            }
+            out->items.push_back(std::move(ti));
+        }
+        out->trailingComments = rest(t->getStop()->getTokenIndex());
+        return out;
+    }
+
+    FactValue factValue(CplParser::FactValueContext* v) {
+        FactValue out;
+        out.span = span(v);
+        if (auto* n = dynamic_cast<CplParser::NumberValueContext*>(v)) {
+            out.kind = FactValue::Kind::Number;
+            out.isInteger = n->INT() != nullptr;
+            out.number = std::stod(n->getText());
+            out.text = n->getText();
+        } else if (auto* d = dynamic_cast<CplParser::DateValueContext*>(v)) {
+            out.kind = FactValue::Kind::Date;
+            out.text = d->getText();
+        } else if (auto* s = dynamic_cast<CplParser::StringValueContext*>(v)) {
+            out.kind = FactValue::Kind::String;
+            out.text = unquote(s->getText());
+        } else if (auto* b = dynamic_cast<CplParser::BoolValueContext*>(v)) {
+            out.kind = FactValue::Kind::Bool;
+            out.boolValue = b->getText() == "true";
+        } else if (dynamic_cast<CplParser::UnknownValueContext*>(v)) {
+            out.kind = FactValue::Kind::Unknown;
+        } else if (auto* l = dynamic_cast<CplParser::ListValueContext*>(v)) {
+            out.kind = FactValue::Kind::List;
+            for (auto* item : l->factValue()) out.items.push_back(factValue(item));
+        } else if (auto* nm = dynamic_cast<CplParser::NameValueContext*>(v)) {
+            out.kind = FactValue::Kind::Name;
+            out.text = nm->getText();
+        }
+        return out;
+    }
+
+    // ------------------------------------------------------------ expressions
+    ExprPtr make(ExprKind kind, antlr4::ParserRuleContext* ctx) { return std::make_unique<Expr>(kind, span(ctx)); }
+
+    ExprPtr expr(CplParser::ExprContext* e) { return orExpr(e->orExpr()); }
+
+    ExprPtr orExpr(CplParser::OrExprContext* e) {
+        auto parts = e->andExpr();
+        if (parts.size() == 1) return andExpr(parts[0]);
+        auto out = make(ExprKind::Or, e);
+        for (auto* p : parts) out->args.push_back(andExpr(p));
+        return out;
+    }
+
+    ExprPtr andExpr(CplParser::AndExprContext* e) {
+        auto parts = e->notExpr();
+        if (parts.size() == 1) return notExpr(parts[0]);
+        auto out = make(ExprKind::And, e);
+        for (auto* p : parts) out->args.push_back(notExpr(p));
+        return out;
+    }
+
+    ExprPtr notExpr(CplParser::NotExprContext* e) {
+        if (auto* n = dynamic_cast<CplParser::NegationContext*>(e)) {
+            auto out = make(ExprKind::Not, e);
+            out->args.push_back(notExpr(n->notExpr()));
+            return out;
+        }
+        return predicate(static_cast<CplParser::PlainPredicateContext*>(e)->predicate());
+    }
+
+    ExprPtr predicate(CplParser::PredicateContext* p) {
+        if (auto* b = dynamic_cast<CplParser::BareValueContext*>(p)) return additive(b->additive());
+        if (auto* c = dynamic_cast<CplParser::ComparisonContext*>(p)) {
+            auto out = make(ExprKind::Compare, p);
+            out->text = c->compareOp()->getText();
+            out->args.push_back(additive(c->additive(0)));
+            out->args.push_back(additive(c->additive(1)));
+            return out;
+        }
+        if (auto* i = dynamic_cast<CplParser::IsComparisonContext*>(p)) {
+            auto out = make(ExprKind::Is, p);
+            out->negated = i->NOT != nullptr;
+            out->args.push_back(additive(i->additive(0)));
+            out->args.push_back(additive(i->additive(1)));
+            return out;
+        }
+        if (auto* m = dynamic_cast<CplParser::MembershipContext*>(p)) {
+            auto out = make(ExprKind::In, p);
+            out->negated = m->NOT != nullptr;
+            out->args.push_back(additive(m->additive()));
+            out->set = setExpr(m->setExpr());
+            return out;
+        }
+        if (auto* b = dynamic_cast<CplParser::BetweenContext*>(p)) {
+            auto out = make(ExprKind::Between, p);
+            for (size_t i = 0; i < 3; ++i) out->args.push_back(additive(b->additive(i)));
+            return out;
+        }
+        if (auto* w = dynamic_cast<CplParser::WithinContext*>(p)) {
+            auto out = make(ExprKind::Within, p);
+            out->args.push_back(additive(w->additive(0)));
+            out->args.push_back(additive(w->additive(1)));
+            out->text = text(w->name());
+            return out;
+        }
+        if (auto* h = dynamic_cast<CplParser::ListHasContext*>(p)) {
+            auto out = make(ExprKind::Has, p);
+            out->args.push_back(additive(h->additive()));
+            out->set = setExpr(h->setExpr());
+            return out;
+        }
+        auto* c = static_cast<CplParser::CodePositionContext*>(p);
+        auto out = make(ExprKind::CodeAt, p);
+        std::string pos = c->position->getText();
+        out->position = pos == "primary" ? CodePosition::Primary
+                        : pos == "secondary" ? CodePosition::Secondary
+                                             : CodePosition::Any;
+        out->codeKind = c->kind->getText() == "procedure" ? CodeKind::Procedure : CodeKind::Diagnosis;
+        out->set = setExpr(c->setExpr());
+        return out;
+    }
+
+    SetExpr setExpr(CplParser::SetExprContext* s) {
+        SetExpr out;
+        out.span = span(s);
+        if (auto* r = dynamic_cast<CplParser::SetRefContext*>(s)) {
+            out.ref = text(r->name());
+            return out;
+        }
+        for (auto* item : static_cast<CplParser::SetLiteralContext*>(s)->setItem()) {
+            SetItem si;
+            si.span = span(item);
+            // Children: ['-'] element ['-' element]. A leading '-' negates a
+            // number; a '-' after the first element makes a range.
+            std::vector<std::pair<std::string, size_t>> elements;  // text, token type
+            bool negative = false;
+            for (auto* child : item->children) {
+                std::string t = child->getText();
+                auto* terminal = dynamic_cast<antlr4::tree::TerminalNode*>(child);
+                if (terminal && t == "-") {
+                    if (elements.empty()) negative = true;
+                    continue;
+                }
+                elements.emplace_back(t, terminal ? terminal->getSymbol()->getType() : 0);
+            }
+            auto [first, firstType] = elements[0];
+            if (firstType == CplLexer::INT || firstType == CplLexer::DECIMAL) {
+                si.kind = SetItem::Kind::Number;
+                si.number = std::stod(first) * (negative ? -1 : 1);
+                si.lo = (negative ? "-" : "") + first;
+            } else if (firstType == CplLexer::STRING) {
+                si.kind = SetItem::Kind::String;
+                si.lo = unquote(first);
+            } else {
+                si.kind = SetItem::Kind::Name;
+                si.lo = first;
+            }
+            if (elements.size() > 1)
+                si.hi = elements[1].second == CplLexer::STRING ? unquote(elements[1].first) : elements[1].first;
+            out.items.push_back(std::move(si));
+        }
+        return out;
+    }
+
+    ExprPtr additive(CplParser::AdditiveContext* a) {
+        auto parts = a->multiplicative();
+        auto ops = a->addOp();
+        ExprPtr left = multiplicative(parts[0]);
+        for (size_t i = 1; i < parts.size(); ++i) {
+            auto out = std::make_unique<Expr>(ExprKind::Arith, span(parts[0]->getStart(), parts[i]->getStop()));
+            out->text = ops[i - 1]->getText();
+            out->args.push_back(std::move(left));
+            out->args.push_back(multiplicative(parts[i]));
+            left = std::move(out);
+        }
+        return left;
+    }
+
+    ExprPtr multiplicative(CplParser::MultiplicativeContext* m) {
+        auto parts = m->unary();
+        auto ops = m->mulOp();
+        ExprPtr left = unary(parts[0]);
+        for (size_t i = 1; i < parts.size(); ++i) {
+            auto out = std::make_unique<Expr>(ExprKind::Arith, span(parts[0]->getStart(), parts[i]->getStop()));
+            out->text = ops[i - 1]->getText();
+            out->args.push_back(std::move(left));
+            out->args.push_back(unary(parts[i]));
+            left = std::move(out);
+        }
+        return left;
+    }
+
+    ExprPtr unary(CplParser::UnaryContext* u) {
+        if (auto* n = dynamic_cast<CplParser::NegateContext*>(u)) {
+            auto out = make(ExprKind::Negate, u);
+            out->args.push_back(unary(n->unary()));
+            return out;
+        }
+        return atom(static_cast<CplParser::PlainAtomContext*>(u)->atom());
+    }
+
+    void list(Expr& out, const std::vector<CplParser::ExprContext*>& items) {
+        for (auto* e : items) out.args.push_back(expr(e));
+    }
+
+    ExprPtr atom(CplParser::AtomContext* a) {
+        if (auto* n = dynamic_cast<CplParser::NumberLiteralContext*>(a)) {
+            auto out = make(ExprKind::Number, a);
+            std::string t = n->INT() ? n->INT()->getText() : n->DECIMAL()->getText();
+            out->number = std::stod(t);
+            out->text = t;
+            if (n->UNIT()) {
+                std::string u = n->UNIT()->getText();
+                out->unit = u.substr(1, u.size() - 2);
+            }
+            out->type = Type::of(n->INT() ? TypeKind::Int : TypeKind::Dec);
+            return out;
+        }
+        if (dynamic_cast<CplParser::DateLiteralContext*>(a)) {
+            auto out = make(ExprKind::Date, a);
+            out->text = a->getText();
+            return out;
+        }
+        if (auto* s = dynamic_cast<CplParser::StringLiteralContext*>(a)) {
+            auto out = make(ExprKind::String, a);
+            out->text = unquote(s->STRING()->getText());
+            return out;
+        }
+        if (dynamic_cast<CplParser::BoolLiteralContext*>(a)) {
+            auto out = make(ExprKind::Bool, a);
+            out->boolValue = a->getText() == "true";
+            return out;
+        }
+        if (auto* all = dynamic_cast<CplParser::AllOfContext*>(a)) {
+            auto out = make(ExprKind::AllOf, a);
+            list(*out, all->expr());
+            return out;
+        }
+        if (auto* any = dynamic_cast<CplParser::AnyOfContext*>(a)) {
+            auto out = make(ExprKind::AnyOf, a);
+            list(*out, any->expr());
+            return out;
+        }
+        if (auto* al = dynamic_cast<CplParser::AtLeastContext*>(a)) {
+            auto out = make(ExprKind::AtLeast, a);
+            out->number = std::stod(al->INT()->getText());
+            list(*out, al->expr());
+            return out;
+        }
+        if (auto* c = dynamic_cast<CplParser::CountOfContext*>(a)) {
+            auto out = make(ExprKind::CountOf, a);
+            out->text = text(c->name());
+            out->args.push_back(expr(c->expr()));
+            return out;
+        }
+        if (auto* i = dynamic_cast<CplParser::IfThenElseContext*>(a)) {
+            auto out = make(ExprKind::If, a);
+            list(*out, i->expr());
+            return out;
+        }
+        if (dynamic_cast<CplParser::ItRefContext*>(a)) return make(ExprKind::It, a);
+        if (auto* c = dynamic_cast<CplParser::CallContext*>(a)) {
+            auto out = make(ExprKind::Call, a);
+            out->text = text(c->name());
+            list(*out, c->expr());
+            return out;
+        }
+        if (auto* n = dynamic_cast<CplParser::NameRefContext*>(a)) {
+            auto out = make(ExprKind::Name, a);
+            out->text = text(n->name());
+            return out;
+        }
+        return expr(static_cast<CplParser::ParensContext*>(a)->expr());
+    }
+
+    uint32_t file_;
+    antlr4::CommonTokenStream& tokens_;
+    size_t cursor_ = 0;
+};
+
+// Refuses input nested deeper than kMaxNesting before the recursive-descent
+// parser sees it.
+bool nestingTooDeep(antlr4::CommonTokenStream& tokens, uint32_t file, Diagnostics& diags) {
+    int depth = 0, prefixRun = 0;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+        antlr4::Token* t = tokens.get(i);
+        if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
+        std::string s = t->getText();
+        if (s == "(" || s == "[" || s == "{") ++depth;
+        else if (s == ")" || s == "]" || s == "}") depth = std::max(0, depth - 1);
+        prefixRun = (s == "not" || s == "-" || s == "if") ? prefixRun + 1 : 0;
+        if (depth > kMaxNesting || prefixRun > kMaxNesting) {
+            Span sp{file, static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 1),
+                    static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 2)};
+            diags.error(sp, "expression nested more than " + std::to_string(kMaxNesting) + " levels deep");
+            return true;
+        }
+    }
+    return false;
+}
+
+}  // namespace
+
+std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, Diagnostics& diags) {
+    const std::string& text = sources.file(file).text;
+    antlr4::ANTLRInputStream input(text);
+    CplLexer lexer(&input);
+    lexer.removeErrorListeners();
+    antlr4::CommonTokenStream tokens(&lexer);
+    tokens.fill();
+
+    // Report characters the language has no use for, with their position.
+    bool bad = false;
+    for (size_t i = 0; i < tokens.size(); ++i) {
+        antlr4::Token* t = tokens.get(i);
+        if (t->getType() != CplLexer::ERROR_CHAR) continue;
+        bad = true;
+        Span sp{file, static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 1),
+                static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 2)};
+        std::string ch = t->getText();
+        diags.error(sp, ch == "\"" ? "unterminated string (strings end on the same line)"
+                                   : "unexpected character '" + ch + "'");
+        if (diags.errorCount() > 50) break;
+    }
+    if (bad) return std::nullopt;
+    if (nestingTooDeep(tokens, file, diags)) return std::nullopt;
+
+    CplParser parser(&tokens);
+    parser.removeErrorListeners();
+    ErrorCollector errors(file, diags);
+    // Fast SLL prediction first; fall back to full LL only when SLL fails.
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+    parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+    CplParser::File_Context* tree = nullptr;
+    try {
+        tree = parser.file_();
+    } catch (const antlr4::ParseCancellationException&) {
+        tokens.seek(0);
+        parser.reset();
+        parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
+        parser.addErrorListener(&errors);
+        parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+        tree = parser.file_();
+    }
+    if (errors.count > 0 || !tree) return std::nullopt;
+    Builder builder(file, tokens);
+    return builder.build(tree);
+}
+
+}  // namespace cpe
