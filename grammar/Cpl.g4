@@ -102,7 +102,9 @@ codingOption
 
 // ---------------------------------------------------------------- tests
 
-testDecl : 'test' STRING 'for' qualifiedName '{' testItem* '}' ;
+// `like "other test"` starts from that test's facts and date, so boundary
+// tests state only the fact they vary.
+testDecl : 'test' STRING 'for' qualifiedName ('like' STRING)? '{' testItem* '}' ;
 
 testItem
     : 'as' 'of' DATE                                           # asOfItem
@@ -195,7 +197,7 @@ name
     | 'diagnosis' | 'including' | 'emergencies' | 'without' | 'cancer'
     | 'exclusion' | 'as' | 'given' | 'expect' | 'error' | 'missing'
     | 'reasons' | 'output' | 'least' | 'count' | 'where'
-    | 'within' | 'has' | 'unknown' | 'extends'
+    | 'within' | 'has' | 'unknown' | 'extends' | 'like'
     ;
 
 // ---------------------------------------------------------------- tokens

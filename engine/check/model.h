@@ -134,6 +134,9 @@ struct CheckedLibrary {
     std::deque<ModuleModel> modules;
     std::deque<PolicyModel> policies;         // every version and variant
     std::vector<const TestDecl*> tests;
+    // Inherited criteria and decide blocks are cloned per policy; they live here.
+    std::vector<std::shared_ptr<NamedExpr>> ownedNamed;
+    std::vector<std::shared_ptr<DecideBlock>> ownedDecideBlocks;
 
     const FactInfo* fact(const std::string& name) const {
         auto it = factsByName.find(name);

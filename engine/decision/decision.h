@@ -45,8 +45,9 @@ struct InputError {
     std::string field;  // the fact or member at fault ("facts.bmi", "as_of", "policy")
 };
 
-nlohmann::json decisionToJson(const Decision& d);
-nlohmann::json outputToJson(const OutputValue& v);
-nlohmann::json errorToJson(const InputError& e);
+// Ordered JSON, so members come out in the contract's order for people reading them.
+nlohmann::ordered_json decisionToJson(const Decision& d);
+nlohmann::ordered_json outputToJson(const OutputValue& v);
+nlohmann::ordered_json errorToJson(const InputError& e);
 
 }  // namespace cpe

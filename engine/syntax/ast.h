@@ -16,6 +16,8 @@ namespace cpe {
 struct FactInfo;
 struct EnumInfo;
 struct NamedExpr;
+struct GroupInfo;
+struct CodesetInfo;
 
 // ------------------------------------------------------------------ types
 
@@ -77,6 +79,7 @@ struct SetExpr {
     Span span;
     std::string ref;             // a named codeset when non-empty
     std::vector<SetItem> items;  // an inline set otherwise
+    const CodesetInfo* codeset = nullptr;  // checker: `ref` resolved
 };
 
 struct Expr;
@@ -102,6 +105,7 @@ struct Expr {
     int enumOrdinal = -1;                 // Name resolved to an enum member
     int episodeField = -1;                // Name resolved to an episode field (coding scope)
     int builtin = -1;                     // Call resolved to a builtin
+    const GroupInfo* group = nullptr;     // CountOf resolved to its group
 
     Expr(ExprKind k, Span s) : kind(k), span(s) {}
     ExprPtr clone() const;
@@ -213,6 +217,8 @@ struct TestDecl {
     std::string name;
     std::string policy;
     Span policySpan;
+    std::string like;      // name of the test whose facts and date this one starts from
+    Span likeSpan;
     std::vector<TestItem> items;
     std::vector<std::string> trailingComments;
 };

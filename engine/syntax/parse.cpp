@@ -322,19 +322,19 @@ private:
         } else if (auto* l = dynamic_cast<CplParser::LevelsTypeContext*>(t)) {
             r.kind = TypeRef::Kind::Levels;
             for (auto* n : l->name()) r.members.push_back(text(n));
-        } else if (auto* l = dynamic_cast<CplParser::ListTypeContext*>(t)) {
+        } else if (auto* lt = dynamic_cast<CplParser::ListTypeContext*>(t)) {
             r.kind = TypeRef::Kind::List;
-            r.name = text(l->name());
-        } else if (auto* n = dynamic_cast<CplParser::NamedTypeContext*>(t)) {
+            r.name = text(lt->name());
+        } else if (auto* nt = dynamic_cast<CplParser::NamedTypeContext*>(t)) {
             r.kind = TypeRef::Kind::Named;
-            auto names = n->name();
+            auto names = nt->name();
             r.name = text(names[0]);
             size_t next = 1;
-            if (n->upTo) {
+            if (nt->upTo) {
                 r.upTo = text(names[1]);
                 next = 2;
             }
-            for (size_t i = next; i < names.size(); ++i) r.members.push_back(text(names[i]));
+            for (size_t k = next; k < names.size(); ++k) r.members.push_back(text(names[k]));
         }
         return r;
     }
@@ -366,7 +366,11 @@ private:
     std::shared_ptr<TestDecl> test(CplParser::TestDeclContext* t) {
         auto out = std::make_shared<TestDecl>();
         out->span = span(t->getStart());
-        out->name = unquote(t->STRING()->getText());
+        out->name = unquote(t->STRING(0)->getText());
+        if (t->STRING().size() > 1) {
+            out->like = unquote(t->STRING(1)->getText());
+            out->likeSpan = span(t->STRING(1));
+        }
         out->policy = qualified(t->qualifiedName());
         out->policySpan = span(t->qualifiedName());
         for (auto* item : t->testItem()) {

@@ -1,0 +1,146 @@
+// `cpe decide`: one decision from a facts file, or a batch of cases (NDJSON),
+// exactly as shared/spec/decision.md describes.
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/support/load_library.h"
+
+namespace cpe::cli {
+namespace {
+
+struct DecideOptions {
+    std::vector<std::string> policies;
+    std::string policy;
+    std::string factsPath;
+    std::string casesPath;
+    std::string asOf;
+};
+
+nlohmann::ordered_json decisionOrError(const PolicyLibrary& lib, const DecideRequest& request, bool& bad) {
+    DecideResult result = lib.decide(request);
+    if (auto* error = std::get_if<InputError>(&result)) {
+        bad = true;
+        return errorToJson(*error);
+    }
+    return decisionToJson(std::get<Decision>(result));
+}
+
+int single(const PolicyLibrary& lib, const DecideOptions& o) {
+    std::string text;
+    try {
+        text = readInput(o.factsPath);
+    } catch (const std::exception& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return 2;
+    }
+    std::string name = o.factsPath == "-" ? "<stdin>" : o.factsPath;
+    nlohmann::json facts;
+    try {
+        facts = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        std::cerr << name << ": error: invalid JSON: " << e.what() << "\n";
+        return 2;
+    }
+    // A facts file may be the facts object itself or a request {"facts": {...}, "as_of": ...}.
+    std::optional<std::string> asOf;
+    if (!o.asOf.empty()) asOf = o.asOf;
+    const nlohmann::json* factObject = &facts;
+    if (facts.is_object() && facts.contains("facts") && facts["facts"].is_object()) {
+        factObject = &facts["facts"];
+        if (!asOf && facts.contains("as_of") && facts["as_of"].is_string()) asOf = facts["as_of"].get<std::string>();
+    }
+    DecideResult result = lib.decide(DecideRequest{o.policy, factObject, asOf});
+    if (auto* error = std::get_if<InputError>(&result)) {
+        std::cerr << name << ": error: " << error->message << " [" << error->field << "]\n";
+        return 2;
+    }
+    std::cout << decisionToJson(std::get<Decision>(result)).dump(2) << "\n";
+    return 0;
+}
+
+int batch(const PolicyLibrary& lib, const DecideOptions& o) {
+    std::ifstream file;
+    std::istream* in = &std::cin;
+    if (o.casesPath != "-") {
+        file.open(o.casesPath, std::ios::binary);
+        if (!file) {
+            std::cerr << "error: " << o.casesPath << ": cannot read this file\n";
+            return 2;
+        }
+        in = &file;
+    }
+    std::string line;
+    size_t lineNo = 0, badLines = 0;
+    std::string out;
+    while (std::getline(*in, line)) {
+        ++lineNo;
+        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+        nlohmann::ordered_json result;
+        bool bad = false;
+        nlohmann::json c;
+        try {
+            c = nlohmann::json::parse(line);
+        } catch (const nlohmann::json::parse_error& e) {
+            result["id"] = nullptr;
+            result.update(errorToJson({"bad_json", "line " + std::to_string(lineNo) + ": invalid JSON: " + e.what(), "line"}));
+            bad = true;
+        }
+        if (!bad) {
+            result["id"] = c.is_object() && c.contains("id") ? c["id"] : nlohmann::json(nullptr);
+            std::string problem;
+            if (!c.is_object()) problem = "a case must be a JSON object";
+            else if (!c.contains("policy") || !c["policy"].is_string()) problem = "'policy' must be a string";
+            else if (c.contains("as_of") && !c["as_of"].is_null() && !c["as_of"].is_string()) problem = "'as_of' must be a date string";
+            if (!problem.empty()) {
+                result.update(errorToJson({"bad_request", "line " + std::to_string(lineNo) + ": " + problem, "policy"}));
+                bad = true;
+            } else {
+                std::optional<std::string> asOf;
+                if (c.contains("as_of") && c["as_of"].is_string()) asOf = c["as_of"].get<std::string>();
+                static const nlohmann::json kEmpty = nlohmann::json::object();
+                const nlohmann::json* facts = c.contains("facts") ? &c["facts"] : &kEmpty;
+                result.update(decisionOrError(lib, {c["policy"].get<std::string>(), facts, asOf}, bad));
+            }
+        }
+        if (bad) ++badLines;
+        out += result.dump();
+        out += '\n';
+        if (out.size() > (1 << 16)) {
+            std::cout << out;
+            out.clear();
+        }
+    }
+    std::cout << out;
+    std::cout.flush();
+    if (badLines) std::cerr << badLines << " of " << lineNo << " lines had errors\n";
+    return badLines ? 1 : 0;
+}
+
+}  // namespace
+
+void addDecideCommand(CLI::App& app, Globals& g) {
+    auto* cmd = app.add_subcommand("decide", "Decide one referral (--policy, --facts) or a batch (--cases)");
+    auto o = std::make_shared<DecideOptions>();
+    cmd->add_option("--policies", o->policies, "Policy file or folder (default: policies/)");
+    cmd->add_option("--policy", o->policy, "Policy id, e.g. ebi.tonsillectomy");
+    cmd->add_option("--facts", o->factsPath, "JSON file of facts ('-' for stdin)");
+    cmd->add_option("--cases", o->casesPath, "NDJSON file of cases {id, policy, facts, as_of} ('-' for stdin)");
+    cmd->add_option("--as-of", o->asOf, "Decision date YYYY-MM-DD (default: today)");
+    cmd->callback([&g, o] {
+        if (o->policies.empty()) o->policies.push_back("policies");
+        if (o->casesPath.empty() && (o->policy.empty() || o->factsPath.empty())) {
+            std::cerr << "error: give --policy ID --facts FILE for one decision, or --cases FILE for a batch\n";
+            g.exitCode = 2;
+            return;
+        }
+        auto lib = loadLibraryOrReport(o->policies);
+        if (!lib) {
+            g.exitCode = 2;
+            return;
+        }
+        g.exitCode = o->casesPath.empty() ? single(*lib, *o) : batch(*lib, *o);
+    });
+}
+
+}  // namespace cpe::cli

@@ -1,0 +1,118 @@
+#pragma once
+// The compiled form of one policy version: a flat array of nodes, facts
+// resolved to local slots, code sets and text sets in side tables. No names
+// are looked up and nothing is allocated while evaluating it.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "engine/check/model.h"
+
+namespace cpe {
+
+enum class Op : uint8_t {
+    // ---- boolean nodes (evaluate to Tri)
+    BConst,      // imm: 0 or 1
+    BFact,       // a: slot
+    BIt,         // the member being counted
+    BNot,        // kids[0]
+    BAnd,        // kids
+    BOr,         // kids
+    BAtLeast,    // imm: n; kids
+    BCmp,        // cmp; kids[0], kids[1] numeric
+    BBoolEq,     // kids[0], kids[1] boolean; cmp: Eq or Ne
+    BTextEq,     // kids[0], kids[1] text; cmp: Eq or Ne
+    BInNum,      // kids[0] numeric; b: numSet index; cmp: Eq (in) or Ne (not in)
+    BInText,     // kids[0] text; b: textSet index; cmp: Eq or Ne
+    BBetween,    // kids[0..2] numeric, inclusive
+    BWithin,     // kids[0] date, kids[1] amount; b: 0 days 1 weeks 2 months 3 years
+    BHasCodes,   // a: list slot; b: codeSet index
+    BHasText,    // a: list slot; b: textSet index; c: separator char (0: none)
+    BCriterion,  // a: criterion index; kids[0]
+    BIf,         // kids[0] cond, kids[1], kids[2]
+    BOutcomeIs,  // imm: outcome
+    // ---- numeric nodes (evaluate to an interval)
+    NConst,      // imm
+    NFact,       // a: slot
+    NIt,
+    NNeg,        // kids[0]
+    NArith,      // cmp: '+', '-', '*', '/'; kids[0], kids[1]
+    NIf,         // kids[0] cond, kids[1], kids[2]
+    NMin,        // kids
+    NMax,        // kids
+    NCount,      // kids[0] predicate; kids[1..] members
+    NSince,      // kids[0] date; b: 0 years 1 months 2 days
+    // ---- text nodes
+    TConst,      // b: text index
+    TFact,       // a: slot
+};
+
+// `outcome` in an output reads this pseudo-slot: the decided outcome.
+inline constexpr uint32_t kOutcomeSlot = 0xFFFFFFFFu;
+
+enum class Cmp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne };
+
+struct Node {
+    Op op;
+    uint8_t cmp = 0;
+    uint16_t nkids = 0;
+    uint32_t a = 0;       // slot / criterion index
+    uint32_t b = 0;       // side-table index
+    uint32_t c = 0;
+    uint32_t firstKid = 0;  // index into Program::kids
+    double imm = 0;
+};
+
+enum class SlotKind : uint8_t { Number, Bool, Text, List };
+
+struct CompiledCriterion {
+    std::string id;
+    std::string text;
+    std::string at;  // "file:line:col"
+};
+
+struct CompiledRule {
+    Outcome outcome;
+    Route route;
+    bool exempt = false;
+    int32_t when = -1;   // node; -1 for `otherwise`
+    std::string conditionText;  // the condition as written, for reasons without a named criterion
+    std::string at;
+};
+
+struct CompiledOutput {
+    std::string name;
+    Type type;
+    uint32_t node;
+    bool isBool;
+    bool isText;
+};
+
+struct Program {
+    std::vector<Node> nodes;
+    std::vector<uint32_t> kids;
+    std::vector<std::vector<double>> numSets;
+    std::vector<std::vector<std::string>> textSets;
+    std::vector<std::vector<CodeRange>> codeSets;
+    std::vector<std::string> texts;
+
+    std::vector<const FactInfo*> slots;   // local slot -> fact, in the order the policy reads them
+    std::vector<SlotKind> slotKinds;
+    std::vector<int32_t> slotOfFact;      // global fact id -> local slot, or -1
+    std::vector<CompiledCriterion> criteria;
+    std::vector<CompiledRule> rules;
+    std::vector<CompiledOutput> outputs;
+
+    const Node& node(uint32_t i) const { return nodes[i]; }
+    const uint32_t* kidsOf(const Node& n) const { return kids.data() + n.firstKid; }
+};
+
+struct CompiledPolicy {
+    const PolicyModel* model;
+    Program program;
+};
+
+// Compiles a checked policy. The model must come from a library without errors.
+void compilePolicy(const CheckedLibrary& lib, const PolicyModel& model, CompiledPolicy& out);
+
+}  // namespace cpe

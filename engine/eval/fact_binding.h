@@ -1,0 +1,31 @@
+#pragma once
+// Validates a JSON object of facts against the library's declarations and
+// loads the ones a policy reads into its slots. Shared by `cpe decide`, the
+// HTTP service and policy tests, so every entry point refuses bad input alike.
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/check/model.h"
+#include "engine/compile/program.h"
+#include "engine/decision/decision.h"
+#include "engine/eval/evaluator.h"
+
+namespace cpe {
+
+// Checks every member (even ones this policy does not read: a value of the
+// wrong type is an error wherever it is sent). On success `out` holds the
+// policy's facts; on failure nothing should be decided.
+std::optional<InputError> bindFacts(const CheckedLibrary& lib, const Program& program, const nlohmann::json& facts,
+                                    FactValues& out);
+
+// Validates one value against one fact; "" when it is acceptable.
+std::string factValueProblem(const FactInfo& fact, const nlohmann::json& value);
+
+// The JSON a test's `given x = ...` stands for.
+nlohmann::json factValueToJson(const FactValue& v);
+
+// "decimal [kg/m2]", "one of female, male", "list of ICD-10 codes" ...
+std::string describeFactType(const FactInfo& fact);
+
+}  // namespace cpe

@@ -1,0 +1,210 @@
+#include "engine/explain/explain.h"
+
+#include <map>
+#include <sstream>
+
+#include "engine/syntax/printer.h"
+
+namespace cpe {
+namespace {
+
+std::string factLabel(const FactInfo& f) { return f.description.empty() ? f.name : f.description + " (" + f.name + ")"; }
+
+std::string operand(const Expr& e) {
+    if (e.kind == ExprKind::Name) {
+        if (e.fact) return factLabel(*e.fact);
+        if (e.named) return e.named->text.empty() ? e.named->name : e.named->text;
+        return e.text;
+    }
+    if (e.kind == ExprKind::Number) return printExpr(e).substr(0, printExpr(e).find(" [")) + (e.unit.empty() ? "" : " " + e.unit);
+    if (e.kind == ExprKind::CountOf) return "the number of " + e.text + " where " + conditionInEnglish(*e.args[0]);
+    if (e.kind == ExprKind::It) return "it";
+    return printExpr(e);
+}
+
+std::string unitOf(const Expr& lhs, const Expr& rhs) {
+    if (rhs.kind == ExprKind::Number && rhs.unit.empty() && !lhs.type.unit.empty()) return " " + lhs.type.unit;
+    return "";
+}
+
+std::string setInEnglish(const SetExpr& s) {
+    if (!s.ref.empty()) return s.codeset && !s.codeset->description.empty() ? s.codeset->description + " (" + s.ref + ")" : s.ref;
+    std::string out;
+    for (size_t i = 0; i < s.items.size(); ++i) {
+        out += i == 0 ? "" : i + 1 == s.items.size() ? " or " : ", ";
+        out += s.items[i].lo + (s.items[i].hi.empty() ? "" : "–" + s.items[i].hi);
+    }
+    return out;
+}
+
+}  // namespace
+
+std::string conditionInEnglish(const Expr& e) {
+    switch (e.kind) {
+        case ExprKind::Name:
+            if (e.named) return e.named->text.empty() ? e.named->name : e.named->text;
+            if (e.fact) return factLabel(*e.fact);
+            return e.text;
+        case ExprKind::Not: return "not: " + conditionInEnglish(*e.args[0]);
+        case ExprKind::Compare: {
+            static const std::map<std::string, std::string> words = {
+                {"<", "is less than"}, {"<=", "is at most"}, {">", "is more than"},
+                {">=", "is at least"}, {"==", "is"}, {"!=", "is not"}};
+            return operand(*e.args[0]) + " " + words.at(e.text) + " " + operand(*e.args[1]) + unitOf(*e.args[0], *e.args[1]);
+        }
+        case ExprKind::Is: return operand(*e.args[0]) + (e.negated ? " is not " : " is ") + operand(*e.args[1]);
+        case ExprKind::In:
+            return operand(*e.args[0]) + (e.negated ? " is none of " : " is one of ") + setInEnglish(*e.set);
+        case ExprKind::Between:
+            return operand(*e.args[0]) + " is between " + operand(*e.args[1]) + " and " + operand(*e.args[2]) +
+                   unitOf(*e.args[0], *e.args[2]) + " (inclusive)";
+        case ExprKind::Within:
+            return operand(*e.args[0]) + " is no more than " + operand(*e.args[1]) + " " + e.text + " before the decision date";
+        case ExprKind::Has: return operand(*e.args[0]) + " includes " + setInEnglish(*e.set);
+        case ExprKind::CodeAt: {
+            std::string pos = e.position == CodePosition::Primary     ? "the primary "
+                              : e.position == CodePosition::Secondary ? "a secondary "
+                                                                      : "any ";
+            return pos + (e.codeKind == CodeKind::Procedure ? "procedure" : "diagnosis") + " is " + setInEnglish(*e.set);
+        }
+        default: return printExpr(e);
+    }
+}
+
+std::string accessRouteInEnglish(const PolicyModel& p) {
+    std::string route = p.accessRoute == "prior_approval" ? "Prior approval: eligible patients need approval before treatment"
+                        : p.accessRoute == "not_routinely_commissioned"
+                            ? "Not routinely commissioned"
+                            : "Criteria-based access: eligible patients proceed and the provider keeps the evidence";
+    route += p.ifrAllowed ? ". When the criteria are not met, an Individual Funding Request (IFR) may be made."
+                          : ". There is no IFR route.";
+    return route;
+}
+
+namespace {
+
+void tree(std::ostringstream& out, const Expr& e, int depth) {
+    std::string pad(static_cast<size_t>(depth * 2), ' ');
+    auto list = [&](const std::string& head) {
+        out << pad << "- " << head << ":\n";
+        for (const auto& a : e.args) tree(out, *a, depth + 1);
+    };
+    switch (e.kind) {
+        case ExprKind::AllOf:
+        case ExprKind::And: list("ALL of"); return;
+        case ExprKind::AnyOf:
+        case ExprKind::Or: list("ANY of"); return;
+        case ExprKind::AtLeast: list("AT LEAST " + std::to_string(static_cast<int>(e.number)) + " of"); return;
+        case ExprKind::Name:
+            if (e.named && e.named->kind == NamedExpr::Kind::Criterion) {
+                out << pad << "- " << e.named->text << "  [" << e.named->name << "]\n";
+                const Expr& body = *e.named->expr;
+                bool simple = body.kind == ExprKind::Name && body.fact;
+                if (!simple) {
+                    if (body.kind == ExprKind::AllOf || body.kind == ExprKind::AnyOf || body.kind == ExprKind::And ||
+                        body.kind == ExprKind::Or || body.kind == ExprKind::AtLeast || body.kind == ExprKind::Name)
+                        tree(out, body, depth + 1);
+                    else
+                        out << pad << "    (" << conditionInEnglish(body) << ")\n";
+                }
+                return;
+            }
+            [[fallthrough]];
+        default: out << pad << "- " << conditionInEnglish(e) << "\n";
+    }
+}
+
+nlohmann::ordered_json treeJson(const Expr& e) {
+    nlohmann::ordered_json j;
+    auto list = [&](const std::string& kind) {
+        j["kind"] = kind;
+        j["items"] = nlohmann::ordered_json::array();
+        for (const auto& a : e.args) j["items"].push_back(treeJson(*a));
+    };
+    switch (e.kind) {
+        case ExprKind::AllOf:
+        case ExprKind::And: list("all"); break;
+        case ExprKind::AnyOf:
+        case ExprKind::Or: list("any"); break;
+        case ExprKind::AtLeast:
+            list("at_least");
+            j["count"] = static_cast<int>(e.number);
+            break;
+        default:
+            if (e.kind == ExprKind::Name && e.named && e.named->kind == NamedExpr::Kind::Criterion) {
+                j["kind"] = "criterion";
+                j["criterion"] = e.named->name;
+                j["text"] = e.named->text;
+                j["condition"] = treeJson(*e.named->expr);
+            } else {
+                j["kind"] = "condition";
+                j["text"] = conditionInEnglish(e);
+                j["expression"] = printExpr(e);
+            }
+    }
+    return j;
+}
+
+std::string outcomeWords(const CheckedRule& r) {
+    if (r.outcomeWord == "exempt") return "Outside the restriction (eligible, no approval needed)";
+    std::string o = r.outcome == Outcome::Eligible      ? "Eligible"
+                    : r.outcome == Outcome::NotEligible ? "Not eligible"
+                                                        : "Referred for professional review";
+    return o + " (route: " + routeName(r.route) + ")";
+}
+
+}  // namespace
+
+std::string explainPolicy(const PolicyModel& p) {
+    std::ostringstream out;
+    out << p.title << "  [" << p.id << ", version " << p.version << "]\n";
+    out << "In force from " << p.effective << (p.until.empty() ? "" : " until " + p.until) << "\n";
+    out << accessRouteInEnglish(p) << "\n";
+    if (!p.owner.empty()) out << "Owner: " << p.owner << "\n";
+    for (const std::string& s : p.sources) out << "Source: " << s << "\n";
+    out << "\n";
+    for (size_t i = 0; i < p.rules.size(); ++i) {
+        const CheckedRule& r = p.rules[i];
+        if (!r.when) {
+            out << (i ? "Otherwise: " : "Always: ") << outcomeWords(r) << ".\n";
+            continue;
+        }
+        out << (i ? "Else " : "") << outcomeWords(r) << " when:\n";
+        tree(out, *r.when, 1);
+    }
+    if (!p.outputs.empty()) {
+        out << "\nOutputs:\n";
+        for (const auto& o : p.outputs)
+            out << "  - " << o->name << (o->text.empty() ? "" : ": " + o->text) << " = " << printExpr(*o->expr) << "\n";
+    }
+    return out.str();
+}
+
+nlohmann::ordered_json explainPolicyJson(const PolicyModel& p) {
+    nlohmann::ordered_json j;
+    j["id"] = p.id;
+    j["title"] = p.title;
+    j["version"] = p.version;
+    j["effective"] = p.effective;
+    j["until"] = p.until.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.until);
+    j["access_route"] = p.accessRoute;
+    j["ifr_allowed"] = p.ifrAllowed;
+    j["owner"] = p.owner;
+    j["sources"] = p.sources;
+    j["rules"] = nlohmann::ordered_json::array();
+    for (const CheckedRule& r : p.rules) {
+        nlohmann::ordered_json rule;
+        rule["outcome"] = outcomeName(r.outcome);
+        rule["route"] = routeName(r.route);
+        rule["exempt"] = r.outcomeWord == "exempt";
+        rule["condition"] = r.when ? treeJson(*r.when) : nlohmann::ordered_json(nullptr);
+        j["rules"].push_back(rule);
+    }
+    j["criteria"] = nlohmann::ordered_json::array();
+    for (const auto& c : p.criteria) j["criteria"].push_back({{"id", c->name}, {"text", c->text}, {"expression", printExpr(*c->expr)}});
+    j["outputs"] = nlohmann::ordered_json::array();
+    for (const auto& o : p.outputs) j["outputs"].push_back({{"name", o->name}, {"text", o->text}, {"expression", printExpr(*o->expr)}});
+    return j;
+}
+
+}  // namespace cpe

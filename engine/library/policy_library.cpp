@@ -1,0 +1,154 @@
+#include "engine/library/policy_library.h"
+
+#include <algorithm>
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "engine/check/checker.h"
+#include "engine/compile/program.h"
+#include "engine/eval/evaluator.h"
+#include "engine/eval/fact_binding.h"
+#include "engine/syntax/parse.h"
+
+namespace cpe {
+
+namespace fs = std::filesystem;
+
+PolicyLibrary::PolicyLibrary() = default;
+PolicyLibrary::~PolicyLibrary() = default;
+
+int todayDay() {
+    std::time_t now = std::time(nullptr);
+    std::tm local{};
+    localtime_r(&now, &local);
+    return daysFromCivil(local.tm_year + 1900, static_cast<unsigned>(local.tm_mon + 1), static_cast<unsigned>(local.tm_mday));
+}
+
+struct PolicyLibraryBuilder {
+    static std::shared_ptr<const PolicyLibrary> build(std::shared_ptr<SourceSet> sources, Diagnostics& diags) {
+        std::vector<SourceFileAst> files;
+        for (uint32_t i = 0; i < sources->size(); ++i)
+            if (auto ast = parseFile(*sources, i, diags)) files.push_back(std::move(*ast));
+        auto lib = std::make_shared<PolicyLibrary>();
+        lib->checked_ = checkLibrary(sources, std::move(files), diags);
+        diags.sort();
+        if (diags.hasErrors()) return nullptr;
+        for (const PolicyModel& model : lib->checked_->policies) {
+            auto compiled = std::make_unique<CompiledPolicy>();
+            compilePolicy(*lib->checked_, model, *compiled);
+            lib->compiled_.push_back(std::move(compiled));
+        }
+        return lib;
+    }
+};
+
+std::shared_ptr<const PolicyLibrary> PolicyLibrary::fromSources(std::shared_ptr<SourceSet> sources, Diagnostics& diags) {
+    return PolicyLibraryBuilder::build(std::move(sources), diags);
+}
+
+// Every .cpl file under `path` (or `path` itself), sorted so loading order,
+// and so messages, are the same on every machine.
+static void collectFiles(const std::string& path, std::vector<std::string>& out, std::vector<std::string>& problems) {
+    std::error_code ec;
+    fs::file_status st = fs::status(path, ec);
+    if (ec || !fs::exists(st)) {
+        problems.push_back(path + ": no such file or folder");
+        return;
+    }
+    if (fs::is_regular_file(st)) {
+        out.push_back(path);
+        return;
+    }
+    std::vector<std::string> found;
+    for (auto it = fs::recursive_directory_iterator(path, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_regular_file() && it->path().extension() == ".cpl") found.push_back(it->path().string());
+    if (ec) problems.push_back(path + ": " + ec.message());
+    if (found.empty() && !ec) problems.push_back(path + ": no .cpl policy files in this folder");
+    std::sort(found.begin(), found.end());
+    out.insert(out.end(), found.begin(), found.end());
+}
+
+std::shared_ptr<const PolicyLibrary> PolicyLibrary::load(const std::vector<std::string>& paths, Diagnostics& diags,
+                                                         std::shared_ptr<SourceSet>& sourcesOut) {
+    auto sources = std::make_shared<SourceSet>();
+    sourcesOut = sources;
+    std::vector<std::string> files, problems;
+    for (const std::string& p : paths) collectFiles(p, files, problems);
+    for (const std::string& problem : problems) {
+        uint32_t idx = sources->add(problem.substr(0, problem.find(':')), "");
+        diags.error(Span{idx, 1, 1, 1, 1}, problem.substr(problem.find(':') + 2));
+    }
+    for (const std::string& f : files) {
+        std::ifstream in(f, std::ios::binary);
+        if (!in) {
+            uint32_t idx = sources->add(f, "");
+            diags.error(Span{idx, 1, 1, 1, 1}, "cannot read this file");
+            continue;
+        }
+        std::ostringstream text;
+        text << in.rdbuf();
+        sources->add(f, text.str());
+    }
+    if (diags.hasErrors()) return nullptr;
+    return fromSources(sources, diags);
+}
+
+std::vector<std::string> PolicyLibrary::policyIds() const {
+    std::vector<std::string> ids;
+    for (const PolicyModel& p : checked_->policies) ids.push_back(p.id);
+    std::sort(ids.begin(), ids.end());
+    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
+    return ids;
+}
+
+const CompiledPolicy* PolicyLibrary::find(const std::string& id, int day) const {
+    for (const auto& c : compiled_) {
+        const PolicyModel& m = *c->model;
+        if (m.id == id && m.effectiveDay <= day && (!m.untilDay || day <= *m.untilDay)) return c.get();
+    }
+    return nullptr;
+}
+
+const PolicyModel* PolicyLibrary::model(const std::string& id, int day) const {
+    const CompiledPolicy* c = find(id, day);
+    return c ? c->model : nullptr;
+}
+
+std::vector<const CompiledPolicy*> PolicyLibrary::versions(const std::string& id) const {
+    std::vector<const CompiledPolicy*> out;
+    for (const auto& c : compiled_)
+        if (c->model->id == id) out.push_back(c.get());
+    std::sort(out.begin(), out.end(), [](auto* a, auto* b) { return a->model->effectiveDay < b->model->effectiveDay; });
+    return out;
+}
+
+DecideResult PolicyLibrary::decide(const DecideRequest& request) const {
+    int day = todayDay();
+    if (request.asOf) {
+        auto parsed = parseDate(*request.asOf);
+        if (!parsed)
+            return InputError{"bad_request", "'as_of' must be a date \"YYYY-MM-DD\", got \"" + *request.asOf + "\"", "as_of"};
+        day = *parsed;
+    }
+    std::vector<std::string> ids = policyIds();
+    if (!std::binary_search(ids.begin(), ids.end(), request.policy))
+        return InputError{"unknown_policy", "no policy '" + request.policy + "'" + didYouMean(request.policy, ids), "policy"};
+    const CompiledPolicy* policy = find(request.policy, day);
+    if (!policy)
+        return InputError{"no_version_in_force", "no version of '" + request.policy + "' is in force on " + formatDate(day),
+                          "as_of"};
+    static const nlohmann::json kNoFacts = nlohmann::json::object();
+    FactValues facts;
+    if (auto error = bindFacts(*checked_, policy->program, request.facts ? *request.facts : kNoFacts, facts)) return *error;
+    Decision decision;
+    decision.policy = policy->model->id;
+    decision.policyVersion = policy->model->version;
+    Evaluator(policy->program, facts, day).decide(decision);
+    return decision;
+}
+
+}  // namespace cpe

@@ -1,0 +1,124 @@
+#include "engine/library/test_runner.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "engine/eval/fact_binding.h"
+#include "engine/syntax/printer.h"
+
+namespace cpe {
+namespace {
+
+std::string list(const std::vector<std::string>& v) {
+    if (v.empty()) return "none";
+    std::string s = "(";
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+    return s + ")";
+}
+
+TestResult runOne(const PolicyLibrary& lib, const TestDecl& t) {
+    TestResult r;
+    r.name = t.name;
+    r.policy = t.policy;
+    r.at = lib.sources().location(t.span);
+    auto fail = [&](const Span& at, std::string msg) { r.failures.push_back({lib.sources().location(at), std::move(msg)}); };
+
+    // Facts and date come from the `like` chain, oldest first, then this test.
+    std::vector<const TestDecl*> chain{&t};
+    while (!chain.back()->like.empty()) {
+        const TestDecl* base = nullptr;
+        for (const TestDecl* other : lib.checked().tests)
+            if (other->policy == t.policy && other->name == chain.back()->like) base = other;
+        if (!base || std::find(chain.begin(), chain.end(), base) != chain.end()) break;  // the checker reported it
+        chain.push_back(base);
+    }
+    nlohmann::json facts = nlohmann::json::object();
+    std::optional<std::string> asOf;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+        for (const TestItem& item : (*it)->items) {
+            if (item.kind == TestItem::Kind::AsOf) asOf = item.text;
+            if (item.kind == TestItem::Kind::Given)
+                for (const Binding& b : item.bindings) facts[b.name] = factValueToJson(b.value);
+        }
+    // Tests never depend on the day they run: without `as of`, the policy's own effective date.
+    if (!asOf) {
+        for (const PolicyModel& p : lib.checked().policies)
+            if (p.id == t.policy) {
+                asOf = p.effective;
+                break;
+            }
+    }
+    DecideResult result = lib.decide({t.policy, &facts, asOf});
+    const InputError* error = std::get_if<InputError>(&result);
+    bool expectsError = std::any_of(t.items.begin(), t.items.end(),
+                                    [](const TestItem& i) { return i.kind == TestItem::Kind::ExpectError; });
+    if (error && !expectsError) {
+        fail(t.span, "the facts were refused: " + error->message);
+        return r;
+    }
+    for (const TestItem& item : t.items) {
+        switch (item.kind) {
+            case TestItem::Kind::ExpectError:
+                if (!error) fail(item.span, "expected the facts to be refused, but a decision was made");
+                else if (!item.text.empty() && error->message.find(item.text) == std::string::npos)
+                    fail(item.span, "expected an error mentioning \"" + item.text + "\", got: " + error->message);
+                break;
+            case TestItem::Kind::ExpectOutcome: {
+                if (error) break;
+                const Decision& d = std::get<Decision>(result);
+                if (item.text != outcomeName(d.outcome))
+                    fail(item.span, "expected outcome " + item.text + ", got " + outcomeName(d.outcome) +
+                                        (d.missingFacts.empty() ? "" : " (missing " + list(d.missingFacts) + ")"));
+                else if (!item.route.empty() && item.route != routeName(d.route))
+                    fail(item.span, "expected route " + item.route + ", got " + routeName(d.route));
+                break;
+            }
+            case TestItem::Kind::ExpectMissing: {
+                if (error) break;
+                const Decision& d = std::get<Decision>(result);
+                std::vector<std::string> expected;
+                for (auto& [n, _] : item.names) expected.push_back(n);
+                if (expected != d.missingFacts)
+                    fail(item.span, "expected missing facts " + list(expected) + ", got " + list(d.missingFacts));
+                break;
+            }
+            case TestItem::Kind::ExpectReasons: {
+                if (error) break;
+                const Decision& d = std::get<Decision>(result);
+                std::vector<std::string> got;
+                for (const Reason& reason : d.reasons) got.push_back(reason.criterion);
+                for (auto& [n, _] : item.names)
+                    if (std::find(got.begin(), got.end(), n) == got.end())
+                        fail(item.span, "expected '" + n + "' among the reasons, got " + list(got));
+                break;
+            }
+            case TestItem::Kind::ExpectOutput: {
+                if (error) break;
+                const Decision& d = std::get<Decision>(result);
+                auto it = std::find_if(d.outputs.begin(), d.outputs.end(), [&](auto& o) { return o.name == item.text; });
+                if (it == d.outputs.end()) {
+                    fail(item.span, "no output '" + item.text + "'");
+                    break;
+                }
+                nlohmann::json got = outputToJson(*it);
+                nlohmann::json want = factValueToJson(item.value);
+                bool same = got == want || (got.is_number() && want.is_number() &&
+                                            std::fabs(got.get<double>() - want.get<double>()) < 1e-9);
+                if (!same) fail(item.span, "expected output " + item.text + " = " + want.dump() + ", got " + got.dump());
+                break;
+            }
+            default: break;
+        }
+    }
+    return r;
+}
+
+}  // namespace
+
+std::vector<TestResult> runPolicyTests(const PolicyLibrary& lib) {
+    std::vector<TestResult> results;
+    for (const TestDecl* t : lib.checked().tests) results.push_back(runOne(lib, *t));
+    return results;
+}
+
+}  // namespace cpe

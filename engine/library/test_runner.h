@@ -1,0 +1,25 @@
+#pragma once
+// Runs the `test` blocks written beside the policies.
+#include <string>
+#include <vector>
+
+#include "engine/library/policy_library.h"
+
+namespace cpe {
+
+struct TestFailure {
+    std::string at;        // file:line:col of the failing expectation (or the test)
+    std::string message;   // "expected outcome eligible, got not_eligible"
+};
+
+struct TestResult {
+    std::string name;
+    std::string policy;
+    std::string at;
+    std::vector<TestFailure> failures;
+    bool passed() const { return failures.empty(); }
+};
+
+std::vector<TestResult> runPolicyTests(const PolicyLibrary& lib);
+
+}  // namespace cpe
