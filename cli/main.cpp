@@ -16,6 +16,8 @@ int main(int argc, char** argv) {
     cpe::cli::addTestCommand(app, g);
     cpe::cli::addFmtCommand(app, g);
     cpe::cli::addExplainCommand(app, g);
+    cpe::cli::addServeCommand(app, g);
+    cpe::cli::addLogCommand(app, g);
 
     app.parse_complete_callback([&] {
         auto logger = spdlog::stderr_color_mt("cpe");

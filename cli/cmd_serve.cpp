@@ -1,0 +1,70 @@
+// `cpe serve`: the HTTP decision service (shared/spec/decision.md, HTTP).
+#include <memory>
+
+#include <spdlog/spdlog.h>
+
+#include "cli/commands.h"
+#include "server/serve.h"
+
+namespace cpe::cli {
+
+void addServeCommand(CLI::App& app, Globals& g) {
+    auto o = std::make_shared<server::ServeOptions>();
+    o->threads = server::defaultThreads();
+    CLI::App* cmd = app.add_subcommand("serve", "Serve decisions over HTTP, logging every decision to SQLite");
+    cmd->footer(R"(Endpoints:
+  POST /v1/decisions        {"policy": ID, "facts": {...}, "as_of": "YYYY-MM-DD"?} -> decision
+                            (400 bad JSON or facts, 404 unknown policy, 413 body too large)
+  GET  /v1/policies         policies with their title, version, kind and facts read (?as_of=)
+  GET  /v1/policies/{id}    one policy with its criteria text (?as_of=)
+  GET  /healthz             liveness (never needs the token)
+  GET  /metrics             Prometheus text: requests, decisions, latency
+  POST /v1/admin/reload     recompile the library (needs --token-file); SIGHUP does the same
+With --token-file, every endpoint but /healthz needs "Authorization: Bearer <token>".
+A library with errors is refused on reload and the one in service stays.
+SIGTERM or SIGINT: stop accepting, answer requests in flight, flush the decision log.
+The decision log keeps a salted hash of the facts, not the facts (unless --log-facts);
+the salt file is created on first use: keep it, and keep it apart from the database.
+Query the log with `cpe log --db FILE`.)");
+    cmd->add_option("--policies", o->policyPaths, "Policy files or folders, searched recursively")
+        ->capture_default_str();
+    cmd->add_option("--host", o->host, "Address to listen on (loopback unless you mean otherwise)")
+        ->capture_default_str();
+    cmd->add_option("--port", o->port, "TCP port; 0 picks a free one (printed on stdout)")
+        ->check(CLI::Range(0, 65535))
+        ->capture_default_str();
+    cmd->add_option("--threads", o->threads,
+                    "Worker threads; each open keep-alive connection holds one (default: 8 per core, at least 8)")
+        ->check(CLI::Range(1u, 4096u))
+        ->capture_default_str();
+    cmd->add_option("--max-body", o->maxBodyBytes, "Largest request body in bytes; larger gets 413")
+        ->check(CLI::Range(std::size_t{64}, std::size_t{64} << 20))
+        ->capture_default_str();
+    cmd->add_option("--read-timeout", o->readTimeoutSeconds,
+                    "Seconds a client may stall while sending a request before it is cut off")
+        ->check(CLI::Range(0.01, 3600.0))
+        ->capture_default_str();
+    cmd->add_option("--write-timeout", o->writeTimeoutSeconds,
+                    "Seconds a client may stall while receiving a response before it is cut off")
+        ->check(CLI::Range(0.01, 3600.0))
+        ->capture_default_str();
+    cmd->add_option("--keep-alive", o->keepAliveSeconds, "Seconds an idle keep-alive connection is kept open")
+        ->check(CLI::Range(1, 3600))
+        ->capture_default_str();
+    cmd->add_option("--db", o->dbPath, "SQLite decision log (created if missing; WAL mode)")->capture_default_str();
+    cmd->add_option("--salt-file", o->saltFile, "Secret salt for the facts hash (default: <db>.salt, created if missing)");
+    cmd->add_flag("--log-facts", o->logFacts,
+                  "Also store the facts in the decision log (they may identify a patient)");
+    cmd->add_option("--token-file", o->tokenFile, "File whose first line is the bearer token clients must send")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--access-log", o->accessLog, "Access log: - for stderr, off, or a file (one JSON line a request)")
+        ->capture_default_str();
+    cmd->callback([o, &g] {
+        // A service should say what it is doing without -v; -v still raises
+        // it to debug.
+        if (g.verbose == 0) spdlog::set_level(spdlog::level::info);
+        g.exitCode = server::runServe(*o);
+    });
+}
+
+}  // namespace cpe::cli

@@ -1,0 +1,42 @@
+#pragma once
+// One JSON line per HTTP request through spdlog, written by spdlog's
+// background thread so that a slow terminal or disk never holds up a request.
+// It records what was asked and how it went, never a fact value.
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "server/reply.h"
+
+namespace spdlog {
+class logger;
+}
+
+namespace cpe::server {
+
+struct AccessEntry {
+    std::string_view method, path, remoteAddr;
+    int remotePort = 0;
+    int status = 0;
+    double seconds = -1;  // < 0: unknown
+    std::size_t bytesIn = 0, bytesOut = 0;
+    const RequestNote* note = nullptr;
+};
+
+class AccessLog {
+public:
+    // target: "-" for stderr, "off" for none, else a file (appended to).
+    explicit AccessLog(const std::string& target);
+    ~AccessLog();
+    bool enabled() const { return logger_ != nullptr; }
+    void write(const AccessEntry& entry);
+    void flush();
+
+private:
+    std::shared_ptr<spdlog::logger> logger_;
+};
+
+// The line's body, without the time stamp spdlog puts in front.
+std::string formatAccessEntry(const AccessEntry& entry);
+
+}  // namespace cpe::server

@@ -1,0 +1,25 @@
+#pragma once
+// Reads the body of POST /v1/decisions, {"policy": ID, "facts": {...},
+// "as_of": DATE?}, and refuses anything else with an error naming the member
+// at fault. The facts themselves are the engine's to validate.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+
+#include <nlohmann/json.hpp>
+
+#include "engine/decision/decision.h"
+
+namespace cpe::server {
+
+struct DecideBody {
+    nlohmann::json document;  // owns the facts object
+    std::string policy;
+    std::optional<std::string> asOf;
+    const nlohmann::json& facts() const { return document.at("facts"); }
+};
+
+std::variant<DecideBody, InputError> parseDecideBody(std::string_view body);
+
+}  // namespace cpe::server

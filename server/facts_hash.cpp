@@ -1,0 +1,99 @@
+#include "server/facts_hash.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+
+namespace cpe::server {
+
+namespace {
+
+std::string toHex(const unsigned char* data, std::size_t n) {
+    static const char digits[] = "0123456789abcdef";
+    std::string out(n * 2, '0');
+    for (std::size_t i = 0; i < n; ++i) {
+        out[2 * i] = digits[data[i] >> 4];
+        out[2 * i + 1] = digits[data[i] & 0xf];
+    }
+    return out;
+}
+
+std::string trim(std::string s) {
+    auto notSpace = [](unsigned char c) { return !std::isspace(c); };
+    s.erase(s.begin(), std::find_if(s.begin(), s.end(), notSpace));
+    s.erase(std::find_if(s.rbegin(), s.rend(), notSpace).base(), s.end());
+    return s;
+}
+
+}  // namespace
+
+std::string canonicalFacts(const nlohmann::json& facts) {
+    constexpr auto replace = nlohmann::json::error_handler_t::replace;
+    if (!facts.is_object()) return facts.dump(-1, ' ', false, replace);
+    bool hasNull = false;
+    for (const auto& [name, value] : facts.items())
+        if (value.is_null()) hasNull = true;
+    if (!hasNull) return facts.dump(-1, ' ', false, replace);
+    nlohmann::json copy = nlohmann::json::object();
+    for (const auto& [name, value] : facts.items())
+        if (!value.is_null()) copy[name] = value;
+    return copy.dump(-1, ' ', false, replace);
+}
+
+std::string factsHash(const std::string& salt, const std::string& canonical) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!HMAC(EVP_sha256(), salt.data(), static_cast<int>(salt.size()),
+              reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), mac, &len))
+        throw std::runtime_error("HMAC-SHA-256 failed");
+    return toHex(mac, len);
+}
+
+std::string saltId(const std::string& salt) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int len = 0;
+    if (!EVP_Digest(salt.data(), salt.size(), digest, &len, EVP_sha256(), nullptr))
+        throw std::runtime_error("SHA-256 failed");
+    return toHex(digest, 8);
+}
+
+std::string loadSalt(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw std::runtime_error("cannot read salt file " + path + ": " + std::strerror(errno));
+    std::stringstream buf;
+    buf << in.rdbuf();
+    std::string salt = trim(buf.str());
+    if (salt.empty()) throw std::runtime_error("salt file " + path + " is empty");
+    return salt;
+}
+
+std::string loadOrCreateSalt(const std::string& path) {
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0) return loadSalt(path);
+    unsigned char raw[32];
+    if (RAND_bytes(raw, sizeof raw) != 1) throw std::runtime_error("no randomness for a new salt");
+    std::string salt = toHex(raw, sizeof raw);
+    // O_EXCL: never overwrite a salt another process has just created.
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        if (errno == EEXIST) return loadSalt(path);
+        throw std::runtime_error("cannot create salt file " + path + ": " + std::strerror(errno));
+    }
+    std::string line = salt + "\n";
+    bool ok = ::write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    ok = (::close(fd) == 0) && ok;
+    if (!ok) throw std::runtime_error("cannot write salt file " + path);
+    return salt;
+}
+
+}  // namespace cpe::server

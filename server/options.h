@@ -1,0 +1,34 @@
+#pragma once
+// Everything `cpe serve` can be told on its command line. The defaults here
+// are the ones `cpe serve --help` shows, so they live in one place.
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace cpe::server {
+
+struct ServeOptions {
+    std::vector<std::string> policyPaths{"policies/"};
+    std::string host = "127.0.0.1";  // loopback unless told otherwise
+    int port = 8080;                 // 0: any free port (printed on stdout)
+    unsigned threads = 0;            // 0: defaultThreads()
+    std::size_t maxBodyBytes = 64 * 1024;
+    double readTimeoutSeconds = 5.0;   // a client that stalls mid-request is cut off after this
+    double writeTimeoutSeconds = 5.0;  // a client that stops reading its response likewise
+    int keepAliveSeconds = 5;          // an idle keep-alive connection is closed after this
+    std::string dbPath = "cpe-decisions.db";
+    std::string saltFile;              // "": dbPath + ".salt"
+    bool logFacts = false;
+    std::string tokenFile;             // "": no authentication, HTTP reload disabled
+    std::string accessLog = "-";       // "-": stderr, "off": none, else a file
+};
+
+// cpp-httplib serves each connection on one worker thread for as long as the
+// connection stays open, so the pool bounds concurrent keep-alive
+// connections, not CPU use. Several workers per core keep the cores busy
+// while some connections sit idle between requests.
+unsigned defaultThreads();
+
+std::string effectiveSaltFile(const ServeOptions& o);
+
+}  // namespace cpe::server

@@ -1,0 +1,92 @@
+#include "server/serve.h"
+
+#include <algorithm>
+#include <atomic>
+#include <cstdio>
+#include <thread>
+
+#include <fmt/format.h>
+#include <spdlog/spdlog.h>
+
+#include "server/access_log.h"
+#include "server/api.h"
+#include "server/auth.h"
+#include "server/decision_log.h"
+#include "server/facts_hash.h"
+#include "server/http_service.h"
+#include "server/library_holder.h"
+#include "server/metrics.h"
+#include "server/signals.h"
+
+namespace cpe::server {
+
+unsigned defaultThreads() { return std::max(8u, 8u * std::max(1u, std::thread::hardware_concurrency())); }
+
+std::string effectiveSaltFile(const ServeOptions& o) { return o.saltFile.empty() ? o.dbPath + ".salt" : o.saltFile; }
+
+int runServe(const ServeOptions& options) {
+    // Before any thread exists, so that they all inherit the mask.
+    blockServerSignals();
+
+    std::optional<std::string> token;
+    std::unique_ptr<DecisionLog> log;
+    LibraryHolder library(options.policyPaths);
+    try {
+        if (!options.tokenFile.empty()) token = loadToken(options.tokenFile);
+        ReloadResult loaded = library.reload();
+        if (!loaded.ok) {
+            std::fputs(loaded.errors.c_str(), stderr);
+            spdlog::error("cpe serve: the policy library has errors; not starting");
+            return 1;
+        }
+        std::string salt = loadOrCreateSalt(effectiveSaltFile(options));
+        log = std::make_unique<DecisionLog>(DecisionLog::Options{options.dbPath, salt, options.logFacts});
+    } catch (const std::exception& e) {
+        spdlog::error("cpe serve: {}", e.what());
+        return 1;
+    }
+
+    Metrics metrics;
+    Api api(library, metrics, log.get());
+    AccessLog accessLog(options.accessLog);
+    HttpService http(options, api, metrics, accessLog, token);
+    int port = 0;
+    try {
+        port = http.bind();
+    } catch (const std::exception& e) {
+        spdlog::error("cpe serve: {}", e.what());
+        return 1;
+    }
+
+    std::atomic<bool> stopping{false}, finished{false};
+    {
+        SignalThread signals([&] { api.reload("SIGHUP"); },
+                             [&] {
+                                 if (stopping.exchange(true)) return;
+                                 spdlog::info("stopping: no new connections; finishing requests in flight");
+                                 // stop() is a no-op until the listener runs,
+                                 // so repeat it until run() has returned.
+                                 while (!finished.load()) {
+                                     http.stop();
+                                     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                                 }
+                             });
+        const unsigned threads = options.threads ? options.threads : defaultThreads();
+        // The one line on stdout: scripts and tests wait for it (and read the
+        // port from it when started with --port 0).
+        std::printf("cpe serve: listening on http://%s:%d\n", options.host.c_str(), port);
+        std::fflush(stdout);
+        spdlog::info("{} policies, {} workers, body limit {} bytes, decision log {}{}{}",
+                     library.current()->policyIds().size(), threads, options.maxBodyBytes, options.dbPath,
+                     options.logFacts ? " (with facts)" : "", token ? ", bearer token required" : "");
+        http.run();
+        finished.store(true);
+    }  // the signal thread stops here
+
+    log->close();
+    accessLog.flush();
+    spdlog::info("stopped; {} decisions in the decision log this run", log->written());
+    return 0;
+}
+
+}  // namespace cpe::server
