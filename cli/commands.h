@@ -16,6 +16,7 @@ void addDecideCommand(CLI::App& app, Globals& g);
 void addTestCommand(CLI::App& app, Globals& g);
 void addFmtCommand(CLI::App& app, Globals& g);
 void addExplainCommand(CLI::App& app, Globals& g);
+void addAuditCommand(CLI::App& app, Globals& g);
 void addServeCommand(CLI::App& app, Globals& g);
 void addLogCommand(CLI::App& app, Globals& g);
 

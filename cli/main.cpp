@@ -16,6 +16,7 @@ int main(int argc, char** argv) {
     cpe::cli::addTestCommand(app, g);
     cpe::cli::addFmtCommand(app, g);
     cpe::cli::addExplainCommand(app, g);
+    cpe::cli::addAuditCommand(app, g);
     cpe::cli::addServeCommand(app, g);
     cpe::cli::addLogCommand(app, g);
 

@@ -1,0 +1,128 @@
+#include "audit/activity_audit.h"
+
+#include <chrono>
+#include <ctime>
+#include <filesystem>
+
+#include "audit/episode.h"
+#include "audit/html_format.h"
+#include "audit/outputs.h"
+#include "audit/progress.h"
+#include "audit/report_html.h"
+
+namespace cpe::audit {
+
+namespace {
+
+constexpr size_t kRejectSample = 50;
+
+int32_t dateOption(const std::string& name, const std::string& value) {
+    int32_t day = 0;
+    if (!parseIsoDate(value, day)) throw AuditError("--" + name + ": '" + value + "' is not a date YYYY-MM-DD");
+    return day;
+}
+
+std::string nowText() {
+    std::time_t t = std::time(nullptr);
+    char buf[64];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&t));
+    return buf;
+}
+
+}  // namespace
+
+std::string ActivityAuditSummary::line() const {
+    double rate = seconds > 0 ? static_cast<double>(rowsRead) / seconds : 0;
+    std::string s = "audit: " + withThousands(rowsRead) + " rows read, " + withThousands(rowsRejected) + " rejected, " +
+                    withThousands(episodesCounted) + " episodes counted";
+    if (rowsOutsidePeriod) s += " (" + withThousands(rowsOutsidePeriod) + " rows outside the period)";
+    s += " in " + shownDecimal(seconds, 2) + " s (" + shownDecimal(rate / 1e6, 2) + "M rows/s)";
+    return s;
+}
+
+ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAuditOptions& o) {
+    auto start = std::chrono::steady_clock::now();
+    ScanOptions scan;
+    scan.path = o.activityPath;
+    if (o.from) scan.fromDay = dateOption("from", *o.from);
+    if (o.to) scan.toDay = dateOption("to", *o.to);
+    if (scan.fromDay && scan.toDay && *scan.fromDay > *scan.toDay)
+        throw AuditError("--from " + *o.from + " is after --to " + *o.to);
+    scan.byCommissioner = o.grouping == Grouping::Commissioner;
+    scan.threads = o.threads;
+    scan.blockSize = o.blockSize;
+
+    std::optional<Population> population;
+    if (o.populationPath) population = readPopulation(*o.populationPath);
+
+    std::error_code ec;
+    std::filesystem::create_directories(o.outDir, ec);
+    if (ec) throw AuditError(o.outDir + ": cannot create the output folder: " + ec.message());
+
+    RejectWriter rejects(o.outDir + "/rejects.csv");
+    std::vector<std::pair<uint64_t, std::string>> sample;
+    std::optional<std::string> strictError;
+    const std::string fileName = o.activityPath == "-" ? "<stdin>" : o.activityPath;
+    TerminalProgress progress(o.progress);
+    ScanHooks hooks;
+    hooks.onReject = [&](uint64_t line, std::string_view reason) {
+        if (o.strict) {
+            strictError = fileName + ":" + std::to_string(line) + ": " + std::string(reason) + " (--strict stops at the first malformed row)";
+            return false;
+        }
+        rejects.add(line, reason);
+        if (sample.size() < kRejectSample) sample.emplace_back(line, std::string(reason));
+        return true;
+    };
+    hooks.onProgress = [&](const ScanProgress& p) { progress.update(p); };
+    ScanResult result;
+    try {
+        result = scanActivity(matcher, scan, hooks);
+    } catch (...) {
+        progress.finish();
+        throw;
+    }
+    progress.finish();
+    if (strictError) throw AuditError(*strictError);
+
+    Analysis analysis = analyse(matcher, result, o.grouping, population ? &*population : nullptr);
+
+    ActivityAuditSummary summary;
+    summary.rowsRead = result.rowsRead;
+    summary.rowsRejected = result.rowsRejected;
+    summary.rowsOutsidePeriod = result.rowsOutsidePeriod;
+    summary.episodesCounted = result.episodesCounted;
+    summary.bytes = result.bytes;
+    if (!analysis.withoutPopulation.empty()) {
+        std::string list;
+        for (size_t i = 0; i < analysis.withoutPopulation.size(); ++i) list += (i ? ", " : "") + analysis.withoutPopulation[i];
+        summary.warnings.push_back("commissioners with activity but not in " + *o.populationPath + " are left out of rates: " + list);
+    }
+
+    writeActivityCsv(o.outDir + "/activity.csv", matcher, result.providers);
+    writeVariationCsv(o.outDir + "/variation.csv", analysis);
+    if (o.grouping == Grouping::Commissioner) writeCommissionerCsv(o.outDir + "/activity_by_commissioner.csv", analysis);
+    rejects.commit();
+
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    ReportInfo info;
+    info.activityPath = fileName;
+    info.policiesPath = o.policiesLabel;
+    info.period = o.from || o.to ? (o.from ? *o.from : std::string("the start")) + " to " + (o.to ? *o.to : std::string("the end"))
+                                 : "all admission dates";
+    info.generatedAt = nowText();
+    info.seconds = summary.seconds;
+    info.suppress = o.suppress;
+    info.rowsRead = result.rowsRead;
+    info.rowsRejected = result.rowsRejected;
+    info.rowsOutsidePeriod = result.rowsOutsidePeriod;
+    info.episodesCounted = result.episodesCounted;
+    info.firstRejects = std::move(sample);
+    OutputFile report(o.outDir + "/report.html");
+    report.write(renderReport(analysis, info));
+    report.commit();
+    summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return summary;
+}
+
+}  // namespace cpe::audit

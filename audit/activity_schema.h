@@ -1,0 +1,43 @@
+#pragma once
+// The columns of the coded-activity CSV (shared/spec/audit.md) and the header
+// check that maps them to field positions. Columns may come in any order;
+// every one is required and no other is allowed, so a misspelt column is
+// caught at the header rather than as millions of odd rows.
+#include <array>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cpe::audit {
+
+enum class Column {
+    EpisodeId,
+    Provider,
+    Commissioner,
+    Age,
+    Sex,
+    AdmissionMethod,
+    Setting,
+    DominantProcedure,
+    Procedures,
+    Diagnoses,
+    AdmissionDate,
+};
+inline constexpr size_t kColumnCount = 11;
+
+// The column's name in the header.
+const char* columnName(Column c);
+
+struct ActivitySchema {
+    size_t fieldCount = kColumnCount;
+    std::array<size_t, kColumnCount> index{};  // field position of each Column
+    size_t at(Column c) const { return index[static_cast<size_t>(c)]; }
+};
+
+// Checks the header's names (trimmed, case-insensitive). On failure returns
+// nothing and sets `error` to a message naming every missing, unknown or
+// repeated column.
+std::optional<ActivitySchema> checkHeader(const std::vector<std::string_view>& names, std::string& error);
+
+}  // namespace cpe::audit

@@ -1,0 +1,31 @@
+#pragma once
+// `cpe audit --cases`: decides recorded cases (the batch format of
+// shared/spec/decision.md, each line also carrying "provider") and counts the
+// outcomes by policy and provider into compliance.csv.
+#include <cstdint>
+#include <string>
+
+#include "engine/library/policy_library.h"
+
+namespace cpe::audit {
+
+struct CaseAuditOptions {
+    std::string casesPath;   // NDJSON, or "-" for standard input
+    std::string outDir;
+    bool strict = false;     // the first bad line is fatal
+    unsigned threads = 2;
+};
+
+struct CaseAuditSummary {
+    uint64_t linesRead = 0, casesDecided = 0, linesRejected = 0;
+    double seconds = 0;
+    std::string line() const;
+};
+
+// Writes DIR/compliance.csv (policy,provider,cases,eligible,not_eligible,
+// review,undetermined; sorted by policy then provider) and DIR/rejects.csv
+// (line,reason for every line that could not be decided). Throws
+// audit::AuditError for an unreadable file, or with --strict the first bad line.
+CaseAuditSummary runCaseAudit(const PolicyLibrary& library, const CaseAuditOptions& options);
+
+}  // namespace cpe::audit

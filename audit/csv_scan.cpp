@@ -1,0 +1,253 @@
+#include "audit/csv_scan.h"
+
+#include <cstring>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
+namespace cpe::audit {
+
+namespace {
+
+enum class State : uint8_t { FieldStart, Unquoted, Quoted, AfterQuote };
+
+const char* kBadQuote = "quote inside an unquoted field (quote the whole field and double inner quotes)";
+const char* kTextAfterQuote = "text after a closing quote (double quotes inside a quoted field)";
+const char* kUnterminated = "unterminated quoted field";
+
+// The state machine of the header comment. With Copy, field text is written
+// to `scratch` and field offsets to `offsets`; without it, it only finds
+// where the record ends. Returns the byte after the record's newline, `end`
+// when the record ends at `end` outside quotes, or null when `end` comes
+// inside a quoted field.
+template <bool Copy>
+const char* scanRecord(const char* p, const char* end, std::string* scratch, size_t* offsets, size_t& fieldCount,
+                       uint32_t& newlines, const char*& error) {
+    State state = State::FieldStart;
+    fieldCount = 0;
+    newlines = 0;
+    size_t fieldStart = Copy ? scratch->size() : 0;
+    auto endField = [&](bool trimCr) {
+        if constexpr (Copy) {
+            if (trimCr && scratch->size() > fieldStart && scratch->back() == '\r') scratch->pop_back();
+            if (fieldCount < kMaxRecordFields) {
+                offsets[fieldCount] = fieldStart;
+                offsets[fieldCount + 1] = scratch->size();
+            }
+            fieldStart = scratch->size();
+        }
+        ++fieldCount;
+    };
+    auto put = [&](char c) {
+        if constexpr (Copy) scratch->push_back(c);
+    };
+    while (p < end) {
+        char c = *p;
+        switch (state) {
+            case State::FieldStart:
+                if (c == '"') {
+                    state = State::Quoted;
+                    ++p;
+                    continue;
+                }
+                state = State::Unquoted;
+                continue;  // the same byte, as unquoted text
+            case State::Unquoted:
+                if (c == ',') {
+                    endField(false);
+                    state = State::FieldStart;
+                } else if (c == '\n') {
+                    endField(true);
+                    ++newlines;
+                    return p + 1;
+                } else {
+                    if (c == '"' && !error) error = kBadQuote;
+                    put(c);
+                }
+                ++p;
+                continue;
+            case State::Quoted:
+                if (c == '"') {
+                    if (p + 1 < end && p[1] == '"') {
+                        put('"');
+                        p += 2;
+                        continue;
+                    }
+                    state = State::AfterQuote;
+                } else {
+                    if (c == '\n') ++newlines;
+                    put(c);
+                }
+                ++p;
+                continue;
+            case State::AfterQuote:
+                if (c == ',') {
+                    endField(false);
+                    state = State::FieldStart;
+                } else if (c == '\n') {
+                    endField(false);
+                    ++newlines;
+                    return p + 1;
+                } else if (c == '\r' && (p + 1 == end || p[1] == '\n')) {
+                    // CRLF after a quoted field
+                } else {
+                    if (!error) error = kTextAfterQuote;
+                    put(c);
+                    state = State::Unquoted;
+                }
+                ++p;
+                continue;
+        }
+    }
+    if (state == State::Quoted) return nullptr;
+    endField(state == State::Unquoted);
+    return end;
+}
+
+}  // namespace
+
+bool RecordScanner::next(Record& r) {
+    while (pos_ < end_) {
+        r.error = nullptr;
+        r.line = newlines_;
+        if (!fastRecord(r)) slowRecord(r);
+        if (r.fieldCount == 1 && r.fields[0].empty() && !r.error) continue;  // blank line
+        return true;
+    }
+    return false;
+}
+
+// Splits a record with no quote in it. Returns false, consuming nothing, when
+// it meets a quote: the slow path then handles the whole record.
+bool RecordScanner::fastRecord(Record& r) {
+    const char* start = pos_;
+    const char* fieldStart = start;
+    size_t count = 0;
+    const char* p = start;
+    auto finishField = [&](const char* fieldEnd) {
+        if (count < kMaxRecordFields) r.fields[count] = std::string_view(fieldStart, static_cast<size_t>(fieldEnd - fieldStart));
+        ++count;
+        fieldStart = fieldEnd + 1;
+    };
+#if defined(__SSE2__)
+    const __m128i comma = _mm_set1_epi8(',');
+    const __m128i newline = _mm_set1_epi8('\n');
+    const __m128i quote = _mm_set1_epi8('"');
+    while (p < end_) {
+        __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+        __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, comma), _mm_cmpeq_epi8(block, newline)),
+                                    _mm_cmpeq_epi8(block, quote));
+        unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
+        size_t avail = static_cast<size_t>(end_ - p);
+        if (avail < 16) mask &= (1u << avail) - 1;
+        while (mask) {
+            const char* q = p + __builtin_ctz(mask);
+            mask &= mask - 1;
+            if (*q == ',') {
+                finishField(q);
+            } else if (*q == '\n') {
+                const char* fieldEnd = (q > fieldStart && q[-1] == '\r') ? q - 1 : q;
+                finishField(fieldEnd);
+                r.fieldCount = count;
+                r.lines = 1;
+                ++newlines_;
+                pos_ = q + 1;
+                return true;
+            } else {
+                return false;
+            }
+        }
+        p += 16;
+    }
+#else
+    for (; p < end_; ++p) {
+        char c = *p;
+        if (c == ',') {
+            finishField(p);
+        } else if (c == '\n') {
+            const char* fieldEnd = (p > fieldStart && p[-1] == '\r') ? p - 1 : p;
+            finishField(fieldEnd);
+            r.fieldCount = count;
+            r.lines = 1;
+            ++newlines_;
+            pos_ = p + 1;
+            return true;
+        } else if (c == '"') {
+            return false;
+        }
+    }
+#endif
+    // The chunk (the file) ends without a final newline.
+    const char* fieldEnd = (end_ > fieldStart && end_[-1] == '\r') ? end_ - 1 : end_;
+    finishField(fieldEnd);
+    r.fieldCount = count;
+    r.lines = 1;
+    pos_ = end_;
+    return true;
+}
+
+void RecordScanner::slowRecord(Record& r) {
+    scratch_.clear();
+    size_t offsets[kMaxRecordFields + 1];
+    size_t count = 0;
+    uint32_t lines = 0;
+    const char* error = nullptr;
+    const char* after = scanRecord<true>(pos_, end_, &scratch_, offsets, count, lines, error);
+    if (!after) {
+        // Unterminated: reject the first line and resume on the next.
+        const void* nl = std::memchr(pos_, '\n', static_cast<size_t>(end_ - pos_));
+        r.fieldCount = 0;
+        r.lines = 1;
+        r.error = kUnterminated;
+        if (nl) {
+            pos_ = static_cast<const char*>(nl) + 1;
+            ++newlines_;
+        } else {
+            pos_ = end_;
+        }
+        return;
+    }
+    size_t stored = count < kMaxRecordFields ? count : kMaxRecordFields;
+    for (size_t i = 0; i < stored; ++i)
+        r.fields[i] = std::string_view(scratch_.data() + offsets[i], offsets[i + 1] - offsets[i]);
+    r.fieldCount = count;
+    r.lines = lines == 0 ? 1 : lines;
+    r.error = error;
+    newlines_ += lines;
+    pos_ = after;
+}
+
+const char* findFirstBoundary(const char* begin, const char* end) {
+    size_t count = 0;
+    uint32_t lines = 0;
+    const char* error = nullptr;
+    const char* after = scanRecord<false>(begin, end, nullptr, nullptr, count, lines, error);
+    if (!after || (after == end && (end == begin || end[-1] != '\n'))) return nullptr;
+    return after;
+}
+
+const char* findLastBoundary(const char* begin, const char* end) {
+    size_t size = static_cast<size_t>(end - begin);
+    if (!std::memchr(begin, '"', size)) {
+        // No quotes: every newline ends a record.
+        const void* nl = memrchr(begin, '\n', size);
+        return nl ? static_cast<const char*>(nl) + 1 : begin;
+    }
+    const char* last = begin;
+    const char* p = begin;
+    while (p < end) {
+        size_t count = 0;
+        uint32_t lines = 0;
+        const char* error = nullptr;
+        const char* after = scanRecord<false>(p, end, nullptr, nullptr, count, lines, error);
+        if (!after || after == end) {
+            if (after == end && end[-1] == '\n') last = end;
+            break;
+        }
+        last = p = after;
+    }
+    return last;
+}
+
+}  // namespace cpe::audit

@@ -1,0 +1,70 @@
+#pragma once
+// RFC 4180 record scanning over one in-memory chunk of a CSV file.
+//
+// Records normally end at a newline. A field that starts with a double quote
+// is quoted: it may hold commas, newlines and doubled quotes (""). Two rules
+// make the grammar total, so any byte sequence scans without error and every
+// malformed record is reported rather than lost:
+//  * a quote inside an unquoted field, or text after a closing quote, makes
+//    the record malformed (it still ends at the usual place);
+//  * a quoted field still open at the end of the chunk (or of the file) is an
+//    "unterminated quoted field": that record's first line is rejected and
+//    scanning resumes at the next line, so one stray quote cannot swallow the
+//    rest of a file.
+// `findLastBoundary` uses the same state machine as `RecordScanner`, which is
+// what lets the reader cut a file into chunks that each scan exactly as they
+// would inside one sequential pass.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace cpe::audit {
+
+inline constexpr size_t kMaxRecordFields = 32;
+
+// Bytes a chunk buffer must have readable past its end: the scanner loads 16
+// bytes at a time and masks off what lies beyond the chunk.
+inline constexpr size_t kScanPadding = 64;
+
+struct Record {
+    std::string_view fields[kMaxRecordFields];
+    size_t fieldCount = 0;          // fields seen, even beyond kMaxRecordFields
+    uint64_t line = 0;              // 0-based line of the record's start, within the chunk
+    uint32_t lines = 1;             // physical lines the record spans
+    const char* error = nullptr;    // why the record is malformed, or null
+};
+
+class RecordScanner {
+public:
+    // [begin, end) must start at a record boundary; `end + kScanPadding` must
+    // be readable. `scratch` holds unquoted fields; it is reused between calls.
+    RecordScanner(const char* begin, const char* end, std::string& scratch)
+        : pos_(begin), end_(end), scratch_(scratch) {}
+
+    // The next non-blank record, or false at the end of the chunk. Blank
+    // lines carry no row and are skipped (their lines still count).
+    bool next(Record& r);
+    // Newlines consumed so far: after the last record, the chunk's line count.
+    uint64_t newlines() const { return newlines_; }
+
+private:
+    bool fastRecord(Record& r);
+    void slowRecord(Record& r);
+
+    const char* pos_;
+    const char* end_;
+    std::string& scratch_;
+    uint64_t newlines_ = 0;
+};
+
+// The end of the last complete record in [begin, end), where `begin` is a
+// record boundary: the byte after its terminating newline, or `begin` when no
+// record ends inside the range.
+const char* findLastBoundary(const char* begin, const char* end);
+
+// The end of the first record starting at `begin` (after its newline), or
+// null when it does not end before `end`. Used for the header row.
+const char* findFirstBoundary(const char* begin, const char* end);
+
+}  // namespace cpe::audit

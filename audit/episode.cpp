@@ -1,0 +1,146 @@
+#include "audit/episode.h"
+
+namespace cpe::audit {
+
+namespace {
+
+// A value for a message: long or binary values are cut short.
+std::string shown(std::string_view v) {
+    std::string out;
+    for (char c : v.substr(0, 40)) out += (static_cast<unsigned char>(c) < 0x20) ? '?' : c;
+    if (v.size() > 40) out += "...";
+    return "'" + out + "'";
+}
+
+bool equalsIgnoreCase(std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        char x = a[i];
+        if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
+        if (x != b[i]) return false;
+    }
+    return true;
+}
+
+}  // namespace
+
+int32_t daysFromCivil(int y, unsigned m, unsigned d) {
+    // Howard Hinnant's days_from_civil.
+    y -= m <= 2;
+    const int era = (y >= 0 ? y : y - 399) / 400;
+    const unsigned yoe = static_cast<unsigned>(y - era * 400);
+    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return era * 146097 + static_cast<int32_t>(doe) - 719468;
+}
+
+bool parseIsoDate(std::string_view t, int32_t& days) {
+    if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
+    auto digit = [&](size_t i) { return static_cast<unsigned>(t[i] - '0'); };
+    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
+        if (t[i] < '0' || t[i] > '9') return false;
+    int y = static_cast<int>(digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3));
+    unsigned m = digit(5) * 10 + digit(6);
+    unsigned d = digit(8) * 10 + digit(9);
+    if (m < 1 || m > 12 || d < 1) return false;
+    static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    unsigned limit = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
+    if (d > limit) return false;
+    days = daysFromCivil(y, m, d);
+    return true;
+}
+
+bool parseEpisode(const Record& record, const ActivitySchema& schema, Episode& out, std::string& reason) {
+    if (record.error) {
+        reason = record.error;
+        return false;
+    }
+    if (record.fieldCount != schema.fieldCount) {
+        reason = "expected " + std::to_string(schema.fieldCount) + " fields, found " + std::to_string(record.fieldCount);
+        return false;
+    }
+    auto field = [&](Column c) { return record.fields[schema.at(c)]; };
+
+    out.episodeId = field(Column::EpisodeId);
+    if (out.episodeId.empty()) {
+        reason = "empty episode_id";
+        return false;
+    }
+    out.provider = field(Column::Provider);
+    if (out.provider.empty()) {
+        reason = "empty provider";
+        return false;
+    }
+    out.commissioner = field(Column::Commissioner);
+
+    std::string_view age = field(Column::Age);
+    int a = 0;
+    bool ageOk = !age.empty() && age.size() <= 3;
+    for (char c : age) {
+        if (c < '0' || c > '9') {
+            ageOk = false;
+            break;
+        }
+        a = a * 10 + (c - '0');
+    }
+    if (!ageOk || a > 130) {
+        reason = "age " + shown(age) + " is not a whole number from 0 to 130";
+        return false;
+    }
+    out.age = a;
+
+    std::string_view sex = field(Column::Sex);
+    if (sex == "1") out.sex = Sex::Male;
+    else if (sex == "2") out.sex = Sex::Female;
+    else if (sex == "9") out.sex = Sex::Unknown;
+    else {
+        reason = "sex " + shown(sex) + " is not 1 (male), 2 (female) or 9 (not known)";
+        return false;
+    }
+
+    std::string_view method = field(Column::AdmissionMethod);
+    if (method.size() != 2) {
+        reason = "admission_method " + shown(method) + " is not two characters";
+        return false;
+    }
+    if (method[0] == '2') out.admission = Admission::Emergency;
+    else if (method[0] == '1' && method[1] >= '1' && method[1] <= '3') out.admission = Admission::Elective;
+    else out.admission = Admission::Other;
+
+    std::string_view setting = field(Column::Setting);
+    if (equalsIgnoreCase(setting, "APC")) out.setting = Setting::APC;
+    else if (equalsIgnoreCase(setting, "OP")) out.setting = Setting::OP;
+    else {
+        reason = "setting " + shown(setting) + " is not APC or OP";
+        return false;
+    }
+
+    std::string_view date = field(Column::AdmissionDate);
+    if (!parseIsoDate(date, out.day)) {
+        reason = "admission_date " + shown(date) + " is not a date YYYY-MM-DD";
+        return false;
+    }
+
+    std::string_view dominant = field(Column::DominantProcedure);
+    out.primaryProcedure = packCode(dominant.data(), dominant.data() + dominant.size());
+    out.procedures = field(Column::Procedures);
+    out.diagnoses = field(Column::Diagnoses);
+    return true;
+}
+
+void packCodeList(std::string_view list, std::vector<PackedCode>& out) {
+    out.clear();
+    const char* p = list.data();
+    const char* end = p + list.size();
+    for (;;) {
+        const char* q = p;
+        while (q < end && *q != '|') ++q;
+        PackedCode c = packCode(p, q);
+        if (c) out.push_back(c);
+        if (q == end) break;
+        p = q + 1;
+    }
+}
+
+}  // namespace cpe::audit

@@ -1,0 +1,139 @@
+#pragma once
+// The audit's coding-rule matcher. Each EBI policy's checked `coding` tree
+// (engine/check/model.h) compiles once into a small flat program over packed
+// codes and episode fields; per row nothing is allocated and nothing is
+// looked up by name.
+//
+// Most rows are not EBI activity, so the matcher first narrows the rules a
+// row could satisfy: every rule that needs some procedure (a primary one, or
+// one in any position) is indexed by the first three characters of the codes
+// that could satisfy it. A row then looks up its dominant procedure and its
+// other procedures and evaluates only the rules found (plus any rule with no
+// procedure requirement, which is evaluated for every row).
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "audit/code_pack.h"
+#include "audit/episode.h"
+#include "engine/check/model.h"
+
+namespace cpe {
+class SourceSet;
+}
+
+namespace cpe::audit {
+
+// One policy's coding rule, as the checker left it.
+struct RuleSpec {
+    std::string intervention;                     // the policy id, e.g. "ebi.tonsillectomy"
+    std::string title;                            // for the report
+    const NamedExpr* coding = nullptr;            // PolicyModel::coding
+    const CodesetInfo* cancerExclusion = nullptr; // null: the rule opts out
+};
+
+// Finds a named codeset (`any diagnosis in cancer_exclusion`).
+using CodesetLookup = std::function<const CodesetInfo*(const std::string& name)>;
+
+// The codes of one row, packed.
+struct EpisodeCodes {
+    PackedCode primaryProcedure = 0;
+    const PackedCode* procedures = nullptr;  // the procedures column, dominant first
+    size_t procedureCount = 0;
+    const PackedCode* diagnoses = nullptr;   // primary first
+    size_t diagnosisCount = 0;
+};
+
+// A set of rule indexes (a bitset sized for the rule count).
+class CandidateSet {
+public:
+    void resize(size_t rules) { words_.assign((rules + 63) / 64, 0); }
+    void clear() {
+        for (auto& w : words_) w = 0;
+    }
+    void add(size_t i) { words_[i >> 6] |= uint64_t{1} << (i & 63); }
+    bool empty() const {
+        for (auto w : words_)
+            if (w) return false;
+        return true;
+    }
+    template <typename F>
+    void forEach(F&& f) const {
+        for (size_t w = 0; w < words_.size(); ++w)
+            for (uint64_t bits = words_[w]; bits; bits &= bits - 1) f(w * 64 + static_cast<size_t>(__builtin_ctzll(bits)));
+    }
+
+private:
+    std::vector<uint64_t> words_;
+};
+
+class Matcher {
+public:
+    // Compiles every rule. Problems (a construct the audit cannot evaluate on
+    // activity data, an unknown codeset, a code longer than 8 characters) are
+    // appended to `errors`, each naming the policy and source location;
+    // returns null if there were any.
+    static std::unique_ptr<Matcher> compile(const std::vector<RuleSpec>& rules, const CodesetLookup& codesets,
+                                            const SourceSet* sources, std::vector<std::string>& errors);
+
+    size_t size() const { return rules_.size(); }
+    const std::string& intervention(size_t rule) const { return rules_[rule].intervention; }
+    const std::string& title(size_t rule) const { return rules_[rule].title; }
+
+    // The rules this row could satisfy, judged by its procedures only.
+    void candidates(const EpisodeCodes& codes, CandidateSet& out) const;
+    // Whether rule `rule` counts the episode: its expression holds, and it is
+    // not an excluded emergency or cancer episode.
+    bool matches(size_t rule, const Episode& e, const EpisodeCodes& codes) const;
+
+    // Human-readable form of a compiled rule, for tests and `--explain`-style
+    // debugging of why an episode did or did not count.
+    std::string describe(size_t rule) const;
+
+    // The compiled form, for other back ends (the benchmark's SQL).
+    enum class Op : uint8_t { Const, And, Or, Not, Code, Age, Enum };
+    enum class Cmp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne };
+    struct Node {
+        Op op = Op::Const;
+        bool value = false;              // Const
+        CodePosition position = CodePosition::Any;  // Code
+        CodeKind kind = CodeKind::Procedure;        // Code
+        Cmp cmp = Cmp::Eq;               // Age
+        uint8_t field = 0;               // Enum: 1 sex, 2 setting, 3 admission (EpisodeField)
+        uint8_t mask = 0;                // Enum: bit per allowed ordinal
+        double number = 0;               // Age
+        uint32_t first = 0, count = 0;   // And/Or/Not: children in childList; Code: set index in `first`
+    };
+    struct Rule {
+        std::string intervention, title;
+        uint32_t root = 0;
+        bool excludeEmergencies = true;
+        int32_t cancerSet = -1;          // index into sets, or -1
+    };
+    const std::vector<Rule>& rules() const { return rules_; }
+    const std::vector<Node>& nodes() const { return nodes_; }
+    const std::vector<uint32_t>& children() const { return childList_; }
+    const std::vector<PackedCodeSet>& sets() const { return sets_; }
+
+private:
+    friend struct MatcherCompiler;
+    bool eval(uint32_t node, const Episode& e, const EpisodeCodes& codes) const;
+
+    std::vector<Rule> rules_;
+    std::vector<Node> nodes_;
+    std::vector<uint32_t> childList_;
+    std::vector<PackedCodeSet> sets_;
+    std::vector<uint32_t> alwaysRules_;  // rules with no procedure requirement
+    // Bucket (first three characters) -> rules, as offsets into ruleIds.
+    std::vector<uint32_t> primaryStart_, anyStart_;
+    std::vector<uint16_t> primaryIds_, anyIds_;
+};
+
+// The index bucket of a code: its first three characters, each folded to 37
+// classes (digit, letter, anything else).
+size_t codeBucket(PackedCode c);
+inline constexpr size_t kBucketCount = 37 * 37 * 37;
+
+}  // namespace cpe::audit

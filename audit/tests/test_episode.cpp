@@ -1,0 +1,164 @@
+#include <doctest/doctest.h>
+
+#include <string>
+#include <vector>
+
+#include "audit/activity_schema.h"
+#include "audit/episode.h"
+
+using namespace cpe::audit;
+
+namespace {
+
+const std::vector<std::string_view> kHeader = {"episode_id", "provider", "commissioner", "age", "sex", "admission_method",
+                                               "setting", "dominant_procedure", "procedures", "diagnoses", "admission_date"};
+
+// Parses one row given as its 11 field values.
+bool parse(std::vector<std::string> values, Episode& e, std::string& reason) {
+    static std::vector<std::string> keep;
+    keep = std::move(values);
+    Record r;
+    r.fieldCount = keep.size();
+    for (size_t i = 0; i < keep.size() && i < kMaxRecordFields; ++i) r.fields[i] = keep[i];
+    std::string error;
+    auto schema = checkHeader(kHeader, error);
+    REQUIRE(schema);
+    return parseEpisode(r, *schema, e, reason);
+}
+
+std::vector<std::string> good() {
+    return {"E1", "RAJ", "06K", "45", "2", "11", "APC", "F34.1", "F341|Y534", "J039|I10", "2024-05-06"};
+}
+
+std::string rejectReason(std::vector<std::string> values) {
+    Episode e;
+    std::string reason;
+    CHECK_FALSE(parse(std::move(values), e, reason));
+    return reason;
+}
+
+}  // namespace
+
+TEST_CASE("a good row converts every field") {
+    Episode e;
+    std::string reason;
+    REQUIRE(parse(good(), e, reason));
+    CHECK(e.provider == "RAJ");
+    CHECK(e.commissioner == "06K");
+    CHECK(e.age == 45);
+    CHECK(e.sex == Sex::Female);
+    CHECK(e.admission == Admission::Elective);
+    CHECK(e.setting == Setting::APC);
+    CHECK(e.primaryProcedure == packCode("F341"));
+    CHECK(e.day == daysFromCivil(2024, 5, 6));
+    std::vector<PackedCode> codes;
+    packCodeList(e.procedures, codes);
+    CHECK(codes == std::vector<PackedCode>{packCode("F341"), packCode("Y534")});
+}
+
+TEST_CASE("admission methods: 11-13 elective, 2x emergency, others other") {
+    Episode e;
+    std::string reason;
+    auto method = [&](const char* m) {
+        auto v = good();
+        v[5] = m;
+        REQUIRE(parse(v, e, reason));
+        return e.admission;
+    };
+    CHECK(method("11") == Admission::Elective);
+    CHECK(method("13") == Admission::Elective);
+    CHECK(method("21") == Admission::Emergency);
+    CHECK(method("2A") == Admission::Emergency);
+    CHECK(method("14") == Admission::Other);
+    CHECK(method("81") == Admission::Other);
+}
+
+TEST_CASE("sex, setting and empty code lists") {
+    Episode e;
+    std::string reason;
+    auto v = good();
+    v[4] = "9";
+    v[6] = "op";
+    v[7] = "";
+    v[8] = "";
+    v[9] = "";
+    REQUIRE(parse(v, e, reason));
+    CHECK(e.sex == Sex::Unknown);
+    CHECK(e.setting == Setting::OP);
+    CHECK(e.primaryProcedure == 0);
+    std::vector<PackedCode> codes{1, 2, 3};
+    packCodeList(e.diagnoses, codes);
+    CHECK(codes.empty());
+    packCodeList("|J03||I10|", codes);
+    CHECK(codes == std::vector<PackedCode>{packCode("J03"), packCode("I10")});
+}
+
+TEST_CASE("every rejection reason names the column and the value") {
+    auto with = [](size_t field, const char* value) {
+        auto v = good();
+        v[field] = value;
+        return v;
+    };
+    CHECK(rejectReason({"E1", "RAJ"}) == "expected 11 fields, found 2");
+    auto twelve = good();
+    twelve.push_back("x");
+    CHECK(rejectReason(twelve) == "expected 11 fields, found 12");
+    CHECK(rejectReason(with(0, "")) == "empty episode_id");
+    CHECK(rejectReason(with(1, "")) == "empty provider");
+    CHECK(rejectReason(with(3, "")) == "age '' is not a whole number from 0 to 130");
+    CHECK(rejectReason(with(3, "4x")) == "age '4x' is not a whole number from 0 to 130");
+    CHECK(rejectReason(with(3, "-1")) == "age '-1' is not a whole number from 0 to 130");
+    CHECK(rejectReason(with(3, "131")) == "age '131' is not a whole number from 0 to 130");
+    CHECK(rejectReason(with(3, "45.5")) == "age '45.5' is not a whole number from 0 to 130");
+    CHECK(rejectReason(with(4, "F")) == "sex 'F' is not 1 (male), 2 (female) or 9 (not known)");
+    CHECK(rejectReason(with(5, "1")) == "admission_method '1' is not two characters");
+    CHECK(rejectReason(with(6, "AE")) == "setting 'AE' is not APC or OP");
+    CHECK(rejectReason(with(10, "2024-02-30")) == "admission_date '2024-02-30' is not a date YYYY-MM-DD");
+    CHECK(rejectReason(with(10, "06/05/2024")) == "admission_date '06/05/2024' is not a date YYYY-MM-DD");
+    CHECK(rejectReason(with(10, "")) == "admission_date '' is not a date YYYY-MM-DD");
+}
+
+TEST_CASE("a record the CSV scanner flagged is rejected with the scanner's reason") {
+    Record r;
+    r.fieldCount = 11;
+    r.error = "unterminated quoted field";
+    std::string error;
+    auto schema = checkHeader(kHeader, error);
+    Episode e;
+    std::string reason;
+    CHECK_FALSE(parseEpisode(r, *schema, e, reason));
+    CHECK(reason == "unterminated quoted field");
+}
+
+TEST_CASE("dates: leap years and the calendar") {
+    int32_t d = 0;
+    CHECK(parseIsoDate("2024-02-29", d));
+    CHECK_FALSE(parseIsoDate("2023-02-29", d));
+    CHECK(parseIsoDate("2000-02-29", d));
+    CHECK_FALSE(parseIsoDate("1900-02-29", d));
+    CHECK(parseIsoDate("1970-01-01", d));
+    CHECK(d == 0);
+    CHECK_FALSE(parseIsoDate("2024-00-10", d));
+    CHECK_FALSE(parseIsoDate("2024-1-10", d));
+    CHECK_FALSE(parseIsoDate("2024-01-32", d));
+}
+
+TEST_CASE("header check names missing, unknown and repeated columns") {
+    std::string error;
+    auto ok = checkHeader({"Provider", "episode_id", "commissioner", " age ", "sex", "admission_method", "setting",
+                           "dominant_procedure", "procedures", "diagnoses", "admission_date"},
+                          error);
+    REQUIRE(ok);
+    CHECK(ok->at(Column::Provider) == 0);
+    CHECK(ok->at(Column::EpisodeId) == 1);
+
+    CHECK_FALSE(checkHeader({"episode_id", "provider", "commissioner", "agee", "sex", "admission_method", "setting",
+                             "dominant_procedure", "procedures", "diagnoses", "admission_date", "extra", "provider"},
+                            error));
+    CHECK(error.find("missing column age") != std::string::npos);
+    CHECK(error.find("unknown columns 'agee' (column 4) (did you mean 'age'?), 'extra' (column 12)") != std::string::npos);
+    CHECK(error.find("repeated column provider") != std::string::npos);
+
+    CHECK_FALSE(checkHeader({"episode_id"}, error));
+    CHECK(error.find("missing columns provider, commissioner, age") != std::string::npos);
+}

@@ -1,0 +1,46 @@
+#pragma once
+// Test helpers: temporary folders and whole-file reads.
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+#ifndef CPE_AUDIT_TEST_DATA
+#error "CPE_AUDIT_TEST_DATA must name audit/tests/data"
+#endif
+
+namespace cpe::audit::test {
+
+inline std::string dataPath(const std::string& name) { return std::string(CPE_AUDIT_TEST_DATA) + "/" + name; }
+
+inline std::string readFile(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+inline void writeFile(const std::string& path, const std::string& text) {
+    std::ofstream out(path, std::ios::binary);
+    out << text;
+}
+
+// A fresh folder under the system temporary folder, removed afterwards.
+class TempDir {
+public:
+    explicit TempDir(const std::string& stem) {
+        std::string templ = (std::filesystem::temp_directory_path() / (stem + "-XXXXXX")).string();
+        path_ = mkdtemp(templ.data()) ? templ : std::string();
+    }
+    ~TempDir() {
+        std::error_code ec;
+        if (!path_.empty() && !std::getenv("CPE_KEEP_TEST_OUTPUT")) std::filesystem::remove_all(path_, ec);
+    }
+    const std::string& path() const { return path_; }
+    std::string file(const std::string& name) const { return path_ + "/" + name; }
+
+private:
+    std::string path_;
+};
+
+}  // namespace cpe::audit::test

@@ -1,0 +1,155 @@
+// `cpe audit`: runs the library's coding rules over coded activity
+// (--activity) or decides recorded cases (--cases), as shared/spec/audit.md
+// describes. The work is in audit/; this file maps options onto it.
+#include <iostream>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "audit/activity_audit.h"
+#include "audit/case_audit.h"
+#include "audit/episode.h"
+#include "audit/policy_rules.h"
+#include "cli/commands.h"
+#include "cli/support/load_library.h"
+
+namespace cpe::cli {
+namespace {
+
+struct AuditOptions {
+    std::vector<std::string> policies;
+    std::vector<std::string> only;
+    std::string activity, cases, population, from, to, by = "provider", out, asOf;
+    bool strict = false, noSuppress = false, noProgress = false;
+    unsigned threads = 0;
+};
+
+int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) {
+    int day = todayDay();
+    if (!o.asOf.empty()) {
+        int32_t d = 0;
+        if (!audit::parseIsoDate(o.asOf, d)) {
+            std::cerr << "error: --as-of: '" << o.asOf << "' is not a date YYYY-MM-DD\n";
+            return 2;
+        }
+        day = d;
+    }
+    std::vector<std::string> errors;
+    audit::RuleSelection selection = audit::selectCodingRules(lib, day, o.only, errors);
+    if (errors.empty() && selection.rules.empty())
+        errors.push_back("no policy under " + o.policies.front() + " has a coding rule (coding = ...), so there is nothing to count");
+    auto matcher = errors.empty() ? audit::Matcher::compile(selection.rules, audit::libraryCodesets(lib), &lib.sources(), errors)
+                                  : nullptr;
+    if (!matcher) {
+        for (const std::string& e : errors) std::cerr << "error: " << e << "\n";
+        return 2;
+    }
+    for (const std::string& n : selection.notes) std::cerr << "note: " << n << "\n";
+    spdlog::info("auditing {} coding rules", matcher->size());
+    for (size_t r = 0; r < matcher->size(); ++r) spdlog::debug("{}: {}", matcher->intervention(r), matcher->describe(r));
+
+    audit::ActivityAuditOptions a;
+    a.activityPath = o.activity;
+    a.outDir = o.out;
+    std::string label;
+    for (const auto& p : o.policies) label += (label.empty() ? "" : ", ") + p;
+    a.policiesLabel = label;
+    if (!o.population.empty()) a.populationPath = o.population;
+    if (!o.from.empty()) a.from = o.from;
+    if (!o.to.empty()) a.to = o.to;
+    a.grouping = o.by == "commissioner" ? audit::Grouping::Commissioner : audit::Grouping::Provider;
+    a.strict = o.strict;
+    a.suppress = !o.noSuppress;
+    a.threads = o.threads;
+    a.progress = !o.noProgress && g.format != "json";
+    audit::ActivityAuditSummary s = audit::runActivityAudit(*matcher, a);
+    for (const std::string& w : s.warnings) std::cerr << "warning: " << w << "\n";
+    if (g.format == "json") {
+        nlohmann::ordered_json j;
+        j["rows_read"] = s.rowsRead;
+        j["rows_rejected"] = s.rowsRejected;
+        j["rows_outside_period"] = s.rowsOutsidePeriod;
+        j["episodes_counted"] = s.episodesCounted;
+        j["interventions"] = matcher->size();
+        j["seconds"] = s.seconds;
+        j["out"] = o.out;
+        std::cout << j.dump() << "\n";
+    } else {
+        std::cout << s.line() << "\n";
+    }
+    return 0;
+}
+
+int runCases(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) {
+    audit::CaseAuditOptions c;
+    c.casesPath = o.cases;
+    c.outDir = o.out;
+    c.strict = o.strict;
+    c.threads = o.threads;
+    audit::CaseAuditSummary s = audit::runCaseAudit(lib, c);
+    if (g.format == "json") {
+        nlohmann::ordered_json j;
+        j["cases_read"] = s.linesRead;
+        j["cases_rejected"] = s.linesRejected;
+        j["cases_decided"] = s.casesDecided;
+        j["seconds"] = s.seconds;
+        j["out"] = o.out;
+        std::cout << j.dump() << "\n";
+    } else {
+        std::cout << s.line() << "\n";
+    }
+    return 0;
+}
+
+}  // namespace
+
+void addAuditCommand(CLI::App& app, Globals& g) {
+    auto* cmd = app.add_subcommand("audit", "Audit coded activity against the policies' coding rules (--activity), or recorded cases (--cases)");
+    auto o = std::make_shared<AuditOptions>();
+    cmd->add_option("--policies", o->policies, "Policy file or folder (default: policies/)");
+    cmd->add_option("--activity", o->activity, "Coded activity CSV, or .csv.gz ('-' for stdin)");
+    cmd->add_option("--cases", o->cases, "NDJSON of recorded cases {id, policy, facts, as_of, provider}");
+    cmd->add_option("--out", o->out, "Folder for activity.csv, variation.csv, rejects.csv and report.html")->required();
+    cmd->add_option("--population", o->population, "CSV commissioner,population: rates per 100,000 by commissioner");
+    cmd->add_option("--from", o->from, "First admission date counted, YYYY-MM-DD");
+    cmd->add_option("--to", o->to, "Last admission date counted, YYYY-MM-DD");
+    cmd->add_option("--by", o->by, "Group variation by provider or commissioner (default: provider; commissioner with --population)")
+        ->check(CLI::IsMember({"provider", "commissioner"}));
+    cmd->add_option("--policy", o->only, "Audit only this policy id (repeatable)");
+    cmd->add_option("--as-of", o->asOf, "Use the policy versions in force on this date (default: today)");
+    cmd->add_flag("--strict", o->strict, "Stop at the first malformed row");
+    cmd->add_flag("--no-suppress", o->noSuppress, "Show counts 1 to 5 in report.html (default: shown as *)");
+    cmd->add_flag("--no-progress", o->noProgress, "No progress line on the terminal");
+    cmd->add_option("--threads", o->threads, "Worker threads (default: the number of cores, at most 2)");
+    cmd->callback([&g, o, cmd] {
+        if (o->policies.empty()) o->policies.push_back("policies");
+        if (o->activity.empty() == o->cases.empty()) {
+            std::cerr << "error: give either --activity FILE (coded activity) or --cases FILE (recorded cases)\n";
+            g.exitCode = 2;
+            return;
+        }
+        if (!o->population.empty()) {
+            if (cmd->count("--by") && o->by == "provider") {
+                std::cerr << "error: --population gives rates by commissioner; it cannot be used with --by provider\n";
+                g.exitCode = 2;
+                return;
+            }
+            o->by = "commissioner";
+        }
+        if (o->threads == 0) o->threads = std::max(1u, std::min(2u, std::thread::hardware_concurrency()));
+        auto lib = loadLibraryOrReport(o->policies);
+        if (!lib) {
+            g.exitCode = 2;
+            return;
+        }
+        try {
+            g.exitCode = o->activity.empty() ? runCases(*lib, *o, g) : runActivity(*lib, *o, g);
+        } catch (const audit::AuditError& e) {
+            std::cerr << "error: " << e.what() << "\n";
+            g.exitCode = 2;
+        }
+    });
+}
+
+}  // namespace cpe::cli
