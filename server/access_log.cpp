@@ -1,11 +1,17 @@
 #include "server/access_log.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <stdexcept>
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <spdlog/async.h>
-#include <spdlog/sinks/basic_file_sink.h>
-#include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
+
+#include "server/buffered_sink.h"
 
 namespace cpe::server {
 
@@ -36,27 +42,21 @@ std::string formatAccessEntry(const AccessEntry& e) {
 
 AccessLog::AccessLog(const std::string& target) {
     if (target == "off") return;
-    // One background thread; when its queue is full, requests wait for it
-    // rather than lines being dropped.
-    spdlog::init_thread_pool(16384, 1);
-    spdlog::sink_ptr sink;
-    if (target == "-") sink = std::make_shared<spdlog::sinks::stderr_sink_mt>();
-    else sink = std::make_shared<spdlog::sinks::basic_file_sink_mt>(target);
-    logger_ = std::make_shared<spdlog::async_logger>("access", sink, spdlog::thread_pool(),
-                                                     spdlog::async_overflow_policy::block);
+    int fd = STDERR_FILENO;
+    bool owns = false;
+    if (target != "-") {
+        fd = ::open(target.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
+        if (fd < 0) throw std::runtime_error("cannot open access log " + target + ": " + std::strerror(errno));
+        owns = true;
+    }
+    auto sink = std::make_shared<BufferedFdSink>(fd, owns);
+    logger_ = std::make_shared<spdlog::logger>("access", std::move(sink));
     logger_->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ",%v})", spdlog::pattern_time_type::utc);
     logger_->set_level(spdlog::level::info);
-    // Lines reach the file in blocks, at most a second late, instead of one
-    // write(2) per request.
-    logger_->flush_on(spdlog::level::err);
-    spdlog::register_logger(logger_);
-    spdlog::flush_every(std::chrono::seconds(1));
+    logger_->flush_on(spdlog::level::off);  // the sink flushes on its own
 }
 
-AccessLog::~AccessLog() {
-    flush();
-    if (logger_) spdlog::drop("access");
-}
+AccessLog::~AccessLog() { flush(); }
 
 void AccessLog::write(const AccessEntry& entry) {
     if (logger_) logger_->info("{}", formatAccessEntry(entry));

@@ -1,7 +1,8 @@
 #pragma once
-// One JSON line per HTTP request through spdlog, written by spdlog's
-// background thread so that a slow terminal or disk never holds up a request.
-// It records what was asked and how it went, never a fact value.
+// One JSON line per HTTP request through spdlog, written in blocks by a
+// background thread (BufferedFdSink) so that logging costs a request neither
+// a system call nor a slow disk. It records what was asked and how it went,
+// never a fact value.
 #include <memory>
 #include <string>
 #include <string_view>
@@ -26,6 +27,7 @@ struct AccessEntry {
 class AccessLog {
 public:
     // target: "-" for stderr, "off" for none, else a file (appended to).
+    // Throws when the file cannot be opened.
     explicit AccessLog(const std::string& target);
     ~AccessLog();
     bool enabled() const { return logger_ != nullptr; }

@@ -1,5 +1,6 @@
 #include "server/decision_log.h"
 
+#include <algorithm>
 #include <ctime>
 #include <fstream>
 
@@ -91,7 +92,8 @@ private:
     std::string salt_;
 };
 
-DecisionLog::DecisionLog(Options options) : options_(std::move(options)) {
+DecisionLog::DecisionLog(Options options)
+    : options_(std::move(options)), batchTarget_(std::max<std::size_t>(1, std::min(kBatchTarget, options_.maxQueue))) {
     writer_ = std::make_unique<Writer>(options_.path, options_.salt);
     thread_ = std::thread([this] { run(); });
 }
@@ -99,12 +101,17 @@ DecisionLog::DecisionLog(Options options) : options_(std::move(options)) {
 DecisionLog::~DecisionLog() { close(); }
 
 void DecisionLog::append(DecisionRecord record) {
+    bool wake;
     {
         std::unique_lock lock(mutex_);
         space_.wait(lock, [&] { return queue_.size() < options_.maxQueue || stopping_; });
         queue_.push_back(std::move(record));
+        // Wake the writer for the first record of a batch and when a batch is
+        // full; in between it is lingering and a wake-up would be a wasted
+        // system call on the request path.
+        wake = queue_.size() == 1 || queue_.size() == batchTarget_;
     }
-    wake_.notify_one();
+    if (wake) wake_.notify_one();
 }
 
 std::uint64_t DecisionLog::pending() const {
@@ -131,8 +138,11 @@ void DecisionLog::run() {
             std::unique_lock lock(mutex_);
             wake_.wait(lock, [&] { return !queue_.empty() || stopping_; });
             if (queue_.empty() && stopping_) return;
-            // Everything queued so far goes in one transaction: under load the
-            // batches grow by themselves, and a quiet server commits at once.
+            // Let a batch gather for a moment: one transaction per few hundred
+            // decisions instead of one each keeps SQLite's locking and WAL
+            // writes off the critical path. A decision waits at most kLinger
+            // in memory; shutdown cuts the wait short.
+            wake_.wait_for(lock, kLinger, [&] { return queue_.size() >= batchTarget_ || stopping_; });
             batch.swap(queue_);
             inFlight_ = batch.size();
         }

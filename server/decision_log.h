@@ -5,6 +5,7 @@
 // drop a record), because an audit log with holes is worse than a slow answer.
 // close() commits everything queued before it returns.
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -55,12 +56,15 @@ public:
     const std::string& path() const { return options_.path; }
 
 private:
+    static constexpr std::size_t kBatchTarget = 512;
+    static constexpr std::chrono::milliseconds kLinger{10};
     class Writer;
     void run();
     bool commit(std::vector<DecisionRecord>& batch);
     void spill(const std::vector<DecisionRecord>& batch);
 
     Options options_;
+    std::size_t batchTarget_;
     std::unique_ptr<Writer> writer_;
     mutable std::mutex mutex_;
     std::condition_variable wake_, space_;

@@ -1,5 +1,6 @@
 #include "server/http_service.h"
 
+#include <algorithm>
 #include <chrono>
 #include <limits>
 #include <stdexcept>
@@ -21,6 +22,7 @@ using Clock = std::chrono::steady_clock;
 struct Scratch {
     Clock::time_point start;
     bool started = false;
+    std::size_t bodyBytes = 0;
     RequestNote note;
 };
 thread_local Scratch tScratch;
@@ -71,7 +73,8 @@ struct HttpService::Impl {
     Impl(const ServeOptions& o, Api& a, Metrics& m, AccessLog& l, std::optional<std::string> t)
         : options(o), api(a), metrics(m), access(l), token(std::move(t)) {}
 
-    void route(const httplib::Request& req, httplib::Response& res);
+    void route(const httplib::Request& req, std::string_view body, httplib::Response& res);
+    void readBodyAndRoute(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
     void methodNotAllowed(httplib::Response& res, const httplib::Request& req, const char* allowed) {
         res.set_header("Allow", allowed);
         sendError(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path + "; use " + allowed);
@@ -86,7 +89,7 @@ struct HttpService::Impl {
     httplib::Server svr;
 };
 
-void HttpService::Impl::route(const httplib::Request& req, httplib::Response& res) {
+void HttpService::Impl::route(const httplib::Request& req, std::string_view body, httplib::Response& res) {
     RequestNote& note = tScratch.note;
     Endpoint endpoint = classifyPath(req.path);
     if (token && endpoint != Endpoint::Healthz && !bearerMatches(req.get_header_value("Authorization"), *token)) {
@@ -99,7 +102,7 @@ void HttpService::Impl::route(const httplib::Request& req, httplib::Response& re
     switch (endpoint) {
         case Endpoint::Decisions:
             if (req.method != "POST") return methodNotAllowed(res, req, "POST");
-            send(res, api.decide(req.body, note));
+            send(res, api.decide(body, note));
             if (!note.decisionId.empty()) res.set_header("X-Decision-Id", note.decisionId);
             return;
         case Endpoint::Policies:
@@ -127,6 +130,32 @@ void HttpService::Impl::route(const httplib::Request& req, httplib::Response& re
     }
 }
 
+// cpp-httplib holds Content-Length bodies to the payload limit itself but not
+// chunked ones, so the body is read here, under the same limit. Past the
+// limit the rest is read and dropped (up to kDrainLimit) so that the
+// connection stays in step for its next request.
+void HttpService::Impl::readBodyAndRoute(const httplib::Request& req, httplib::Response& res,
+                                         const httplib::ContentReader& reader) {
+    constexpr std::size_t kDrainLimit = 1 << 20;
+    const std::size_t limit = options.maxBodyBytes;
+    std::string body;
+    std::size_t seen = 0;
+    bool complete = reader([&](const char* data, std::size_t length) {
+        seen += length;
+        tScratch.bodyBytes = seen;
+        if (seen <= limit) body.append(data, length);
+        return seen <= std::max(limit, kDrainLimit);
+    });
+    if (res.status == 413 || seen > limit)
+        return sendError(res, 413, "body_too_large",
+                         "the request body exceeds the limit of " + std::to_string(limit) + " bytes", "body");
+    if (!complete)
+        return sendError(res, 400, "bad_request",
+                         "the request body could not be read: malformed, or it did not arrive within the read timeout",
+                         "body");
+    route(req, body, res);
+}
+
 void HttpService::Impl::finish(const httplib::Request& req, const httplib::Response& res) {
     double seconds = -1;
     if (tScratch.started) seconds = std::chrono::duration<double>(Clock::now() - tScratch.start).count();
@@ -135,10 +164,11 @@ void HttpService::Impl::finish(const httplib::Request& req, const httplib::Respo
     if (seconds >= 0) metrics.observeLatency(endpoint, seconds);
     if (access.enabled())
         access.write(AccessEntry{req.method, req.path, req.remote_addr, req.remote_port, res.status, seconds,
-                                 req.body.size(), res.body.size(), &tScratch.note});
+                                 tScratch.bodyBytes, res.body.size(), &tScratch.note});
     // Requests that fail before the pre-routing hook (malformed request
     // lines) must not inherit this one's notes.
     tScratch.started = false;
+    tScratch.bodyBytes = 0;
     tScratch.note = RequestNote{};
 }
 
@@ -166,21 +196,24 @@ HttpService::HttpService(const ServeOptions& options, Api& api, Metrics& metrics
     svr.set_tcp_nodelay(true);
 
     // Runs once the headers are read, before any body is. Requests without a
-    // body are answered here; the others are answered by the handlers below
-    // once cpp-httplib has read the body (enforcing the size limit).
+    // body are answered here; the others by the handlers below, which read the
+    // body under the size limit first.
     svr.set_pre_routing_handler([&s](const httplib::Request& req, httplib::Response& res) {
         tScratch.start = Clock::now();
         tScratch.started = true;
+        tScratch.bodyBytes = 0;
         tScratch.note = RequestNote{};
         // A request with neither Content-Length nor Transfer-Encoding has no
         // body (RFC 9112 6.3); answer it now, or cpp-httplib would wait for
         // the client to close the connection.
         if (carriesBody(req.method) && (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")))
             return httplib::Server::HandlerResponse::Unhandled;
-        s.route(req, res);
+        s.route(req, {}, res);
         return httplib::Server::HandlerResponse::Handled;
     });
-    auto handler = [&s](const httplib::Request& req, httplib::Response& res) { s.route(req, res); };
+    auto handler = [&s](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+        s.readBodyAndRoute(req, res, reader);
+    };
     svr.Post(".*", handler);
     svr.Put(".*", handler);
     svr.Patch(".*", handler);

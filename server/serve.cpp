@@ -30,6 +30,7 @@ int runServe(const ServeOptions& options) {
 
     std::optional<std::string> token;
     std::unique_ptr<DecisionLog> log;
+    std::unique_ptr<AccessLog> accessLog;
     LibraryHolder library(options.policyPaths);
     try {
         if (!options.tokenFile.empty()) token = loadToken(options.tokenFile);
@@ -41,6 +42,7 @@ int runServe(const ServeOptions& options) {
         }
         std::string salt = loadOrCreateSalt(effectiveSaltFile(options));
         log = std::make_unique<DecisionLog>(DecisionLog::Options{options.dbPath, salt, options.logFacts});
+        accessLog = std::make_unique<AccessLog>(options.accessLog);
     } catch (const std::exception& e) {
         spdlog::error("cpe serve: {}", e.what());
         return 1;
@@ -48,8 +50,7 @@ int runServe(const ServeOptions& options) {
 
     Metrics metrics;
     Api api(library, metrics, log.get());
-    AccessLog accessLog(options.accessLog);
-    HttpService http(options, api, metrics, accessLog, token);
+    HttpService http(options, api, metrics, *accessLog, token);
     int port = 0;
     try {
         port = http.bind();
@@ -84,7 +85,7 @@ int runServe(const ServeOptions& options) {
     }  // the signal thread stops here
 
     log->close();
-    accessLog.flush();
+    accessLog->flush();
     spdlog::info("stopped; {} decisions in the decision log this run", log->written());
     return 0;
 }
