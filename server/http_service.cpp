@@ -1,6 +1,7 @@
 #include "server/http_service.h"
 
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <limits>
 #include <stdexcept>
@@ -86,6 +87,7 @@ struct HttpService::Impl {
     Metrics& metrics;
     AccessLog& access;
     std::optional<std::string> token;
+    std::atomic<bool> stopped{false};
     httplib::Server svr;
 };
 
@@ -257,6 +259,10 @@ void HttpService::run() {
     if (!impl_->svr.listen_after_bind()) spdlog::error("the HTTP listener stopped with an error");
 }
 
-void HttpService::stop() { impl_->svr.stop(); }
+void HttpService::stop() {
+    // Only one effective call: a second stop() while the listener drains
+    // would shut down an already closed socket.
+    if (impl_->svr.is_running() && !impl_->stopped.exchange(true)) impl_->svr.stop();
+}
 
 }  // namespace cpe::server

@@ -26,7 +26,7 @@ public:
     // Serves until stop(); returns after every in-flight request is answered.
     void run();
     // Stops accepting and ends keep-alive connections after their current
-    // request. Safe from any thread; a no-op before run() has started, so
+    // request. Safe from any thread; a no-op until run() has started, so
     // callers retry until run() returns.
     void stop();
 
