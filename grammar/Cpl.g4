@@ -125,6 +125,7 @@ factValue
     | ('true' | 'false')                                       # boolValue
     | 'unknown'                                                # unknownValue
     | '[' (factValue (',' factValue)*)? ']'                    # listValue
+    | UNIT                                                     # oneItemList
     | name                                                     # nameValue
     ;
 
@@ -139,15 +140,20 @@ notExpr
     | predicate                                                # plainPredicate
     ;
 
+// Left-factored: the value is parsed once and the tail says what is asked of
+// it, so the parser never has to look ahead across a whole expression.
 predicate
-    : additive                                                 # bareValue
-    | additive compareOp additive                              # comparison
-    | additive 'is' NOT='not'? additive                        # isComparison
-    | additive NOT='not'? 'in' setExpr                         # membership
-    | additive 'between' additive 'and' additive               # between
-    | additive 'within' additive name                          # within
-    | additive 'has' setExpr                                   # listHas
+    : additive predicateTail?                                  # valuePredicate
     | position=('primary' | 'secondary' | 'any') kind=('procedure' | 'diagnosis') 'in' setExpr   # codePosition
+    ;
+
+predicateTail
+    : compareOp additive                                       # comparisonTail
+    | 'is' NOT='not'? additive                                 # isTail
+    | NOT='not'? 'in' setExpr                                  # membershipTail
+    | 'between' additive 'and' additive                        # betweenTail
+    | 'within' additive name                                   # withinTail
+    | 'has' setExpr                                            # hasTail
     ;
 
 compareOp : '<' | '<=' | '>' | '>=' | '==' | '!=' ;
@@ -206,7 +212,9 @@ DATE    : [0-9][0-9][0-9][0-9] '-' [0-9][0-9] '-' [0-9][0-9] ;
 DECIMAL : [0-9]+ '.' [0-9]+ ;
 INT     : [0-9]+ ;
 STRING  : '"' (~["\\\r\n] | '\\' .)* '"' ;
-UNIT    : '[' ~[\]\r\n]+ ']' ;
+// A unit starts with a letter or % and has no quotes, commas or spaces, so a
+// list literal ["37/41"] is never mistaken for one.
+UNIT    : '[' [a-zA-Z%] ~[\]\r\n", ]* ']' ;
 IDENT   : [a-zA-Z_] [a-zA-Z0-9_]* ;
 
 LINE_COMMENT  : '//' ~[\r\n]* -> channel(HIDDEN) ;

@@ -430,6 +430,15 @@ private:
         } else if (auto* l = dynamic_cast<CplParser::ListValueContext*>(v)) {
             out.kind = FactValue::Kind::List;
             for (auto* item : l->factValue()) out.items.push_back(factValue(item));
+        } else if (auto* one = dynamic_cast<CplParser::OneItemListContext*>(v)) {
+            // `[F341]` lexes like a unit; it is a list of one code.
+            out.kind = FactValue::Kind::List;
+            std::string t = one->getText();
+            FactValue item;
+            item.span = out.span;
+            item.kind = FactValue::Kind::Name;
+            item.text = t.substr(1, t.size() - 2);
+            out.items.push_back(item);
         } else if (auto* nm = dynamic_cast<CplParser::NameValueContext*>(v)) {
             out.kind = FactValue::Kind::Name;
             out.text = nm->getText();
@@ -468,44 +477,35 @@ private:
     }
 
     ExprPtr predicate(CplParser::PredicateContext* p) {
-        if (auto* b = dynamic_cast<CplParser::BareValueContext*>(p)) return additive(b->additive());
-        if (auto* c = dynamic_cast<CplParser::ComparisonContext*>(p)) {
+        if (auto* v = dynamic_cast<CplParser::ValuePredicateContext*>(p)) {
+            ExprPtr left = additive(v->additive());
+            CplParser::PredicateTailContext* tail = v->predicateTail();
+            if (!tail) return left;
             auto out = make(ExprKind::Compare, p);
-            out->text = c->compareOp()->getText();
-            out->args.push_back(additive(c->additive(0)));
-            out->args.push_back(additive(c->additive(1)));
-            return out;
-        }
-        if (auto* i = dynamic_cast<CplParser::IsComparisonContext*>(p)) {
-            auto out = make(ExprKind::Is, p);
-            out->negated = i->NOT != nullptr;
-            out->args.push_back(additive(i->additive(0)));
-            out->args.push_back(additive(i->additive(1)));
-            return out;
-        }
-        if (auto* m = dynamic_cast<CplParser::MembershipContext*>(p)) {
-            auto out = make(ExprKind::In, p);
-            out->negated = m->NOT != nullptr;
-            out->args.push_back(additive(m->additive()));
-            out->set = setExpr(m->setExpr());
-            return out;
-        }
-        if (auto* b = dynamic_cast<CplParser::BetweenContext*>(p)) {
-            auto out = make(ExprKind::Between, p);
-            for (size_t i = 0; i < 3; ++i) out->args.push_back(additive(b->additive(i)));
-            return out;
-        }
-        if (auto* w = dynamic_cast<CplParser::WithinContext*>(p)) {
-            auto out = make(ExprKind::Within, p);
-            out->args.push_back(additive(w->additive(0)));
-            out->args.push_back(additive(w->additive(1)));
-            out->text = text(w->name());
-            return out;
-        }
-        if (auto* h = dynamic_cast<CplParser::ListHasContext*>(p)) {
-            auto out = make(ExprKind::Has, p);
-            out->args.push_back(additive(h->additive()));
-            out->set = setExpr(h->setExpr());
+            out->args.push_back(std::move(left));
+            if (auto* c = dynamic_cast<CplParser::ComparisonTailContext*>(tail)) {
+                out->text = c->compareOp()->getText();
+                out->args.push_back(additive(c->additive()));
+            } else if (auto* i = dynamic_cast<CplParser::IsTailContext*>(tail)) {
+                out->kind = ExprKind::Is;
+                out->negated = i->NOT != nullptr;
+                out->args.push_back(additive(i->additive()));
+            } else if (auto* m = dynamic_cast<CplParser::MembershipTailContext*>(tail)) {
+                out->kind = ExprKind::In;
+                out->negated = m->NOT != nullptr;
+                out->set = setExpr(m->setExpr());
+            } else if (auto* b = dynamic_cast<CplParser::BetweenTailContext*>(tail)) {
+                out->kind = ExprKind::Between;
+                out->args.push_back(additive(b->additive(0)));
+                out->args.push_back(additive(b->additive(1)));
+            } else if (auto* w = dynamic_cast<CplParser::WithinTailContext*>(tail)) {
+                out->kind = ExprKind::Within;
+                out->args.push_back(additive(w->additive()));
+                out->text = text(w->name());
+            } else if (auto* h = dynamic_cast<CplParser::HasTailContext*>(tail)) {
+                out->kind = ExprKind::Has;
+                out->set = setExpr(h->setExpr());
+            }
             return out;
         }
         auto* c = static_cast<CplParser::CodePositionContext*>(p);
