@@ -11,7 +11,7 @@ JOBS      ?= $(shell nproc)
 # installs the missing ones when run as root and otherwise prints the apt line.
 BUILD_PKGS := cmake make g++ pkg-config default-jre-headless antlr4 libantlr4-runtime-dev \
               libsqlite3-dev libspdlog-dev libcli11-dev doctest-dev nlohmann-json3-dev \
-              libcpp-httplib-dev zlib1g-dev sqlite3
+              libcpp-httplib-dev zlib1g-dev sqlite3 libboost-dev libssl-dev
 TEST_PKGS  := chromium curl
 BENCH_PKGS := wrk valgrind
 FUZZ_PKGS  := clang libclang-rt-14-dev

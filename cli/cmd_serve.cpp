@@ -14,7 +14,8 @@ void addServeCommand(CLI::App& app, Globals& g) {
     CLI::App* cmd = app.add_subcommand("serve", "Serve decisions over HTTP, logging every decision to SQLite");
     cmd->footer(R"(Endpoints:
   POST /v1/decisions        {"policy": ID, "facts": {...}, "as_of": "YYYY-MM-DD"?} -> decision
-                            (400 bad JSON or facts, 404 unknown policy, 413 body too large)
+                            (400 bad JSON or facts, 404 unknown policy, 413 body too large,
+                             408 request not received within --read-timeout)
   GET  /v1/policies         policies with their title, version, kind and facts read (?as_of=)
   GET  /v1/policies/{id}    one policy with its criteria text (?as_of=)
   GET  /healthz             liveness (never needs the token)
@@ -33,8 +34,7 @@ Query the log with `cpe log --db FILE`.)");
     cmd->add_option("--port", o->port, "TCP port; 0 picks a free one (printed on stdout)")
         ->check(CLI::Range(0, 65535))
         ->capture_default_str();
-    cmd->add_option("--threads", o->threads,
-                    "Worker threads; each open keep-alive connection holds one (default: 8 per core, at least 8)")
+    cmd->add_option("--threads", o->threads, "I/O threads that read, decide and answer (default: one per core)")
         ->check(CLI::Range(1u, 4096u))
         ->capture_default_str();
     cmd->add_option("--max-body", o->maxBodyBytes, "Largest request body in bytes; larger gets 413")

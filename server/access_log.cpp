@@ -4,38 +4,44 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <iterator>
 #include <cstring>
 #include <stdexcept>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include "server/buffered_sink.h"
+#include "server/json_writer.h"
 
 namespace cpe::server {
 
-namespace {
-
-// Request paths come from the client, so they may hold anything: quote them
-// as JSON strings, replacing invalid UTF-8.
-std::string jsonQuoted(std::string_view s) {
-    return nlohmann::json(std::string(s)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
-
-}  // namespace
-
 std::string formatAccessEntry(const AccessEntry& e) {
-    std::string line = fmt::format(R"("method":{},"path":{},"status":{},"remote":"{}:{}","bytes_in":{},"bytes_out":{})",
-                                   jsonQuoted(e.method), jsonQuoted(e.path), e.status, e.remoteAddr, e.remotePort, e.bytesIn,
-                                   e.bytesOut);
-    if (e.seconds >= 0) line += fmt::format(R"(,"ms":{:.3f})", e.seconds * 1000.0);
+    // Paths and ids come from the client and may hold anything: every string
+    // goes through the JSON escaper.
+    std::string line;
+    line.reserve(256);
+    line += "\"method\":";
+    appendJsonString(line, e.method, true);
+    line += ",\"path\":";
+    appendJsonString(line, e.path, true);
+    fmt::format_to(std::back_inserter(line), R"(,"status":{},"remote":)", e.status);
+    appendJsonString(line, fmt::format("{}:{}", e.remoteAddr, e.remotePort));
+    fmt::format_to(std::back_inserter(line), R"(,"bytes_in":{},"bytes_out":{})", e.bytesIn, e.bytesOut);
+    if (e.seconds >= 0) fmt::format_to(std::back_inserter(line), R"(,"ms":{:.3f})", e.seconds * 1000.0);
     if (const RequestNote* n = e.note) {
-        if (!n->policy.empty()) line += ",\"policy\":" + jsonQuoted(n->policy);
-        if (n->outcome) line += fmt::format(R"(,"outcome":"{}")", n->outcome);
-        if (!n->decisionId.empty()) line += fmt::format(R"(,"decision_id":"{}")", n->decisionId);
-        if (!n->errorCode.empty()) line += ",\"error\":" + jsonQuoted(n->errorCode);
-        if (!n->errorField.empty()) line += ",\"field\":" + jsonQuoted(n->errorField);
+        auto member = [&line](const char* name, std::string_view value) {
+            if (value.empty()) return;
+            line += ",\"";
+            line += name;
+            line += "\":";
+            appendJsonString(line, value, true);
+        };
+        member("policy", n->policy);
+        member("outcome", n->outcome ? n->outcome : "");
+        member("decision_id", n->decisionId);
+        member("error", n->errorCode);
+        member("field", n->errorField);
     }
     return line;
 }

@@ -8,6 +8,7 @@
 #include "engine/source/diagnostics.h"
 #include "server/decide_body.h"
 #include "server/facts_hash.h"
+#include "server/json_writer.h"
 #include "server/policy_json.h"
 
 namespace cpe::server {
@@ -79,7 +80,10 @@ Reply Api::decide(std::string_view body, RequestNote& note) const {
         record.facts = canonicalFacts(request.facts());
         log_->append(std::move(record));
     }
-    return Reply{200, dump(decisionToJson(decision))};
+    Reply reply{200, {}};
+    reply.body.reserve(512);
+    appendDecisionJson(reply.body, decision);
+    return reply;
 }
 
 Reply Api::listPolicies(const std::optional<std::string>& asOf, RequestNote& note) const {

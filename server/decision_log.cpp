@@ -44,7 +44,7 @@ std::string formatLogTime(std::int64_t epochMs) {
 class DecisionLog::Writer {
 public:
     Writer(const std::string& path, const std::string& salt)
-        : db(path, Db::Mode::ReadWriteCreate), salt_(salt) {
+        : db(path, Db::Mode::ReadWriteCreate), salt_(salt), hash_(salt) {
         db.exec("PRAGMA journal_mode=WAL");
         // NORMAL in WAL mode: a commit survives a crash of this process; only
         // a power cut can lose the last commits. FULL would fsync every batch.
@@ -65,7 +65,7 @@ public:
             .bind(6, r.outcome)
             .bind(7, r.route)
             .bind(8, r.reasons)
-            .bind(9, factsHash(salt_, r.facts));
+            .bind(9, hash_(r.facts));
         if (keepFacts) insert->bind(10, r.facts);
         else insert->bindNull(10);
         insert->step();
@@ -90,6 +90,7 @@ private:
     }
 
     std::string salt_;
+    FactsHasher hash_;
 };
 
 DecisionLog::DecisionLog(Options options)

@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
@@ -12,6 +14,8 @@
 
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/params.h>
 #include <openssl/rand.h>
 
 namespace cpe::server {
@@ -55,6 +59,29 @@ std::string factsHash(const std::string& salt, const std::string& canonical) {
     unsigned int len = 0;
     if (!HMAC(EVP_sha256(), salt.data(), static_cast<int>(salt.size()),
               reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), mac, &len))
+        throw std::runtime_error("HMAC-SHA-256 failed");
+    return toHex(mac, len);
+}
+
+FactsHasher::FactsHasher(const std::string& salt) {
+    EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
+    if (mac) ctx_ = EVP_MAC_CTX_new(mac);
+    EVP_MAC_free(mac);  // the context keeps its own reference
+    char digest[] = "SHA256";
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, digest, 0), OSSL_PARAM_construct_end()};
+    if (!ctx_ || !EVP_MAC_init(ctx_, reinterpret_cast<const unsigned char*>(salt.data()), salt.size(), params))
+        throw std::runtime_error("cannot set up HMAC-SHA-256");
+}
+
+FactsHasher::~FactsHasher() { EVP_MAC_CTX_free(ctx_); }
+
+std::string FactsHasher::operator()(std::string_view canonical) {
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    size_t len = 0;
+    // A null key re-initialises with the key given at construction.
+    if (!EVP_MAC_init(ctx_, nullptr, 0, nullptr) ||
+        !EVP_MAC_update(ctx_, reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size()) ||
+        !EVP_MAC_final(ctx_, mac, &len, sizeof mac))
         throw std::runtime_error("HMAC-SHA-256 failed");
     return toHex(mac, len);
 }

@@ -6,8 +6,11 @@
 // person's facts against it. So the salt is a secret kept beside, not inside,
 // the database.
 #include <string>
+#include <string_view>
 
 #include <nlohmann/json.hpp>
+
+struct evp_mac_ctx_st;  // OpenSSL's EVP_MAC_CTX
 
 namespace cpe::server {
 
@@ -18,6 +21,21 @@ std::string canonicalFacts(const nlohmann::json& facts);
 
 // Hex HMAC-SHA-256 of `canonical` keyed with `salt`.
 std::string factsHash(const std::string& salt, const std::string& canonical);
+
+// The same, keyed once and reused: the decision log hashes every decision,
+// and setting up OpenSSL's HMAC afresh each time costs more than hashing.
+// Not thread-safe; one per thread.
+class FactsHasher {
+public:
+    explicit FactsHasher(const std::string& salt);
+    ~FactsHasher();
+    FactsHasher(const FactsHasher&) = delete;
+    FactsHasher& operator=(const FactsHasher&) = delete;
+    std::string operator()(std::string_view canonical);
+
+private:
+    ::evp_mac_ctx_st* ctx_ = nullptr;
+};
 
 // A short public fingerprint of the salt, stored in the database so that a
 // mismatched salt file is caught instead of silently producing hashes that

@@ -1,268 +1,381 @@
 #include "server/http_service.h"
 
-#include <algorithm>
 #include <atomic>
 #include <chrono>
-#include <limits>
+#include <mutex>
 #include <stdexcept>
+#include <thread>
+#include <unordered_map>
+#include <vector>
 
-#include <httplib.h>
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
 #include <spdlog/spdlog.h>
 
-#include "server/auth.h"
+#include "server/router.h"
 
 namespace cpe::server {
 
-namespace {
-
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace net = boost::asio;
+using tcp = net::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
-// cpp-httplib runs a request from its headers to its access-log callback on
-// one worker thread, so per-request notes can live in a thread_local instead
-// of a map keyed by request.
-struct Scratch {
-    Clock::time_point start;
-    bool started = false;
-    std::size_t bodyBytes = 0;
-    RequestNote note;
-};
-thread_local Scratch tScratch;
+namespace {
 
-std::optional<std::string> param(const httplib::Request& req, const char* name) {
-    if (!req.has_param(name)) return std::nullopt;
-    return req.get_param_value(name);
+constexpr std::size_t kHeaderLimit = 16 * 1024;
+
+Clock::duration toDuration(double seconds) {
+    return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
 
-void send(httplib::Response& res, Reply reply) {
-    res.status = reply.status;
-    res.set_content(std::move(reply.body), reply.contentType);
-}
+std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
 
-void sendError(httplib::Response& res, int status, std::string code, std::string message, std::string field = "") {
-    send(res, errorReply(status, InputError{std::move(code), std::move(message), std::move(field)}, &tScratch.note));
-}
+class Session;
 
-// The bodies of errors cpp-httplib raises before any handler runs.
-void libraryError(const httplib::Request& req, httplib::Response& res, std::size_t maxBody) {
-    switch (res.status) {
-        case 413:
-            sendError(res, 413, "body_too_large",
-                      "the request body exceeds the limit of " + std::to_string(maxBody) + " bytes", "body");
-            break;
-        case 414: sendError(res, 414, "uri_too_long", "the request URI is too long"); break;
-        case 404:
-            sendError(res, 404, "not_found", "no endpoint " + req.method + " " + req.path + "; see GET /v1/policies");
-            break;
-        case 400:
-            sendError(res, 400, "bad_request",
-                      "malformed HTTP request, or its body did not arrive within the read timeout", "body");
-            break;
-        default:
-            sendError(res, res.status, "http_error", "HTTP error " + std::to_string(res.status));
-            break;
-    }
-}
-
-bool carriesBody(const std::string& method) {
-    // The methods cpp-httplib reads a body for (detail::expect_content).
-    return method == "POST" || method == "PUT" || method == "PATCH" || method == "DELETE" || method == "PRI";
-}
-
-}  // namespace
-
-struct HttpService::Impl {
-    Impl(const ServeOptions& o, Api& a, Metrics& m, AccessLog& l, std::optional<std::string> t)
-        : options(o), api(a), metrics(m), access(l), token(std::move(t)) {}
-
-    void route(const httplib::Request& req, std::string_view body, httplib::Response& res);
-    void readBodyAndRoute(const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader);
-    void methodNotAllowed(httplib::Response& res, const httplib::Request& req, const char* allowed) {
-        res.set_header("Allow", allowed);
-        sendError(res, 405, "method_not_allowed", req.method + " is not allowed on " + req.path + "; use " + allowed);
-    }
-    void finish(const httplib::Request& req, const httplib::Response& res);
+// What every connection shares.
+struct Context {
+    Context(const ServeOptions& o, Api& a, Metrics& m, AccessLog& l, Router r, net::io_context& io)
+        : options(o), api(a), metrics(m), access(l), router(std::move(r)), ioc(io) {}
 
     const ServeOptions& options;
     Api& api;
     Metrics& metrics;
     AccessLog& access;
-    std::optional<std::string> token;
-    std::atomic<bool> stopped{false};
-    httplib::Server svr;
+    Router router;
+    net::io_context& ioc;
+    std::atomic<bool> stopping{false};
+    std::mutex sessionsMutex;
+    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
 };
 
-void HttpService::Impl::route(const httplib::Request& req, std::string_view body, httplib::Response& res) {
-    RequestNote& note = tScratch.note;
-    Endpoint endpoint = classifyPath(req.path);
-    if (token && endpoint != Endpoint::Healthz && !bearerMatches(req.get_header_value("Authorization"), *token)) {
-        res.set_header("WWW-Authenticate", "Bearer realm=\"cpe\"");
-        sendError(res, 401, "unauthorized", "this endpoint needs the header Authorization: Bearer <token>",
-                  "Authorization");
-        return;
+// One connection: read a request, answer it, and again while keep-alive
+// lasts. All of a session's handlers run on its strand, one at a time.
+//
+// Timeouts are one deadline per phase (idle, reading, writing) watched by a
+// single timer, re-armed only when it fires early or a shorter deadline
+// comes: cheaper than a timer operation per read and write. A request that
+// stalls has its read cancelled and gets 408; a stalled write or an idle
+// connection is simply closed.
+class Session : public std::enable_shared_from_this<Session> {
+public:
+    Session(tcp::socket&& socket, Context& ctx) : socket_(std::move(socket)), timer_(socket_.get_executor()), ctx_(ctx) {
+        beast::error_code ec;
+        auto remote = socket_.remote_endpoint(ec);
+        if (!ec) {
+            remoteAddr_ = remote.address().to_string();
+            remotePort_ = remote.port();
+        }
+        socket_.set_option(tcp::no_delay(true), ec);
     }
-    const bool get = req.method == "GET" || req.method == "HEAD";
-    switch (endpoint) {
-        case Endpoint::Decisions:
-            if (req.method != "POST") return methodNotAllowed(res, req, "POST");
-            send(res, api.decide(body, note));
-            if (!note.decisionId.empty()) res.set_header("X-Decision-Id", note.decisionId);
+
+    ~Session() {
+        std::lock_guard lock(ctx_.sessionsMutex);
+        ctx_.sessions.erase(this);
+    }
+
+    void start() {
+        {
+            std::lock_guard lock(ctx_.sessionsMutex);
+            ctx_.sessions.emplace(this, weak_from_this());
+        }
+        net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->waitForRequest(); });
+    }
+
+    // Posted to the strand by HttpService::stop().
+    void closeIfIdle() {
+        if (phase_ == Phase::Idle) close();
+    }
+
+    net::any_io_executor executor() { return socket_.get_executor(); }
+
+private:
+    enum class Phase { Idle, Reading, Handling, Writing };
+
+    void setPhase(Phase phase, double seconds) {
+        phase_ = phase;
+        const Clock::time_point deadline = Clock::now() + toDuration(seconds);
+        deadline_ = deadline;
+        if (!timerArmed_ || deadline < timerAt_) armTimer();
+    }
+
+    void armTimer() {
+        timerArmed_ = true;
+        timerAt_ = deadline_;
+        timer_.expires_at(deadline_);
+        timer_.async_wait([self = shared_from_this(), generation = ++timerGeneration_](beast::error_code ec) {
+            if (generation != self->timerGeneration_) return;  // re-armed meanwhile
+            self->timerArmed_ = false;
+            if (ec || !self->socket_.is_open() || self->phase_ == Phase::Handling) return;
+            if (Clock::now() < self->deadline_) return self->armTimer();
+            self->timedOut();
+        });
+    }
+
+    void timedOut() {
+        if (phase_ == Phase::Reading) {
+            timedOut_ = true;
+            beast::error_code ec;
+            socket_.cancel(ec);  // the read fails with operation_aborted; readFailed answers 408
+        } else {
+            close();
+        }
+    }
+
+    // Between requests: wait for the first bytes of the next one, for the
+    // keep-alive time (the read timeout on a fresh connection).
+    void waitForRequest() {
+        if (ctx_.stopping.load()) return close();
+        if (buffer_.size() > 0) return readHeader();  // pipelined: already here
+        setPhase(Phase::Idle, first_ ? ctx_.options.readTimeoutSeconds : ctx_.options.keepAliveSeconds);
+        socket_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
+            if (ec) return self->close();  // idle timeout, hang-up or stop: no request
+            self->buffer_.commit(n);
+            self->readHeader();
+        });
+    }
+
+    void readHeader() {
+        start_ = Clock::now();
+        note_ = RequestNote{};
+        method_.clear();
+        target_.clear();
+        bodyBytes_ = 0;
+        timedOut_ = false;
+        parser_.emplace();
+        parser_->header_limit(kHeaderLimit);
+        parser_->body_limit(ctx_.options.maxBodyBytes);
+        // The whole request, headers and body, must arrive within the read timeout.
+        setPhase(Phase::Reading, ctx_.options.readTimeoutSeconds);
+        http::async_read_header(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->readFailed(ec);
+            self->onHeader();
+        });
+    }
+
+    void onHeader() {
+        const auto& req = parser_->get();
+        method_ = std::string(sv(req.method_string()));
+        target_ = std::string(sv(req.target()));
+        if (parser_->is_done()) return handle();
+        if (beast::iequals(req[http::field::expect], "100-continue")) {
+            // curl and others wait for this before sending a larger body.
+            auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
+            http::async_write(socket_, *cont, [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
+                if (ec) return self->readFailed(ec);
+                self->readBody();
+            });
             return;
-        case Endpoint::Policies:
-            if (!get) return methodNotAllowed(res, req, "GET");
-            return send(res, api.listPolicies(param(req, "as_of"), note));
-        case Endpoint::Policy:
-            if (!get) return methodNotAllowed(res, req, "GET");
-            return send(res, api.getPolicy(req.path.substr(std::string_view("/v1/policies/").size()),
-                                           param(req, "as_of"), note));
-        case Endpoint::Healthz:
-            if (!get) return methodNotAllowed(res, req, "GET");
-            return send(res, api.health());
-        case Endpoint::Metrics:
-            if (!get) return methodNotAllowed(res, req, "GET");
-            return send(res, api.metrics());
-        case Endpoint::Reload:
-            if (req.method != "POST") return methodNotAllowed(res, req, "POST");
-            if (!token)
-                return sendError(res, 403, "forbidden",
-                                 "reloading over HTTP needs a token: start cpe serve with --token-file, or send SIGHUP");
-            return send(res, api.reload("POST /v1/admin/reload"));
-        default:
-            return sendError(res, 404, "not_found",
-                             "no endpoint " + req.method + " " + req.path + "; see GET /v1/policies");
+        }
+        readBody();
     }
-}
 
-// cpp-httplib holds Content-Length bodies to the payload limit itself but not
-// chunked ones, so the body is read here, under the same limit. Past the
-// limit the rest is read and dropped (up to kDrainLimit) so that the
-// connection stays in step for its next request.
-void HttpService::Impl::readBodyAndRoute(const httplib::Request& req, httplib::Response& res,
-                                         const httplib::ContentReader& reader) {
-    constexpr std::size_t kDrainLimit = 1 << 20;
-    const std::size_t limit = options.maxBodyBytes;
-    std::string body;
-    std::size_t seen = 0;
-    bool complete = reader([&](const char* data, std::size_t length) {
-        seen += length;
-        tScratch.bodyBytes = seen;
-        if (seen <= limit) body.append(data, length);
-        return seen <= std::max(limit, kDrainLimit);
-    });
-    if (res.status == 413 || seen > limit)
-        return sendError(res, 413, "body_too_large",
-                         "the request body exceeds the limit of " + std::to_string(limit) + " bytes", "body");
-    if (!complete)
-        return sendError(res, 400, "bad_request",
-                         "the request body could not be read: malformed, or it did not arrive within the read timeout",
-                         "body");
-    route(req, body, res);
-}
+    void readBody() {
+        http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (ec) return self->readFailed(ec);
+            self->handle();
+        });
+    }
 
-void HttpService::Impl::finish(const httplib::Request& req, const httplib::Response& res) {
-    double seconds = -1;
-    if (tScratch.started) seconds = std::chrono::duration<double>(Clock::now() - tScratch.start).count();
-    Endpoint endpoint = classifyPath(req.path);
-    metrics.countRequest(endpoint, res.status);
-    if (seconds >= 0) metrics.observeLatency(endpoint, seconds);
-    if (access.enabled())
-        access.write(AccessEntry{req.method, req.path, req.remote_addr, req.remote_port, res.status, seconds,
-                                 tScratch.bodyBytes, res.body.size(), &tScratch.note});
-    // Requests that fail before the pre-routing hook (malformed request
-    // lines) must not inherit this one's notes.
-    tScratch.started = false;
-    tScratch.bodyBytes = 0;
-    tScratch.note = RequestNote{};
-}
+    // The request could not be read whole. Answer when the client is still
+    // there to hear it, then close: the rest of its bytes are not a request.
+    void readFailed(beast::error_code ec) {
+        const bool headerRead = parser_ && parser_->is_header_done();
+        if (timedOut_)
+            return fail(408, "request_timeout",
+                        headerRead ? "the request body did not arrive within the read timeout"
+                                   : "the request headers did not arrive within the read timeout",
+                        headerRead ? "body" : "");
+        if (ec == http::error::body_limit)
+            return fail(413, "body_too_large",
+                        "the request body exceeds the limit of " + std::to_string(ctx_.options.maxBodyBytes) + " bytes",
+                        "body");
+        if (ec == http::error::header_limit)
+            return fail(431, "headers_too_large",
+                        "the request headers exceed " + std::to_string(kHeaderLimit) + " bytes", "");
+        if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == net::error::eof ||
+            ec == net::error::connection_reset || ec == net::error::operation_aborted || ec == net::error::broken_pipe)
+            return close();  // the client went away, or we are stopping
+        fail(400, "bad_request", "malformed HTTP request: " + ec.message(), "");
+    }
+
+    void fail(int status, const char* code, std::string message, std::string field) {
+        Routed r{errorReply(status, InputError{code, std::move(message), std::move(field)}, &note_), {}};
+        respond(std::move(r), /*keepAlive=*/false, /*head=*/false);
+    }
+
+    void handle() {
+        phase_ = Phase::Handling;
+        auto& req = parser_->get();
+        bodyBytes_ = req.body().size();
+        const bool keepAlive = req.keep_alive();
+        const bool head = req.method() == http::verb::head;
+        RequestView view{sv(req.method_string()), sv(req.target()), sv(req[http::field::authorization]), req.body()};
+        Routed routed;
+        try {
+            routed = ctx_.router.route(view, note_);
+        } catch (const std::exception& e) {
+            spdlog::error("internal error on {} {}: {}", method_, target_, e.what());
+            routed = Routed{errorReply(500, InputError{"internal_error", "internal error; the request was not decided", ""},
+                                       &note_),
+                            {}};
+        }
+        if (routed.reload) return reloadElsewhere(keepAlive);
+        respond(std::move(routed), keepAlive, head);
+    }
+
+    // Compiling a library takes a while; do it off the I/O threads, which
+    // keep serving decisions meanwhile. The work guard keeps run() from
+    // returning before the answer is sent.
+    void reloadElsewhere(bool keepAlive) {
+        std::thread([self = shared_from_this(), guard = net::make_work_guard(ctx_.ioc), keepAlive]() mutable {
+            Reply reply = self->ctx_.api.reload("POST /v1/admin/reload");
+            net::post(self->executor(), [self, reply = std::move(reply), keepAlive]() mutable {
+                self->respond(Routed{std::move(reply), {}}, keepAlive, false);
+            });
+            guard.reset();
+        }).detach();
+    }
+
+    void respond(Routed routed, bool keepAlive, bool head) {
+        res_ = {};
+        res_.version(11);
+        res_.result(static_cast<unsigned>(routed.reply.status));
+        res_.set(http::field::content_type, routed.reply.contentType);
+        for (auto& [name, value] : routed.headers) res_.set(name, value);
+        res_.body() = std::move(routed.reply.body);
+        res_.prepare_payload();
+        if (head) res_.body().clear();  // Content-Length stays that of the GET
+        closeAfter_ = !keepAlive || ctx_.stopping.load();
+        res_.keep_alive(!closeAfter_);
+        setPhase(Phase::Writing, ctx_.options.writeTimeoutSeconds);
+        http::async_write(socket_, res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            self->finishRequest();
+            if (ec || self->closeAfter_) return self->close();
+            self->first_ = false;
+            self->waitForRequest();
+        });
+    }
+
+    void finishRequest() {
+        const double seconds = std::chrono::duration<double>(Clock::now() - start_).count();
+        std::string_view path = std::string_view(target_).substr(0, target_.find('?'));
+        const Endpoint endpoint = classifyPath(path);
+        const int status = static_cast<int>(res_.result_int());
+        ctx_.metrics.countRequest(endpoint, status);
+        ctx_.metrics.observeLatency(endpoint, seconds);
+        if (ctx_.access.enabled())
+            ctx_.access.write(AccessEntry{method_.empty() ? "-" : std::string_view(method_), path.empty() ? "-" : path,
+                                          remoteAddr_, remotePort_, status, seconds, bodyBytes_, res_.body().size(),
+                                          &note_});
+    }
+
+    void close() {
+        beast::error_code ec;
+        socket_.shutdown(tcp::socket::shutdown_both, ec);
+        socket_.close(ec);
+        timer_.cancel();
+    }
+
+    tcp::socket socket_;
+    net::steady_timer timer_;
+    Context& ctx_;
+    beast::flat_buffer buffer_;
+    std::optional<http::request_parser<http::string_body>> parser_;
+    http::response<http::string_body> res_;
+    std::string remoteAddr_ = "?";
+    int remotePort_ = 0;
+    Phase phase_ = Phase::Idle;
+    Clock::time_point deadline_, timerAt_;
+    bool timerArmed_ = false;
+    std::uint64_t timerGeneration_ = 0;
+    bool timedOut_ = false, first_ = true, closeAfter_ = false;
+    Clock::time_point start_;
+    RequestNote note_;
+    std::string method_, target_;
+    std::size_t bodyBytes_ = 0;
+};
+
+}  // namespace
+
+struct HttpService::Impl {
+    Impl(const ServeOptions& o, Api& api, Metrics& metrics, AccessLog& access, std::optional<std::string> token)
+        : ioc(static_cast<int>(o.threads ? o.threads : defaultThreads())),
+          ctx(o, api, metrics, access, Router(api, std::move(token)), ioc),
+          acceptor(net::make_strand(ioc)),
+          retry(acceptor.get_executor()) {}
+
+    void accept() {
+        acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
+            if (ctx.stopping.load() || !acceptor.is_open()) return;
+            if (ec) {
+                // Out of file descriptors, most likely: wait a moment instead
+                // of spinning on the error.
+                spdlog::warn("accept failed: {}", ec.message());
+                retry.expires_after(std::chrono::milliseconds(100));
+                retry.async_wait([this](beast::error_code waitEc) {
+                    if (!waitEc) accept();
+                });
+                return;
+            }
+            std::make_shared<Session>(std::move(socket), ctx)->start();
+            accept();
+        });
+    }
+
+    net::io_context ioc;
+    Context ctx;
+    tcp::acceptor acceptor;
+    net::steady_timer retry;
+};
 
 HttpService::HttpService(const ServeOptions& options, Api& api, Metrics& metrics, AccessLog& accessLog,
                          std::optional<std::string> token)
-    : impl_(std::make_unique<Impl>(options, api, metrics, accessLog, std::move(token))) {
-    Impl& s = *impl_;
-    httplib::Server& svr = s.svr;
-    const unsigned threads = options.threads ? options.threads : defaultThreads();
-    svr.new_task_queue = [threads] { return new httplib::ThreadPool(threads); };
-
-    auto splitSeconds = [](double seconds, auto&& set) {
-        auto micros = static_cast<long long>(seconds * 1e6);
-        set(static_cast<time_t>(micros / 1000000), static_cast<time_t>(micros % 1000000));
-    };
-    splitSeconds(options.readTimeoutSeconds, [&](time_t sec, time_t usec) { svr.set_read_timeout(sec, usec); });
-    splitSeconds(options.writeTimeoutSeconds, [&](time_t sec, time_t usec) { svr.set_write_timeout(sec, usec); });
-    svr.set_keep_alive_timeout(options.keepAliveSeconds);
-    // The library's default closes a connection after 5 requests, which
-    // throws away keep-alive's benefit; the idle timeout bounds it instead.
-    svr.set_keep_alive_max_count(std::numeric_limits<int>::max());
-    svr.set_payload_max_length(options.maxBodyBytes);
-    // Headers and body go out in separate writes; without NODELAY, Nagle and
-    // delayed ACKs would add ~40 ms to every keep-alive response.
-    svr.set_tcp_nodelay(true);
-
-    // Runs once the headers are read, before any body is. Requests without a
-    // body are answered here; the others by the handlers below, which read the
-    // body under the size limit first.
-    svr.set_pre_routing_handler([&s](const httplib::Request& req, httplib::Response& res) {
-        tScratch.start = Clock::now();
-        tScratch.started = true;
-        tScratch.bodyBytes = 0;
-        tScratch.note = RequestNote{};
-        // A request with neither Content-Length nor Transfer-Encoding has no
-        // body (RFC 9112 6.3); answer it now, or cpp-httplib would wait for
-        // the client to close the connection.
-        if (carriesBody(req.method) && (req.has_header("Content-Length") || req.has_header("Transfer-Encoding")))
-            return httplib::Server::HandlerResponse::Unhandled;
-        s.route(req, {}, res);
-        return httplib::Server::HandlerResponse::Handled;
-    });
-    auto handler = [&s](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-        s.readBodyAndRoute(req, res, reader);
-    };
-    svr.Post(".*", handler);
-    svr.Put(".*", handler);
-    svr.Patch(".*", handler);
-    svr.Delete(".*", handler);
-
-    const std::size_t maxBody = options.maxBodyBytes;
-    svr.set_error_handler(httplib::Server::HandlerWithResponse(
-        [maxBody](const httplib::Request& req, httplib::Response& res) {
-            // Our own error replies already have their JSON body.
-            if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-            libraryError(req, res, maxBody);
-            return httplib::Server::HandlerResponse::Handled;
-        }));
-    svr.set_exception_handler([](const httplib::Request& req, httplib::Response& res, std::exception_ptr ep) {
-        std::string what = "unknown exception";
-        try {
-            std::rethrow_exception(ep);
-        } catch (const std::exception& e) {
-            what = e.what();
-        } catch (...) {
-        }
-        spdlog::error("internal error on {} {}: {}", req.method, req.path, what);
-        sendError(res, 500, "internal_error", "internal error; the request was not decided");
-    });
-    svr.set_logger([&s](const httplib::Request& req, const httplib::Response& res) { s.finish(req, res); });
-}
+    : impl_(std::make_unique<Impl>(options, api, metrics, accessLog, std::move(token))) {}
 
 HttpService::~HttpService() = default;
 
 int HttpService::bind() {
-    httplib::Server& svr = impl_->svr;
-    const ServeOptions& o = impl_->options;
-    int port = o.port == 0 ? svr.bind_to_any_port(o.host) : (svr.bind_to_port(o.host, o.port) ? o.port : -1);
-    if (port < 0)
-        throw std::runtime_error("cannot listen on " + o.host + ":" + std::to_string(o.port) +
-                                 " (address in use, or not an address of this machine)");
-    return port;
+    const ServeOptions& o = impl_->ctx.options;
+    try {
+        tcp::endpoint endpoint(net::ip::make_address(o.host), static_cast<unsigned short>(o.port));
+        tcp::acceptor& a = impl_->acceptor;
+        a.open(endpoint.protocol());
+        a.set_option(net::socket_base::reuse_address(true));
+        a.bind(endpoint);
+        a.listen(net::socket_base::max_listen_connections);
+        impl_->accept();
+        return a.local_endpoint().port();
+    } catch (const boost::system::system_error& e) {
+        throw std::runtime_error("cannot listen on " + o.host + ":" + std::to_string(o.port) + ": " + e.what());
+    }
 }
 
 void HttpService::run() {
-    if (!impl_->svr.listen_after_bind()) spdlog::error("the HTTP listener stopped with an error");
+    const unsigned threads = impl_->ctx.options.threads ? impl_->ctx.options.threads : defaultThreads();
+    std::vector<std::thread> pool;
+    for (unsigned i = 1; i < threads; ++i) pool.emplace_back([this] { impl_->ioc.run(); });
+    impl_->ioc.run();
+    for (auto& t : pool) t.join();
 }
 
 void HttpService::stop() {
-    // Only one effective call: a second stop() while the listener drains
-    // would shut down an already closed socket.
-    if (impl_->svr.is_running() && !impl_->stopped.exchange(true)) impl_->svr.stop();
+    Impl& s = *impl_;
+    if (s.ctx.stopping.exchange(true)) return;
+    net::post(s.acceptor.get_executor(), [&s] {
+        beast::error_code ec;
+        s.acceptor.close(ec);
+        s.retry.cancel();
+    });
+    std::vector<std::shared_ptr<Session>> open;
+    {
+        std::lock_guard lock(s.ctx.sessionsMutex);
+        for (auto& [raw, weak] : s.ctx.sessions)
+            if (auto session = weak.lock()) open.push_back(std::move(session));
+    }
+    for (auto& session : open) net::post(session->executor(), [session] { session->closeIfIdle(); });
 }
 
 }  // namespace cpe::server

@@ -23,10 +23,8 @@ struct ServeOptions {
     std::string accessLog = "-";       // "-": stderr, "off": none, else a file
 };
 
-// cpp-httplib serves each connection on one worker thread for as long as the
-// connection stays open, so the pool bounds concurrent keep-alive
-// connections, not CPU use. Several workers per core keep the cores busy
-// while some connections sit idle between requests.
+// One I/O thread per core: connections are served asynchronously, so an idle
+// keep-alive connection holds no thread, and deciding is CPU work.
 unsigned defaultThreads();
 
 std::string effectiveSaltFile(const ServeOptions& o);

@@ -20,7 +20,7 @@
 
 namespace cpe::server {
 
-unsigned defaultThreads() { return std::max(8u, 8u * std::max(1u, std::thread::hardware_concurrency())); }
+unsigned defaultThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 std::string effectiveSaltFile(const ServeOptions& o) { return o.saltFile.empty() ? o.dbPath + ".salt" : o.saltFile; }
 
@@ -77,7 +77,7 @@ int runServe(const ServeOptions& options) {
         // port from it when started with --port 0).
         std::printf("cpe serve: listening on http://%s:%d\n", options.host.c_str(), port);
         std::fflush(stdout);
-        spdlog::info("{} policies, {} workers, body limit {} bytes, decision log {}{}{}",
+        spdlog::info("{} policies, {} I/O threads, body limit {} bytes, decision log {}{}{}",
                      library.current()->policyIds().size(), threads, options.maxBodyBytes, options.dbPath,
                      options.logFacts ? " (with facts)" : "", token ? ", bearer token required" : "");
         http.run();
