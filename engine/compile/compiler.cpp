@@ -2,6 +2,7 @@
 // policy reads them (so `missing_facts` can be sorted by slot), named values
 // are compiled once and shared, criteria keep an index for reasons.
 #include <map>
+#include <optional>
 
 #include "engine/compile/program.h"
 #include "engine/syntax/printer.h"
@@ -78,7 +79,7 @@ private:
 
     uint32_t boolean(const Expr& e) {
         switch (e.kind) {
-            case ExprKind::Bool: return emit(Node{Op::BConst, 0, 0, 0, 0, 0, 0, e.boolValue ? 1.0 : 0.0});
+            case ExprKind::Bool: return emit(Node{Op::BConst, 0, 0, 0, 0, 0, 0, 0, e.boolValue ? 1.0 : 0.0});
             case ExprKind::It: return emit(Node{Op::BIt});
             case ExprKind::Name: {
                 if (e.fact) return emit(Node{Op::BFact, 0, 0, slot(e.fact)});
@@ -99,6 +100,17 @@ private:
             case ExprKind::Is: {
                 Cmp cmp = e.kind == ExprKind::Is ? (e.negated ? Cmp::Ne : Cmp::Eq) : cmpOf(e.text);
                 const Type& t = e.args[0]->type;
+                if (auto fused = slotConstCompare(*e.args[0], *e.args[1], cmp)) return *fused;
+                if (auto fused = slotConstCompare(*e.args[1], *e.args[0], flip(cmp))) return *fused;
+                if (t.numeric() || t.kind == TypeKind::Enum || t.kind == TypeKind::Date) {
+                    const Expr* value = constant(*e.args[1]) ? e.args[1].get() : constant(*e.args[0]) ? e.args[0].get() : nullptr;
+                    if (value) {
+                        Node n{Op::BCmpConst};
+                        n.cmp = static_cast<uint8_t>(value == e.args[1].get() ? cmp : flip(cmp));
+                        n.imm = *constant(*value);
+                        return emit(n, {number(value == e.args[1].get() ? *e.args[0] : *e.args[1])});
+                    }
+                }
                 Node n{t.kind == TypeKind::Bool ? Op::BBoolEq : t.kind == TypeKind::Text ? Op::BTextEq : Op::BCmp};
                 n.cmp = static_cast<uint8_t>(cmp);
                 if (t.kind == TypeKind::Bool) return emit(n, {boolean(*e.args[0]), boolean(*e.args[1])});
@@ -123,6 +135,14 @@ private:
                 return emit(n, {number(*e.args[0])});
             }
             case ExprKind::Between:
+                if (numericFact(*e.args[0]) && constant(*e.args[1]) && constant(*e.args[2])) {
+                    Node n{Op::BBetweenSlotConst};
+                    n.a = slot(e.args[0]->fact);
+                    n.imm = *constant(*e.args[1]);
+                    n.b = static_cast<uint32_t>(p_.consts.size());
+                    p_.consts.push_back(*constant(*e.args[2]));
+                    return emit(n);
+                }
                 return emit(Node{Op::BBetween}, {number(*e.args[0]), number(*e.args[1]), number(*e.args[2])});
             case ExprKind::Within: {
                 Node n{Op::BWithin};
@@ -135,6 +155,34 @@ private:
             default: break;
         }
         throw std::logic_error("compiler: not a boolean expression at " + lib_.sources->location(e.span));
+    }
+
+    static bool numericFact(const Expr& e) {
+        return e.kind == ExprKind::Name && e.fact &&
+               (e.fact->type.numeric() || e.fact->type.kind == TypeKind::Enum || e.fact->type.kind == TypeKind::Date);
+    }
+    static std::optional<double> constant(const Expr& e) {
+        if (e.kind == ExprKind::Number || e.kind == ExprKind::Date) return e.number;
+        if (e.kind == ExprKind::Name && e.enumOrdinal >= 0) return e.enumOrdinal;
+        if (e.kind == ExprKind::Negate && e.args[0]->kind == ExprKind::Number) return -e.args[0]->number;
+        return std::nullopt;
+    }
+    static Cmp flip(Cmp c) {
+        switch (c) {
+            case Cmp::Lt: return Cmp::Gt;
+            case Cmp::Le: return Cmp::Ge;
+            case Cmp::Gt: return Cmp::Lt;
+            case Cmp::Ge: return Cmp::Le;
+            default: return c;
+        }
+    }
+    std::optional<uint32_t> slotConstCompare(const Expr& fact, const Expr& value, Cmp cmp) {
+        if (!numericFact(fact) || !constant(value)) return std::nullopt;
+        Node n{Op::BCmpSlotConst};
+        n.cmp = static_cast<uint8_t>(cmp);
+        n.a = slot(fact.fact);
+        n.imm = *constant(value);
+        return emit(n);
     }
 
     std::vector<uint32_t> booleans(const Expr& e) {
@@ -175,11 +223,24 @@ private:
                         : n.expr->type.kind == TypeKind::Text ? text(*n.expr)
                                                               : number(*n.expr);
         uint32_t result = body;
+        if (n.kind == NamedExpr::Kind::Value && n.expr->type.kind != TypeKind::Bool && n.expr->type.kind != TypeKind::Text &&
+            p_.nodes[body].op != Op::NConst && p_.nodes[body].op != Op::NFact) {
+            Node v{Op::NValue};
+            v.b = p_.valueCaches++;
+            result = emit(v, {body});
+        }
         if (n.kind == NamedExpr::Kind::Criterion) {
-            Node c{Op::BCriterion};
-            c.a = static_cast<uint32_t>(p_.criteria.size());
+            // The body node itself carries the criterion (no extra hop on the hot
+            // path) unless it already stands for another criterion.
+            auto index = static_cast<uint32_t>(p_.criteria.size()) + 1;
             p_.criteria.push_back({n.name, n.text, lib_.sources->location(n.span)});
-            result = emit(c, {body});
+            if (p_.nodes[body].criterion == 0) {
+                p_.nodes[body].criterion = index;
+            } else {
+                Node c{Op::BCriterion};
+                c.criterion = index;
+                result = emit(c, {body});
+            }
         }
         namedNodes_[&n] = result;
         return result;
@@ -188,10 +249,10 @@ private:
     uint32_t number(const Expr& e) {
         switch (e.kind) {
             case ExprKind::Number:
-            case ExprKind::Date: return emit(Node{Op::NConst, 0, 0, 0, 0, 0, 0, e.number});
+            case ExprKind::Date: return emit(Node{Op::NConst, 0, 0, 0, 0, 0, 0, 0, e.number});
             case ExprKind::It: return emit(Node{Op::NIt});
             case ExprKind::Name:
-                if (e.enumOrdinal >= 0) return emit(Node{Op::NConst, 0, 0, 0, 0, 0, 0, static_cast<double>(e.enumOrdinal)});
+                if (e.enumOrdinal >= 0) return emit(Node{Op::NConst, 0, 0, 0, 0, 0, 0, 0, static_cast<double>(e.enumOrdinal)});
                 if (e.fact) return emit(Node{Op::NFact, 0, 0, slot(e.fact)});
                 if (e.named) return named(*e.named);
                 if (e.builtin == static_cast<int>(Builtin::Outcome)) return emit(Node{Op::NFact, 0, 0, kOutcomeSlot});
@@ -217,6 +278,22 @@ private:
             }
             case ExprKind::CountOf: {
                 bool boolMembers = e.group->type.kind == TypeKind::Bool;
+                // `count of G where it <op> CONSTANT`: compare the member slots directly.
+                const Expr& pred = *e.args[0];
+                if (!boolMembers && (pred.kind == ExprKind::Compare || pred.kind == ExprKind::Is)) {
+                    const Expr* it = pred.args[0]->kind == ExprKind::It ? pred.args[0].get() : pred.args[1].get();
+                    const Expr* value = it == pred.args[0].get() ? pred.args[1].get() : pred.args[0].get();
+                    if (it->kind == ExprKind::It && constant(*value)) {
+                        Cmp cmp = pred.kind == ExprKind::Is ? (pred.negated ? Cmp::Ne : Cmp::Eq) : cmpOf(pred.text);
+                        if (it != pred.args[0].get()) cmp = flip(cmp);
+                        Node n{Op::NCountCmp};
+                        n.cmp = static_cast<uint8_t>(cmp);
+                        n.imm = *constant(*value);
+                        std::vector<uint32_t> slots;
+                        for (const FactInfo* f : e.group->members) slots.push_back(slot(f));
+                        return emit(n, slots);
+                    }
+                }
                 std::vector<uint32_t> kids{boolean(*e.args[0])};
                 for (const FactInfo* f : e.group->members)
                     kids.push_back(emit(Node{boolMembers ? Op::BFact : Op::NFact, 0, 0, slot(f)}));

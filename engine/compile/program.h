@@ -28,9 +28,13 @@ enum class Op : uint8_t {
     BWithin,     // kids[0] date, kids[1] amount; b: 0 days 1 weeks 2 months 3 years
     BHasCodes,   // a: list slot; b: codeSet index
     BHasText,    // a: list slot; b: textSet index; c: separator char (0: none)
-    BCriterion,  // a: criterion index; kids[0]
+    BCriterion,  // kids[0]; used only when the body node already marks another criterion
     BIf,         // kids[0] cond, kids[1], kids[2]
     BOutcomeIs,  // imm: outcome
+    // ---- fused forms of the commonest shapes, so the hot path avoids a call per leaf
+    BCmpSlotConst,      // cmp; a: numeric slot; imm: constant            (age_years >= 23)
+    BCmpConst,          // cmp; kids[0] numeric; imm: constant             (a_count >= 2)
+    BBetweenSlotConst,  // a: numeric slot; imm: low; b: consts index of high (bmi between 19 and 30)
     // ---- numeric nodes (evaluate to an interval)
     NConst,      // imm
     NFact,       // a: slot
@@ -42,6 +46,8 @@ enum class Op : uint8_t {
     NMax,        // kids
     NCount,      // kids[0] predicate; kids[1..] members
     NSince,      // kids[0] date; b: 0 years 1 months 2 days
+    NCountCmp,   // cmp; imm: constant; kids: member *slots*     (count of G where it is severe)
+    NValue,      // kids[0]; b: cache index. A named value, computed once per decision
     // ---- text nodes
     TConst,      // b: text index
     TFact,       // a: slot
@@ -60,6 +66,7 @@ struct Node {
     uint32_t b = 0;       // side-table index
     uint32_t c = 0;
     uint32_t firstKid = 0;  // index into Program::kids
+    uint32_t criterion = 0; // 1 + index in Program::criteria when this node is a named criterion's body
     double imm = 0;
 };
 
@@ -95,6 +102,8 @@ struct Program {
     std::vector<std::vector<std::string>> textSets;
     std::vector<std::vector<CodeRange>> codeSets;
     std::vector<std::string> texts;
+    std::vector<double> consts;
+    uint32_t valueCaches = 0;
 
     std::vector<const FactInfo*> slots;   // local slot -> fact, in the order the policy reads them
     std::vector<SlotKind> slotKinds;

@@ -3,6 +3,7 @@
 // errors that refuse one.
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -13,15 +14,18 @@ namespace cpe {
 
 enum class Tri : uint8_t { False = 0, True = 1, Unknown = 2 };
 
+// Reasons, missing facts and output names point into the compiled library
+// (no copying on the hot path): a Decision is valid while the PolicyLibrary
+// that made it is alive. Copy what you keep beyond that.
 struct Reason {
-    std::string criterion;  // criterion id, e.g. "female_bmi"
-    std::string text;       // the policy's wording
+    std::string_view criterion;  // criterion id, e.g. "female_bmi"
+    std::string_view text;       // the policy's wording
     Tri result = Tri::Unknown;
-    std::string at;         // "policies/fertility/ivf.cpl:14:5"
+    std::string_view at;         // "policies/fertility/ivf.cpl:14:5"
 };
 
 struct OutputValue {
-    std::string name;
+    std::string_view name;
     Type type;
     bool known = false;
     double number = 0;      // numbers, booleans (0/1), enum ordinals, dates (days)
@@ -33,7 +37,7 @@ struct Decision {
     Outcome outcome = Outcome::Undetermined;
     Route route = Route::None;
     std::vector<Reason> reasons;
-    std::vector<std::string> missingFacts;
+    std::vector<std::string_view> missingFacts;
     std::vector<OutputValue> outputs;
 };
 

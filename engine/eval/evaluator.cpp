@@ -48,18 +48,53 @@ Interval multiply(Interval a, Interval b) {
 
 }  // namespace
 
-Tri Evaluator::boolean(uint32_t index) {
+// What an unknown numeric fact could be: its declared range, or any member of its enum.
+Interval Evaluator::unknownRange(uint32_t slot) const {
+    const FactInfo* fact = p_.slots[slot];
+    if (fact->type.kind == TypeKind::Enum) return {0, static_cast<double>(fact->type.enumInfo->members.size() - 1)};
+    return {fact->min.value_or(-kInf), fact->max.value_or(kInf)};
+}
+
+// The first day that is "within N units" of as_of. Calendar arithmetic is
+// dear next to everything else here, so the last answer is kept.
+int Evaluator::earliestDay(uint32_t unit, int amount) {
+    if (withinKey_[0] == asOf_ && withinKey_[1] == static_cast<int>(unit) && withinKey_[2] == amount) return withinValue_;
+    int earliest = unit == 0 ? asOf_ - amount
+                   : unit == 1 ? asOf_ - 7 * amount
+                   : unit == 2 ? subtractMonths(asOf_, amount)
+                               : subtractMonths(asOf_, 12 * amount);
+    withinKey_[0] = asOf_;
+    withinKey_[1] = static_cast<int>(unit);
+    withinKey_[2] = amount;
+    withinValue_ = earliest;
+    return earliest;
+}
+
+Tri Evaluator::boolean(uint32_t node) { return bool_<false>(node); }
+Interval Evaluator::number(uint32_t node) { return num_<false>(node); }
+
+template <bool Memo>
+Tri Evaluator::bool_(uint32_t index) {
+    // Memoised only outside `count of`, where `it` changes what a node means.
+    if constexpr (Memo) {
+        if (countDepth_ == 0) {
+            if (memo_[index] != kNotDone) return static_cast<Tri>(memo_[index]);
+            Tri t = bool_<false>(index);
+            memo_[index] = static_cast<uint8_t>(t);
+            return t;
+        }
+    }
     const Node& n = p_.nodes[index];
     const uint32_t* k = p_.kidsOf(n);
     switch (n.op) {
         case Op::BConst: return fromBool(n.imm != 0);
         case Op::BFact: return f_.known[n.a] ? fromBool(f_.num[n.a] != 0) : Tri::Unknown;
         case Op::BIt: return itBool_;
-        case Op::BNot: return negate(boolean(k[0]));
+        case Op::BNot: return negate(bool_<Memo>(k[0]));
         case Op::BAnd: {
             Tri result = Tri::True;
             for (uint16_t i = 0; i < n.nkids; ++i) {
-                Tri t = boolean(k[i]);
+                Tri t = bool_<Memo>(k[i]);
                 if (t == Tri::False) return Tri::False;
                 if (t == Tri::Unknown) result = Tri::Unknown;
             }
@@ -68,7 +103,7 @@ Tri Evaluator::boolean(uint32_t index) {
         case Op::BOr: {
             Tri result = Tri::False;
             for (uint16_t i = 0; i < n.nkids; ++i) {
-                Tri t = boolean(k[i]);
+                Tri t = bool_<Memo>(k[i]);
                 if (t == Tri::True) return Tri::True;
                 if (t == Tri::Unknown) result = Tri::Unknown;
             }
@@ -77,16 +112,16 @@ Tri Evaluator::boolean(uint32_t index) {
         case Op::BAtLeast: {
             int need = static_cast<int>(n.imm), yes = 0, open = 0;
             for (uint16_t i = 0; i < n.nkids; ++i) {
-                Tri t = boolean(k[i]);
+                Tri t = bool_<Memo>(k[i]);
                 yes += t == Tri::True;
                 open += t == Tri::Unknown;
                 if (yes >= need) return Tri::True;
             }
             return yes + open >= need ? Tri::Unknown : Tri::False;
         }
-        case Op::BCmp: return compare(number(k[0]), number(k[1]), static_cast<Cmp>(n.cmp));
+        case Op::BCmp: return compare(num_<Memo>(k[0]), num_<Memo>(k[1]), static_cast<Cmp>(n.cmp));
         case Op::BBoolEq: {
-            Tri a = boolean(k[0]), b = boolean(k[1]);
+            Tri a = bool_<Memo>(k[0]), b = bool_<Memo>(k[1]);
             if (a == Tri::Unknown || b == Tri::Unknown) return Tri::Unknown;
             bool eq = a == b;
             return fromBool(static_cast<Cmp>(n.cmp) == Cmp::Eq ? eq : !eq);
@@ -99,7 +134,7 @@ Tri Evaluator::boolean(uint32_t index) {
             return fromBool(static_cast<Cmp>(n.cmp) == Cmp::Eq ? eq : !eq);
         }
         case Op::BInNum: {
-            Interval v = number(k[0]);
+            Interval v = num_<Memo>(k[0]);
             if (!v.point()) return Tri::Unknown;
             const auto& set = p_.numSets[n.b];
             bool in = std::find(set.begin(), set.end(), v.lo) != set.end();
@@ -113,22 +148,19 @@ Tri Evaluator::boolean(uint32_t index) {
             return fromBool(static_cast<Cmp>(n.cmp) == Cmp::Eq ? in : !in);
         }
         case Op::BBetween: {
-            Interval v = number(k[0]);
-            Tri lo = compare(number(k[1]), v, Cmp::Le);
+            Interval v = num_<Memo>(k[0]);
+            Tri lo = compare(num_<Memo>(k[1]), v, Cmp::Le);
             if (lo == Tri::False) return Tri::False;
-            Tri hi = compare(v, number(k[2]), Cmp::Le);
+            Tri hi = compare(v, num_<Memo>(k[2]), Cmp::Le);
             if (hi == Tri::False) return Tri::False;
             return lo == Tri::True && hi == Tri::True ? Tri::True : Tri::Unknown;
         }
         case Op::BWithin: {
-            Interval date = number(k[0]);
-            Interval amount = number(k[1]);
+            Interval date = num_<Memo>(k[0]);
+            Interval amount = num_<Memo>(k[1]);
             if (!date.point() || !amount.point()) return Tri::Unknown;
             int a = static_cast<int>(amount.lo);
-            int earliest = n.b == 0 ? asOf_ - a
-                           : n.b == 1 ? asOf_ - 7 * a
-                           : n.b == 2 ? subtractMonths(asOf_, a)
-                                      : subtractMonths(asOf_, 12 * a);
+            int earliest = earliestDay(n.b, a);
             return fromBool(date.lo >= earliest && date.lo <= asOf_);
         }
         case Op::BHasCodes:
@@ -144,21 +176,56 @@ Tri Evaluator::boolean(uint32_t index) {
             }
             return Tri::False;
         }
-        case Op::BCriterion: return boolean(k[0]);
+        case Op::BCriterion: return bool_<Memo>(k[0]);
         case Op::BIf: {
-            Tri c = boolean(k[0]);
-            if (c == Tri::True) return boolean(k[1]);
-            if (c == Tri::False) return boolean(k[2]);
-            Tri a = boolean(k[1]), b = boolean(k[2]);
+            Tri c = bool_<Memo>(k[0]);
+            if (c == Tri::True) return bool_<Memo>(k[1]);
+            if (c == Tri::False) return bool_<Memo>(k[2]);
+            Tri a = bool_<Memo>(k[1]), b = bool_<Memo>(k[2]);
             return a == b ? a : Tri::Unknown;
         }
         case Op::BOutcomeIs: return outcome_ < 0 ? Tri::Unknown : fromBool(outcome_ == n.imm);
+        case Op::BCmpConst: {
+            Interval v = num_<Memo>(k[0]);
+            if (v.point()) {
+                switch (static_cast<Cmp>(n.cmp)) {
+                    case Cmp::Lt: return fromBool(v.lo < n.imm);
+                    case Cmp::Le: return fromBool(v.lo <= n.imm);
+                    case Cmp::Gt: return fromBool(v.lo > n.imm);
+                    case Cmp::Ge: return fromBool(v.lo >= n.imm);
+                    case Cmp::Eq: return fromBool(v.lo == n.imm);
+                    case Cmp::Ne: return fromBool(v.lo != n.imm);
+                }
+            }
+            return compare(v, {n.imm, n.imm}, static_cast<Cmp>(n.cmp));
+        }
+        case Op::BCmpSlotConst:
+            if (f_.known[n.a]) {
+                double v = f_.num[n.a];
+                switch (static_cast<Cmp>(n.cmp)) {
+                    case Cmp::Lt: return fromBool(v < n.imm);
+                    case Cmp::Le: return fromBool(v <= n.imm);
+                    case Cmp::Gt: return fromBool(v > n.imm);
+                    case Cmp::Ge: return fromBool(v >= n.imm);
+                    case Cmp::Eq: return fromBool(v == n.imm);
+                    case Cmp::Ne: return fromBool(v != n.imm);
+                }
+            }
+            return compare(unknownRange(n.a), {n.imm, n.imm}, static_cast<Cmp>(n.cmp));
+        case Op::BBetweenSlotConst: {
+            double hi = p_.consts[n.b];
+            if (f_.known[n.a]) return fromBool(f_.num[n.a] >= n.imm && f_.num[n.a] <= hi);
+            Interval r = unknownRange(n.a);
+            if (r.hi < n.imm || r.lo > hi) return Tri::False;
+            return r.lo >= n.imm && r.hi <= hi ? Tri::True : Tri::Unknown;
+        }
         default: break;
     }
     return Tri::Unknown;
 }
 
-Interval Evaluator::number(uint32_t index) {
+template <bool Memo>
+Interval Evaluator::num_(uint32_t index) {
     const Node& n = p_.nodes[index];
     const uint32_t* k = p_.kidsOf(n);
     switch (n.op) {
@@ -166,18 +233,15 @@ Interval Evaluator::number(uint32_t index) {
         case Op::NFact: {
             if (n.a == kOutcomeSlot) return outcome_ < 0 ? kAnything : Interval{outcome_, outcome_};
             if (f_.known[n.a]) return {f_.num[n.a], f_.num[n.a]};
-            const FactInfo* fact = p_.slots[n.a];
-            if (fact->type.kind == TypeKind::Enum)
-                return {0, static_cast<double>(fact->type.enumInfo->members.size() - 1)};
-            return {fact->min.value_or(-kInf), fact->max.value_or(kInf)};
+            return unknownRange(n.a);
         }
         case Op::NIt: return it_;
         case Op::NNeg: {
-            Interval v = number(k[0]);
+            Interval v = num_<Memo>(k[0]);
             return {-v.hi, -v.lo};
         }
         case Op::NArith: {
-            Interval a = number(k[0]), b = number(k[1]);
+            Interval a = num_<Memo>(k[0]), b = num_<Memo>(k[1]);
             switch (n.cmp) {
                 case '+': return {a.lo + b.lo, a.hi + b.hi};
                 case '-': return {a.lo - b.hi, a.hi - b.lo};
@@ -189,17 +253,17 @@ Interval Evaluator::number(uint32_t index) {
             return kAnything;
         }
         case Op::NIf: {
-            Tri c = boolean(k[0]);
-            if (c == Tri::True) return number(k[1]);
-            if (c == Tri::False) return number(k[2]);
-            Interval a = number(k[1]), b = number(k[2]);
+            Tri c = bool_<Memo>(k[0]);
+            if (c == Tri::True) return num_<Memo>(k[1]);
+            if (c == Tri::False) return num_<Memo>(k[2]);
+            Interval a = num_<Memo>(k[1]), b = num_<Memo>(k[2]);
             return {std::min(a.lo, b.lo), std::max(a.hi, b.hi)};
         }
         case Op::NMin:
         case Op::NMax: {
-            Interval r = number(k[0]);
+            Interval r = num_<Memo>(k[0]);
             for (uint16_t i = 1; i < n.nkids; ++i) {
-                Interval v = number(k[i]);
+                Interval v = num_<Memo>(k[i]);
                 r = n.op == Op::NMin ? Interval{std::min(r.lo, v.lo), std::min(r.hi, v.hi)}
                                      : Interval{std::max(r.lo, v.lo), std::max(r.hi, v.hi)};
             }
@@ -209,20 +273,50 @@ Interval Evaluator::number(uint32_t index) {
             double yes = 0, open = 0;
             Interval savedIt = it_;
             Tri savedBool = itBool_;
+            ++countDepth_;
             for (uint16_t i = 1; i < n.nkids; ++i) {
                 const Node& member = p_.nodes[k[i]];
-                if (member.op == Op::BFact) itBool_ = boolean(k[i]);
-                else it_ = number(k[i]);
-                Tri t = boolean(k[0]);
+                if (member.op == Op::BFact) itBool_ = bool_<Memo>(k[i]);
+                else it_ = num_<Memo>(k[i]);
+                Tri t = bool_<Memo>(k[0]);
                 yes += t == Tri::True;
                 open += t == Tri::Unknown;
             }
+            --countDepth_;
             it_ = savedIt;
             itBool_ = savedBool;
             return {yes, yes + open};
         }
+        case Op::NCountCmp: {
+            int yes = 0, open = 0;
+            Interval c{n.imm, n.imm};
+            auto cmp = static_cast<Cmp>(n.cmp);
+            for (uint16_t i = 0; i < n.nkids; ++i) {
+                uint32_t slot = k[i];
+                if (f_.known[slot]) {
+                    if (cmp == Cmp::Eq) {  // `it is X`, by far the commonest count
+                        yes += f_.num[slot] == n.imm;
+                        continue;
+                    }
+                    yes += compare({f_.num[slot], f_.num[slot]}, c, cmp) == Tri::True;
+                } else {
+                    Tri t = compare(unknownRange(slot), c, cmp);
+                    yes += t == Tri::True;
+                    open += t == Tri::Unknown;
+                }
+            }
+            return {static_cast<double>(yes), static_cast<double>(yes + open)};
+        }
+        case Op::NValue: {
+            if (countDepth_ > 0) return num_<Memo>(k[0]);
+            if (cacheGen_[n.b] == generation_) return cacheValue_[n.b];
+            Interval v = num_<Memo>(k[0]);
+            cacheGen_[n.b] = generation_;
+            cacheValue_[n.b] = v;
+            return v;
+        }
         case Op::NSince: {
-            Interval d = number(k[0]);
+            Interval d = num_<Memo>(k[0]);
             if (!d.point()) return kAnything;
             int from = static_cast<int>(d.lo);
             double v = n.b == 0 ? wholeYearsBetween(from, asOf_) : n.b == 1 ? wholeMonthsBetween(from, asOf_) : asOf_ - from;
@@ -250,7 +344,17 @@ bool Evaluator::hasCodes(const std::vector<std::string>& list, const std::vector
 // Rules are tried in order; the first that holds decides. A rule whose
 // condition is unknown might hold, so its outcome stays possible: the case is
 // decided only if every possible rule leads to the same outcome and route.
-Evaluator::Verdict Evaluator::verdict() {
+Evaluator::Verdict Evaluator::verdict(const FactView& facts, int asOfDay) {
+    f_ = facts;
+    asOf_ = asOfDay;
+    return run();
+}
+
+Evaluator::Verdict Evaluator::run() {
+    if (++generation_ == 0) {  // wrapped: forget every stamp
+        std::fill(cacheGen_.begin(), cacheGen_.end(), 0);
+        generation_ = 1;
+    }
     Outcome outcome = Outcome::Undetermined;
     Route route = Route::None;
     bool any = false, conflict = false;
@@ -277,120 +381,127 @@ Evaluator::Verdict Evaluator::verdict() {
     return {outcome, route, deciding};
 }
 
-void Evaluator::explain(uint32_t index, std::vector<uint8_t>& seen, std::vector<Reason>& out) {
+void Evaluator::explain(uint32_t index, std::vector<Reason>& out) {
     const Node& n = p_.nodes[index];
     const uint32_t* k = p_.kidsOf(n);
-    Tri result = boolean(index);
+    Tri result = bool_<true>(index);
+    if (n.criterion && !seenCriteria_[n.criterion - 1]) {
+        seenCriteria_[n.criterion - 1] = 1;
+        const CompiledCriterion& c = p_.criteria[n.criterion - 1];
+        out.push_back({c.id, c.text, result, c.at});
+    }
     switch (n.op) {
-        case Op::BCriterion:
-            if (!seen[n.a]) {
-                seen[n.a] = 1;
-                const CompiledCriterion& c = p_.criteria[n.a];
-                out.push_back({c.id, c.text, result, c.at});
-            }
-            explain(k[0], seen, out);
-            return;
-        case Op::BNot: explain(k[0], seen, out); return;
+        case Op::BCriterion: explain(k[0], out); return;
+        case Op::BNot: explain(k[0], out); return;
         case Op::BAnd:
         case Op::BOr:
         case Op::BAtLeast:
             // The children that agree with the result are the ones that made it.
             for (uint16_t i = 0; i < n.nkids; ++i)
-                if (boolean(k[i]) == result) explain(k[i], seen, out);
+                if (bool_<true>(k[i]) == result) explain(k[i], out);
             return;
         case Op::BIf: {
-            Tri c = boolean(k[0]);
-            if (c != Tri::False) explain(k[1], seen, out);
-            if (c != Tri::True) explain(k[2], seen, out);
+            Tri c = bool_<true>(k[0]);
+            if (c != Tri::False) explain(k[1], out);
+            if (c != Tri::True) explain(k[2], out);
             return;
         }
         default: return;
     }
 }
 
-void Evaluator::missing(uint32_t index, std::vector<uint8_t>& slots) {
+void Evaluator::missing(uint32_t index) {
     const Node& n = p_.nodes[index];
     const uint32_t* k = p_.kidsOf(n);
-    if (boolean(index) != Tri::Unknown) return;
+    if (bool_<true>(index) != Tri::Unknown) return;
     switch (n.op) {
         case Op::BFact:
         case Op::BHasCodes:
-        case Op::BHasText: slots[n.a] = 1; return;
+        case Op::BHasText:
+        case Op::BCmpSlotConst:
+        case Op::BBetweenSlotConst: missingSlots_[n.a] = 1; return;
         case Op::BIt: return;
         case Op::BNot:
-        case Op::BCriterion: missing(k[0], slots); return;
+        case Op::BCriterion: missing(k[0]); return;
         case Op::BAnd:
         case Op::BOr:
         case Op::BAtLeast:
         case Op::BBoolEq:
-            for (uint16_t i = 0; i < n.nkids; ++i) missing(k[i], slots);
+            for (uint16_t i = 0; i < n.nkids; ++i) missing(k[i]);
             return;
         case Op::BIf:
-            missing(k[0], slots);
-            if (boolean(k[0]) != Tri::False) missing(k[1], slots);
-            if (boolean(k[0]) != Tri::True) missing(k[2], slots);
+            missing(k[0]);
+            if (bool_<true>(k[0]) != Tri::False) missing(k[1]);
+            if (bool_<true>(k[0]) != Tri::True) missing(k[2]);
             return;
         case Op::BTextEq:
         case Op::BInText:
             for (uint16_t i = 0; i < n.nkids; ++i)
-                if (p_.nodes[k[i]].op == Op::TFact && !f_.known[p_.nodes[k[i]].a]) slots[p_.nodes[k[i]].a] = 1;
+                if (p_.nodes[k[i]].op == Op::TFact && !f_.known[p_.nodes[k[i]].a]) missingSlots_[p_.nodes[k[i]].a] = 1;
             return;
         default:
-            for (uint16_t i = 0; i < n.nkids; ++i) missingNumber(k[i], slots);
+            for (uint16_t i = 0; i < n.nkids; ++i) missingNumber(k[i]);
             return;
     }
 }
 
-void Evaluator::missingNumber(uint32_t index, std::vector<uint8_t>& slots) {
+void Evaluator::missingNumber(uint32_t index) {
     const Node& n = p_.nodes[index];
     const uint32_t* k = p_.kidsOf(n);
     if (n.op == Op::BFact || n.op == Op::BNot || n.op == Op::BAnd || n.op == Op::BOr || n.op == Op::BCriterion ||
         n.op == Op::BAtLeast || n.op == Op::BCmp || n.op == Op::BIf) {
-        missing(index, slots);
+        missing(index);
         return;
     }
     switch (n.op) {
         case Op::NFact:
-            if (n.a != kOutcomeSlot && !f_.known[n.a]) slots[n.a] = 1;
+            if (n.a != kOutcomeSlot && !f_.known[n.a]) missingSlots_[n.a] = 1;
+            return;
+        case Op::NCountCmp:
+            for (uint16_t i = 0; i < n.nkids; ++i)
+                if (!f_.known[k[i]]) missingSlots_[k[i]] = 1;
             return;
         case Op::NCount: {
             for (uint16_t i = 1; i < n.nkids; ++i) {
                 const Node& member = p_.nodes[k[i]];
-                if (!f_.known[member.a]) slots[member.a] = 1;
+                if (!f_.known[member.a]) missingSlots_[member.a] = 1;
             }
             return;
         }
         case Op::NIf: {
-            Tri c = boolean(k[0]);
-            if (c == Tri::Unknown) missing(k[0], slots);
-            if (c != Tri::False) missingNumber(k[1], slots);
-            if (c != Tri::True) missingNumber(k[2], slots);
+            Tri c = bool_<true>(k[0]);
+            if (c == Tri::Unknown) missing(k[0]);
+            if (c != Tri::False) missingNumber(k[1]);
+            if (c != Tri::True) missingNumber(k[2]);
             return;
         }
         default:
             if (n.op == Op::NConst || n.op == Op::NIt) return;
-            if (number(index).point()) return;
-            for (uint16_t i = 0; i < n.nkids; ++i) missingNumber(k[i], slots);
+            if (num_<true>(index).point()) return;
+            for (uint16_t i = 0; i < n.nkids; ++i) missingNumber(k[i]);
     }
 }
 
-void Evaluator::decide(Decision& out) {
-    Verdict v = verdict();
+void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
+    f_ = facts;
+    asOf_ = asOfDay;
+    Verdict v = run();
     out.outcome = v.outcome;
     out.route = v.route;
     out.reasons.clear();
     out.missingFacts.clear();
     out.outputs.clear();
-    std::vector<uint8_t> seen(p_.criteria.size(), 0);
+    seenCriteria_.assign(p_.criteria.size(), 0);
+    memo_.assign(p_.nodes.size(), kNotDone);
 
     auto explainRule = [&](size_t i) {
         const CompiledRule& r = p_.rules[i];
         if (r.when < 0) return;
         size_t before = out.reasons.size();
-        explain(static_cast<uint32_t>(r.when), seen, out.reasons);
+        explain(static_cast<uint32_t>(r.when), out.reasons);
         // A rule written without a named criterion still gets a reason: its condition.
         if (out.reasons.size() == before)
-            out.reasons.push_back({r.conditionText, r.conditionText, boolean(static_cast<uint32_t>(r.when)), r.at});
+            out.reasons.push_back({r.conditionText, r.conditionText, bool_<true>(static_cast<uint32_t>(r.when)), r.at});
     };
 
     if (v.decidingRule >= 0) {
@@ -408,32 +519,32 @@ void Evaluator::decide(Decision& out) {
                         explainRule(i);
         }
     } else {
-        std::vector<uint8_t> slots(p_.slots.size(), 0);
+        missingSlots_.assign(p_.slots.size(), 0);
         for (size_t i = 0; i < ruleResults_.size(); ++i)
             if (ruleResults_[i] == Tri::Unknown) {
                 explainRule(i);
-                missing(static_cast<uint32_t>(p_.rules[i].when), slots);
+                missing(static_cast<uint32_t>(p_.rules[i].when));
             }
-        for (size_t s = 0; s < slots.size(); ++s)
-            if (slots[s]) out.missingFacts.push_back(p_.slots[s]->name);
+        for (size_t s = 0; s < missingSlots_.size(); ++s)
+            if (missingSlots_[s]) out.missingFacts.push_back(p_.slots[s]->name);
     }
 
+    memo_.assign(p_.nodes.size(), kNotDone);  // outputs may read `outcome`, which changes now
     outcome_ = static_cast<double>(v.outcome);
     if (v.outcome == Outcome::Undetermined) outcome_ = -1;
     for (const CompiledOutput& o : p_.outputs) {
-        OutputValue value;
+        OutputValue& value = out.outputs.emplace_back();
         value.name = o.name;
         value.type = o.type;
         if (o.isBool) {
-            Tri t = boolean(o.node);
+            Tri t = bool_<true>(o.node);
             value.known = t != Tri::Unknown;
             value.number = t == Tri::True ? 1 : 0;
         } else if (!o.isText) {
-            Interval i = number(o.node);
+            Interval i = num_<true>(o.node);
             value.known = i.point();
             value.number = i.lo;
         }
-        out.outputs.push_back(std::move(value));
     }
     outcome_ = -1;
 }

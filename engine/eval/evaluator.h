@@ -11,7 +11,7 @@
 namespace cpe {
 
 // The facts of one case, in a policy's local slots. Reused across decisions:
-// `clear()` forgets values without freeing memory.
+// `prepare()` sizes it once, `clear()` forgets values without freeing memory.
 struct FactValues {
     std::vector<double> num;
     std::vector<uint8_t> known;
@@ -32,15 +32,29 @@ struct FactValues {
     }
 };
 
+// What the evaluator reads: one case's slots, wherever they are stored (a
+// FactValues, or rows of a flat array in a batch or a benchmark).
+struct FactView {
+    const double* num;
+    const uint8_t* known;
+    const std::string* text = nullptr;
+    const std::vector<std::string>* lists = nullptr;
+
+    static FactView of(const FactValues& f) { return {f.num.data(), f.known.data(), f.text.data(), f.lists.data()}; }
+};
+
 struct Interval {
     double lo, hi;
     bool point() const { return lo == hi; }
 };
 
+// Evaluates one compiled policy for case after case. Keeps its scratch space
+// between calls, so deciding allocates nothing once warm. Not thread-safe: use
+// one per thread.
 class Evaluator {
 public:
-    Evaluator(const Program& program, const FactValues& facts, int asOfDay)
-        : p_(program), f_(facts), asOf_(asOfDay) {}
+    explicit Evaluator(const Program& program)
+        : p_(program), cacheGen_(program.valueCaches, 0), cacheValue_(program.valueCaches) {}
 
     struct Verdict {
         Outcome outcome;
@@ -48,27 +62,46 @@ public:
         int decidingRule;  // index of the rule whose condition held, or -1 when undetermined
     };
     // The hot path: outcome and route only.
-    Verdict verdict();
+    Verdict verdict(const FactView& facts, int asOfDay);
     // Everything the contract asks for: reasons, missing facts and outputs.
-    void decide(Decision& out);
+    // `out`'s vectors are cleared and refilled, keeping their capacity.
+    void decide(const FactView& facts, int asOfDay, Decision& out);
 
     Tri boolean(uint32_t node);
     Interval number(uint32_t node);
 
 private:
+    template <bool Memo>
+    Tri bool_(uint32_t node);
+    template <bool Memo>
+    Interval num_(uint32_t node);
+    Interval unknownRange(uint32_t slot) const;
+    int earliestDay(uint32_t unit, int amount);
+    Verdict run();
     const std::string* text(uint32_t node);
-    void explain(uint32_t node, std::vector<uint8_t>& seen, std::vector<Reason>& out);
-    void missing(uint32_t node, std::vector<uint8_t>& slots);
-    void missingNumber(uint32_t node, std::vector<uint8_t>& slots);
+    void explain(uint32_t node, std::vector<Reason>& out);
+    void missing(uint32_t node);
+    void missingNumber(uint32_t node);
     bool hasCodes(const std::vector<std::string>& list, const std::vector<CodeRange>& ranges) const;
 
     const Program& p_;
-    const FactValues& f_;
-    int asOf_;
+    FactView f_{nullptr, nullptr};
+    int asOf_ = 0;
     Interval it_{0, 0};
     Tri itBool_ = Tri::Unknown;
     double outcome_ = -1;  // for `outcome` in outputs; -1 while undecided
     std::vector<Tri> ruleResults_;
+    std::vector<uint8_t> seenCriteria_;
+    std::vector<uint8_t> missingSlots_;
+    static constexpr uint8_t kNotDone = 3;
+    std::vector<uint8_t> memo_;  // Tri per boolean node while explaining one decision
+    int countDepth_ = 0;
+    // Named values are computed once per decision: generation-stamped cache.
+    uint32_t generation_ = 0;
+    std::vector<uint32_t> cacheGen_;
+    std::vector<Interval> cacheValue_;
+    int withinKey_[3] = {-1, -1, -1};
+    int withinValue_ = 0;
 };
 
 }  // namespace cpe

@@ -9,10 +9,11 @@
 namespace cpe {
 namespace {
 
-std::string list(const std::vector<std::string>& v) {
+template <typename Strings>
+std::string list(const Strings& v) {
     if (v.empty()) return "none";
     std::string s = "(";
-    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + v[i];
+    for (size_t i = 0; i < v.size(); ++i) s += (i ? ", " : "") + std::string(v[i]);
     return s + ")";
 }
 
@@ -76,7 +77,7 @@ TestResult runOne(const PolicyLibrary& lib, const TestDecl& t) {
             case TestItem::Kind::ExpectMissing: {
                 if (error) break;
                 const Decision& d = std::get<Decision>(result);
-                std::vector<std::string> expected;
+                std::vector<std::string_view> expected;
                 for (auto& [n, _] : item.names) expected.push_back(n);
                 if (expected != d.missingFacts)
                     fail(item.span, "expected missing facts " + list(expected) + ", got " + list(d.missingFacts));
@@ -85,7 +86,7 @@ TestResult runOne(const PolicyLibrary& lib, const TestDecl& t) {
             case TestItem::Kind::ExpectReasons: {
                 if (error) break;
                 const Decision& d = std::get<Decision>(result);
-                std::vector<std::string> got;
+                std::vector<std::string_view> got;
                 for (const Reason& reason : d.reasons) got.push_back(reason.criterion);
                 for (auto& [n, _] : item.names)
                     if (std::find(got.begin(), got.end(), n) == got.end())

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# `make demo`: a tour of cpe on the bundled policy library and sample data.
+# Each step is a real command a policy author, triage clerk or analyst runs.
+set -euo pipefail
+CPE=${1:-build/cpe}
+cd "$(dirname "$0")/.."
+bold=$(tput bold 2>/dev/null || true); plain=$(tput sgr0 2>/dev/null || true)
+step() { printf '\n%s== %s%s\n$ %s\n' "$bold" "$1" "$plain" "$2"; }
+
+step "Check the policy library (every error, with file:line:col)" "cpe check policies"
+"$CPE" check policies
+
+step "Run the tests written beside the policies" "cpe test policies"
+"$CPE" test policies | tail -1
+
+step "Explain a policy in plain English" "cpe explain --policy fertility.ivf"
+"$CPE" explain --policy fertility.ivf --as-of 2026-06-01
+
+# Realistic referrals: one file per referral, named POLICY--what.json.
+for facts in demo/referrals/*.json policies/examples/*.json; do
+  [ -f "$facts" ] || continue
+  policy=$(basename "$facts" .json); policy=${policy%%--*}
+  step "Triage a referral: $(basename "$facts" .json | sed 's/.*--//; s/-/ /g')" \
+       "cpe decide --policy $policy --facts $facts --as-of 2026-06-01"
+  "$CPE" decide --policy "$policy" --facts "$facts" --as-of 2026-06-01 | tools/summarise_decision.py
+done
+
+step "Decide a batch of cases (NDJSON in, NDJSON out)" "cpe decide --cases demo/cases.ndjson"
+"$CPE" decide --cases demo/cases.ndjson || true
+
+if "$CPE" audit --help >/dev/null 2>&1 && [ -x tools/demo_audit.sh ]; then
+  tools/demo_audit.sh "$CPE"
+fi
+printf '\n%sDone.%s See README.md for the rest: cpe serve, cpe audit, cpe diff, cpe doc.\n' "$bold" "$plain"
