@@ -17,9 +17,9 @@ namespace {
 constexpr size_t kRejectSample = 50;
 
 int32_t dateOption(const std::string& name, const std::string& value) {
-    int32_t day = 0;
-    if (!parseIsoDate(value, day)) throw AuditError("--" + name + ": '" + value + "' is not a date YYYY-MM-DD");
-    return day;
+    int32_t key = 0;
+    if (!parseDateKey(value, key)) throw AuditError("--" + name + ": '" + value + "' is not a date YYYY-MM-DD");
+    return key;
 }
 
 std::string nowText() {
@@ -44,9 +44,9 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     auto start = std::chrono::steady_clock::now();
     ScanOptions scan;
     scan.path = o.activityPath;
-    if (o.from) scan.fromDay = dateOption("from", *o.from);
-    if (o.to) scan.toDay = dateOption("to", *o.to);
-    if (scan.fromDay && scan.toDay && *scan.fromDay > *scan.toDay)
+    if (o.from) scan.fromDate = dateOption("from", *o.from);
+    if (o.to) scan.toDate = dateOption("to", *o.to);
+    if (scan.fromDate && scan.toDate && *scan.fromDate > *scan.toDate)
         throw AuditError("--from " + *o.from + " is after --to " + *o.to);
     scan.byCommissioner = o.grouping == Grouping::Commissioner;
     scan.threads = o.threads;

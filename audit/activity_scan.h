@@ -22,8 +22,8 @@ namespace cpe::audit {
 
 struct ScanOptions {
     std::string path;                  // the activity file, or "-" for standard input
-    std::optional<int32_t> fromDay;    // admission_date filter, inclusive (days since 1970-01-01)
-    std::optional<int32_t> toDay;
+    std::optional<int32_t> fromDate;   // admission_date filter, inclusive, as YYYYMMDD
+    std::optional<int32_t> toDate;
     bool byCommissioner = false;       // also count by commissioner
     unsigned threads = 2;              // worker threads (at least 1)
     size_t blockSize = size_t{4} << 20;

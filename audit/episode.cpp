@@ -34,20 +34,31 @@ int32_t daysFromCivil(int y, unsigned m, unsigned d) {
     return era * 146097 + static_cast<int32_t>(doe) - 719468;
 }
 
-bool parseIsoDate(std::string_view t, int32_t& days) {
+bool parseDateKey(std::string_view t, int32_t& key) {
     if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
-    auto digit = [&](size_t i) { return static_cast<unsigned>(t[i] - '0'); };
-    for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
-        if (t[i] < '0' || t[i] > '9') return false;
-    int y = static_cast<int>(digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3));
-    unsigned m = digit(5) * 10 + digit(6);
-    unsigned d = digit(8) * 10 + digit(9);
+    unsigned v[8];
+    static constexpr size_t kDigits[8] = {0, 1, 2, 3, 5, 6, 8, 9};
+    for (size_t i = 0; i < 8; ++i) {
+        v[i] = static_cast<unsigned>(static_cast<unsigned char>(t[kDigits[i]]) - '0');
+        if (v[i] > 9) return false;
+    }
+    unsigned y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
+    unsigned m = v[4] * 10 + v[5];
+    unsigned d = v[6] * 10 + v[7];
     if (m < 1 || m > 12 || d < 1) return false;
     static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    unsigned limit = kDays[m - 1] + (m == 2 && leap ? 1 : 0);
-    if (d > limit) return false;
-    days = daysFromCivil(y, m, d);
+    if (d > kDays[m - 1]) {
+        bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        if (!(m == 2 && d == 29 && leap)) return false;
+    }
+    key = static_cast<int32_t>(y * 10000 + m * 100 + d);
+    return true;
+}
+
+bool parseIsoDate(std::string_view t, int32_t& days) {
+    int32_t key = 0;
+    if (!parseDateKey(t, key)) return false;
+    days = daysFromCivil(key / 10000, static_cast<unsigned>(key / 100 % 100), static_cast<unsigned>(key % 100));
     return true;
 }
 
@@ -117,7 +128,7 @@ bool parseEpisode(const Record& record, const ActivitySchema& schema, Episode& o
     }
 
     std::string_view date = field(Column::AdmissionDate);
-    if (!parseIsoDate(date, out.day)) {
+    if (!parseDateKey(date, out.date)) {
         reason = "admission_date " + shown(date) + " is not a date YYYY-MM-DD";
         return false;
     }

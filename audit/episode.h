@@ -25,7 +25,7 @@ struct Episode {
     Sex sex = Sex::Unknown;
     Setting setting = Setting::APC;
     Admission admission = Admission::Other;
-    int32_t day = 0;                   // admission date, days since 1970-01-01
+    int32_t date = 0;                  // admission date as YYYYMMDD: compares like the date
     PackedCode primaryProcedure = 0;   // dominant_procedure; 0 when empty
     std::string_view procedures;       // '|'-separated, dominant first
     std::string_view diagnoses;        // '|'-separated, primary first
@@ -41,6 +41,9 @@ void packCodeList(std::string_view list, std::vector<PackedCode>& out);
 
 // Days since 1970-01-01 of a strict YYYY-MM-DD date; false when it is not one.
 bool parseIsoDate(std::string_view text, int32_t& days);
+// The same check, giving the date as the integer YYYYMMDD (what each row
+// needs: validation and ordering, without calendar arithmetic).
+bool parseDateKey(std::string_view text, int32_t& key);
 
 int32_t daysFromCivil(int y, unsigned m, unsigned d);
 

@@ -37,11 +37,20 @@ double niceStep(double range, int targetTicks) {
     return step * mag;
 }
 
-std::string tickLabel(double v, double step) {
-    if (v >= 1e6 && step >= 1e5) return shownDecimal(v / 1e6, step >= 1e6 ? 0 : 1) + "M";
-    if (v >= 1e4 && step >= 1e3) return shownDecimal(v / 1e3, 0) + "k";
-    int decimals = step >= 1 ? 0 : static_cast<int>(std::ceil(-std::log10(step) - 1e-9));
-    return shownDecimal(v, std::min(decimals, 4));
+// Decimals needed to show multiples of `step` exactly (2.5 -> 1, 0.25 -> 2).
+int decimalsFor(double step) {
+    int d = 0;
+    for (double scaled = step; d < 4 && std::fabs(scaled - std::round(scaled)) > 1e-9 * std::max(1.0, scaled); scaled *= 10) ++d;
+    return d;
+}
+
+// One unit for a whole axis, chosen by its largest tick: 0, 5k, 10k rather
+// than 0, 5,000, 10k.
+std::string tickLabel(double v, double step, double axisMax) {
+    if (v == 0) return "0";
+    if (axisMax >= 1e6 && step >= 1e5) return shownDecimal(v / 1e6, decimalsFor(step / 1e6)) + "M";
+    if (axisMax >= 1e4 && step >= 1e2) return shownDecimal(v / 1e3, decimalsFor(step / 1e3)) + "k";
+    return shownDecimal(v, decimalsFor(step));
 }
 
 const char* colourOf(FunnelPosition p) {
@@ -72,6 +81,9 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
     const double target = ia.target / scale;  // per unit of volume
     auto limit = [&](double n, double z) { return poisson ? rateLimits(target, n, z) : proportionLimits(target, n, z); };
 
+    // With suppression on, groups with 1 to 5 episodes are not plotted: a
+    // point's height times its volume would give the hidden count away.
+    auto hidden = [&](const GroupRow& g) { return suppress && g.episodes >= 1 && g.episodes <= 5; };
     double maxX = 0, maxY = 0, minX = 0;
     for (const GroupRow& g : ia.groups) {
         maxX = std::max(maxX, g.volume);
@@ -81,7 +93,8 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
     if (maxX <= 0) maxX = 1;
     // Show the limits over the points' range, not their blow-up near zero.
     double limitTop = minX > 0 ? limit(minX, kZ998).upper * scale : 0;
-    double yTop = std::max({maxY, ia.target * 1.5, std::min(limitTop, std::max(maxY, ia.target) * 1.6)});
+    double limitEnd = limit(maxX, kZ998).upper * scale * 1.05;  // keep the limits in view at the right
+    double yTop = std::max({maxY, ia.target * 1.5, std::min(limitTop, std::max(maxY, ia.target) * 1.6), limitEnd});
     if (yTop <= 0) yTop = 1;
     double xStep = niceStep(maxX * 1.04, 5), yStep = niceStep(yTop * 1.08, 5);
     double xMax = std::ceil(maxX * 1.04 / xStep) * xStep, yMax = std::ceil(yTop * 1.08 / yStep) * yStep;
@@ -105,13 +118,13 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
         s += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft + kPlotW) + "\" y1=\"" + num(py(y)) + "\" y2=\"" +
              num(py(y)) + "\" stroke=\"#e3e8ec\"/>";
         s += "<text x=\"" + num(kLeft - 8) + "\" y=\"" + num(py(y) + 4) + "\" text-anchor=\"end\" class=\"tick\">" +
-             tickLabel(y, yStep) + "</text>";
+             tickLabel(y, yStep, yMax) + "</text>";
     }
     for (double x = 0; x <= xMax + xStep / 2; x += xStep) {
         s += "<line x1=\"" + num(px(x)) + "\" x2=\"" + num(px(x)) + "\" y1=\"" + num(kTop) + "\" y2=\"" +
              num(kTop + kPlotH) + "\" stroke=\"#e3e8ec\"/>";
         s += "<text x=\"" + num(px(x)) + "\" y=\"" + num(kTop + kPlotH + 18) + "\" text-anchor=\"middle\" class=\"tick\">" +
-             tickLabel(x, xStep) + "</text>";
+             tickLabel(x, xStep, xMax) + "</text>";
     }
     s += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft + kPlotW) + "\" y1=\"" + num(kTop + kPlotH) + "\" y2=\"" +
          num(kTop + kPlotH) + "\" stroke=\"" + kGrey + "\"/>";
@@ -148,11 +161,24 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
 
     // Points: ordinary ones first so outliers are drawn on top.
     std::vector<const GroupRow*> order;
-    for (const GroupRow& g : ia.groups) order.push_back(&g);
+    for (const GroupRow& g : ia.groups)
+        if (!hidden(g)) order.push_back(&g);
     std::stable_sort(order.begin(), order.end(), [](const GroupRow* a, const GroupRow* b) {
         return std::abs(static_cast<int>(a->position)) < std::abs(static_cast<int>(b->position));
     });
-    std::vector<std::pair<double, double>> labelSpots;
+    // Outliers are labelled. Each label tries spots around its point and
+    // takes the first that stays inside the plot and clear of the points and
+    // the labels already placed; when none is free the label is left out
+    // (the table beside the plot lists every group).
+    struct Box {
+        double x0, y0, x1, y1;
+        bool overlaps(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+    };
+    std::vector<Box> taken;
+    for (const GroupRow* g : order) {
+        double x = px(g->volume), y = py(std::min(g->funnelY, yMax));
+        taken.push_back({x - 4, y - 4, x + 4, y + 4});
+    }
     std::string labels;
     for (const GroupRow* g : order) {
         double x = px(g->volume), y = py(std::min(g->funnelY, yMax));
@@ -162,21 +188,27 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
                           " (" + describe(g->position) + ")";
         s += "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"4.5\" fill=\"" + colourOf(g->position) +
              "\" stroke=\"#fff\" stroke-width=\"1\"><title>" + tip + "</title></circle>";
-        if (g->position == FunnelPosition::Above998 || g->position == FunnelPosition::Below998) {
-            // Labels go right of the point, moved down past labels already placed.
-            double lx = x + 7, ly = y + 4;
-            for (int tries = 0; tries < 8; ++tries) {
-                bool clash = false;
-                for (auto [ox, oy] : labelSpots)
-                    if (std::fabs(ox - lx) < 46 && std::fabs(oy - ly) < 12) clash = true;
-                if (!clash) break;
-                ly += 12;
-            }
-            bool flip = lx + 46 > kLeft + kPlotW;
-            if (flip) lx = x - 7;
-            labelSpots.emplace_back(lx, ly);
-            labels += "<text x=\"" + num(lx) + "\" y=\"" + num(ly) + "\" class=\"label\"" +
-                      (flip ? " text-anchor=\"end\"" : "") + ">" + htmlEscape(g->name) + "</text>";
+        if (g->position != FunnelPosition::Above998 && g->position != FunnelPosition::Below998) continue;
+        double w = 6.6 * static_cast<double>(g->name.size()) + 2, h = 11;
+        // (dx, dy) of the text anchor, and where the text sits relative to it.
+        struct Spot {
+            double dx, dy;
+            int align;  // -1 end, 0 middle, 1 start
+        };
+        static const Spot spots[] = {{7, 4, 1},   {-7, 4, -1},  {0, -8, 0},   {0, 15, 0},  {7, -6, 1},
+                                     {7, 14, 1},  {-7, -6, -1}, {-7, 14, -1}, {0, -19, 0}, {0, 26, 0}};
+        for (const Spot& sp : spots) {
+            double ax = x + sp.dx, ay = y + sp.dy;
+            double x0 = sp.align == 1 ? ax : sp.align == -1 ? ax - w : ax - w / 2;
+            Box b{x0, ay - h + 2, x0 + w, ay + 2};
+            if (b.x0 < kLeft + 1 || b.x1 > kLeft + kPlotW - 1 || b.y0 < kTop + 1 || b.y1 > kTop + kPlotH - 1) continue;
+            bool clash = false;
+            for (const Box& t : taken) clash = clash || b.overlaps(t);
+            if (clash) continue;
+            taken.push_back(b);
+            const char* anchor = sp.align == 1 ? "" : sp.align == -1 ? " text-anchor=\"end\"" : " text-anchor=\"middle\"";
+            labels += "<text x=\"" + num(ax) + "\" y=\"" + num(ay) + "\" class=\"label\"" + anchor + ">" + htmlEscape(g->name) + "</text>";
+            break;
         }
     }
     s += labels;

@@ -18,15 +18,16 @@ class Interner {
 public:
     Interner() : slots_(1024) {}
 
+    // `s` must have 8 readable bytes from its start (chunks and the scanner's
+    // scratch are padded), so short codes load as one integer.
     uint32_t intern(std::string_view s) {
-        if (s.size() == lastSize_ && std::memcmp(s.data(), last_, s.size()) == 0 && s.size() <= 8) return lastId_;
-        uint32_t id = s.size() <= 8 ? internShort(s) : internLong(s);
-        if (s.size() <= 8) {
-            std::memcpy(last_, s.data(), s.size());
-            lastSize_ = s.size();
-            lastId_ = id;
-        }
-        return id;
+        if (s.size() > 8) return internLong(s);
+        uint64_t key = loadKey(s);
+        if (key == lastKey_ && s.size() == lastSize_) return lastId_;
+        lastKey_ = key;
+        lastSize_ = s.size();
+        lastId_ = internShort(s, key);
+        return lastId_;
     }
     const std::string& name(uint32_t id) const { return names_[id]; }
     size_t size() const { return names_.size(); }
@@ -39,18 +40,18 @@ private:
         uint8_t length = 0;
         bool used = false;
     };
-    static uint64_t pack(std::string_view s) {
-        uint64_t k = 0;
-        std::memcpy(&k, s.data(), s.size());
-        return k;
+    static uint64_t loadKey(std::string_view s) {
+        uint64_t k;
+        std::memcpy(&k, s.data(), 8);
+        // Keep the first s.size() bytes (little-endian: the low ones).
+        return s.size() >= 8 ? k : k & ((uint64_t{1} << (8 * s.size())) - 1);
     }
     static size_t hash(uint64_t k, size_t len) {
         k ^= len * 0x9E3779B97F4A7C15ull;
         k *= 0xBF58476D1CE4E5B9ull;
         return static_cast<size_t>(k ^ (k >> 31));
     }
-    uint32_t internShort(std::string_view s) {
-        uint64_t key = pack(s);
+    uint32_t internShort(std::string_view s, uint64_t key) {
         size_t mask = slots_.size() - 1;
         for (size_t i = hash(key, s.size()) & mask;; i = (i + 1) & mask) {
             Slot& slot = slots_[i];
@@ -93,7 +94,7 @@ private:
     };
     std::unordered_map<std::string, uint32_t, Hash, std::equal_to<>> long_;
     std::vector<std::string> names_;
-    char last_[8] = {};
+    uint64_t lastKey_ = 0;
     size_t lastSize_ = SIZE_MAX;
     uint32_t lastId_ = 0;
 };

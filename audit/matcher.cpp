@@ -364,12 +364,22 @@ struct MatcherCompiler {
                 continue;
             }
             auto& target = req->primaryOnly ? primary : any;
-            for (size_t b = 0; b < kBucketCount; ++b)
-                for (const PackedRange& range : req->ranges)
-                    if (overlaps(range, b)) {
-                        target[b].push_back(static_cast<uint16_t>(r));
-                        break;
-                    }
+            // Only buckets whose first character could be in a range, or is
+            // "other", can overlap it: test those.
+            std::vector<bool> firstClass(37, false);
+            firstClass[kOther] = true;
+            for (const PackedRange& range : req->ranges)
+                for (size_t c = kClass[(range.lo >> 56) & 0xFF]; c <= kClass[(range.hi >> 56) & 0xFF] && c < 37; ++c)
+                    firstClass[c] = true;
+            for (size_t c0 = 0; c0 < 37; ++c0) {
+                if (!firstClass[c0]) continue;
+                for (size_t b = c0 * 37 * 37; b < (c0 + 1) * 37 * 37; ++b)
+                    for (const PackedRange& range : req->ranges)
+                        if (overlaps(range, b)) {
+                            target[b].push_back(static_cast<uint16_t>(r));
+                            break;
+                        }
+            }
         }
         auto flatten = [](const std::vector<std::vector<uint16_t>>& lists, std::vector<uint32_t>& start,
                           std::vector<uint16_t>& ids) {

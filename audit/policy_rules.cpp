@@ -8,7 +8,8 @@
 namespace cpe::audit {
 
 namespace {
-bool inForce(const PolicyModel& p, int day) { return p.effectiveDay <= day && (!p.untilDay || day < *p.untilDay); }
+// `until` is the last day in force, as in PolicyLibrary::find.
+bool inForce(const PolicyModel& p, int day) { return p.effectiveDay <= day && (!p.untilDay || day <= *p.untilDay); }
 }  // namespace
 
 RuleSelection selectCodingRules(const PolicyLibrary& library, int day, const std::vector<std::string>& only,

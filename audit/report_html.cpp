@@ -29,7 +29,7 @@ h2 { margin: 0 0 2px; font-size: 20px; color: var(--dark); }
 h2 .id { font: 13px/1 ui-monospace, "DejaVu Sans Mono", monospace; color: var(--grey); font-weight: 400; margin-left: 8px; }
 .stats { color: var(--grey); font-size: 14px; margin: 4px 0 12px; }
 .stats b { color: #212b32; }
-.grid { display: grid; grid-template-columns: minmax(0, 640px) minmax(0, 1fr); gap: 20px; align-items: start; }
+.grid { display: grid; grid-template-columns: minmax(0, 570px) minmax(0, 1fr); gap: 18px; align-items: start; }
 @media (max-width: 1000px) { .grid { grid-template-columns: 1fr; } }
 svg.funnel { width: 100%; height: auto; display: block; }
 svg .tick { font-size: 11px; fill: var(--grey); }
@@ -37,13 +37,14 @@ svg .axis { font-size: 12px; fill: #212b32; }
 svg .legend { font-size: 11.5px; fill: #212b32; }
 svg .label { font-size: 11px; font-weight: 700; fill: #212b32; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
 table { border-collapse: collapse; width: 100%; font-size: 13.5px; }
-th { text-align: left; font-weight: 700; border-bottom: 2px solid var(--line); padding: 6px 8px; background: #fff; position: sticky; top: 0; }
-td { border-bottom: 1px solid var(--line); padding: 5px 8px; }
+th { text-align: left; font-weight: 700; border-bottom: 2px solid var(--line); padding: 6px 7px; background: #fff; position: sticky; top: 0; white-space: nowrap; }
+td { border-bottom: 1px solid var(--line); padding: 5px 7px; white-space: nowrap; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
 tr:hover td { background: #f7f9fa; }
 .scroll { max-height: 372px; overflow: auto; border: 1px solid var(--line); border-radius: 4px; }
 .pill { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; white-space: nowrap; }
 .p2 { background: #fbe3e1; color: #9d1c12; } .p1 { background: #fff1d6; color: #7a4f00; } .p0 { color: var(--grey); }
+.overview td { white-space: normal; }
 .overview td:first-child a { color: var(--blue); font-weight: 600; text-decoration: none; }
 .overview td:first-child a:hover { text-decoration: underline; }
 .muted { color: var(--grey); font-size: 13px; }
@@ -54,11 +55,11 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12.5
 
 std::string pill(FunnelPosition p) {
     switch (p) {
-        case FunnelPosition::Above998: return "<span class=\"pill p2\">high (99.8%)</span>";
-        case FunnelPosition::Below998: return "<span class=\"pill p2\">low (99.8%)</span>";
-        case FunnelPosition::Above95: return "<span class=\"pill p1\">high (95%)</span>";
-        case FunnelPosition::Below95: return "<span class=\"pill p1\">low (95%)</span>";
-        default: return "<span class=\"pill p0\">within</span>";
+        case FunnelPosition::Above998: return "<span class=\"pill p2\" title=\"above the 99.8% control limit\">&#9650; 99.8%</span>";
+        case FunnelPosition::Below998: return "<span class=\"pill p2\" title=\"below the 99.8% control limit\">&#9660; 99.8%</span>";
+        case FunnelPosition::Above95: return "<span class=\"pill p1\" title=\"above the 95% control limit\">&#9650; 95%</span>";
+        case FunnelPosition::Below95: return "<span class=\"pill p1\" title=\"below the 95% control limit\">&#9660; 95%</span>";
+        default: return "<span class=\"pill p0\" title=\"within the 95% control limits\">within</span>";
     }
 }
 
@@ -132,7 +133,7 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
     h += "</tbody></table></div></section>";
 
     // One section per intervention.
-    const std::string perUnit = a.perPopulation ? "Per 100,000" : "Per 1,000";
+    const std::string perUnit = a.perPopulation ? "Per 100k" : "Per 1,000";
     for (const InterventionAnalysis& ia : a.interventions) {
         const Variation& v = ia.variation;
         h += "<section id=\"" + anchorOf(ia.id) + "\"><h2>" + htmlEscape(ia.title.empty() ? ia.id : ia.title) +
@@ -143,7 +144,14 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
              statistic(v.p75, a, sup) + "</b>, P90 <b>" + statistic(v.p90, a, sup) + "</b>, max <b>" + statistic(v.max, a, sup) +
              "</b> · N-fold <b>" + (v.nFold ? shownDecimal(*v.nFold, 1) : std::string("–")) + "</b> · overall " +
              shownDecimal(ia.target, 2) + " " + (a.perPopulation ? "per 100,000 population" : "per 1,000 episodes") + "</p>";
-        h += "<div class=\"grid\"><div>" + funnelSvg(ia, a, sup) + "</div><div>";
+        size_t notPlotted = 0;
+        if (sup)
+            for (const GroupRow& g : ia.groups) notPlotted += g.episodes >= 1 && g.episodes <= 5;
+        h += "<div class=\"grid\"><div>" + funnelSvg(ia, a, sup);
+        if (notPlotted)
+            h += "<p class=\"muted\">" + std::to_string(notPlotted) + " " + groupWord + (notPlotted == 1 ? "" : "s") +
+                 " with 1 to 5 episodes " + (notPlotted == 1 ? "is" : "are") + " not plotted (small numbers).</p>";
+        h += "</div><div>";
 
         std::vector<const GroupRow*> rows;
         std::vector<std::string> none;
@@ -153,7 +161,7 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
         }
         std::stable_sort(rows.begin(), rows.end(), [](const GroupRow* x, const GroupRow* y) { return x->funnelY > y->funnelY; });
         h += "<div class=\"scroll\"><table><thead><tr><th>" + groupTitle + "</th><th class=\"n\">Episodes</th><th class=\"n\">" +
-             (a.perPopulation ? "Population" : "Volume") + "</th><th class=\"n\">" + perUnit + "</th><th>Funnel</th></tr></thead><tbody>";
+             (a.perPopulation ? "Population" : "All eps.") + "</th><th class=\"n\">" + perUnit + "</th><th>Funnel</th></tr></thead><tbody>";
         for (const GroupRow* g : rows) {
             bool hidden = sup && g->episodes >= 1 && g->episodes <= 5;
             h += "<tr><td><code>" + htmlEscape(g->name) + "</code></td><td class=\"n\">" + shownCount(g->episodes, sup) +

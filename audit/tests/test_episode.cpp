@@ -50,7 +50,7 @@ TEST_CASE("a good row converts every field") {
     CHECK(e.admission == Admission::Elective);
     CHECK(e.setting == Setting::APC);
     CHECK(e.primaryProcedure == packCode("F341"));
-    CHECK(e.day == daysFromCivil(2024, 5, 6));
+    CHECK(e.date == 20240506);
     std::vector<PackedCode> codes;
     packCodeList(e.procedures, codes);
     CHECK(codes == std::vector<PackedCode>{packCode("F341"), packCode("Y534")});
@@ -141,6 +141,14 @@ TEST_CASE("dates: leap years and the calendar") {
     CHECK_FALSE(parseIsoDate("2024-00-10", d));
     CHECK_FALSE(parseIsoDate("2024-1-10", d));
     CHECK_FALSE(parseIsoDate("2024-01-32", d));
+    CHECK_FALSE(parseIsoDate("2024-01-3a", d));
+    CHECK_FALSE(parseIsoDate("2024-01-3\xff", d));
+    int32_t key = 0;
+    CHECK(parseDateKey("2024-02-29", key));
+    CHECK(key == 20240229);
+    CHECK_FALSE(parseDateKey("2023-02-29", key));
+    CHECK(parseDateKey("1999-12-31", key));
+    CHECK(key == 19991231);
 }
 
 TEST_CASE("header check names missing, unknown and repeated columns") {

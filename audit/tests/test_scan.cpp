@@ -91,8 +91,8 @@ TEST_CASE("date filters are inclusive and leave rows outside the period uncounte
     auto m = rules.compile();
     ScanOptions o;
     o.path = dataPath("activity_small.csv");
-    o.fromDay = daysFromCivil(2024, 4, 1);
-    o.toDay = daysFromCivil(2025, 3, 31);
+    o.fromDate = 20240401;
+    o.toDate = 20250331;
     Outcome out = scan(*m, o);
     auto expected = kExpected;
     expected["ebi.varicose_veins/RAJ"] = 1;  // E32 is 2025-04-01
