@@ -51,8 +51,25 @@ Interval multiply(Interval a, Interval b) {
 // What an unknown numeric fact could be: its declared range, or any member of its enum.
 Interval Evaluator::unknownRange(uint32_t slot) const {
     const FactInfo* fact = p_.slots[slot];
-    if (fact->type.kind == TypeKind::Enum) return {0, static_cast<double>(fact->type.enumInfo->members.size() - 1)};
+    if (fact->type.kind == TypeKind::Enum) {
+        // Only the levels the fact allows (`up to high`) are possible.
+        const std::vector<bool>& allowed = fact->allowed;
+        double lo = 0, hi = static_cast<double>(fact->type.enumInfo->members.size() - 1);
+        if (!allowed.empty()) {
+            while (lo < hi && !allowed[static_cast<size_t>(lo)]) ++lo;
+            while (hi > lo && !allowed[static_cast<size_t>(hi)]) --hi;
+        }
+        return {lo, hi};
+    }
     return {fact->min.value_or(-kInf), fact->max.value_or(kInf)};
+}
+
+// Whether an enum fact may take the member with this ordinal (numbers: always).
+bool Evaluator::allows(uint32_t slot, double ordinal) const {
+    const FactInfo* fact = p_.slots[slot];
+    if (fact->type.kind != TypeKind::Enum || fact->allowed.empty()) return true;
+    auto i = static_cast<size_t>(ordinal);
+    return ordinal >= 0 && i < fact->allowed.size() && fact->allowed[i];
 }
 
 // The first day that is "within N units" of as_of. Calendar arithmetic is
@@ -211,6 +228,10 @@ Tri Evaluator::bool_(uint32_t index) {
                     case Cmp::Ne: return fromBool(v != n.imm);
                 }
             }
+            if (!allows(n.a, n.imm)) {
+                if (static_cast<Cmp>(n.cmp) == Cmp::Eq) return Tri::False;
+                if (static_cast<Cmp>(n.cmp) == Cmp::Ne) return Tri::True;
+            }
             return compare(unknownRange(n.a), {n.imm, n.imm}, static_cast<Cmp>(n.cmp));
         case Op::BBetweenSlotConst: {
             double hi = p_.consts[n.b];
@@ -299,6 +320,8 @@ Interval Evaluator::num_(uint32_t index) {
                         continue;
                     }
                     yes += compare({f_.num[slot], f_.num[slot]}, c, cmp) == Tri::True;
+                } else if (cmp == Cmp::Eq && !allows(slot, n.imm)) {
+                    continue;  // an unknown that cannot take this level (`except severe`)
                 } else {
                     Tri t = compare(unknownRange(slot), c, cmp);
                     yes += t == Tri::True;

@@ -76,6 +76,7 @@ private:
     template <bool Memo>
     Interval num_(uint32_t node);
     Interval unknownRange(uint32_t slot) const;
+    bool allows(uint32_t slot, double ordinal) const;
     int earliestDay(uint32_t unit, int amount);
     Verdict run();
     const std::string* text(uint32_t node);
