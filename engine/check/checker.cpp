@@ -488,6 +488,49 @@ private:
                 diags_.error(p.span, "policy '" + p.id + "' version '" + p.version + "' is declared twice");
         }
         checkVersionOverlaps();
+        checkVariants();
+    }
+
+    // `variant of X when ...` (see engine/library/variants.h): X must be another
+    // policy that is not itself a variant, and two variants of X must not share
+    // a condition, or the first by id would always win without a word.
+    // (Conditions that merely overlap cannot be found in general; selection
+    // then takes the first by id, as documented.)
+    void checkVariants() {
+        std::map<std::string, std::vector<const PolicyModel*>> byBase;
+        for (const PolicyModel& p : lib_->policies) {
+            if (p.variantOf.empty() || !p.variantWhen) continue;
+            const Span& at = p.variantWhen->span;
+            auto base = policiesById_.find(p.variantOf);
+            if (p.variantOf == p.id) {
+                diags_.error(at, "policy '" + p.id + "' cannot be a variant of itself; give the variant its own id, e.g. " +
+                                     p.id + ".area");
+            } else if (base == policiesById_.end()) {
+                std::vector<std::string> ids;
+                for (auto& [id, _] : policiesById_) ids.push_back(id);
+                diags_.error(at, "'" + p.id + "' is a variant of an unknown policy '" + p.variantOf + "'" +
+                                     didYouMean(p.variantOf, ids));
+            } else {
+                for (const PolicyModel& other : lib_->policies)
+                    if (other.id == p.variantOf && !other.variantOf.empty()) {
+                        diags_.error(at, "'" + p.variantOf + "' is itself a variant of '" + other.variantOf +
+                                             "'; make '" + p.id + "' a variant of '" + other.variantOf + "'");
+                        break;
+                    }
+                byBase[p.variantOf].push_back(&p);
+            }
+        }
+        for (auto& [base, list] : byBase)
+            for (size_t i = 0; i < list.size(); ++i)
+                for (size_t j = i + 1; j < list.size(); ++j)
+                    if (list[i]->id != list[j]->id && sameExpr(*list[i]->variantWhen, *list[j]->variantWhen)) {
+                        const std::string& first = std::min(list[i]->id, list[j]->id);
+                        const std::string& second = std::max(list[i]->id, list[j]->id);
+                        diags_.error(list[j]->variantWhen->span,
+                                     "variants '" + first + "' and '" + second + "' of '" + base +
+                                         "' have the same condition, so '" + second +
+                                         "' could never be chosen (variants are tried in id order)");
+                    }
     }
 
     // The chain from a policy up through what it extends; reports cycles.
@@ -753,6 +796,7 @@ private:
             if (std::find(kOutcomeWords.begin(), kOutcomeWords.end(), r.outcome) == kOutcomeWords.end()) {
                 diags_.error(r.outcomeSpan, "unknown outcome '" + r.outcome + "'; a rule gives one of eligible, "
                                             "not_eligible, review or exempt" + didYouMean(r.outcome, kOutcomeWords));
+                if (!r.when) sawOtherwise = true;  // still the last rule: one error, not two
                 continue;
             }
             CheckedRule cr;

@@ -1,4 +1,5 @@
 #include "engine/source/diagnostics.h"
+#include "engine/source/utf8.h"
 
 #include <algorithm>
 
@@ -38,13 +39,20 @@ std::string Diagnostics::render(const SourceSet& sources, bool colour) const {
         if (colour) out += "\x1b[0m";
         out += '\n';
         std::string_view line = sources.lineText(d.span.file, d.span.line);
-        if (line.empty()) continue;
+        // A line that is not UTF-8 (the error may be about that) is not echoed.
+        if (line.empty() || firstInvalidUtf8(line)) continue;
         out += "  ";
         out += line;
         out += "\n  ";
-        // Keep tabs so the caret lines up under tab-indented source.
-        for (uint32_t i = 1; i < d.span.col && i - 1 < line.size(); ++i)
-            out += line[i - 1] == '\t' ? '\t' : ' ';
+        // Columns count code points; keep tabs so the caret lines up under
+        // tab-indented source.
+        uint32_t col = 1;
+        for (size_t i = 0; i < line.size() && col < d.span.col; ++i) {
+            unsigned char c = static_cast<unsigned char>(line[i]);
+            if ((c & 0xC0) == 0x80) continue;  // continuation byte of the previous code point
+            out += c == '\t' ? '\t' : ' ';
+            ++col;
+        }
         uint32_t width = 1;
         if (d.span.endLine == d.span.line && d.span.endCol > d.span.col) width = d.span.endCol - d.span.col;
         if (colour) out += "\x1b[32m";

@@ -2,8 +2,11 @@
 // generated ANTLR headers.
 #include "engine/syntax/parse.h"
 
+#include <algorithm>
+#include <cstdio>
 #include <set>
 
+#include "engine/source/utf8.h"
 #include "CplLexer.h"
 #include "CplParser.h"
 #include "antlr4-runtime.h"
@@ -702,6 +705,16 @@ bool nestingTooDeep(antlr4::CommonTokenStream& tokens, uint32_t file, Diagnostic
 
 std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, Diagnostics& diags) {
     const std::string& text = sources.file(file).text;
+    if (std::optional<size_t> bad = firstInvalidUtf8(text)) {
+        const std::vector<size_t>& starts = sources.file(file).lineStarts;
+        size_t line = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), *bad) - starts.begin());
+        auto col = static_cast<uint32_t>(countCodePoints(std::string_view(text).substr(starts[line - 1], *bad - starts[line - 1])) + 1);
+        char byte[8];
+        std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[*bad]));
+        diags.error(Span{file, static_cast<uint32_t>(line), col, static_cast<uint32_t>(line), col + 1},
+                    std::string("the file is not UTF-8 text (byte ") + byte + "); save it as UTF-8");
+        return std::nullopt;
+    }
     antlr4::ANTLRInputStream input(text);
     CplLexer lexer(&input);
     lexer.removeErrorListeners();

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# End-to-end runs of `cpe decide`, `cpe check` and `cpe explain` as the
+# decision contract (shared/spec/decision.md) describes them.
+set -uo pipefail
+CPE=$1
+cd "$(dirname "$0")/../.."
+fail=0; passed=0
+ok() { passed=$((passed+1)); }
+bad() { echo "FAIL: $*"; fail=$((fail+1)); }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# One decision from stdin: exit 0, contract fields present.
+out=$(echo '{"smoker": true}' | "$CPE" decide --policy fertility.ivf --facts - --as-of 2026-06-01) && ok || bad "decide exited non-zero"
+echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["outcome"]=="not_eligible" and d["route"]=="ifr" and d["outputs"]=={"cycles_offered":0} and list(d)==["policy","policy_version","outcome","route","reasons","missing_facts","outputs"], d' && ok || bad "single decision shape: $out"
+
+# Bad facts: non-zero exit, message names the fact.
+err=$(echo '{"bmi": "twenty"}' | "$CPE" decide --policy fertility.ivf --facts - 2>&1 >/dev/null); rc=$?
+[ $rc -ne 0 ] && echo "$err" | grep -q "'bmi' expects number \[kg/m2\]" && ok || bad "bad fact: rc=$rc $err"
+
+# Batch: one output line per input line, in order; bad lines become errors; exit non-zero.
+printf '%s\n' '{"id":"a","policy":"ebi.tonsillectomy","facts":{"suspected_malignancy":true}}' \
+  'not json' '{"id":"c","policy":"no.such","facts":{}}' '{"id":"d","policy":"chc.checklist","facts":{"checklist_breathing":"a"}}' > "$tmp/cases.ndjson"
+"$CPE" decide --cases "$tmp/cases.ndjson" > "$tmp/out.ndjson" 2>/dev/null; rc=$?
+[ $rc -ne 0 ] && ok || bad "batch with bad lines exited 0"
+python3 - "$tmp/out.ndjson" <<'PY' && ok || bad "batch output"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) == 4, lines
+assert lines[0]["id"] == "a" and lines[0]["outcome"] == "eligible"
+assert lines[1]["error"]["code"] == "bad_json"
+assert lines[2]["id"] == "c" and lines[2]["error"]["code"] == "unknown_policy"
+assert lines[3]["id"] == "d" and lines[3]["outcome"] == "eligible"
+PY
+
+# check: every error, file:line:col, non-zero exit.
+printf 'policy x { title "x" version "1" effective 2026-01-01 criterion c "C" = nope decide { otherwise eligble } }\n' > "$tmp/bad.cpl"
+err=$("$CPE" check "$tmp/bad.cpl" 2>&1); rc=$?
+[ $rc -ne 0 ] && echo "$err" | grep -q "bad.cpl:1:73: error: unknown name 'nope'" && echo "$err" | grep -q "did you mean 'eligible'" && echo "$err" | grep -q "^2 errors" && ok || bad "check errors: $err"
+
+# A file that is not UTF-8 (Latin-1 pound sign) is an error at its line and column, not a crash.
+printf 'policy x {\n  title "Cost \243"\n}\n' > "$tmp/latin1.cpl"
+err=$("$CPE" check "$tmp/latin1.cpl" 2>&1); rc=$?
+[ $rc -eq 1 ] && echo "$err" | grep -q "latin1.cpl:2:15: error: the file is not UTF-8 text (byte 0xA3)" && ok || bad "latin-1 file: rc=$rc $err"
+
+# explain names the criteria in plain English.
+"$CPE" explain --policy ebi.tonsillectomy | grep -q "Seven or more episodes in the last 12 months" && ok || bad "explain"
+
+echo "$passed passed, $fail failed"
+[ $fail -eq 0 ]
