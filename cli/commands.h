@@ -19,5 +19,9 @@ void addExplainCommand(CLI::App& app, Globals& g);
 void addAuditCommand(CLI::App& app, Globals& g);
 void addServeCommand(CLI::App& app, Globals& g);
 void addLogCommand(CLI::App& app, Globals& g);
+void addPublishCommand(CLI::App& app, Globals& g);
+void addHistoryCommand(CLI::App& app, Globals& g);
+void addDiffCommand(CLI::App& app, Globals& g);
+void addDocCommand(CLI::App& app, Globals& g);
 
 }  // namespace cpe::cli

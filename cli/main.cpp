@@ -19,6 +19,10 @@ int main(int argc, char** argv) {
     cpe::cli::addAuditCommand(app, g);
     cpe::cli::addServeCommand(app, g);
     cpe::cli::addLogCommand(app, g);
+    cpe::cli::addPublishCommand(app, g);
+    cpe::cli::addHistoryCommand(app, g);
+    cpe::cli::addDiffCommand(app, g);
+    cpe::cli::addDocCommand(app, g);
 
     app.parse_complete_callback([&] {
         auto logger = spdlog::stderr_color_mt("cpe");

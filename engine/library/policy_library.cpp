@@ -11,6 +11,7 @@
 #include "engine/compile/program.h"
 #include "engine/eval/evaluator.h"
 #include "engine/eval/fact_binding.h"
+#include "engine/library/variants.h"
 #include "engine/syntax/parse.h"
 
 namespace cpe {
@@ -41,6 +42,7 @@ struct PolicyLibraryBuilder {
             compilePolicy(*lib->checked_, model, *compiled);
             lib->compiled_.push_back(std::move(compiled));
         }
+        lib->variants_ = std::make_unique<VariantSelector>(*lib->checked_);
         return lib;
     }
 };
@@ -137,7 +139,10 @@ DecideResult PolicyLibrary::decide(const DecideRequest& request) const {
     std::vector<std::string> ids = policyIds();
     if (!std::binary_search(ids.begin(), ids.end(), request.policy))
         return InputError{"unknown_policy", "no policy '" + request.policy + "'" + didYouMean(request.policy, ids), "policy"};
-    const CompiledPolicy* policy = find(request.policy, day);
+    const CompiledPolicy* policy = nullptr;
+    if (request.selectVariant && request.facts && !variants_->empty())
+        if (const PolicyModel* variant = variants_->select(request.policy, *request.facts, day)) policy = find(variant->id, day);
+    if (!policy) policy = find(request.policy, day);
     if (!policy)
         return InputError{"no_version_in_force", "no version of '" + request.policy + "' is in force on " + formatDate(day),
                           "as_of"};
@@ -147,7 +152,7 @@ DecideResult PolicyLibrary::decide(const DecideRequest& request) const {
     Decision decision;
     decision.policy = policy->model->id;
     decision.policyVersion = policy->model->version;
-    Evaluator(policy->program, facts, day).decide(decision);
+    Evaluator(policy->program).decide(FactView::of(facts), day, decision);
     return decision;
 }
 

@@ -17,11 +17,16 @@
 namespace cpe {
 
 struct CompiledPolicy;  // engine/compile/program.h
+class VariantSelector;  // engine/library/variants.h
 
 struct DecideRequest {
     std::string policy;
     const nlohmann::json* facts = nullptr;  // an object; null or absent members are unknown
     std::optional<std::string> asOf;        // "YYYY-MM-DD"; today when absent
+    // A policy with area variants (engine/library/variants.h) hands the request
+    // to the variant whose condition the facts meet; false decides by exactly
+    // `policy` (impact runs and comparisons need that).
+    bool selectVariant = true;
 };
 
 using DecideResult = std::variant<Decision, InputError>;
@@ -51,6 +56,8 @@ public:
 
     // Validates the facts against the library's declarations and decides.
     DecideResult decide(const DecideRequest& request) const;
+    // The `variant of X when ...` conditions, compiled.
+    const VariantSelector& variants() const { return *variants_; }
 
     ~PolicyLibrary();
     PolicyLibrary();
@@ -58,6 +65,7 @@ public:
 private:
     std::unique_ptr<CheckedLibrary> checked_;
     std::vector<std::unique_ptr<CompiledPolicy>> compiled_;
+    std::unique_ptr<VariantSelector> variants_;
     friend struct PolicyLibraryBuilder;
 };
 

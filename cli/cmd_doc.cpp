@@ -1,0 +1,77 @@
+// `cpe doc [PATH] --out DIR`: the published criteria document, Markdown and
+// self-contained HTML, generated from the policies (engine/doc).
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/support/load_library.h"
+#include "engine/doc/criteria_doc.h"
+#include "engine/registry/registry.h"
+
+namespace cpe::cli {
+
+void addDocCommand(CLI::App& app, Globals& g) {
+    auto* cmd = app.add_subcommand("doc", "Generate the published criteria document (Markdown and HTML) from the policies");
+    auto paths = std::make_shared<std::vector<std::string>>();
+    auto out = std::make_shared<std::string>();
+    auto asOf = std::make_shared<std::string>();
+    auto registryPath = std::make_shared<std::string>();
+    cmd->add_option("paths", *paths, "Policy files or folders (default: policies/)");
+    cmd->add_option("--out", *out, "Folder to write index.{md,html} and one ID.{md,html} per policy into")->required();
+    cmd->add_option("--as-of", *asOf, "Lead each page with the version in force on this date (default: today)");
+    cmd->add_option("--registry", *registryPath, "Document the policies published in this registry instead");
+    cmd->callback([&g, paths, out, asOf, registryPath] {
+        DocOptions options;
+        options.day = todayDay();
+        if (!asOf->empty()) {
+            auto parsed = parseDate(*asOf);
+            if (!parsed) {
+                std::cerr << "error: --as-of must be a date YYYY-MM-DD, got '" << *asOf << "'\n";
+                g.exitCode = 2;
+                return;
+            }
+            options.day = *parsed;
+        }
+        std::shared_ptr<const PolicyLibrary> lib;
+        if (!registryPath->empty()) {
+            try {
+                Diagnostics diags;
+                auto sources = registry::registrySources(*registryPath);
+                lib = PolicyLibrary::fromSources(sources, diags);
+                if (!lib) std::cerr << diags.render(*sources);
+            } catch (const registry::RegistryError& e) {
+                std::cerr << "error: " << e.what() << "\n";
+            }
+        } else {
+            if (paths->empty()) paths->push_back("policies");
+            lib = loadLibraryOrReport(*paths);
+        }
+        if (!lib) {
+            g.exitCode = 2;
+            return;
+        }
+        std::error_code ec;
+        std::filesystem::create_directories(*out, ec);
+        if (ec) {
+            std::cerr << "error: " << *out << ": cannot create this folder: " << ec.message() << "\n";
+            g.exitCode = 2;
+            return;
+        }
+        auto files = criteriaDocument(*lib, options);
+        for (const DocFile& f : files) {
+            std::string path = (std::filesystem::path(*out) / f.name).string();
+            std::ofstream file(path, std::ios::binary);
+            file << f.content;
+            if (!file) {
+                std::cerr << "error: " << path << ": cannot write this file\n";
+                g.exitCode = 2;
+                return;
+            }
+        }
+        std::cout << "wrote " << files.size() << " files (" << (files.size() - 2) / 2 << " policies) to " << *out
+                  << "; open " << (std::filesystem::path(*out) / "index.html").string() << "\n";
+    });
+}
+
+}  // namespace cpe::cli

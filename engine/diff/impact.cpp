@@ -1,0 +1,211 @@
+#include "engine/diff/impact.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <map>
+#include <memory>
+#include <tuple>
+
+#include "engine/compile/program.h"
+#include "engine/eval/evaluator.h"
+#include "engine/eval/fact_binding.h"
+#include "engine/library/variants.h"
+
+namespace cpe {
+
+const char* changeClassName(ChangeClass c) {
+    static const char* names[] = {"unchanged",      "gains_eligibility", "loses_eligibility", "to_undetermined",
+                                  "from_undetermined", "route_changed",  "other_change"};
+    return names[static_cast<size_t>(c)];
+}
+
+const char* changeClassLabel(ChangeClass c) {
+    static const char* labels[] = {"unchanged",           "becomes eligible",        "no longer eligible",
+                                   "becomes undetermined", "no longer undetermined", "route changes",
+                                   "other change"};
+    return labels[static_cast<size_t>(c)];
+}
+
+ChangeClass classify(Outcome o1, Route r1, Outcome o2, Route r2) {
+    if (o1 == o2) return r1 == r2 ? ChangeClass::Unchanged : ChangeClass::RouteChanged;
+    if (o2 == Outcome::Undetermined) return ChangeClass::ToUndetermined;
+    if (o1 == Outcome::Undetermined) return ChangeClass::FromUndetermined;
+    if (o1 == Outcome::NotEligible && o2 == Outcome::Eligible) return ChangeClass::GainsEligibility;
+    if (o1 == Outcome::Eligible && o2 == Outcome::NotEligible) return ChangeClass::LosesEligibility;
+    return ChangeClass::OtherChange;
+}
+
+namespace {
+
+struct Verdict {
+    Outcome outcome;
+    Route route;
+};
+
+// Decides cases under one side, keeping an evaluator and fact slots per
+// compiled policy so nothing is rebuilt between cases.
+class SideRunner {
+public:
+    SideRunner(const ResolvedPolicy& side, const std::vector<std::string>& byFacts) : side_(side) {
+        for (const std::string& f : byFacts)
+            if (!side.library->checked().fact(f)) analysisOnly_.push_back(f);
+    }
+
+    // Empty error on success.
+    std::string decide(const nlohmann::json& facts, int day, Verdict& out) {
+        const nlohmann::json* use = &facts;
+        nlohmann::json stripped;
+        if (!analysisOnly_.empty() && facts.is_object()) {
+            bool any = std::any_of(analysisOnly_.begin(), analysisOnly_.end(), [&](auto& f) { return facts.contains(f); });
+            if (any) {
+                stripped = facts;
+                for (const std::string& f : analysisOnly_) stripped.erase(f);
+                use = &stripped;
+            }
+        }
+        const CompiledPolicy* policy = side_.policy;
+        if (!side_.byFact.empty()) {
+            // ID.{FACT}: the case's value of the fact names the policy.
+            auto it = use->find(side_.byFact);
+            if (it == use->end() || it->is_null())
+                return "'" + side_.byFact + "' is unknown, so " + side_.label + " names no policy";
+            policy = nullptr;
+            for (const auto& [value, p] : side_.byValue)
+                if (it->is_string() && *it == value) policy = p;
+            if (!policy) return "no policy " + side_.label + " for " + side_.byFact + " = " + it->dump();
+        }
+        for (const CompiledPolicy* v : side_.variants)
+            if (side_.library->variants().holds(*v->model, *use, day) == Tri::True) {
+                policy = v;
+                break;
+            }
+        Slot& slot = slots_[policy];
+        if (!slot.evaluator) slot.evaluator = std::make_unique<Evaluator>(policy->program);
+        if (auto error = bindFacts(side_.library->checked(), policy->program, *use, slot.values)) return error->message;
+        Evaluator::Verdict v = slot.evaluator->verdict(FactView::of(slot.values), day);
+        out = {v.outcome, v.route};
+        return "";
+    }
+
+private:
+    struct Slot {
+        std::unique_ptr<Evaluator> evaluator;
+        FactValues values;
+    };
+    const ResolvedPolicy& side_;
+    std::vector<std::string> analysisOnly_;
+    std::map<const CompiledPolicy*, Slot> slots_;
+};
+
+std::string valueText(const nlohmann::json* v) {
+    if (!v || v->is_null()) return "unknown";
+    if (v->is_string()) return v->get<std::string>();
+    return v->dump();
+}
+
+// Numbers in numeric order, then text, "unknown" last.
+bool groupLess(const std::string& a, const std::string& b) {
+    auto rank = [](const std::string& s, double& n) {
+        if (s == "unknown") return 2;
+        char* end = nullptr;
+        n = std::strtod(s.c_str(), &end);
+        return !s.empty() && end == s.c_str() + s.size() ? 0 : 1;
+    };
+    double na = 0, nb = 0;
+    int ra = rank(a, na), rb = rank(b, nb);
+    if (ra != rb) return ra < rb;
+    if (ra == 0 && na != nb) return na < nb;
+    return a < b;
+}
+
+}  // namespace
+
+ImpactReport runImpact(const ResolvedPolicy& oldSide, const ResolvedPolicy& newSide, std::istream& cases,
+                       const ImpactOptions& options) {
+    auto start = std::chrono::steady_clock::now();
+    ImpactReport report;
+    report.oldLabel = oldSide.label;
+    report.newLabel = newSide.label;
+    SideRunner oldRunner(oldSide, options.byFacts), newRunner(newSide, options.byFacts);
+    std::vector<std::map<std::string, ImpactCounts>> groups(options.byFacts.size());
+    std::map<std::tuple<Outcome, Route, Outcome, Route>, ImpactTransition> transitions;
+
+    auto fail = [&](size_t line, const std::string& id, const std::string& message) {
+        ++report.errorCount;
+        if (report.errors.size() < 20) report.errors.push_back({line, id, message});
+    };
+
+    std::string text;
+    size_t lineNo = 0;
+    while (std::getline(cases, text)) {
+        ++lineNo;
+        if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+        ++report.lines;
+        nlohmann::json c = nlohmann::json::parse(text, nullptr, false);
+        if (c.is_discarded() || !c.is_object()) {
+            fail(lineNo, "", c.is_discarded() ? "invalid JSON" : "a case must be a JSON object");
+            continue;
+        }
+        std::string id = c.contains("id") ? valueText(&c["id"]) : "line " + std::to_string(lineNo);
+        static const nlohmann::json kNoFacts = nlohmann::json::object();
+        const nlohmann::json& facts = c.contains("facts") ? c["facts"] : kNoFacts;
+        if (!facts.is_object()) {
+            fail(lineNo, id, "'facts' must be a JSON object");
+            continue;
+        }
+        int day = options.defaultDay;
+        if (c.contains("as_of") && !c["as_of"].is_null()) {
+            auto parsed = c["as_of"].is_string() ? parseDate(c["as_of"].get<std::string>()) : std::nullopt;
+            if (!parsed) {
+                fail(lineNo, id, "'as_of' must be a date \"YYYY-MM-DD\", got " + c["as_of"].dump());
+                continue;
+            }
+            day = *parsed;
+        }
+        Verdict before{}, after{};
+        if (std::string e = oldRunner.decide(facts, day, before); !e.empty()) {
+            fail(lineNo, id, "refused by " + oldSide.label + ": " + e);
+            continue;
+        }
+        if (std::string e = newRunner.decide(facts, day, after); !e.empty()) {
+            fail(lineNo, id, "refused by " + newSide.label + ": " + e);
+            continue;
+        }
+        ChangeClass cls = classify(before.outcome, before.route, after.outcome, after.route);
+        auto k = static_cast<size_t>(cls);
+        ++report.total.cases;
+        ++report.total.byClass[k];
+        if (report.examples[k].size() < options.examplesPerChange) report.examples[k].push_back(id);
+        ImpactTransition& t = transitions[{before.outcome, before.route, after.outcome, after.route}];
+        if (t.count == 0) t = {before.outcome, after.outcome, before.route, after.route, 0, {}};
+        ++t.count;
+        if (t.examples.size() < options.examplesPerChange) t.examples.push_back(id);
+        for (size_t i = 0; i < options.byFacts.size(); ++i) {
+            const std::string& f = options.byFacts[i];
+            const nlohmann::json* v = facts.contains(f) ? &facts[f] : c.contains(f) ? &c[f] : nullptr;
+            ImpactCounts& g = groups[i][valueText(v)];
+            ++g.cases;
+            ++g.byClass[k];
+        }
+    }
+
+    for (auto& [key, t] : transitions) report.transitions.push_back(std::move(t));
+    std::stable_sort(report.transitions.begin(), report.transitions.end(), [](const auto& a, const auto& b) {
+        bool ca = a.oldOutcome != a.newOutcome || a.oldRoute != a.newRoute;
+        bool cb = b.oldOutcome != b.newOutcome || b.oldRoute != b.newRoute;
+        if (ca != cb) return ca;
+        return a.count > b.count;
+    });
+    for (size_t i = 0; i < options.byFacts.size(); ++i) {
+        ImpactReport::Breakdown b;
+        b.fact = options.byFacts[i];
+        for (auto& [value, counts] : groups[i]) b.groups.push_back({value, counts});
+        std::sort(b.groups.begin(), b.groups.end(), [](auto& x, auto& y) { return groupLess(x.value, y.value); });
+        report.breakdowns.push_back(std::move(b));
+    }
+    report.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    return report;
+}
+
+}  // namespace cpe
