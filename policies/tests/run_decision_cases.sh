@@ -1,8 +1,10 @@
 #!/bin/sh
-# Decision cases that a .cpl test cannot state yet (list values such as
-# mha_sections = ["37/41"]: see policies/s117/aftercare.cpl). Each line of
-# policies/tests/decisions/*.ndjson is a batch case of decision.md with one
-# more key, last on the line, that cpe ignores:
+# Decision cases through the JSON interface of decision.md (`cpe decide
+# --cases`): JSON arrays, null, booleans and null outputs as outside systems
+# send and read them. The policies' own behaviour is tested in the .cpl files;
+# these check that the batch path gives the same answers. Each line of
+# policies/tests/decisions/*.ndjson is a batch case with one more key, last on
+# the line, that cpe ignores:
 #   "expect": "OUTCOME ROUTE [missing,facts] output=value,..."  or  "expect": "error"
 # It also decides every sample referral of policies/examples on 2026-06-01
 # (as `make demo` does) and compares with decisions/examples.expected.
