@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <functional>
 #include <random>
@@ -291,14 +292,21 @@ int main(int argc, char** argv) {
         }
         return p;
     };
+    // BENCH_ONLY=chc.checklist measures one policy (for profiling under callgrind).
+    const char* only = std::getenv("BENCH_ONLY");
+    auto wanted = [&](const char* label) { return !only || std::string(only) == label; };
+    if (wanted("tonsillectomy"))
     rows.push_back({"tonsillectomy", measure<Tonsil>("tonsillectomy", *policy("ebi.tonsillectomy"), tonsils, tonsilValue,
                                                      handTonsil, agree)});
+    if (wanted("ivf"))
     rows.push_back({"ivf", measure<Ivf>("ivf", *policy("fertility.ivf"), ivfs, ivfValue,
                                         [&](const Ivf& c) { return handIvf(c, earliestAmh); }, agree)});
+    if (wanted("chc.checklist"))
     rows.push_back({"chc.checklist", measure<Checklist>("chc.checklist", *policy("chc.checklist"), checklists,
                                                         checklistValue, handChecklist, agree)});
 
     // Compile time of a generated 1,000-policy library (parse, check, compile).
+    if (only) return agree ? 0 : 1;
     auto gen = std::make_shared<SourceSet>();
     for (const char* f : {"shared/common.cpl"}) {
         std::string path = std::string(argv[1]) + "/" + f;

@@ -60,6 +60,16 @@ private:
         return static_cast<uint32_t>(s);
     }
 
+    // 1 + the index of the level histogram over these slots (one per group).
+    uint32_t histogram(const Type& type, const std::vector<uint32_t>& slots) {
+        for (size_t i = 0; i < p_.histograms.size(); ++i)
+            if (p_.histograms[i].slots == slots) return static_cast<uint32_t>(i + 1);
+        uint32_t offset = 0;
+        for (const auto& h : p_.histograms) offset += 2 * h.levels;
+        p_.histograms.push_back({slots, static_cast<uint32_t>(type.enumInfo->members.size()), offset});
+        return static_cast<uint32_t>(p_.histograms.size());
+    }
+
     uint32_t emit(Node n, const std::vector<uint32_t>& kids = {}) {
         n.firstKid = static_cast<uint32_t>(p_.kids.size());
         n.nkids = static_cast<uint16_t>(kids.size());
@@ -224,7 +234,8 @@ private:
                                                               : number(*n.expr);
         uint32_t result = body;
         if (n.kind == NamedExpr::Kind::Value && n.expr->type.kind != TypeKind::Bool && n.expr->type.kind != TypeKind::Text &&
-            p_.nodes[body].op != Op::NConst && p_.nodes[body].op != Op::NFact) {
+            p_.nodes[body].op != Op::NConst && p_.nodes[body].op != Op::NFact &&
+            !(p_.nodes[body].op == Op::NCountCmp && p_.nodes[body].b)) {  // a histogram count is cached already
             Node v{Op::NValue};
             v.b = p_.valueCaches++;
             result = emit(v, {body});
@@ -291,6 +302,7 @@ private:
                         n.imm = *constant(*value);
                         std::vector<uint32_t> slots;
                         for (const FactInfo* f : e.group->members) slots.push_back(slot(f));
+                        if (cmp == Cmp::Eq && e.group->type.kind == TypeKind::Enum) n.b = histogram(e.group->type, slots);
                         return emit(n, slots);
                     }
                 }

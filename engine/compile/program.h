@@ -47,6 +47,7 @@ enum class Op : uint8_t {
     NCount,      // kids[0] predicate; kids[1..] members
     NSince,      // kids[0] date; b: 0 years 1 months 2 days
     NCountCmp,   // cmp; imm: constant; kids: member *slots*     (count of G where it is severe)
+                 // b: 1 + level-histogram index when cmp is Eq over an enum group, else 0
     NValue,      // kids[0]; b: cache index. A named value, computed once per decision
     // ---- text nodes
     TConst,      // b: text index
@@ -104,6 +105,14 @@ struct Program {
     std::vector<std::string> texts;
     std::vector<double> consts;
     uint32_t valueCaches = 0;
+    // Counts per level of one enum group (`count of G where it is X`), built in
+    // one pass and shared by every count over that group in a decision.
+    struct LevelHistogram {
+        std::vector<uint32_t> slots;
+        uint32_t levels;
+        uint32_t offset;  // into the evaluator's scratch: levels known counts, then levels open counts
+    };
+    std::vector<LevelHistogram> histograms;
 
     std::vector<const FactInfo*> slots;   // local slot -> fact, in the order the policy reads them
     std::vector<SlotKind> slotKinds;

@@ -36,6 +36,19 @@ Tri compare(Interval a, Interval b, Cmp cmp) {
     return Tri::Unknown;
 }
 
+// `v <op> n.imm` for a known v: the leaf of most criteria.
+inline Tri compareConst(double v, const Node& n) {
+    switch (static_cast<Cmp>(n.cmp)) {
+        case Cmp::Lt: return fromBool(v < n.imm);
+        case Cmp::Le: return fromBool(v <= n.imm);
+        case Cmp::Gt: return fromBool(v > n.imm);
+        case Cmp::Ge: return fromBool(v >= n.imm);
+        case Cmp::Eq: return fromBool(v == n.imm);
+        case Cmp::Ne: return fromBool(v != n.imm);
+    }
+    return Tri::Unknown;
+}
+
 Tri negate(Tri t) { return t == Tri::Unknown ? t : fromBool(t == Tri::False); }
 
 // Interval product; 0 * inf counts as anything.
@@ -87,6 +100,35 @@ int Evaluator::earliestDay(uint32_t unit, int amount) {
     return earliest;
 }
 
+// How many members of a group are known to be at each level, and how many
+// unknown members could be (`except` levels excluded), counted once per decision.
+void Evaluator::fillLevelCounts(uint32_t h) {
+    if (histGen_[h] == generation_) return;
+    histGen_[h] = generation_;
+    const Program::LevelHistogram& hist = p_.histograms[h];
+    int* counts = histCounts_.data() + hist.offset;
+    const uint32_t levels = hist.levels;
+    std::fill(counts, counts + 2 * levels, 0);
+    for (uint32_t slot : hist.slots) {
+        if (f_.known[slot]) {
+            // Bound facts hold a member's ordinal; anything else counts nowhere.
+            auto v = static_cast<uint32_t>(static_cast<int>(f_.num[slot]));
+            if (v < levels) ++counts[v];
+        } else {
+            for (uint32_t l = 0; l < levels; ++l) counts[levels + l] += allows(slot, l);
+        }
+    }
+}
+
+// The count of one level: known members at it, up to those that could be.
+Interval Evaluator::levelCount(const Node& n) const {
+    const Program::LevelHistogram& hist = p_.histograms[n.b - 1];
+    const int* counts = histCounts_.data() + hist.offset;
+    if (n.imm < 0 || n.imm >= hist.levels) return {0, 0};
+    auto level = static_cast<size_t>(n.imm);
+    return {static_cast<double>(counts[level]), static_cast<double>(counts[level] + counts[hist.levels + level])};
+}
+
 Tri Evaluator::boolean(uint32_t node) { return bool_<false>(node); }
 Interval Evaluator::number(uint32_t node) { return num_<false>(node); }
 
@@ -111,7 +153,7 @@ Tri Evaluator::bool_(uint32_t index) {
         case Op::BAnd: {
             Tri result = Tri::True;
             for (uint16_t i = 0; i < n.nkids; ++i) {
-                Tri t = bool_<Memo>(k[i]);
+                Tri t = leaf<Memo>(k[i]);
                 if (t == Tri::False) return Tri::False;
                 if (t == Tri::Unknown) result = Tri::Unknown;
             }
@@ -120,7 +162,7 @@ Tri Evaluator::bool_(uint32_t index) {
         case Op::BOr: {
             Tri result = Tri::False;
             for (uint16_t i = 0; i < n.nkids; ++i) {
-                Tri t = bool_<Memo>(k[i]);
+                Tri t = leaf<Memo>(k[i]);
                 if (t == Tri::True) return Tri::True;
                 if (t == Tri::Unknown) result = Tri::Unknown;
             }
@@ -136,6 +178,114 @@ Tri Evaluator::bool_(uint32_t index) {
             }
             return yes + open >= need ? Tri::Unknown : Tri::False;
         }
+        case Op::BCriterion: return bool_<Memo>(k[0]);
+        case Op::BCmpConst: {
+            Interval v;
+            if (!cached(k[0], v)) v = num_<Memo>(k[0]);
+            if (v.point()) return compareConst(v.lo, n);
+            return compare(v, {n.imm, n.imm}, static_cast<Cmp>(n.cmp));
+        }
+        case Op::BCmpSlotConst:
+            if (f_.known[n.a]) return compareConst(f_.num[n.a], n);
+            if (!allows(n.a, n.imm)) {
+                if (static_cast<Cmp>(n.cmp) == Cmp::Eq) return Tri::False;
+                if (static_cast<Cmp>(n.cmp) == Cmp::Ne) return Tri::True;
+            }
+            return compare(unknownRange(n.a), {n.imm, n.imm}, static_cast<Cmp>(n.cmp));
+        case Op::BBetweenSlotConst: {
+            double hi = p_.consts[n.b];
+            if (f_.known[n.a]) return fromBool(f_.num[n.a] >= n.imm && f_.num[n.a] <= hi);
+            Interval r = unknownRange(n.a);
+            if (r.hi < n.imm || r.lo > hi) return Tri::False;
+            return r.lo >= n.imm && r.hi <= hi ? Tri::True : Tri::Unknown;
+        }
+        default: return boolRare_<Memo>(n, k);
+    }
+    return Tri::Unknown;
+}
+
+// A kid of `all of` / `any of`: a known fact against a constant is decided
+// here, without the call (most criteria are such leaves).
+template <bool Memo>
+inline Tri Evaluator::leaf(uint32_t index) {
+    const Node& n = p_.nodes[index];
+    if (n.op == Op::BCmpSlotConst && f_.known[n.a]) return compareConst(f_.num[n.a], n);
+    Interval v;
+    if (n.op == Op::BCmpConst && cached(p_.kidsOf(n)[0], v) && v.point()) return compareConst(v.lo, n);
+    return bool_<Memo>(index);
+}
+
+// A number this decision has already worked out (a named value, or a count
+// read from a level histogram), read in place without a call.
+inline bool Evaluator::cached(uint32_t index, Interval& out) const {
+    const Node& n = p_.nodes[index];
+    if (n.op == Op::NValue) {
+        if (countDepth_ != 0 || cacheGen_[n.b] != generation_) return false;
+        out = cacheValue_[n.b];
+        return true;
+    }
+    if (n.op == Op::NCountCmp && n.b && histGen_[n.b - 1] == generation_) {
+        out = levelCount(n);
+        return true;
+    }
+    return false;
+}
+
+template <bool Memo>
+Interval Evaluator::num_(uint32_t index) {
+    const Node& n = p_.nodes[index];
+    const uint32_t* k = p_.kidsOf(n);
+    switch (n.op) {
+        case Op::NConst: return {n.imm, n.imm};
+        case Op::NFact: {
+            if (n.a == kOutcomeSlot) return outcome_ < 0 ? kAnything : Interval{outcome_, outcome_};
+            if (f_.known[n.a]) return {f_.num[n.a], f_.num[n.a]};
+            return unknownRange(n.a);
+        }
+        case Op::NCountCmp: {
+            if (n.b) {  // `it is X` over an enum group: read the group's level histogram
+                fillLevelCounts(n.b - 1);
+                return levelCount(n);
+            }
+            int yes = 0, open = 0;
+            Interval c{n.imm, n.imm};
+            auto cmp = static_cast<Cmp>(n.cmp);
+            for (uint16_t i = 0; i < n.nkids; ++i) {
+                uint32_t slot = k[i];
+                if (f_.known[slot]) {
+                    if (cmp == Cmp::Eq) {  // `it is X`, by far the commonest count
+                        yes += f_.num[slot] == n.imm;
+                        continue;
+                    }
+                    yes += compare({f_.num[slot], f_.num[slot]}, c, cmp) == Tri::True;
+                } else if (cmp == Cmp::Eq && !allows(slot, n.imm)) {
+                    continue;  // an unknown that cannot take this level (`except severe`)
+                } else {
+                    Tri t = compare(unknownRange(slot), c, cmp);
+                    yes += t == Tri::True;
+                    open += t == Tri::Unknown;
+                }
+            }
+            return {static_cast<double>(yes), static_cast<double>(yes + open)};
+        }
+        case Op::NValue: {
+            if (countDepth_ > 0) return num_<Memo>(k[0]);
+            if (cacheGen_[n.b] == generation_) return cacheValue_[n.b];
+            Interval v = num_<Memo>(k[0]);
+            cacheGen_[n.b] = generation_;
+            cacheValue_[n.b] = v;
+            return v;
+        }
+        default: return numRare_<Memo>(n, k);
+    }
+    return kAnything;
+}
+
+// The operators that policies use less often, kept out of bool_ and num_ so
+// that those stay small: their prologues run on every node of every decision.
+template <bool Memo>
+[[gnu::noinline]] Tri Evaluator::boolRare_(const Node& n, const uint32_t* k) {
+    switch (n.op) {
         case Op::BCmp: return compare(num_<Memo>(k[0]), num_<Memo>(k[1]), static_cast<Cmp>(n.cmp));
         case Op::BBoolEq: {
             Tri a = bool_<Memo>(k[0]), b = bool_<Memo>(k[1]);
@@ -193,7 +343,6 @@ Tri Evaluator::bool_(uint32_t index) {
             }
             return Tri::False;
         }
-        case Op::BCriterion: return bool_<Memo>(k[0]);
         case Op::BIf: {
             Tri c = bool_<Memo>(k[0]);
             if (c == Tri::True) return bool_<Memo>(k[1]);
@@ -202,60 +351,14 @@ Tri Evaluator::bool_(uint32_t index) {
             return a == b ? a : Tri::Unknown;
         }
         case Op::BOutcomeIs: return outcome_ < 0 ? Tri::Unknown : fromBool(outcome_ == n.imm);
-        case Op::BCmpConst: {
-            Interval v = num_<Memo>(k[0]);
-            if (v.point()) {
-                switch (static_cast<Cmp>(n.cmp)) {
-                    case Cmp::Lt: return fromBool(v.lo < n.imm);
-                    case Cmp::Le: return fromBool(v.lo <= n.imm);
-                    case Cmp::Gt: return fromBool(v.lo > n.imm);
-                    case Cmp::Ge: return fromBool(v.lo >= n.imm);
-                    case Cmp::Eq: return fromBool(v.lo == n.imm);
-                    case Cmp::Ne: return fromBool(v.lo != n.imm);
-                }
-            }
-            return compare(v, {n.imm, n.imm}, static_cast<Cmp>(n.cmp));
-        }
-        case Op::BCmpSlotConst:
-            if (f_.known[n.a]) {
-                double v = f_.num[n.a];
-                switch (static_cast<Cmp>(n.cmp)) {
-                    case Cmp::Lt: return fromBool(v < n.imm);
-                    case Cmp::Le: return fromBool(v <= n.imm);
-                    case Cmp::Gt: return fromBool(v > n.imm);
-                    case Cmp::Ge: return fromBool(v >= n.imm);
-                    case Cmp::Eq: return fromBool(v == n.imm);
-                    case Cmp::Ne: return fromBool(v != n.imm);
-                }
-            }
-            if (!allows(n.a, n.imm)) {
-                if (static_cast<Cmp>(n.cmp) == Cmp::Eq) return Tri::False;
-                if (static_cast<Cmp>(n.cmp) == Cmp::Ne) return Tri::True;
-            }
-            return compare(unknownRange(n.a), {n.imm, n.imm}, static_cast<Cmp>(n.cmp));
-        case Op::BBetweenSlotConst: {
-            double hi = p_.consts[n.b];
-            if (f_.known[n.a]) return fromBool(f_.num[n.a] >= n.imm && f_.num[n.a] <= hi);
-            Interval r = unknownRange(n.a);
-            if (r.hi < n.imm || r.lo > hi) return Tri::False;
-            return r.lo >= n.imm && r.hi <= hi ? Tri::True : Tri::Unknown;
-        }
         default: break;
     }
     return Tri::Unknown;
 }
 
 template <bool Memo>
-Interval Evaluator::num_(uint32_t index) {
-    const Node& n = p_.nodes[index];
-    const uint32_t* k = p_.kidsOf(n);
+[[gnu::noinline]] Interval Evaluator::numRare_(const Node& n, const uint32_t* k) {
     switch (n.op) {
-        case Op::NConst: return {n.imm, n.imm};
-        case Op::NFact: {
-            if (n.a == kOutcomeSlot) return outcome_ < 0 ? kAnything : Interval{outcome_, outcome_};
-            if (f_.known[n.a]) return {f_.num[n.a], f_.num[n.a]};
-            return unknownRange(n.a);
-        }
         case Op::NIt: return it_;
         case Op::NNeg: {
             Interval v = num_<Memo>(k[0]);
@@ -308,36 +411,6 @@ Interval Evaluator::num_(uint32_t index) {
             itBool_ = savedBool;
             return {yes, yes + open};
         }
-        case Op::NCountCmp: {
-            int yes = 0, open = 0;
-            Interval c{n.imm, n.imm};
-            auto cmp = static_cast<Cmp>(n.cmp);
-            for (uint16_t i = 0; i < n.nkids; ++i) {
-                uint32_t slot = k[i];
-                if (f_.known[slot]) {
-                    if (cmp == Cmp::Eq) {  // `it is X`, by far the commonest count
-                        yes += f_.num[slot] == n.imm;
-                        continue;
-                    }
-                    yes += compare({f_.num[slot], f_.num[slot]}, c, cmp) == Tri::True;
-                } else if (cmp == Cmp::Eq && !allows(slot, n.imm)) {
-                    continue;  // an unknown that cannot take this level (`except severe`)
-                } else {
-                    Tri t = compare(unknownRange(slot), c, cmp);
-                    yes += t == Tri::True;
-                    open += t == Tri::Unknown;
-                }
-            }
-            return {static_cast<double>(yes), static_cast<double>(yes + open)};
-        }
-        case Op::NValue: {
-            if (countDepth_ > 0) return num_<Memo>(k[0]);
-            if (cacheGen_[n.b] == generation_) return cacheValue_[n.b];
-            Interval v = num_<Memo>(k[0]);
-            cacheGen_[n.b] = generation_;
-            cacheValue_[n.b] = v;
-            return v;
-        }
         case Op::NSince: {
             Interval d = num_<Memo>(k[0]);
             if (!d.point()) return kAnything;
@@ -376,17 +449,19 @@ Evaluator::Verdict Evaluator::verdict(const FactView& facts, int asOfDay) {
 Evaluator::Verdict Evaluator::run() {
     if (++generation_ == 0) {  // wrapped: forget every stamp
         std::fill(cacheGen_.begin(), cacheGen_.end(), 0);
+        std::fill(histGen_.begin(), histGen_.end(), 0);
         generation_ = 1;
     }
     Outcome outcome = Outcome::Undetermined;
     Route route = Route::None;
     bool any = false, conflict = false;
     int deciding = -1;
-    ruleResults_.clear();
-    for (size_t i = 0; i < p_.rules.size(); ++i) {
+    const size_t rules = p_.rules.size();
+    size_t i = 0;
+    for (; i < rules; ++i) {
         const CompiledRule& r = p_.rules[i];
         Tri t = r.when < 0 ? Tri::True : boolean(static_cast<uint32_t>(r.when));
-        ruleResults_.push_back(t);
+        ruleResults_[i] = t;
         if (t == Tri::False) continue;
         if (!any) {
             outcome = r.outcome;
@@ -396,10 +471,11 @@ Evaluator::Verdict Evaluator::run() {
             conflict = true;
         }
         if (t == Tri::True) {
-            deciding = static_cast<int>(i);
+            deciding = static_cast<int>(i++);
             break;
         }
     }
+    rulesRun_ = i;
     if (conflict || deciding < 0) return {Outcome::Undetermined, Route::None, -1};
     return {outcome, route, deciding};
 }
@@ -481,8 +557,9 @@ void Evaluator::missingNumber(uint32_t index) {
             if (n.a != kOutcomeSlot && !f_.known[n.a]) missingSlots_[n.a] = 1;
             return;
         case Op::NCountCmp:
+            // An unknown member that cannot take the level (`up to high`) cannot change the count.
             for (uint16_t i = 0; i < n.nkids; ++i)
-                if (!f_.known[k[i]]) missingSlots_[k[i]] = 1;
+                if (!f_.known[k[i]] && (static_cast<Cmp>(n.cmp) != Cmp::Eq || allows(k[i], n.imm))) missingSlots_[k[i]] = 1;
             return;
         case Op::NCount: {
             for (uint16_t i = 1; i < n.nkids; ++i) {
@@ -543,7 +620,7 @@ void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
         }
     } else {
         missingSlots_.assign(p_.slots.size(), 0);
-        for (size_t i = 0; i < ruleResults_.size(); ++i)
+        for (size_t i = 0; i < rulesRun_; ++i)
             if (ruleResults_[i] == Tri::Unknown) {
                 explainRule(i);
                 missing(static_cast<uint32_t>(p_.rules[i].when));

@@ -54,7 +54,10 @@ struct Interval {
 class Evaluator {
 public:
     explicit Evaluator(const Program& program)
-        : p_(program), cacheGen_(program.valueCaches, 0), cacheValue_(program.valueCaches) {}
+        : p_(program), ruleResults_(program.rules.size(), Tri::Unknown), cacheGen_(program.valueCaches, 0),
+          cacheValue_(program.valueCaches), histGen_(program.histograms.size(), 0),
+          histCounts_(program.histograms.empty() ? 0
+                                                 : program.histograms.back().offset + 2 * program.histograms.back().levels) {}
 
     struct Verdict {
         Outcome outcome;
@@ -75,6 +78,12 @@ private:
     Tri bool_(uint32_t node);
     template <bool Memo>
     Interval num_(uint32_t node);
+    template <bool Memo>
+    Tri leaf(uint32_t node);
+    template <bool Memo>
+    Tri boolRare_(const Node& n, const uint32_t* k);
+    template <bool Memo>
+    Interval numRare_(const Node& n, const uint32_t* k);
     Interval unknownRange(uint32_t slot) const;
     bool allows(uint32_t slot, double ordinal) const;
     int earliestDay(uint32_t unit, int amount);
@@ -91,7 +100,8 @@ private:
     Interval it_{0, 0};
     Tri itBool_ = Tri::Unknown;
     double outcome_ = -1;  // for `outcome` in outputs; -1 while undecided
-    std::vector<Tri> ruleResults_;
+    std::vector<Tri> ruleResults_;  // per rule, for rules [0, rulesRun_) of the last run
+    size_t rulesRun_ = 0;
     std::vector<uint8_t> seenCriteria_;
     std::vector<uint8_t> missingSlots_;
     static constexpr uint8_t kNotDone = 3;
@@ -101,6 +111,11 @@ private:
     uint32_t generation_ = 0;
     std::vector<uint32_t> cacheGen_;
     std::vector<Interval> cacheValue_;
+    std::vector<uint32_t> histGen_;  // same stamps for Program::histograms
+    std::vector<int> histCounts_;
+    void fillLevelCounts(uint32_t histogram);
+    Interval levelCount(const Node& countNode) const;
+    bool cached(uint32_t node, Interval& out) const;
     int withinKey_[3] = {-1, -1, -1};
     int withinValue_ = 0;
 };

@@ -120,6 +120,17 @@ TEST_CASE("three-valued evaluation decides as soon as the known facts decide") {
         CHECK(d.outcome == Outcome::Eligible);
         CHECK(d.route == Route::FastTrack);
     }
+    SUBCASE("a count's missing facts are the unknown members that could take the level") {
+        // d1 severe, d2 unknown, d3 unknown but `up to high`: only d2 could make a second severe.
+        Decision d = decide(lib, "t.ivf", R"({"smoker": true, "d1": "severe"})");
+        CHECK(d.outcome == Outcome::Undetermined);
+        std::vector<std::string_view> expected{"d2"};
+        CHECK(d.missingFacts == expected);
+        Decision two = decide(lib, "t.ivf", R"({"smoker": true, "d1": "severe", "d2": "severe", "d3": "high"})");
+        CHECK(two.outcome == Outcome::Eligible);
+        Decision one = decide(lib, "t.ivf", R"({"smoker": true, "d1": "severe", "d2": "priority", "d3": "high"})");
+        CHECK(one.outcome == Outcome::NotEligible);
+    }
     SUBCASE("missing facts are exactly the deciding unknowns, in reading order") {
         Decision d = decide(lib, "t.ivf", R"({"smoker": false, "bmi": 24, "d1": "no", "d2": "low", "test_date": "2026-01-01"})");
         CHECK(d.outcome == Outcome::Undetermined);
