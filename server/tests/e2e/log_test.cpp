@@ -75,11 +75,29 @@ TEST_CASE("the decision log keeps a hash of the facts; cpe log queries it") {
     CHECK(threshold.size() == 4);
     auto none = jsonLines(runCpe({"--format", "json", "log", "--db", db, "--to", "2000-01-01"}, code));
     CHECK(none.empty());
+    // Date ranges are UTC days of the decision time, both ends included.
+    const std::string firstDay = all.back()["time"].get<std::string>().substr(0, 10);
+    const std::string lastDay = all.front()["time"].get<std::string>().substr(0, 10);
+    auto range = jsonLines(runCpe({"--format", "json", "log", "--db", db, "--from", firstDay, "--to", lastDay}, code));
+    CHECK(range.size() == 5);
+    auto rangeNo = jsonLines(runCpe(
+        {"--format", "json", "log", "--db", db, "--from", firstDay, "--to", lastDay, "--outcome", "not_eligible"}, code));
+    CHECK(rangeNo.size() == 2);
+    CHECK(jsonLines(runCpe({"--format", "json", "log", "--db", db, "--from", "9999-12-31"}, code)).empty());
+    CHECK(jsonLines(runCpe({"--format", "json", "log", "--db", db, "--limit", "2"}, code)).size() == 2);
+    runCpe({"log", "--db", db, "--from", "01/02/2026"}, code);
+    CHECK(code != 0);
     auto days = jsonLines(runCpe({"--format", "json", "log", "--db", db, "--per-day"}, code));
     REQUIRE(days.size() == 1);
     CHECK(days[0]["total"] == 5);
     CHECK(days[0]["eligible"] == 3);
     CHECK(days[0]["not_eligible"] == 2);
+    auto thresholdDays =
+        jsonLines(runCpe({"--format", "json", "log", "--db", db, "--per-day", "--policy", "fixture.threshold"}, code));
+    REQUIRE(thresholdDays.size() == 1);
+    CHECK(thresholdDays[0]["day"] == lastDay);
+    CHECK(thresholdDays[0]["total"] == 4);
+    CHECK(thresholdDays[0]["not_eligible"] == 1);
 
     // The same facts, given to `cpe log --facts`, find their decisions.
     writeFile(dir.file("facts.json"), json{{"score", kSecret}}.dump());
