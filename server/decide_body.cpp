@@ -41,7 +41,9 @@ std::variant<DecideBody, InputError> parseDecideBody(std::string_view body) {
     DecideBody out;
     try {
         out.document = nlohmann::json::parse(body.begin(), body.end());
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {
+        // parse_error, and out_of_range for a number too large for a double
+        // (1e400): both are bad JSON from the client, not a server fault.
         return InputError{"bad_json", parseMessage(e.what()), ""};
     }
     const nlohmann::json& doc = out.document;

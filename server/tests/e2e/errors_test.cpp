@@ -16,7 +16,9 @@ TEST_CASE("bad requests get 400, 404, 405 or 413 with a JSON error") {
     auto decide = [port](const std::string& body) { return post(port, "/v1/decisions", body); };
 
     SUBCASE("invalid JSON") {
-        for (const char* body : {"{", "{\"policy\": \"fixture.threshold\", }", "nope", "", "{\"a\":1}{"}) {
+        for (const char* body : {"{", "{\"policy\": \"fixture.threshold\", }", "nope", "", "{\"a\":1}{",
+                                 "{\"policy\": \"fixture.threshold\", \"facts\": {\"score\": 1e400}}",
+                                 "{\"policy\": \"fixture.threshold\", \"facts\": {\"score\": \"\\ud800\"}}"}) {
             CAPTURE(body);
             Response r = decide(body);
             CHECK(r.status == 400);

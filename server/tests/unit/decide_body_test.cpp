@@ -28,6 +28,11 @@ TEST_CASE("every malformed request is refused, naming the member") {
     CHECK(errorOf("").code == "bad_json");
     CHECK(errorOf("{\"policy\": ").code == "bad_json");
     CHECK(errorOf("{\"policy\": \"x\", }").code == "bad_json");
+    // A number beyond a double is bad JSON too (nlohmann throws out_of_range,
+    // not parse_error, for it).
+    cpe::InputError overflow = errorOf(R"({"policy": "x", "facts": {"score": 1e400}})");
+    CHECK(overflow.code == "bad_json");
+    CHECK(overflow.message.find("1e400") != std::string::npos);
     CHECK(errorOf("[1, 2]").code == "bad_request");
     CHECK(errorOf(R"({"facts": {}})").field == "policy");
     CHECK(errorOf(R"({"policy": 3, "facts": {}})").field == "policy");
