@@ -50,11 +50,17 @@ wrk.body = [[$BODY]]
 LUA
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+# Nanoseconds the server's threads spent waiting on the run queue (runnable,
+# no core free): when this is large, other work on the machine, not the
+# server, is what holds the figures back.
+queue_wait_ns() { cat /proc/"$server_pid"/task/*/schedstat 2>/dev/null | awk '{s += $2} END {printf "%.0f", s}'; }
 wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d2s -s "$work/post.lua" "$url" >"$work/warmup.txt"
 load_before=$(cut -d' ' -f1 /proc/loadavg)
 ticks_before=$(cpu_ticks)
+wait_before=$(queue_wait_ns)
 wrk -t"$WRK_THREADS" -c"$CONNECTIONS" -d"${SECONDS_RUN}s" --latency -s "$work/post.lua" "$url" >"$work/wrk.txt"
 ticks_after=$(cpu_ticks)
+wait_after=$(queue_wait_ns)
 load_after=$(cut -d' ' -f1 /proc/loadavg)
 # What the server says it decided, to hold the log to after shutdown.
 decided=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^cpe_decisions_total/ {s += $2} END {print s + 0}')
@@ -76,6 +82,8 @@ non2xx=$(awk '/Non-2xx/ {print $NF}' "$work/wrk.txt"); non2xx=${non2xx:-0}
 errors=$(awk '/Socket errors/ {print}' "$work/wrk.txt")
 hz=$(getconf CLK_TCK)
 cpu_us=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
+# Run-queue wait summed over the server's threads, per second of the run.
+queue_ms=$(awk -v w=$((wait_after - wait_before)) -v s="$SECONDS_RUN" 'BEGIN { printf "%.0f", w / 1e6 / s }')
 rows=$(sqlite3 "$work/decisions.db" 'SELECT count(*) FROM decisions' 2>/dev/null || echo "?")
 
 echo "wrk: $WRK_THREADS thread(s), $CONNECTIONS keep-alive connections, ${SECONDS_RUN}s, decision log on (SQLite WAL)"
@@ -83,6 +91,7 @@ echo "decisions/s:      $rps   (target >= 20000)"
 echo "latency p50:      ${p50} ms"
 echo "latency p99:      ${p99} ms   (target < 5 ms)"
 echo "server CPU:       ${cpu_us} us per decision"
+echo "run-queue wait:   ${queue_ms} ms per second, summed over the server's threads (time runnable but without a core)"
 echo "non-2xx:          $non2xx${errors:+   $errors}"
 echo "decision log:     $rows rows for $decided decisions made (after SIGTERM)"
 echo "load average:     $load_before before, $load_after after (other work on the machine skews the figures)"
