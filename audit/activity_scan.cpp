@@ -73,7 +73,7 @@ private:
     void finishChunk(ChunkResult result);
     size_t acquireSlot();
     void releaseSlot(size_t slot);
-    void reportProgress(ByteSource& source, bool force, std::optional<uint64_t> position = std::nullopt);
+    void reportProgress(ByteSource& source, bool force);
 
     const Matcher& matcher_;
     const ScanOptions& options_;
@@ -96,6 +96,9 @@ private:
     std::exception_ptr workerError_;
 
     uint64_t bytesRead_ = 0;
+    // Reading through the mapping leaves the source's own position at the
+    // header; progress then comes from here.
+    std::optional<uint64_t> mappedPosition_;
     Clock::time_point start_ = Clock::now();
     Clock::time_point lastProgress_ = start_;
 };
@@ -161,13 +164,13 @@ void Pipeline::releaseSlot(size_t slot) {
     slotFree_.notify_one();
 }
 
-void Pipeline::reportProgress(ByteSource& source, bool force, std::optional<uint64_t> position) {
+void Pipeline::reportProgress(ByteSource& source, bool force) {
     if (!hooks_.onProgress) return;
     auto now = Clock::now();
     if (!force && now - lastProgress_ < std::chrono::milliseconds(200)) return;
     lastProgress_ = now;
     ScanProgress p;
-    p.bytes = position ? *position : source.position();
+    p.bytes = mappedPosition_ ? *mappedPosition_ : source.position();
     p.totalBytes = source.totalSize();
     p.rows = rowsSoFar_.load(std::memory_order_relaxed);
     p.seconds = std::chrono::duration<double>(now - start_).count();
@@ -257,8 +260,9 @@ void Pipeline::mappedReaderLoop(ByteSource& source, const char* map, uint64_t si
         }
         bytesRead_ += chunk.size;
         pos = cut;
+        mappedPosition_ = pos;
         submit(slot);
-        reportProgress(source, false, pos);
+        reportProgress(source, false);
     }
 }
 
@@ -393,10 +397,12 @@ ScanResult Pipeline::run() {
     try {
         uint64_t mappedSize = 0;
         const char* map = source->mapped(mappedSize);
-        if (map && source->position() >= carry.size())
-            mappedReaderLoop(*source, map, mappedSize, source->position() - carry.size());
-        else
+        if (map && source->position() >= carry.size()) {
+            mappedPosition_ = source->position() - carry.size();
+            mappedReaderLoop(*source, map, mappedSize, *mappedPosition_);
+        } else {
             readerLoop(*source, std::move(carry));
+        }
     } catch (...) {
         readError = std::current_exception();
         stop_.store(true);

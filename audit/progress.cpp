@@ -20,15 +20,15 @@ void TerminalProgress::update(const ScanProgress& p) {
     }
     double rate = p.seconds > 0 ? static_cast<double>(p.rows) / p.seconds : 0;
     line += withThousands(p.rows) + " rows · " + shownDecimal(rate / 1e6, 2) + "M rows/s · " + shownDecimal(p.seconds, 1) + " s";
-    std::fputs(line.c_str(), stderr);
-    std::fflush(stderr);
+    std::fputs(line.c_str(), out_);
+    std::fflush(out_);
     drawn_ = true;
 }
 
 void TerminalProgress::finish() {
     if (drawn_) {
-        std::fputs("\r\x1b[2K", stderr);
-        std::fflush(stderr);
+        std::fputs("\r\x1b[2K", out_);
+        std::fflush(out_);
     }
     drawn_ = false;
 }

@@ -92,7 +92,7 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
     h += kStyle;
     h += "</style></head><body>";
     h += "<header><h1>Coded activity audit: evidence-based interventions</h1><p>" + htmlEscape(info.activityPath) + " · " +
-         htmlEscape(info.period) + " · policies " + htmlEscape(info.policiesPath) + " · by " + groupWord + " · generated " +
+         htmlEscape(info.period) + " · policies from " + htmlEscape(info.policiesPath) + " · by " + groupWord + " · generated " +
          htmlEscape(info.generatedAt) + "</p></header><main>";
 
     size_t groupsWithRows = a.interventions.empty() ? 0 : a.interventions.front().groups.size();
@@ -136,8 +136,10 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
     const std::string perUnit = a.perPopulation ? "Per 100k" : "Per 1,000";
     for (const InterventionAnalysis& ia : a.interventions) {
         const Variation& v = ia.variation;
-        h += "<section id=\"" + anchorOf(ia.id) + "\"><h2>" + htmlEscape(ia.title.empty() ? ia.id : ia.title) +
-             "<span class=\"id\">" + htmlEscape(ia.id) + "</span></h2>";
+        // The policy id goes beside the title, unless the title is the id.
+        const bool titled = !ia.title.empty() && ia.title != ia.id;
+        h += "<section id=\"" + anchorOf(ia.id) + "\"><h2>" + htmlEscape(titled ? ia.title : ia.id) +
+             (titled ? "<span class=\"id\">" + htmlEscape(ia.id) + "</span>" : std::string()) + "</h2>";
         h += "<p class=\"stats\"><b>" + shownCount(v.episodes, sup) + "</b> episodes · <b>" + std::to_string(v.groups) + "</b> " +
              groupWord + "s · " + valueWord + ": min <b>" + statistic(v.min, a, sup) + "</b>, P10 <b>" + statistic(v.p10, a, sup) +
              "</b>, P25 <b>" + statistic(v.p25, a, sup) + "</b>, median <b>" + statistic(v.p50, a, sup) + "</b>, P75 <b>" +

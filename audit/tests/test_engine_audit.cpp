@@ -195,6 +195,9 @@ TEST_CASE("cpe audit: the small file end to end") {
     CHECK(rejects.find("\n35,\"expected 11 fields, found 12\"\n") != std::string::npos);
     std::string report = readFile(out + "/report.html");
     CHECK(report.find("<svg") != std::string::npos);
+    // A policy's title heads its section, with the id beside it.
+    CHECK(report.find("<h2>Surgery for snoring (without sleep apnoea)<span class=\"id\">ebi.snoring_surgery</span></h2>") !=
+          std::string::npos);
 
     // --from/--to, and JSON output.
     r = runCpe("--format json audit --policies " + dataPath("policies") + " --activity " + dataPath("activity_small.csv") +

@@ -83,6 +83,10 @@ TEST_CASE("report.html is self-contained: no script, no external resource") {
     size_t svgs = 0;
     for (size_t at = html.find("<svg class=\"funnel\""); at != std::string::npos; at = html.find("<svg class=\"funnel\"", at + 1)) ++svgs;
     CHECK(svgs == 17);
+    // These rules' titles are their ids: the id is not repeated beside them.
+    CHECK(html.find("<h2>ebi.tonsillectomy</h2>") != std::string::npos);
+    CHECK(html.find("<span class=\"id\">") == std::string::npos);
+    CHECK(html.find(" · policies from test rules · by provider · ") != std::string::npos);
 }
 
 TEST_CASE("counts from 1 to 5 are shown as * unless suppression is off") {
