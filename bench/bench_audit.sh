@@ -58,20 +58,33 @@ CAT=$(best "${cats[@]}")
 printf '%-36s %8s s  %6s GB/s          (best of 3: %s)\n' "raw read (cat, warm cache)" "$CAT" \
   "$(awk -v b="$BYTES" -v s="$CAT" 'BEGIN { printf "%.2f", b / s / 1e9 }')" "${cats[*]}"
 
-audit_run() {  # threads, input, out folder -> prints wall seconds
-  local t0 t1
-  t0=$(now)
-  "$CPE" audit --policies "$POLICIES" --activity "$2" --out "$3" --threads "$1" --no-progress > "$3.summary"
-  t1=$(now)
-  elapsed "$t0" "$t1"
+# The machine may be shared: wall time alone says little without the load
+# beside it, so every timed step also reports its CPU time (user + sys).
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+echo "load average before: $(load) ($(nproc) cores)"
+# Runs a command (stdout to $1, stderr to $1.err); sets WALL and CPU.
+timed() {
+  local out=$1 TIMEFORMAT='%R %U %S' times
+  shift
+  times=$( { time "$@" > "$out" 2> "$out.err"; } 2>&1 ) || { cat "$out.err"; exit 1; }
+  read -r WALL user sys <<< "$times"
+  CPU=$(awk -v u="$user" -v s="$sys" 'BEGIN { printf "%.2f", u + s }')
 }
-runs=()
-for _ in 1 2 3; do runs+=("$(audit_run 2 "$CSV" "$WORK/out")"); done
+audit_run() {  # threads, input, out folder -> "wall cpu"
+  timed "$3.summary" "$CPE" audit --policies "$POLICIES" --activity "$2" --out "$3" --threads "$1" --no-progress
+  echo "$WALL $CPU"
+}
+runs=() cpus=()
+for _ in 1 2 3; do
+  read -r w c <<< "$(audit_run 2 "$CSV" "$WORK/out")"
+  runs+=("$w") cpus+=("$c")
+done
 AUDIT=$(best "${runs[@]}")
-printf '%-36s %8s s  %6s M rows/s  %5sx raw read  (best of 3: %s)\n' "cpe audit, 2 threads (whole run)" "$AUDIT" \
-  "$(per_second "$ROWS" "$AUDIT")" "$(ratio "$AUDIT" "$CAT")" "${runs[*]}"
-ONE=$(audit_run 1 "$CSV" "$WORK/out1")
-printf '%-36s %8s s  %6s M rows/s\n' "cpe audit, 1 thread" "$ONE" "$(per_second "$ROWS" "$ONE")"
+AUDIT_CPU=$(best "${cpus[@]}")
+printf '%-36s %8s s  %6s M rows/s  %5sx raw read  (best of 3: %s; CPU user+sys %s s)\n' "cpe audit, 2 threads (whole run)" \
+  "$AUDIT" "$(per_second "$ROWS" "$AUDIT")" "$(ratio "$AUDIT" "$CAT")" "${runs[*]}" "${cpus[*]}"
+read -r ONE ONE_CPU <<< "$(audit_run 1 "$CSV" "$WORK/out1")"
+printf '%-36s %8s s  %6s M rows/s  (CPU user+sys %s s)\n' "cpe audit, 1 thread" "$ONE" "$(per_second "$ROWS" "$ONE")" "$ONE_CPU"
 echo "  $(cat "$WORK/out.summary")"
 if ! cmp -s "$WORK/out/activity.csv" "$WORK/out1/activity.csv"; then echo "  MISMATCH: 1 and 2 threads differ"; fi
 
@@ -91,15 +104,14 @@ if [ "${AUDIT_BENCH_SQLITE:-1}" != 0 ]; then
     DB=$WORK/activity-$ROWS.db
     "$SQLGEN" --policies "$POLICIES" > "$WORK/query.sql"
     rm -f "$DB"
-    t0=$(now)
-    sqlite3 "$DB" ".import --csv $CSV activity"
-    IMPORT=$(elapsed "$t0" "$(now)")
-    printf '%-36s %8s s\n' "sqlite3 .import --csv" "$IMPORT"
-    t0=$(now)
-    sqlite3 -csv -header "$DB" < "$WORK/query.sql" | tr -d '\r' > "$WORK/sql_activity.csv"
-    QUERY=$(elapsed "$t0" "$(now)")
-    printf '%-36s %8s s  %6s M rows/s  (cpe audit is %sx faster)\n' "sqlite3 query (same rules)" "$QUERY" \
-      "$(per_second "$ROWS" "$QUERY")" "$(ratio "$QUERY" "$AUDIT")"
+    timed "$WORK/import.out" sqlite3 "$DB" ".import --csv $CSV activity"
+    IMPORT=$WALL
+    printf '%-36s %8s s  (CPU user+sys %s s)\n' "sqlite3 .import --csv" "$IMPORT" "$CPU"
+    timed "$WORK/sql_raw.csv" sqlite3 -csv -header "$DB" ".read $WORK/query.sql"
+    QUERY=$WALL
+    tr -d '\r' < "$WORK/sql_raw.csv" > "$WORK/sql_activity.csv"
+    printf '%-36s %8s s  %6s M rows/s  (CPU user+sys %s s; cpe audit is %sx faster)\n' "sqlite3 query (same rules)" "$QUERY" \
+      "$(per_second "$ROWS" "$QUERY")" "$CPU" "$(ratio "$QUERY" "$AUDIT")"
     if cmp -s "$WORK/sql_activity.csv" "$WORK/out/activity.csv"; then
       SQL_RESULT="identical ($(($(wc -l < "$WORK/out/activity.csv") - 1)) intervention x provider rows)"
     else
@@ -109,6 +121,7 @@ if [ "${AUDIT_BENCH_SQLITE:-1}" != 0 ]; then
   fi
 fi
 echo "counts: cpe audit vs SQLite: $SQL_RESULT"
+echo "load average after: $(load) ($(nproc) cores; figures are wall time on a possibly shared machine)"
 yesno() { awk -v c="$1" 'BEGIN { print (c ? "met" : "NOT met") }'; }
 VS_SQL="n/a"
 if [ -n "${QUERY:-}" ]; then VS_SQL=$(yesno "$(awk -v a="$AUDIT" -v q="$QUERY" 'BEGIN { print (a < q) }')"); fi

@@ -140,7 +140,23 @@ TEST_CASE("gzip input gives the same results as plain input") {
     std::string whole = readFile(gzPath);
     writeFile(dir.file("cut.csv.gz"), whole.substr(0, whole.size() / 2));
     o.path = dir.file("cut.csv.gz");
-    CHECK_THROWS_WITH_AS(scan(*m, o), doctest::Contains("corrupt or truncated gzip data"), AuditError);
+    CHECK_THROWS_WITH_AS(scan(*m, o), doctest::Contains("cut.csv.gz: corrupt or truncated gzip data near byte "), AuditError);
+    CHECK_THROWS_WITH_AS(scan(*m, o), doctest::Contains("(unexpected end of file)"), AuditError);
+
+    // Damaged bytes inside the stream: also an error naming the file, with
+    // zlib's reason but not its internal stream name.
+    std::string damaged = whole;
+    for (size_t i = 20; i < 60 && i < damaged.size(); ++i) damaged[i] = static_cast<char>(damaged[i] ^ 0x55);
+    writeFile(dir.file("damaged.csv.gz"), damaged);
+    o.path = dir.file("damaged.csv.gz");
+    std::string message;
+    try {
+        scan(*m, o);
+    } catch (const AuditError& e) {
+        message = e.what();
+    }
+    CHECK(message.find("damaged.csv.gz: corrupt or truncated gzip data near byte ") != std::string::npos);
+    CHECK(message.find("<fd:") == std::string::npos);
 }
 
 TEST_CASE("one thread and two threads, any block size: identical results") {
