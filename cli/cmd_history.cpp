@@ -3,18 +3,12 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/support/text_table.h"
 #include "engine/registry/registry.h"
 #include "engine/source/diagnostics.h"
 
 namespace cpe::cli {
 namespace {
-
-std::string padded(std::string s, size_t width) {
-    size_t chars = 0;
-    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
-    if (chars < width) s.append(width - chars, ' ');
-    return s + "  ";
-}
 
 std::string inForce(const registry::PublishedVersion& v) {
     return v.until.empty() ? "from " + v.effective : v.effective + " to " + v.until;
@@ -34,10 +28,10 @@ int listAll(registry::PolicyRegistry& reg, bool json) {
         std::cout << reg.path() << ": no policies published yet\n";
         return 0;
     }
-    std::cout << padded("POLICY", 28) << padded("VERSION", 12) << padded("IN FORCE", 26) << padded("SHA256", 12) << "PUBLISHED\n";
+    TextTable table({"POLICY", "VERSION", "IN FORCE", "SHA256", "PUBLISHED BY", "AT"});
     for (const auto& v : all)
-        std::cout << padded(v.id, 28) << padded(v.version, 12) << padded(inForce(v), 26) << padded(v.contentHash.substr(0, 12), 12)
-                  << v.publishedAt << " by " << v.publishedBy << "\n";
+        table.add({v.id, v.version, inForce(v), v.contentHash.substr(0, 12), v.publishedBy, v.publishedAt});
+    std::cout << table.render();
     return 0;
 }
 
@@ -99,18 +93,17 @@ void addHistoryCommand(CLI::App& app, Globals& g) {
             if (!versions.empty()) {
                 std::cout << *id << ": " << versions.back().title << "\n" << versions.size()
                           << (versions.size() == 1 ? " version" : " versions") << " in " << *db << "\n\n";
-                std::cout << padded("VERSION", 12) << padded("IN FORCE", 26) << padded("SHA256", 12) << padded("PUBLISHED BY", 14)
-                          << "AT\n";
+                TextTable table({"VERSION", "IN FORCE", "SHA256", "PUBLISHED BY", "AT"});
                 for (const auto& v : versions)
-                    std::cout << padded(v.version, 12) << padded(inForce(v), 26) << padded(v.contentHash.substr(0, 12), 12)
-                              << padded(v.publishedBy, 14) << v.publishedAt << "\n";
+                    table.add({v.version, inForce(v), v.contentHash.substr(0, 12), v.publishedBy, v.publishedAt});
+                std::cout << table.render();
             } else {
                 std::cout << "module " << *id << " in " << *db << "\n";
             }
-            std::cout << "\nLog\n";
+            TextTable log({"AT", "BY", "ACTION", "VERSION", "SHA256"}, "  ");
             for (const auto& e : events)
-                std::cout << "  " << e.at << "  " << padded(e.by, 12) << padded(e.action, 13)
-                          << padded(e.version.empty() ? "-" : e.version, 12) << "sha256 " << e.contentHash.substr(0, 12) << "\n";
+                log.add({e.at, e.by, e.action, e.version.empty() ? "-" : e.version, e.contentHash.substr(0, 12)});
+            std::cout << "\nLog\n" << log.render();
         } catch (const registry::RegistryError& e) {
             std::cerr << "error: " << e.what() << "\n";
             g.exitCode = 2;

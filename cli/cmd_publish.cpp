@@ -9,6 +9,7 @@
 
 #include "cli/commands.h"
 #include "cli/support/load_library.h"
+#include "cli/support/text_table.h"
 #include "engine/registry/registry.h"
 
 namespace cpe::cli {
@@ -18,11 +19,6 @@ std::string currentUser() {
     if (const char* u = std::getenv("USER"); u && *u) return u;
     if (const passwd* pw = getpwuid(getuid()); pw && pw->pw_name) return pw->pw_name;
     return "unknown";
-}
-
-std::string padded(std::string s, size_t width) {
-    if (s.size() < width) s.append(width - s.size(), ' ');
-    return s;
 }
 
 }  // namespace
@@ -84,13 +80,14 @@ void addPublishCommand(CLI::App& app, Globals& g) {
             if (!result.libraryErrors.empty()) out["library_errors"] = result.libraryErrors;
             std::cout << out.dump(2) << "\n";
         } else {
+            TextTable table;
             for (const auto& i : result.items) {
                 if (i.action == registry::Action::Refused) continue;
                 std::string what = i.kind == "module" ? "module " + i.id : i.id + " " + i.version;
                 std::string when = i.kind == "module" ? "" : i.until.empty() ? "from " + i.effective : i.effective + " to " + i.until;
-                std::cout << padded(registry::actionName(i.action), 14) << padded(what, 44) << padded(when, 26) << "sha256 "
-                          << i.contentHash.substr(0, 12) << "\n";
+                table.add({registry::actionName(i.action), what, when, "sha256 " + i.contentHash.substr(0, 12)});
             }
+            std::cout << table.render();
         }
         if (result.refused()) {
             for (const auto& i : result.items)

@@ -27,8 +27,12 @@ SIGTERM or SIGINT: stop accepting, answer requests in flight, flush the decision
 The decision log keeps a salted hash of the facts, not the facts (unless --log-facts);
 the salt file is created on first use: keep it, and keep it apart from the database.
 Query the log with `cpe log --db FILE`.)");
-    cmd->add_option("--policies", o->policyPaths, "Policy files or folders, searched recursively")
-        ->capture_default_str();
+    auto* policies = cmd->add_option("--policies", o->policyPaths, "Policy files or folders, searched recursively")
+                         ->capture_default_str();
+    cmd->add_option("--registry", o->registryPath,
+                    "Serve the policies published in this registry (cpe publish) instead of --policies; "
+                    "a reload re-reads it")
+        ->excludes(policies);
     cmd->add_option("--host", o->host, "Address to listen on (loopback unless you mean otherwise)")
         ->capture_default_str();
     cmd->add_option("--port", o->port, "TCP port; 0 picks a free one (printed on stdout)")

@@ -133,7 +133,7 @@ Reply Api::metrics() const {
 }
 
 Reply Api::reload(const char* trigger) {
-    spdlog::info("reloading the policy library from {} ({})", fmt::join(library_.paths(), ", "), trigger);
+    spdlog::info("reloading the policy library from {} ({})", library_.origin(), trigger);
     ReloadResult r = library_.reload();
     metrics_.countReload(r.ok);
     if (!r.ok) {

@@ -1,11 +1,20 @@
 #include "server/library_holder.h"
 
+#include "engine/registry/registry.h"
 #include "engine/source/diagnostics.h"
 #include "engine/source/source_set.h"
 
 namespace cpe::server {
 
-LibraryHolder::LibraryHolder(std::vector<std::string> paths) : paths_(std::move(paths)) {}
+LibraryHolder::LibraryHolder(std::vector<std::string> paths, std::string registryPath)
+    : paths_(std::move(paths)), registryPath_(std::move(registryPath)) {}
+
+std::string LibraryHolder::origin() const {
+    if (!registryPath_.empty()) return "registry " + registryPath_;
+    std::string s;
+    for (const std::string& p : paths_) s += (s.empty() ? "" : ", ") + p;
+    return s;
+}
 
 ReloadResult LibraryHolder::reload() {
     std::lock_guard lock(reloadMutex_);
@@ -14,7 +23,17 @@ ReloadResult LibraryHolder::reload() {
     std::shared_ptr<SourceSet> sources;
     std::shared_ptr<const PolicyLibrary> fresh;
     try {
-        fresh = PolicyLibrary::load(paths_, diags, sources);
+        if (registryPath_.empty()) {
+            fresh = PolicyLibrary::load(paths_, diags, sources);
+        } else {
+            sources = registry::registrySources(registryPath_);
+            fresh = PolicyLibrary::fromSources(sources, diags);
+        }
+    } catch (const registry::RegistryError& e) {
+        // A missing or unreadable registry file: the message names it.
+        result.errors = std::string(e.what()) + "\n";
+        result.generation = generation();
+        return result;
     } catch (const std::exception& e) {
         // A loader bug must not take the service down: the old library stays.
         result.errors = std::string("internal error while loading the library: ") + e.what();

@@ -24,19 +24,25 @@ struct ReloadResult {
 
 class LibraryHolder {
 public:
-    explicit LibraryHolder(std::vector<std::string> paths);
+    // With a registry path the library is read from that policy registry
+    // (what `cpe publish` recorded) and the paths are not used.
+    explicit LibraryHolder(std::vector<std::string> paths, std::string registryPath = "");
 
-    // Compiles the library from the paths. Used at start and on reload; the
-    // library in service changes only when the new one compiled without error.
+    // Compiles the library from the paths or the registry. Used at start and
+    // on reload (so a reload picks up newly published versions); the library
+    // in service changes only when the new one compiled without error.
     ReloadResult reload();
 
     std::shared_ptr<const PolicyLibrary> current() const { return current_.load(std::memory_order_acquire); }
     std::uint64_t generation() const { return generation_.load(std::memory_order_relaxed); }
     std::chrono::system_clock::time_point loadedAt() const;
     const std::vector<std::string>& paths() const { return paths_; }
+    // Where the library comes from, for log lines: the paths, or "registry FILE".
+    std::string origin() const;
 
 private:
     std::vector<std::string> paths_;
+    std::string registryPath_;
     std::atomic<std::shared_ptr<const PolicyLibrary>> current_;
     std::atomic<std::uint64_t> generation_{0};
     std::atomic<std::int64_t> loadedAtMs_{0};

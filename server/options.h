@@ -9,6 +9,7 @@ namespace cpe::server {
 
 struct ServeOptions {
     std::vector<std::string> policyPaths{"policies/"};
+    std::string registryPath;        // "": serve policyPaths; else the policies published there (cpe publish)
     std::string host = "127.0.0.1";  // loopback unless told otherwise
     int port = 8080;                 // 0: any free port (printed on stdout)
     unsigned threads = 0;            // 0: defaultThreads()

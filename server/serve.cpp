@@ -31,7 +31,7 @@ int runServe(const ServeOptions& options) {
     std::optional<std::string> token;
     std::unique_ptr<DecisionLog> log;
     std::unique_ptr<AccessLog> accessLog;
-    LibraryHolder library(options.policyPaths);
+    LibraryHolder library(options.policyPaths, options.registryPath);
     try {
         if (!options.tokenFile.empty()) token = loadToken(options.tokenFile);
         ReloadResult loaded = library.reload();
@@ -77,8 +77,8 @@ int runServe(const ServeOptions& options) {
         // port from it when started with --port 0).
         std::printf("cpe serve: listening on http://%s:%d\n", options.host.c_str(), port);
         std::fflush(stdout);
-        spdlog::info("{} policies, {} I/O threads, body limit {} bytes, decision log {}{}{}",
-                     library.current()->policyIds().size(), threads, options.maxBodyBytes, options.dbPath,
+        spdlog::info("{} policies from {}, {} I/O threads, body limit {} bytes, decision log {}{}{}",
+                     library.current()->policyIds().size(), library.origin(), threads, options.maxBodyBytes, options.dbPath,
                      options.logFacts ? " (with facts)" : "", token ? ", bearer token required" : "");
         http.run();
         finished.store(true);

@@ -4,6 +4,7 @@
 
 #include "engine/diff/impact.h"
 #include "engine/doc/html.h"
+#include "engine/source/utf8.h"
 
 namespace cpe {
 
@@ -16,9 +17,7 @@ std::string percent(size_t part, size_t whole) {
 }
 
 std::string pad(const std::string& s, size_t width, bool right = false) {
-    // Width in characters, counting UTF-8 continuation bytes as nothing.
-    size_t chars = 0;
-    for (unsigned char c : s) chars += (c & 0xC0) != 0x80;
+    size_t chars = countCodePoints(s);  // "→" takes one column
     std::string fill(chars < width ? width - chars : 0, ' ');
     return right ? fill + s : s + fill;
 }

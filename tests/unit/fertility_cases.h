@@ -132,13 +132,14 @@ inline std::vector<FertilityCase> generateFertilityCases(size_t n, uint64_t seed
 }
 
 // One line of the batch format of shared/spec/decision.md. `imd_quintile` is
-// an analysis dimension no policy reads; it sits in the facts like the other
-// data an analyst's extract carries.
+// an analysis dimension no policy declares, so it sits beside the facts on the
+// case object: a fact no loaded policy declares is an error under the
+// decision contract, and the file stays valid input for `cpe decide --cases`.
+// (`cpe diff --by` reads a breakdown fact from the facts or the case object.)
 inline nlohmann::json fertilityCaseJson(const FertilityCase& c, const std::string& policy = "fertility.ivf") {
     nlohmann::json f;
     f["registered_with_icb_gp"] = c.registered;
     f["legacy_area"] = c.area;
-    f["imd_quintile"] = c.imdQuintile;
     f["age_years"] = c.age;
     f["bmi"] = c.bmiTenths ? nlohmann::json(*c.bmiTenths / 10.0) : nlohmann::json(nullptr);
     f["smoker"] = c.smoker ? nlohmann::json(*c.smoker) : nlohmann::json(nullptr);
@@ -152,7 +153,7 @@ inline nlohmann::json fertilityCaseJson(const FertilityCase& c, const std::strin
     f["amh_pmol_l"] = c.amhTenths ? nlohmann::json(*c.amhTenths / 10.0) : nlohmann::json(nullptr);
     f["amh_test_date"] = c.amhTestDate;
     f["sterilisation"] = c.sterilisation;
-    return {{"id", c.id}, {"policy", policy}, {"as_of", c.asOf}, {"facts", f}};
+    return {{"id", c.id}, {"policy", policy}, {"as_of", c.asOf}, {"imd_quintile", c.imdQuintile}, {"facts", f}};
 }
 
 }  // namespace cpe::testing

@@ -22,8 +22,10 @@ expect_in "$WORK/out" "upper limit of age_years: 39 → 42"
 expect_in "$WORK/out" "lower limit of infertility_years: 3 → 2"
 expect_exit 1 -- "$CPE" diff srp.gluten_free.mse srp.gluten_free
 expect_in "$WORK/out" "~ access route: not routinely commissioned → criteria based"
-expect_exit 0 -- "$CPE" diff fertility.ivf.mse fertility.ivf --format json
-expect_in "$WORK/out" '"summary": "'
+# The harmonised draft takes Mid and South Essex's rules: only the header differs
+# (a difference all the same, so exit 1).
+expect_exit 1 -- "$CPE" diff fertility.ivf.mse fertility.ivf --format json
+expect_in "$WORK/out" '"summary": "effective dates changed, 4 header items changed"'
 expect_exit 1 -- "$CPE" diff 'fertility.ivf.{legacy_area}' fertility.ivf
 expect_in "$WORK/out" "fertility.ivf.snee@2026-04-01 → fertility.ivf@2026-04-01"
 

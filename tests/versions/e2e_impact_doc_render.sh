@@ -8,6 +8,10 @@ cd "$SRC"
 "$GEN" 100000 >"$WORK/cases.ndjson" || fail "generator failed"
 [ "$(wc -l <"$WORK/cases.ndjson")" = 100000 ] || fail "the generator wrote $(wc -l <"$WORK/cases.ndjson") lines"
 "$GEN" 5 7 >"$WORK/a" && "$GEN" 5 7 >"$WORK/b" && cmp -s "$WORK/a" "$WORK/b" || fail "the generator is not deterministic"
+# The generated cases are valid batch input under the decision contract.
+"$GEN" 300 >"$WORK/few.ndjson"
+expect_exit 0 -- "$CPE" decide --cases "$WORK/few.ndjson"
+expect_not_in "$WORK/out" '"error"'
 
 start=$(date +%s%N)
 expect_exit 0 -- "$CPE" diff 'fertility.ivf.{legacy_area}' fertility.ivf --cases "$WORK/cases.ndjson" \

@@ -27,6 +27,12 @@ expect_exit() {
 expect_in() { grep -qF -- "$2" "$1" || { fail "'$2' not in $1:"; head -30 "$1" | sed 's/^/  | /' >&2; }; }
 expect_not_in() { ! grep -qF -- "$2" "$1" || fail "'$2' unexpectedly in $1"; }
 
+# expect_exactly FILE: the file is exactly the text on stdin (a diff is shown when not).
+expect_exactly() {
+    cat >"$WORK/want"
+    cmp -s "$WORK/want" "$1" || { fail "$1 is not as expected (- wanted, + got):"; diff -u "$WORK/want" "$1" | tail -n +3 | sed 's/^/  /' >&2; }
+}
+
 finish() {
     if [ "$FAILED" = 0 ]; then echo "ok: $(basename "$0")"; fi
     exit "$FAILED"
