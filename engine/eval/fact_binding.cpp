@@ -51,38 +51,40 @@ static bool validCode(const std::string& normalised) {
 }
 
 std::string factValueProblem(const FactInfo& f, const nlohmann::json& v) {
-    std::string expected = "'" + f.name + "' expects " + describeFactType(f) + ", got " + v.dump();
+    // Built only for a bad value: on the request path, valid values are the
+    // rule, and dumping each one cost about a tenth of a served decision.
+    auto expected = [&] { return "'" + f.name + "' expects " + describeFactType(f) + ", got " + v.dump(); };
     switch (f.type.kind) {
-        case TypeKind::Bool: return v.is_boolean() ? "" : expected;
+        case TypeKind::Bool: return v.is_boolean() ? "" : expected();
         case TypeKind::Int:
         case TypeKind::Dec: {
-            if (!v.is_number()) return expected;
+            if (!v.is_number()) return expected();
             double d = v.get<double>();
-            if (!std::isfinite(d)) return expected;
-            if (f.type.kind == TypeKind::Int && std::floor(d) != d) return expected;
-            if ((f.min && d < *f.min) || (f.max && d > *f.max)) return expected;
+            if (!std::isfinite(d)) return expected();
+            if (f.type.kind == TypeKind::Int && std::floor(d) != d) return expected();
+            if ((f.min && d < *f.min) || (f.max && d > *f.max)) return expected();
             return "";
         }
-        case TypeKind::Date: return v.is_string() && parseDate(v.get<std::string>()) ? "" : expected;
-        case TypeKind::Text: return v.is_string() ? "" : expected;
+        case TypeKind::Date: return v.is_string() && parseDate(v.get<std::string>()) ? "" : expected();
+        case TypeKind::Text: return v.is_string() ? "" : expected();
         case TypeKind::Enum: {
-            if (!v.is_string()) return expected;
+            if (!v.is_string()) return expected();
             int idx = f.type.enumInfo->index(v.get<std::string>());
             if (idx < 0 || (!f.allowed.empty() && !f.allowed[static_cast<size_t>(idx)]))
-                return expected + didYouMean(v.get<std::string>(), f.type.enumInfo->members);
+                return expected() + didYouMean(v.get<std::string>(), f.type.enumInfo->members);
             return "";
         }
         case TypeKind::CodeList:
         case TypeKind::TextList: {
-            if (!v.is_array()) return expected;
+            if (!v.is_array()) return expected();
             for (const auto& item : v) {
-                if (!item.is_string()) return expected;
+                if (!item.is_string()) return expected();
                 if (f.type.kind == TypeKind::CodeList && !validCode(normaliseCode(item.get<std::string>())))
                     return "'" + f.name + "' expects " + describeFactType(f) + "; " + item.dump() + " is not a code";
             }
             return "";
         }
-        default: return expected;
+        default: return expected();
     }
 }
 
