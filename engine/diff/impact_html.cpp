@@ -8,6 +8,7 @@
 
 #include "engine/diff/impact.h"
 #include "engine/doc/html.h"
+#include "engine/source/utf8.h"
 
 namespace cpe {
 namespace {
@@ -55,7 +56,12 @@ std::string stackedBars(const std::vector<BarRow>& rows, const std::string& capt
         maxTotal = std::max(maxTotal, t);
     }
     if (maxTotal == 0) return "<p class=\"muted\">No case changes outcome or route.</p>\n";
-    const double width = 1000, labelW = 170, rightW = 200, legendH = 34, rowH = 34, barH = 20, axisH = 26;
+    // The label column fits the longest label (about 8.5 units a character
+    // at 14px), so "becomes undetermined" or a long --by value is never cut.
+    size_t longest = 0;
+    for (const BarRow& r : rows) longest = std::max(longest, countCodePoints(r.label));
+    const double labelW = std::clamp(8.5 * static_cast<double>(longest) + 18, 60.0, 320.0);
+    const double width = 1000, rightW = 200, legendH = 34, rowH = 34, barH = 20, axisH = 26;
     const double barW = width - labelW - rightW - 16;
     const double height = legendH + rowH * static_cast<double>(rows.size()) + axisH;
     const double scaleMax = niceCeiling(static_cast<double>(maxTotal));
@@ -122,6 +128,8 @@ std::string impactToHtml(const ImpactReport& r) {
     const char* extraCss = R"css(
 figure.chart { margin: 10px 0 4px; }
 figure.chart figcaption { font-size: 13px; margin-top: 2px; }
+table.breakdown th { vertical-align: bottom; }
+table.breakdown th.num { white-space: normal; }
 .swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 7px; vertical-align: -1px; }
 )css";
     h << pageHead("Impact: " + r.oldLabel + " → " + r.newLabel, extraCss);
@@ -184,7 +192,9 @@ figure.chart figcaption { font-size: 13px; margin-top: 2px; }
             rows.push_back(row);
         }
         h << stackedBars(rows, "Cases that change, by " + b.fact + " (the label gives changed of all cases in the group)");
-        h << "<table><tr><th>" << escapeHtml(b.fact) << "</th><th class=\"num\">Cases</th><th class=\"num\">Changed</th>";
+        // Nine columns: the headings wrap so the table keeps to the page width.
+        h << "<table class=\"breakdown\"><tr><th>" << escapeHtml(b.fact)
+          << "</th><th class=\"num\">Cases</th><th class=\"num\">Changed</th>";
         for (size_t k = 1; k < kChangeClasses; ++k)
             h << "<th class=\"num\"><span class=\"swatch\" style=\"background:" << kColours[k] << "\"></span>"
               << changeClassLabel(static_cast<ChangeClass>(k)) << "</th>";

@@ -85,7 +85,16 @@ std::string impactToText(const ImpactReport& r) {
         for (const ImpactCaseError& e : r.errors)
             out << "  line " << e.line << (e.id.empty() ? "" : " (" + e.id + ")") << ": " << e.message << "\n";
     }
-    return out.str();
+    // Rows without examples end in padding; no line ends in blanks.
+    std::string text = out.str(), trimmed;
+    for (size_t at = 0; at < text.size();) {
+        size_t nl = text.find('\n', at);
+        std::string line = text.substr(at, nl - at);
+        line.erase(line.find_last_not_of(' ') + 1);
+        trimmed += line + (nl == std::string::npos ? "" : "\n");
+        at = nl == std::string::npos ? text.size() : nl + 1;
+    }
+    return trimmed;
 }
 
 nlohmann::ordered_json impactToJson(const ImpactReport& r) {

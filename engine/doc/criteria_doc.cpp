@@ -261,7 +261,12 @@ private:
         if (parent.empty() || !lead_.count(parent)) return;
         const PolicyModel& base = *lead_.at(parent);
         w.heading(2, "Differences from " + parent);
-        w.bullets(changeBullets(diffPolicies(base, lib_.sources(), p, lib_.sources())));
+        PolicyDiff d = diffPolicies(base, lib_.sources(), p, lib_.sources());
+        // That it extends or is a variant of the base is what the heading says.
+        std::erase_if(d.changes, [](const PolicyChange& c) {
+            return c.section == "header" && (c.name == "extends" || c.name == "variant of");
+        });
+        w.bullets(changeBullets(d));
     }
 
     void versionsSection(Writer& w, const PolicyModel& p) {
@@ -303,7 +308,11 @@ private:
                 std::string route = m->accessRoute == "prior_approval"             ? "prior approval"
                                     : m->accessRoute == "not_routinely_commissioned" ? "not routinely commissioned"
                                                                                      : "criteria based";
-                rows.push_back({link(m->id), m->title, m->version, inForceWords(*m) + " (" + status(*m, day_) + ")", route});
+                // The index lists the versions in force on the day; only the
+                // exceptions (a policy not yet or no longer in force) say so.
+                std::string state = status(*m, day_);
+                rows.push_back({link(m->id), m->title, m->version,
+                                inForceWords(*m) + (state == "in force" ? "" : " (" + state + ")"), route});
             }
             w.table({"Policy", "Title", "Version", "In force", "Access route"}, rows);
         }

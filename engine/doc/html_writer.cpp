@@ -1,9 +1,26 @@
+#include <cctype>
 #include <sstream>
 
 #include "engine/doc/html.h"
 #include "engine/doc/writer.h"
+#include "engine/source/utf8.h"
 
 namespace cpe::doc {
+
+namespace {
+
+// A date YYYY-MM-DD standing alone at `i`: kept on one line, since a narrow
+// table column would otherwise break it at a hyphen ("2026-04-" / "01").
+bool dateAt(const std::string& text, size_t i) {
+    auto digit = [&](size_t k) { return k < text.size() && std::isdigit(static_cast<unsigned char>(text[k])); };
+    auto word = [&](size_t k) { return k < text.size() && std::isalnum(static_cast<unsigned char>(text[k])); };
+    if (i > 0 && word(i - 1)) return false;
+    for (size_t k = 0; k < 10; ++k)
+        if (k == 4 || k == 7 ? i + k >= text.size() || text[i + k] != '-' : !digit(i + k)) return false;
+    return !word(i + 10);
+}
+
+}  // namespace
 
 std::string inlineHtml(const std::string& text) {
     std::string out;
@@ -37,6 +54,11 @@ std::string inlineHtml(const std::string& text) {
                 continue;
             }
         }
+        if (dateAt(text, i)) {
+            out += "<span class=\"nowrap\">" + text.substr(i, 10) + "</span>";
+            i += 10;
+            continue;
+        }
         out += escapeHtml(std::string(1, c));
         ++i;
     }
@@ -44,6 +66,8 @@ std::string inlineHtml(const std::string& text) {
 }
 
 namespace {
+
+constexpr size_t kShortCell = 28;  // characters
 
 class HtmlWriter : public Writer {
 public:
@@ -65,13 +89,20 @@ public:
     }
     void table(const std::vector<std::string>& heads, const std::vector<std::vector<std::string>>& rows,
                const std::vector<bool>& numeric) override {
-        auto cls = [&](size_t i) { return i < numeric.size() && numeric[i] ? " class=\"num\"" : ""; };
+        auto num = [&](size_t i) { return i < numeric.size() && numeric[i]; };
         out_ << "<table><tr>";
-        for (size_t i = 0; i < heads.size(); ++i) out_ << "<th" << cls(i) << ">" << inlineHtml(heads[i]) << "</th>";
+        for (size_t i = 0; i < heads.size(); ++i)
+            out_ << "<th" << (num(i) ? " class=\"num\"" : "") << ">" << inlineHtml(heads[i]) << "</th>";
         out_ << "</tr>\n";
         for (const auto& row : rows) {
             out_ << "<tr>";
-            for (size_t i = 0; i < row.size(); ++i) out_ << "<td" << cls(i) << ">" << inlineHtml(row[i]) << "</td>";
+            // Short cells ("from 2026-04-01", "criteria based") stay on one
+            // line; the long ones (titles, wording) take the wrapping.
+            for (size_t i = 0; i < row.size(); ++i) {
+                bool shortCell = countCodePoints(row[i]) <= kShortCell;
+                const char* cls = num(i) ? " class=\"num\"" : shortCell ? " class=\"nowrap\"" : "";
+                out_ << "<td" << cls << ">" << inlineHtml(row[i]) << "</td>";
+            }
             out_ << "</tr>\n";
         }
         out_ << "</table>\n";
