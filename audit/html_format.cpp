@@ -3,33 +3,15 @@
 #include <cmath>
 #include <cstdio>
 
+#include "engine/doc/html.h"
+
 namespace cpe::audit {
 
-std::string htmlEscape(std::string_view s) {
-    std::string out;
-    out.reserve(s.size());
-    for (char c : s) {
-        switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
-            default: out += c;
-        }
-    }
-    return out;
-}
+// The report escapes text and groups digits as every generated page does
+// (`cpe doc`, `cpe diff --html`): one implementation, in engine/doc/html.cpp.
+std::string htmlEscape(std::string_view s) { return escapeHtml(s); }
 
-std::string withThousands(uint64_t n) {
-    std::string digits = std::to_string(n);
-    std::string out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
-    }
-    return out;
-}
+std::string withThousands(uint64_t n) { return thousands(static_cast<size_t>(n)); }
 
 std::string shownCount(uint64_t n, bool suppress) {
     if (suppress && n >= 1 && n <= 5) return "*";

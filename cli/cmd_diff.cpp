@@ -150,8 +150,7 @@ void addDiffCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--html", o->html, "Also write the impact report as a self-contained HTML page");
     cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}));
     cmd->callback([&g, o] {
-        if (!o->cases.empty() || (o->by.empty() && o->html.empty())) {
-        } else {
+        if (o->cases.empty() && (!o->by.empty() || !o->html.empty())) {
             std::cerr << "error: --by and --html describe an impact run; add --cases FILE.ndjson\n";
             g.exitCode = 2;
             return;
