@@ -1,10 +1,13 @@
 // `cpe decide`: one decision from a facts file, or a batch of cases (NDJSON),
 // exactly as shared/spec/decision.md describes.
+#include <unistd.h>
+
 #include <fstream>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/support/load_library.h"
+#include "engine/decision/decision_text.h"
 
 namespace cpe::cli {
 namespace {
@@ -15,6 +18,10 @@ struct DecideOptions {
     std::string factsPath;
     std::string casesPath;
     std::string asOf;
+    std::string format;
+    // One decision is JSON (the contract) unless text is asked for, or it is
+    // printed on a terminal with no --format given: then it is for a person.
+    bool text() const { return format == "text" || (format.empty() && isatty(STDOUT_FILENO)); }
 };
 
 nlohmann::ordered_json decisionOrError(const PolicyLibrary& lib, const DecideRequest& request, bool& bad) {
@@ -38,7 +45,7 @@ int single(const PolicyLibrary& lib, const DecideOptions& o) {
     nlohmann::json facts;
     try {
         facts = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e400
         std::cerr << name << ": error: invalid JSON: " << e.what() << "\n";
         return 2;
     }
@@ -55,7 +62,9 @@ int single(const PolicyLibrary& lib, const DecideOptions& o) {
         std::cerr << name << ": error: " << error->message << " [" << error->field << "]\n";
         return 2;
     }
-    std::cout << decisionToJson(std::get<Decision>(result)).dump(2) << "\n";
+    const Decision& decision = std::get<Decision>(result);
+    if (o.text()) std::cout << decisionToText(decision);
+    else std::cout << decisionToJson(decision).dump(2) << "\n";
     return 0;
 }
 
@@ -81,7 +90,7 @@ int batch(const PolicyLibrary& lib, const DecideOptions& o) {
         nlohmann::json c;
         try {
             c = nlohmann::json::parse(line);
-        } catch (const nlohmann::json::parse_error& e) {
+        } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e400
             result["id"] = nullptr;
             result.update(errorToJson({"bad_json", "line " + std::to_string(lineNo) + ": invalid JSON: " + e.what(), "line"}));
             bad = true;
@@ -127,8 +136,12 @@ void addDecideCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--facts", o->factsPath, "JSON file of facts ('-' for stdin)");
     cmd->add_option("--cases", o->casesPath, "NDJSON file of cases {id, policy, facts, as_of} ('-' for stdin)");
     cmd->add_option("--as-of", o->asOf, "Decision date YYYY-MM-DD (default: today)");
+    cmd->add_option("--format", o->format,
+                    "One decision as json (the default when piped) or text (the default on a terminal); a batch is always NDJSON")
+        ->check(CLI::IsMember({"text", "json"}));
     cmd->callback([&g, o] {
         if (o->policies.empty()) o->policies.push_back("policies");
+        if (o->format.empty()) o->format = g.format;
         if (o->casesPath.empty() && (o->policy.empty() || o->factsPath.empty())) {
             std::cerr << "error: give --policy ID --facts FILE for one decision, or --cases FILE for a batch\n";
             g.exitCode = 2;

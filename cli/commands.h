@@ -6,7 +6,7 @@
 namespace cpe::cli {
 
 struct Globals {
-    std::string format = "text";  // text | json
+    std::string format;  // text | json; empty: the command's default (text, or JSON where the contract says so)
     int verbose = 0;
     int exitCode = 0;
 };

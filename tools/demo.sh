@@ -21,8 +21,8 @@ for facts in demo/referrals/*.json policies/examples/*.json; do
   [ -f "$facts" ] || continue
   policy=$(basename "$facts" .json); policy=${policy%%--*}
   step "Triage a referral: $(basename "$facts" .json | sed 's/.*--//; s/-/ /g')" \
-       "cpe decide --policy $policy --facts $facts --as-of 2026-06-01"
-  "$CPE" decide --policy "$policy" --facts "$facts" --as-of 2026-06-01 | tools/summarise_decision.py
+       "cpe decide --policy $policy --facts $facts --as-of 2026-06-01 --format text"
+  "$CPE" decide --policy "$policy" --facts "$facts" --as-of 2026-06-01 --format text
 done
 
 step "Decide a batch of cases (NDJSON in, NDJSON out)" "cpe decide --cases demo/cases.ndjson"

@@ -13,9 +13,22 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 out=$(echo '{"smoker": true}' | "$CPE" decide --policy fertility.ivf --facts - --as-of 2026-06-01) && ok || bad "decide exited non-zero"
 echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["outcome"]=="not_eligible" and d["route"]=="ifr" and d["outputs"]=={"cycles_offered":0} and list(d)==["policy","policy_version","outcome","route","reasons","missing_facts","outputs"], d' && ok || bad "single decision shape: $out"
 
+# --format text: the decision as triage staff read it.
+out=$(echo '{"smoker": true}' | "$CPE" decide --policy fertility.ivf --facts - --as-of 2026-06-01 --format text)
+echo "$out" | grep -q "^fertility.ivf (version 2026-04-01): NOT ELIGIBLE" && echo "$out" | grep -q "route: ifr — an Individual Funding Request" \
+  && echo "$out" | grep -q "\[NO \] The person having treatment does not smoke" && ok || bad "text decision: $out"
+out=$(echo '{"smoker": false}' | "$CPE" decide --policy fertility.ivf --facts - --as-of 2026-06-01 --format text)
+echo "$out" | grep -q "still needed to decide: registered_with_icb_gp, age_years, bmi," && echo "$out" | grep -q "cycles_offered = not known yet" \
+  && ! echo "$out" | grep -q "route:" && ok || bad "undetermined text decision: $out"
+
 # Bad facts: non-zero exit, message names the fact.
 err=$(echo '{"bmi": "twenty"}' | "$CPE" decide --policy fertility.ivf --facts - 2>&1 >/dev/null); rc=$?
 [ $rc -ne 0 ] && echo "$err" | grep -q "'bmi' expects number \[kg/m2\]" && ok || bad "bad fact: rc=$rc $err"
+
+# A number too large for a double is bad JSON naming the file, not a crash.
+printf '{"bmi": 1e400}' > "$tmp/big.json"
+err=$("$CPE" decide --policy fertility.ivf --facts "$tmp/big.json" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && echo "$err" | grep -q "big.json: error: invalid JSON: .*number overflow" && ok || bad "1e400: rc=$rc $err"
 
 # Batch: one output line per input line, in order; bad lines become errors; exit non-zero.
 printf '%s\n' '{"id":"a","policy":"ebi.tonsillectomy","facts":{"suspected_malignancy":true}}' \

@@ -1,0 +1,145 @@
+// Parse stage: source text -> AST with spans. What the parser keeps (header,
+// members, comments, tests) and where it says things are.
+#include <doctest/doctest.h>
+
+#include "engine/syntax/parse.h"
+
+using namespace cpe;
+
+namespace {
+
+struct Parsed {
+    SourceSet sources;
+    Diagnostics diags;
+    std::optional<SourceFileAst> ast;
+};
+
+std::unique_ptr<Parsed> parse(const std::string& text) {
+    auto p = std::make_unique<Parsed>();
+    uint32_t f = p->sources.add("t.cpl", text);
+    p->ast = parseFile(p->sources, f, p->diags);
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("a policy parses to a unit whose members carry their spans") {
+    auto p = parse(R"(// leading comment
+policy ebi.demo {
+    title "Demo"
+    version "2026-04-01"
+    effective 2026-04-01 until 2027-03-31
+    route prior approval
+    fact bmi: decimal [kg/m2] in 10..100 "Body mass index"
+    criterion bmi_ok "BMI at most 30" = bmi <= 30 // the board's threshold
+    decide {
+        eligible when bmi_ok
+        otherwise not_eligible
+    }
+}
+)");
+    REQUIRE_MESSAGE(p->ast, p->diags.render(p->sources));
+    REQUIRE(p->ast->decls.size() == 1);
+    const TopDecl& top = p->ast->decls[0];
+    CHECK(top.comments.leading == std::vector<std::string>{"// leading comment"});
+    const auto& unit = *std::get<std::shared_ptr<Unit>>(top.body);
+    CHECK(unit.kind == Unit::Kind::Policy);
+    CHECK(unit.id == "ebi.demo");
+    CHECK(unit.span.line == 2);
+    CHECK(unit.span.col == 8);
+
+    const auto& effective = std::get<HeaderItem>(unit.members[2].body);
+    CHECK(effective.kind == HeaderItem::Kind::Effective);
+    CHECK(effective.value == "2026-04-01");
+    CHECK(effective.until == "2027-03-31");
+    CHECK(std::get<HeaderItem>(unit.members[3].body).value == "prior_approval");
+
+    const auto& fact = std::get<FactDecl>(unit.members[4].body);
+    CHECK(fact.name == "bmi");
+    CHECK(fact.type.kind == TypeRef::Kind::Dec);
+    CHECK(fact.type.unit == "kg/m2");
+    CHECK(fact.description == "Body mass index");
+    CHECK(fact.span.line == 7);
+
+    const auto& criterion = *std::get<std::shared_ptr<NamedExpr>>(unit.members[5].body);
+    CHECK(criterion.name == "bmi_ok");
+    CHECK(criterion.text == "BMI at most 30");
+    CHECK(unit.members[5].comments.trailing == "// the board's threshold");
+    REQUIRE(criterion.expr);
+    CHECK(criterion.expr->span.line == 8);
+    CHECK(criterion.expr->span.col == 41);  // `bmi <= 30` starts here
+
+    const auto& decide = *std::get<std::shared_ptr<DecideBlock>>(unit.members[6].body);
+    REQUIRE(decide.rules.size() == 2);
+    CHECK(decide.rules[0].outcome == "eligible");
+    CHECK(decide.rules[0].when);
+    CHECK(decide.rules[1].outcome == "not_eligible");
+    CHECK_FALSE(decide.rules[1].when);
+}
+
+TEST_CASE("tests parse with their facts, date and expectations") {
+    auto p = parse(R"(test "an older woman" for fertility.ivf like "base" {
+    as of 2026-06-01
+    given age_years = 43, amh_test_date = 2025-06-01, smoker = unknown, sections = ["3", "37/41"]
+    expect not_eligible, route ifr
+    expect missing (bmi)
+    expect output cycles_offered = 0
+}
+)");
+    REQUIRE_MESSAGE(p->ast, p->diags.render(p->sources));
+    const auto& test = *std::get<std::shared_ptr<TestDecl>>(p->ast->decls[0].body);
+    CHECK(test.name == "an older woman");
+    CHECK(test.policy == "fertility.ivf");
+    CHECK(test.like == "base");
+    REQUIRE(test.items.size() == 5);
+    CHECK(test.items[0].kind == TestItem::Kind::AsOf);
+    CHECK(test.items[0].text == "2026-06-01");
+    const auto& given = test.items[1].bindings;
+    REQUIRE(given.size() == 4);
+    CHECK(given[0].value.kind == FactValue::Kind::Number);
+    CHECK(given[0].value.number == 43);
+    CHECK(given[1].value.kind == FactValue::Kind::Date);
+    CHECK(given[2].value.kind == FactValue::Kind::Unknown);
+    CHECK(given[3].value.kind == FactValue::Kind::List);
+    CHECK(given[3].value.items.size() == 2);
+    CHECK(test.items[2].kind == TestItem::Kind::ExpectOutcome);
+    CHECK(test.items[2].text == "not_eligible");
+    CHECK(test.items[2].route == "ifr");
+    CHECK(test.items[3].names[0].first == "bmi");
+    CHECK(test.items[4].kind == TestItem::Kind::ExpectOutput);
+}
+
+TEST_CASE("syntax errors give line and column and no AST; input is never trusted") {
+    SUBCASE("a missing brace is reported where the parser noticed it") {
+        auto p = parse("policy p {\n    title \"x\"\n");
+        CHECK_FALSE(p->ast);
+        REQUIRE(p->diags.hasErrors());
+        CHECK(p->diags.all()[0].span.line == 3);
+    }
+    SUBCASE("an unterminated string names itself") {
+        auto p = parse("policy p {\n    title \"x\n}\n");
+        CHECK_FALSE(p->ast);
+        CHECK(p->diags.render(p->sources).find("t.cpl:2:11: error: unterminated string") != std::string::npos);
+    }
+    SUBCASE("bytes that are not UTF-8 are an error at their position, in code points") {
+        auto p = parse("policy p {\n    title \"\xE2\x89\xA5 \xFF\"\n}\n");  // a valid ≥, then 0xFF
+        CHECK_FALSE(p->ast);
+        CHECK(p->diags.render(p->sources).find("t.cpl:2:14: error: the file is not UTF-8 text (byte 0xFF)") !=
+              std::string::npos);
+        auto overlong = parse("policy p { title \"\xC0\xAF\" }");
+        CHECK_FALSE(overlong->ast);
+        auto truncated = parse("policy p { title \"\xE2\x89");
+        CHECK_FALSE(truncated->ast);
+    }
+    SUBCASE("deep nesting is refused before the recursive parser sees it") {
+        auto p = parse("policy p { criterion c \"C\" = " + std::string(1000, '(') + "x" + std::string(1000, ')') + " }");
+        CHECK_FALSE(p->ast);
+        CHECK(p->diags.render(p->sources).find("nested more than 200 levels deep") != std::string::npos);
+    }
+    SUBCASE("carets under non-ASCII text line up by code point") {
+        auto p = parse("policy p {\n    title \"£5\" §\n}\n");
+        std::string out = p->diags.render(p->sources);
+        CHECK(out.find("t.cpl:2:16: error: unexpected character '§'") != std::string::npos);
+        CHECK(out.find("\n  " + std::string(15, ' ') + "^\n") != std::string::npos);  // indent, then 15 columns
+    }
+}
