@@ -139,6 +139,7 @@ private:
         else if (d.kind == "codes_added") d.text = "adds to " + d.subject + ": " + d.after;
         else if (d.kind == "codes_removed") d.text = "removes from " + d.subject + ": " + d.before;
         else if (d.kind == "replaced") d.text = d.before + "  →  " + d.after;
+        else if (d.kind == "count") d.text = "at least " + d.before + " of (...) → at least " + d.after + " of (...)";
         else d.text = d.role + (d.subject.empty() ? "" : " of " + d.subject) + ": " + d.before + " → " + d.after;
         out.push_back(std::move(d));
     }

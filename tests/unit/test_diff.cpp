@@ -60,7 +60,7 @@ TEST_CASE("diff output matches the golden files for every kind of change") {
     for (const auto& entry : fs::directory_iterator(root))
         if (entry.is_directory()) cases.push_back(entry.path());
     std::sort(cases.begin(), cases.end());
-    REQUIRE(cases.size() >= 9);
+    REQUIRE(cases.size() >= 10);
     for (const fs::path& dir : cases) {
         CAPTURE(dir.filename().string());
         Rendered got = runCase(dir);
@@ -91,6 +91,12 @@ TEST_CASE("the diff names each kind of change") {
     CHECK(text("coding").find("primary procedure in {Q131, Q133, Q134}") != std::string::npos);
     CHECK(text("identical").find("No differences.") != std::string::npos);
     CHECK(text("variant").find("- variant of: t.ivf when legacy_area is snee") != std::string::npos);
+    CHECK(text("removals").find("lower limit of age_years: 23 → 18") != std::string::npos);
+    CHECK(text("removals").find("at least 2 of (...) → at least 3 of (...)") != std::string::npos);
+    CHECK(text("removals").find("- entitlement  \"Cycles funded at this age\"") != std::string::npos);
+    CHECK(text("removals").find("- cycles_offered  \"Cycles offered\"") != std::string::npos);
+    CHECK(text("removals").find("- rule 1  exempt, route none") != std::string::npos);
+    CHECK(text("removals").find("otherwise not_eligible, route panel → otherwise review, route panel") != std::string::npos);
 }
 
 TEST_CASE("OLD and NEW references") {
