@@ -84,7 +84,7 @@ int runLog(const LogOptions& o, bool json) {
         std::fprintf(stderr, "cpe log: no decision log at %s\n", o.db.c_str());
         return 1;
     }
-    server::Db db(o.db, server::Db::Mode::ReadOnly);
+    sqlite::Database db(o.db, sqlite::Database::Mode::ReadOnly);
     server::LogFilter f;
     if (!o.policy.empty()) f.policy = o.policy;
     if (!o.outcome.empty()) f.outcome = o.outcome;

@@ -9,7 +9,7 @@
 #include <spdlog/spdlog.h>
 
 #include "server/facts_hash.h"
-#include "server/sqlite_db.h"
+#include "engine/storage/sqlite.h"
 
 namespace cpe::server {
 
@@ -44,14 +44,14 @@ std::string formatLogTime(std::int64_t epochMs) {
 class DecisionLog::Writer {
 public:
     Writer(const std::string& path, const std::string& salt)
-        : db(path, Db::Mode::ReadWriteCreate), salt_(salt), hash_(salt) {
+        : db(path, sqlite::Database::Mode::ReadWriteCreate), salt_(salt), hash_(salt) {
         db.exec("PRAGMA journal_mode=WAL");
         // NORMAL in WAL mode: a commit survives a crash of this process; only
         // a power cut can lose the last commits. FULL would fsync every batch.
         db.exec("PRAGMA synchronous=NORMAL");
         db.exec(kDecisionLogSchema);
         checkSalt();
-        insert = std::make_unique<Stmt>(db.handle(),
+        insert = std::make_unique<sqlite::Statement>(db.handle(), db.path(),
                                         "INSERT INTO decisions (decision_id, time, as_of, policy, policy_version, "
                                         "outcome, route, reasons, facts_hash, facts) VALUES (?,?,?,?,?,?,?,?,?,?)");
     }
@@ -72,20 +72,20 @@ public:
         insert->reset();
     }
 
-    Db db;
-    std::unique_ptr<Stmt> insert;
+    sqlite::Database db;
+    std::unique_ptr<sqlite::Statement> insert;
 
 private:
     void checkSalt() {
         std::string id = saltId(salt_);
-        Stmt get(db.handle(), "SELECT value FROM meta WHERE key = 'salt_id'");
+        sqlite::Statement get = db.prepare("SELECT value FROM meta WHERE key = 'salt_id'");
         if (get.step()) {
             if (get.text(0) != id)
-                throw SqliteError("the decision log was written with a different salt (salt id " + get.text(0) +
+                throw sqlite::Error("the decision log was written with a different salt (salt id " + get.text(0) +
                                   ", this salt " + id + "); give its --salt-file or use another --db");
             return;
         }
-        Stmt put(db.handle(), "INSERT INTO meta (key, value) VALUES ('salt_id', ?)");
+        sqlite::Statement put = db.prepare("INSERT INTO meta (key, value) VALUES ('salt_id', ?)");
         put.bind(1, id).step();
     }
 

@@ -26,20 +26,20 @@ Where buildWhere(const LogFilter& f) {
     return w;
 }
 
-void bindAll(Stmt& stmt, const Where& w) {
+void bindAll(sqlite::Statement& stmt, const Where& w) {
     for (std::size_t i = 0; i < w.args.size(); ++i) stmt.bind(static_cast<int>(i + 1), w.args[i]);
 }
 
 }  // namespace
 
-std::vector<LogRow> queryDecisions(Db& db, const LogFilter& filter) {
+std::vector<LogRow> queryDecisions(sqlite::Database& db, const LogFilter& filter) {
     Where w = buildWhere(filter);
     std::string sql =
         "SELECT id, decision_id, time, as_of, policy, policy_version, outcome, route, reasons, facts_hash, facts "
         "FROM decisions" +
         w.sql + " ORDER BY time DESC, id DESC";
     if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
-    Stmt stmt = db.prepare(sql);
+    sqlite::Statement stmt = db.prepare(sql);
     bindAll(stmt, w);
     std::vector<LogRow> rows;
     while (stmt.step()) {
@@ -60,14 +60,14 @@ std::vector<LogRow> queryDecisions(Db& db, const LogFilter& filter) {
     return rows;
 }
 
-std::vector<DayCount> countPerDay(Db& db, const LogFilter& filter) {
+std::vector<DayCount> countPerDay(sqlite::Database& db, const LogFilter& filter) {
     Where w = buildWhere(filter);
     std::string sql =
         "SELECT substr(time, 1, 10) AS day, count(*), "
         "sum(outcome = 'eligible'), sum(outcome = 'not_eligible'), sum(outcome = 'review'), "
         "sum(outcome = 'undetermined') FROM decisions" +
         w.sql + " GROUP BY day ORDER BY day";
-    Stmt stmt = db.prepare(sql);
+    sqlite::Statement stmt = db.prepare(sql);
     bindAll(stmt, w);
     std::vector<DayCount> days;
     while (stmt.step()) {
@@ -83,8 +83,8 @@ std::vector<DayCount> countPerDay(Db& db, const LogFilter& filter) {
     return days;
 }
 
-std::string logSaltId(Db& db) {
-    Stmt stmt = db.prepare("SELECT value FROM meta WHERE key = 'salt_id'");
+std::string logSaltId(sqlite::Database& db) {
+    sqlite::Statement stmt = db.prepare("SELECT value FROM meta WHERE key = 'salt_id'");
     return stmt.step() ? stmt.text(0) : std::string();
 }
 

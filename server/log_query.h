@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "server/sqlite_db.h"
+#include "engine/storage/sqlite.h"
 
 namespace cpe::server {
 
@@ -30,10 +30,10 @@ struct DayCount {
 };
 
 // Newest first.
-std::vector<LogRow> queryDecisions(Db& db, const LogFilter& filter);
+std::vector<LogRow> queryDecisions(sqlite::Database& db, const LogFilter& filter);
 // Oldest day first.
-std::vector<DayCount> countPerDay(Db& db, const LogFilter& filter);
+std::vector<DayCount> countPerDay(sqlite::Database& db, const LogFilter& filter);
 // The salt id the log was written with, or "" for an empty new log.
-std::string logSaltId(Db& db);
+std::string logSaltId(sqlite::Database& db);
 
 }  // namespace cpe::server

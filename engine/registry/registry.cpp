@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <ctime>
+#include <filesystem>
 #include <sstream>
 
 #include "engine/registry/canonical.h"
@@ -148,7 +149,20 @@ std::string utcNow() {
     return buf;
 }
 
-PolicyRegistry::PolicyRegistry(const std::string& path, bool create) : db_(path, create) { ensureSchema(create); }
+namespace {
+// Reading a registry that is not there is an error, not an empty new file.
+std::string existingUnless(bool create, const std::string& path) {
+    std::error_code ec;
+    if (!create && !std::filesystem::exists(path, ec))
+        throw RegistryError(path + ": no such registry (publish to it first: cpe publish PATH --db " + path + ")");
+    return path;
+}
+}  // namespace
+
+PolicyRegistry::PolicyRegistry(const std::string& path, bool create)
+    : db_(existingUnless(create, path), create ? Database::Mode::ReadWriteCreate : Database::Mode::ReadOnly) {
+    ensureSchema(create);
+}
 
 void PolicyRegistry::ensureSchema(bool create) {
     std::int64_t app = pragma(db_, "application_id");

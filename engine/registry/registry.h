@@ -15,10 +15,17 @@
 #include <vector>
 
 #include "engine/library/policy_library.h"
-#include "engine/registry/sqlite.h"
+#include "engine/storage/sqlite.h"
 #include "engine/source/source_set.h"
 
 namespace cpe::registry {
+
+// Everything that goes wrong with a registry, SQLite's own errors included,
+// names the file.
+using RegistryError = sqlite::Error;
+using sqlite::Database;
+using sqlite::Statement;
+using sqlite::Transaction;
 
 struct PublishedVersion {
     std::string id, version, effective, until, title, variantOf;

@@ -181,7 +181,7 @@ TEST_CASE("bad registry files get clear errors") {
     CHECK_THROWS_AS(PolicyRegistry(db.path, true), RegistryError);
     std::filesystem::remove(db.path);
     {
-        Database other(db.path, true);
+        Database other(db.path, Database::Mode::ReadWriteCreate);
         other.exec("CREATE TABLE decisions (id INTEGER)");
     }
     CHECK_THROWS_WITH_AS(PolicyRegistry(db.path, true), (db.path + ": an SQLite database, but not a cpe policy registry").c_str(),

@@ -53,7 +53,7 @@ TEST_CASE("every appended decision is committed by close(), from many threads") 
         CHECK(log.written() == 10000);
         CHECK(log.pending() == 0);
     }
-    Db reader(db, Db::Mode::ReadOnly);
+    cpe::sqlite::Database reader(db, cpe::sqlite::Database::Mode::ReadOnly);
     LogFilter all;
     CHECK(queryDecisions(reader, all).size() == 10000);
 
@@ -91,7 +91,7 @@ TEST_CASE("facts are hashed, and kept only when asked") {
             DecisionLog log({db, "pepper", keep});
             log.append(record(k20260301, "p.a", "eligible", facts));
         }
-        Db reader(db, Db::Mode::ReadOnly);
+        cpe::sqlite::Database reader(db, cpe::sqlite::Database::Mode::ReadOnly);
         auto rows = queryDecisions(reader, {});
         REQUIRE(rows.size() == 1);
         CHECK(rows[0].factsHash == factsHash("pepper", facts));
@@ -107,6 +107,6 @@ TEST_CASE("a log written with one salt refuses another") {
     test::TempDir dir;
     const std::string db = dir.file("log.db");
     { DecisionLog log({db, "first", false}); }
-    CHECK_THROWS_WITH_AS(DecisionLog({db, "second", false}), doctest::Contains("different salt"), SqliteError);
+    CHECK_THROWS_WITH_AS(DecisionLog({db, "second", false}), doctest::Contains("different salt"), cpe::sqlite::Error);
     CHECK_NOTHROW(DecisionLog({db, "first", false}));
 }

@@ -1,44 +1,42 @@
-#include "engine/registry/sqlite.h"
+#include "engine/storage/sqlite.h"
 
 #include <sqlite3.h>
 
-#include <filesystem>
-
-namespace cpe::registry {
+namespace cpe::sqlite {
 
 Statement::Statement(sqlite3* db, const std::string& path, std::string_view sql) : db_(db), path_(path) {
-    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK) fail("prepare");
+    if (sqlite3_prepare_v2(db_, sql.data(), static_cast<int>(sql.size()), &stmt_, nullptr) != SQLITE_OK) fail("preparing SQL");
 }
 
 Statement::~Statement() { sqlite3_finalize(stmt_); }
 
-void Statement::fail(const char* what) const {
-    throw RegistryError(path_ + ": registry " + what + " failed: " + sqlite3_errmsg(db_));
-}
+void Statement::fail(const char* what) const { throw Error(path_ + ": " + what + " failed: " + sqlite3_errmsg(db_)); }
 
 Statement& Statement::bind(int index, std::string_view text) {
-    if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK) fail("bind");
+    if (sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT) != SQLITE_OK)
+        fail("binding text");
     return *this;
 }
 
 Statement& Statement::bind(int index, std::int64_t value) {
-    if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail("bind");
+    if (sqlite3_bind_int64(stmt_, index, value) != SQLITE_OK) fail("binding an integer");
+    return *this;
+}
+
+Statement& Statement::bindNull(int index) {
+    if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail("binding null");
     return *this;
 }
 
 Statement& Statement::bindOptional(int index, const std::string& textOrEmpty) {
-    if (textOrEmpty.empty()) {
-        if (sqlite3_bind_null(stmt_, index) != SQLITE_OK) fail("bind");
-        return *this;
-    }
-    return bind(index, textOrEmpty);
+    return textOrEmpty.empty() ? bindNull(index) : bind(index, textOrEmpty);
 }
 
 bool Statement::step() {
     int rc = sqlite3_step(stmt_);
     if (rc == SQLITE_ROW) return true;
     if (rc == SQLITE_DONE) return false;
-    fail("query");
+    fail("executing SQL");
 }
 
 void Statement::reset() {
@@ -52,19 +50,22 @@ std::string Statement::text(int column) const {
     return std::string(reinterpret_cast<const char*>(t), static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 
+std::optional<std::string> Statement::optionalText(int column) const {
+    if (sqlite3_column_type(stmt_, column) == SQLITE_NULL) return std::nullopt;
+    return text(column);
+}
+
 std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 
-Database::Database(std::string path, bool create) : path_(std::move(path)) {
-    std::error_code ec;
-    if (!create && !std::filesystem::exists(path_, ec))
-        throw RegistryError(path_ + ": no such registry (publish to it first: cpe publish PATH --db " + path_ + ")");
-    int flags = create ? SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE : SQLITE_OPEN_READONLY;
-    if (sqlite3_open_v2(path_.c_str(), &db_, flags, nullptr) != SQLITE_OK) {
+Database::Database(std::string path, Mode mode) : path_(std::move(path)) {
+    int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+    if (sqlite3_open_v2(path_.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {
         std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
         sqlite3_close(db_);
         db_ = nullptr;
-        throw RegistryError(path_ + ": cannot open the registry: " + message);
+        throw Error(path_ + ": cannot open: " + message);
     }
+    // A reader may meet a writer mid-checkpoint; wait rather than fail.
     sqlite3_busy_timeout(db_, 5000);
 }
 
@@ -76,8 +77,8 @@ void Database::exec(std::string_view sql) {
     if (sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &error) != SQLITE_OK) {
         std::string message = error ? error : sqlite3_errmsg(db_);
         sqlite3_free(error);
-        throw RegistryError(path_ + ": " + message);
+        throw Error(path_ + ": " + message);
     }
 }
 
-}  // namespace cpe::registry
+}  // namespace cpe::sqlite

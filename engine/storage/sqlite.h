@@ -1,8 +1,8 @@
 #pragma once
-// Just enough of the SQLite C API for the policy registry. Every failure
-// throws RegistryError with the database file's name and SQLite's message, so
-// the command line can print it as is. (The server keeps its own wrapper for
-// the decision log; the engine cannot depend on the server.)
+// Just enough of the SQLite C API for the policy registry (engine/registry)
+// and the server's decision log (server/decision_log): RAII handles, and every
+// failure thrown as sqlite::Error naming the database file and SQLite's message,
+// so a command can print it as it is.
 #include <cstdint>
 #include <optional>
 #include <stdexcept>
@@ -12,14 +12,15 @@
 struct sqlite3;
 struct sqlite3_stmt;
 
-namespace cpe::registry {
+namespace cpe::sqlite {
 
-struct RegistryError : std::runtime_error {
+struct Error : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
 
 class Statement {
 public:
+    // `path` names the database in messages; it must outlive the statement.
     Statement(sqlite3* db, const std::string& path, std::string_view sql);
     ~Statement();
     Statement(const Statement&) = delete;
@@ -27,11 +28,13 @@ public:
 
     Statement& bind(int index, std::string_view text);
     Statement& bind(int index, std::int64_t value);
+    Statement& bindNull(int index);
     Statement& bindOptional(int index, const std::string& textOrEmpty);  // "" binds NULL
-    bool step();  // true while a row is ready
-    void reset();
+    bool step();  // true while a row is ready, false when done
+    void reset();  // ready for new bindings
 
     std::string text(int column) const;  // "" for NULL
+    std::optional<std::string> optionalText(int column) const;
     std::int64_t integer(int column) const;
 
 private:
@@ -43,8 +46,9 @@ private:
 
 class Database {
 public:
-    // `create`: make the file when missing; otherwise a missing file is an error.
-    Database(std::string path, bool create);
+    enum class Mode { ReadWriteCreate, ReadOnly };
+    // Each Database is used by one thread at a time (SQLITE_OPEN_NOMUTEX).
+    Database(std::string path, Mode mode);
     ~Database();
     Database(const Database&) = delete;
     Database& operator=(const Database&) = delete;
@@ -52,6 +56,7 @@ public:
     void exec(std::string_view sql);
     Statement prepare(std::string_view sql) { return Statement(db_, path_, sql); }
     const std::string& path() const { return path_; }
+    sqlite3* handle() { return db_; }
 
 private:
     std::string path_;
@@ -59,7 +64,7 @@ private:
 };
 
 // Commits on commit(), rolls back when destroyed without it (an exception
-// part-way through a publish leaves the registry as it was).
+// part-way through leaves the database as it was).
 class Transaction {
 public:
     explicit Transaction(Database& db) : db_(db) { db_.exec("BEGIN IMMEDIATE"); }
@@ -69,6 +74,8 @@ public:
             } catch (...) {
             }
     }
+    Transaction(const Transaction&) = delete;
+    Transaction& operator=(const Transaction&) = delete;
     void commit() {
         db_.exec("COMMIT");
         done_ = true;
@@ -79,4 +86,4 @@ private:
     bool done_ = false;
 };
 
-}  // namespace cpe::registry
+}  // namespace cpe::sqlite
