@@ -66,7 +66,8 @@ private:
             if (p_.histograms[i].slots == slots) return static_cast<uint32_t>(i + 1);
         uint32_t offset = 0;
         for (const auto& h : p_.histograms) offset += 2 * h.levels;
-        p_.histograms.push_back({slots, static_cast<uint32_t>(type.enumInfo->members.size()), offset});
+        auto levels = static_cast<uint32_t>(type.enumInfo->members.size());
+        p_.histograms.push_back({slots, levels, offset, levels <= 8 && slots.size() < 256});
         return static_cast<uint32_t>(p_.histograms.size());
     }
 

@@ -111,6 +111,7 @@ struct Program {
         std::vector<uint32_t> slots;
         uint32_t levels;
         uint32_t offset;  // into the evaluator's scratch: levels known counts, then levels open counts
+        bool packed;      // at most 8 levels and 255 members: counted in byte lanes of one uint64
     };
     std::vector<LevelHistogram> histograms;
 

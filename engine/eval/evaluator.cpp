@@ -100,18 +100,48 @@ int Evaluator::earliestDay(uint32_t unit, int amount) {
     return earliest;
 }
 
+Evaluator::Evaluator(const Program& program)
+    : p_(program), ruleResults_(program.rules.size(), Tri::Unknown), cacheGen_(program.valueCaches, 0),
+      cacheValue_(program.valueCaches), histGen_(program.histograms.size(), 0),
+      histLanes_(2 * program.histograms.size(), 0) {
+    if (!program.histograms.empty())
+        histCounts_.resize(program.histograms.back().offset + 2 * program.histograms.back().levels);
+    // For packed histograms: the levels each member may take, one byte lane each.
+    slotLevelLanes_.assign(program.slots.size(), 0);
+    for (const Program::LevelHistogram& h : program.histograms)
+        if (h.packed)
+            for (uint32_t slot : h.slots)
+                for (uint32_t l = 0; l < h.levels; ++l)
+                    if (allows(slot, l)) slotLevelLanes_[slot] |= std::uint64_t{1} << (8 * l);
+}
+
 // How many members of a group are known to be at each level, and how many
 // unknown members could be (`except` levels excluded), counted once per decision.
 void Evaluator::fillLevelCounts(uint32_t h) {
-    if (histGen_[h] == generation_) return;
     histGen_[h] = generation_;
     const Program::LevelHistogram& hist = p_.histograms[h];
-    int* counts = histCounts_.data() + hist.offset;
     const uint32_t levels = hist.levels;
+    if (hist.packed) {
+        // One byte-lane counter per level in a register: repeated levels do
+        // not wait on each other in memory, and nothing needs clearing.
+        std::uint64_t known = 0, open = 0;
+        for (uint32_t slot : hist.slots) {
+            if (f_.known[slot]) {
+                // Bound facts hold a member's ordinal; anything else counts nowhere.
+                auto v = static_cast<uint32_t>(static_cast<int>(f_.num[slot]));
+                if (v < levels) known += std::uint64_t{1} << (8 * v);
+            } else {
+                open += slotLevelLanes_[slot];
+            }
+        }
+        histLanes_[2 * h] = known;
+        histLanes_[2 * h + 1] = open;
+        return;
+    }
+    int* counts = histCounts_.data() + hist.offset;
     std::fill(counts, counts + 2 * levels, 0);
     for (uint32_t slot : hist.slots) {
         if (f_.known[slot]) {
-            // Bound facts hold a member's ordinal; anything else counts nowhere.
             auto v = static_cast<uint32_t>(static_cast<int>(f_.num[slot]));
             if (v < levels) ++counts[v];
         } else {
@@ -121,11 +151,17 @@ void Evaluator::fillLevelCounts(uint32_t h) {
 }
 
 // The count of one level: known members at it, up to those that could be.
-Interval Evaluator::levelCount(const Node& n) const {
-    const Program::LevelHistogram& hist = p_.histograms[n.b - 1];
-    const int* counts = histCounts_.data() + hist.offset;
+[[gnu::always_inline]] inline Interval Evaluator::levelCount(const Node& n) const {
+    const uint32_t h = n.b - 1;
+    const Program::LevelHistogram& hist = p_.histograms[h];
     if (n.imm < 0 || n.imm >= hist.levels) return {0, 0};
-    auto level = static_cast<size_t>(n.imm);
+    auto level = static_cast<uint32_t>(n.imm);
+    if (hist.packed) {
+        auto yes = static_cast<double>((histLanes_[2 * h] >> (8 * level)) & 0xFF);
+        auto open = static_cast<double>((histLanes_[2 * h + 1] >> (8 * level)) & 0xFF);
+        return {yes, yes + open};
+    }
+    const int* counts = histCounts_.data() + hist.offset;
     return {static_cast<double>(counts[level]), static_cast<double>(counts[level] + counts[hist.levels + level])};
 }
 
@@ -150,24 +186,8 @@ Tri Evaluator::bool_(uint32_t index) {
         case Op::BFact: return f_.known[n.a] ? fromBool(f_.num[n.a] != 0) : Tri::Unknown;
         case Op::BIt: return itBool_;
         case Op::BNot: return negate(bool_<Memo>(k[0]));
-        case Op::BAnd: {
-            Tri result = Tri::True;
-            for (uint16_t i = 0; i < n.nkids; ++i) {
-                Tri t = leaf<Memo>(k[i]);
-                if (t == Tri::False) return Tri::False;
-                if (t == Tri::Unknown) result = Tri::Unknown;
-            }
-            return result;
-        }
-        case Op::BOr: {
-            Tri result = Tri::False;
-            for (uint16_t i = 0; i < n.nkids; ++i) {
-                Tri t = leaf<Memo>(k[i]);
-                if (t == Tri::True) return Tri::True;
-                if (t == Tri::Unknown) result = Tri::Unknown;
-            }
-            return result;
-        }
+        case Op::BAnd:
+        case Op::BOr: return allOrAny<Memo, false>(n, k);
         case Op::BAtLeast: {
             int need = static_cast<int>(n.imm), yes = 0, open = 0;
             for (uint16_t i = 0; i < n.nkids; ++i) {
@@ -207,24 +227,61 @@ Tri Evaluator::bool_(uint32_t index) {
 // A kid of `all of` / `any of`: a known fact against a constant is decided
 // here, without the call (most criteria are such leaves).
 template <bool Memo>
-inline Tri Evaluator::leaf(uint32_t index) {
+[[gnu::always_inline]] inline Tri Evaluator::leaf(uint32_t index) {
+    Tri t;
+    if (quick(index, t)) return t;
     const Node& n = p_.nodes[index];
-    if (n.op == Op::BCmpSlotConst && f_.known[n.a]) return compareConst(f_.num[n.a], n);
-    Interval v;
-    if (n.op == Op::BCmpConst && cached(p_.kidsOf(n)[0], v) && v.point()) return compareConst(v.lo, n);
+    // One level further down (`any of (x, all of (y, z))`) is also done here.
+    if (n.op == Op::BAnd || n.op == Op::BOr) return allOrAny<Memo, true>(n, p_.kidsOf(n));
     return bool_<Memo>(index);
 }
 
-// A number this decision has already worked out (a named value, or a count
-// read from a level histogram), read in place without a call.
-inline bool Evaluator::cached(uint32_t index, Interval& out) const {
+// `all of` / `any of`, stopping at the first kid that decides. Kids are
+// leaves (`Nested`: quick leaves only, so the inlining stops one level down).
+template <bool Memo, bool Nested>
+[[gnu::always_inline]] inline Tri Evaluator::allOrAny(const Node& n, const uint32_t* k) {
+    const Tri decides = n.op == Op::BAnd ? Tri::False : Tri::True;
+    Tri result = n.op == Op::BAnd ? Tri::True : Tri::False;
+    for (uint16_t i = 0; i < n.nkids; ++i) {
+        Tri t;
+        if constexpr (Nested) {
+            if (!quick(k[i], t)) t = bool_<Memo>(k[i]);
+        } else {
+            t = leaf<Memo>(k[i]);
+        }
+        if (t == decides) return t;
+        if (t == Tri::Unknown) result = Tri::Unknown;
+    }
+    return result;
+}
+
+// A leaf decided without a call: a known fact against a constant, or a number
+// already worked out against a constant. False when the node needs bool_.
+[[gnu::always_inline]] inline bool Evaluator::quick(uint32_t index, Tri& out) {
+    const Node& n = p_.nodes[index];
+    if (n.op == Op::BCmpSlotConst && f_.known[n.a]) {
+        out = compareConst(f_.num[n.a], n);
+        return true;
+    }
+    Interval v;
+    if (n.op == Op::BCmpConst && cached(p_.kidsOf(n)[0], v) && v.point()) {
+        out = compareConst(v.lo, n);
+        return true;
+    }
+    return false;
+}
+
+// A number this decision has already worked out (a named value), or a count
+// read from its group's level histogram, read in place without a call.
+[[gnu::always_inline]] inline bool Evaluator::cached(uint32_t index, Interval& out) {
     const Node& n = p_.nodes[index];
     if (n.op == Op::NValue) {
         if (countDepth_ != 0 || cacheGen_[n.b] != generation_) return false;
         out = cacheValue_[n.b];
         return true;
     }
-    if (n.op == Op::NCountCmp && n.b && histGen_[n.b - 1] == generation_) {
+    if (n.op == Op::NCountCmp && n.b) {
+        if (histGen_[n.b - 1] != generation_) fillLevelCounts(n.b - 1);
         out = levelCount(n);
         return true;
     }
@@ -244,7 +301,7 @@ Interval Evaluator::num_(uint32_t index) {
         }
         case Op::NCountCmp: {
             if (n.b) {  // `it is X` over an enum group: read the group's level histogram
-                fillLevelCounts(n.b - 1);
+                if (histGen_[n.b - 1] != generation_) fillLevelCounts(n.b - 1);
                 return levelCount(n);
             }
             int yes = 0, open = 0;
@@ -460,7 +517,7 @@ Evaluator::Verdict Evaluator::run() {
     size_t i = 0;
     for (; i < rules; ++i) {
         const CompiledRule& r = p_.rules[i];
-        Tri t = r.when < 0 ? Tri::True : boolean(static_cast<uint32_t>(r.when));
+        Tri t = r.when < 0 ? Tri::True : leaf<false>(static_cast<uint32_t>(r.when));
         ruleResults_[i] = t;
         if (t == Tri::False) continue;
         if (!any) {

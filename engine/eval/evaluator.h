@@ -53,11 +53,7 @@ struct Interval {
 // one per thread.
 class Evaluator {
 public:
-    explicit Evaluator(const Program& program)
-        : p_(program), ruleResults_(program.rules.size(), Tri::Unknown), cacheGen_(program.valueCaches, 0),
-          cacheValue_(program.valueCaches), histGen_(program.histograms.size(), 0),
-          histCounts_(program.histograms.empty() ? 0
-                                                 : program.histograms.back().offset + 2 * program.histograms.back().levels) {}
+    explicit Evaluator(const Program& program);
 
     struct Verdict {
         Outcome outcome;
@@ -80,6 +76,9 @@ private:
     Interval num_(uint32_t node);
     template <bool Memo>
     Tri leaf(uint32_t node);
+    template <bool Memo, bool Nested>
+    Tri allOrAny(const Node& n, const uint32_t* kids);
+    bool quick(uint32_t node, Tri& out);
     template <bool Memo>
     Tri boolRare_(const Node& n, const uint32_t* k);
     template <bool Memo>
@@ -112,10 +111,12 @@ private:
     std::vector<uint32_t> cacheGen_;
     std::vector<Interval> cacheValue_;
     std::vector<uint32_t> histGen_;  // same stamps for Program::histograms
-    std::vector<int> histCounts_;
+    std::vector<int> histCounts_;    // histograms that are not packed: levels known counts, then levels open
+    std::vector<std::uint64_t> histLanes_;      // packed: known lanes, open lanes per histogram
+    std::vector<std::uint64_t> slotLevelLanes_;  // packed: the levels a member may take, one lane each
     void fillLevelCounts(uint32_t histogram);
     Interval levelCount(const Node& countNode) const;
-    bool cached(uint32_t node, Interval& out) const;
+    bool cached(uint32_t node, Interval& out);
     int withinKey_[3] = {-1, -1, -1};
     int withinValue_ = 0;
 };
