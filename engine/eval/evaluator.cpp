@@ -187,7 +187,7 @@ Tri Evaluator::bool_(uint32_t index) {
         case Op::BIt: return itBool_;
         case Op::BNot: return negate(bool_<Memo>(k[0]));
         case Op::BAnd:
-        case Op::BOr: return allOrAny<Memo, false>(n, k);
+        case Op::BOr: return allOrAny<Memo, 1>(n, k);
         case Op::BAtLeast: {
             int need = static_cast<int>(n.imm), yes = 0, open = 0;
             for (uint16_t i = 0; i < n.nkids; ++i) {
@@ -231,23 +231,28 @@ template <bool Memo>
     Tri t;
     if (quick(index, t)) return t;
     const Node& n = p_.nodes[index];
-    // One level further down (`any of (x, all of (y, z))`) is also done here.
-    if (n.op == Op::BAnd || n.op == Op::BOr) return allOrAny<Memo, true>(n, p_.kidsOf(n));
+    // Two levels further down (`any of (x, all of (y, z))`) are also done here.
+    if (n.op == Op::BAnd || n.op == Op::BOr) return allOrAny<Memo, 1>(n, p_.kidsOf(n));
     return bool_<Memo>(index);
 }
 
-// `all of` / `any of`, stopping at the first kid that decides. Kids are
-// leaves (`Nested`: quick leaves only, so the inlining stops one level down).
-template <bool Memo, bool Nested>
+// `all of` / `any of`, stopping at the first kid that decides. Quick leaves
+// are decided in place, and `Depth` more levels of all of / any of with them;
+// anything else is a call.
+template <bool Memo, int Depth>
 [[gnu::always_inline]] inline Tri Evaluator::allOrAny(const Node& n, const uint32_t* k) {
     const Tri decides = n.op == Op::BAnd ? Tri::False : Tri::True;
     Tri result = n.op == Op::BAnd ? Tri::True : Tri::False;
     for (uint16_t i = 0; i < n.nkids; ++i) {
         Tri t;
-        if constexpr (Nested) {
-            if (!quick(k[i], t)) t = bool_<Memo>(k[i]);
-        } else {
-            t = leaf<Memo>(k[i]);
+        if (!quick(k[i], t)) {
+            const Node& kid = p_.nodes[k[i]];
+            if constexpr (Depth > 0) {
+                t = kid.op == Op::BAnd || kid.op == Op::BOr ? allOrAny<Memo, Depth - 1>(kid, p_.kidsOf(kid))
+                                                              : bool_<Memo>(k[i]);
+            } else {
+                t = bool_<Memo>(k[i]);
+            }
         }
         if (t == decides) return t;
         if (t == Tri::Unknown) result = Tri::Unknown;

@@ -76,7 +76,7 @@ private:
     Interval num_(uint32_t node);
     template <bool Memo>
     Tri leaf(uint32_t node);
-    template <bool Memo, bool Nested>
+    template <bool Memo, int Depth>
     Tri allOrAny(const Node& n, const uint32_t* kids);
     bool quick(uint32_t node, Tri& out);
     template <bool Memo>
