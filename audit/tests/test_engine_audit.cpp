@@ -47,14 +47,6 @@ std::unique_ptr<Matcher> compileLibrary(const cpe::PolicyLibrary& lib, int day =
     return m;
 }
 
-std::map<std::string, uint64_t> counts(const Matcher& m, const GroupCounts& g) {
-    std::map<std::string, uint64_t> out;
-    for (size_t r = 0; r < m.size(); ++r)
-        for (size_t i = 0; i < g.names.size(); ++i)
-            if (g.counts[r][i]) out[m.intervention(r) + "/" + g.names[i]] = g.counts[r][i];
-    return out;
-}
-
 ScanResult scanFile(const Matcher& m, const std::string& path) {
     ScanOptions o;
     o.path = path;

@@ -41,14 +41,6 @@ Outcome scan(const Matcher& m, ScanOptions o) {
     return out;
 }
 
-std::map<std::string, uint64_t> counts(const Matcher& m, const GroupCounts& g) {
-    std::map<std::string, uint64_t> out;
-    for (size_t r = 0; r < m.size(); ++r)
-        for (size_t i = 0; i < g.names.size(); ++i)
-            if (g.counts[r][i]) out[m.intervention(r) + "/" + g.names[i]] = g.counts[r][i];
-    return out;
-}
-
 const std::map<std::string, uint64_t> kExpected = {
     {"ebi.snoring_surgery/RAJ", 2},        {"ebi.snoring_surgery/RBB", 1},   {"ebi.tonsillectomy/RAJ", 2},
     {"ebi.tonsillectomy/RBB", 1},          {"ebi.grommets/RAJ", 1},          {"ebi.carpal_tunnel_release/RBB", 2},

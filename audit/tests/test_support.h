@@ -1,9 +1,14 @@
 #pragma once
-// Test helpers: temporary folders and whole-file reads.
+// Test helpers: temporary folders, whole-file reads, counts by name.
+#include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 #include <string>
+
+#include "audit/matcher.h"
+#include "audit/tally.h"
 
 #ifndef CPE_AUDIT_TEST_DATA
 #error "CPE_AUDIT_TEST_DATA must name audit/tests/data"
@@ -18,6 +23,15 @@ inline std::string readFile(const std::string& path) {
     std::stringstream ss;
     ss << in.rdbuf();
     return ss.str();
+}
+
+// Counts as "intervention/group" -> episodes, the form expected counts are written in.
+inline std::map<std::string, uint64_t> counts(const Matcher& m, const GroupCounts& g) {
+    std::map<std::string, uint64_t> out;
+    for (size_t r = 0; r < m.size(); ++r)
+        for (size_t i = 0; i < g.names.size(); ++i)
+            if (g.counts[r][i]) out[m.intervention(r) + "/" + g.names[i]] = g.counts[r][i];
+    return out;
 }
 
 inline void writeFile(const std::string& path, const std::string& text) {

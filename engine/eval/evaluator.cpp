@@ -165,8 +165,6 @@ void Evaluator::fillLevelCounts(uint32_t h) {
     return {static_cast<double>(counts[level]), static_cast<double>(counts[level] + counts[hist.levels + level])};
 }
 
-Tri Evaluator::boolean(uint32_t node) { return bool_<false>(node); }
-Interval Evaluator::number(uint32_t node) { return num_<false>(node); }
 
 template <bool Memo>
 Tri Evaluator::bool_(uint32_t index) {
@@ -224,8 +222,8 @@ Tri Evaluator::bool_(uint32_t index) {
     return Tri::Unknown;
 }
 
-// A kid of `all of` / `any of`: a known fact against a constant is decided
-// here, without the call (most criteria are such leaves).
+// A rule's condition or a kid of `all of` / `any of`: quick leaves (most
+// criteria) and shallow all of / any of over them are decided without a call.
 template <bool Memo>
 [[gnu::always_inline]] inline Tri Evaluator::leaf(uint32_t index) {
     Tri t;

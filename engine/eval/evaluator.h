@@ -66,9 +66,6 @@ public:
     // `out`'s vectors are cleared and refilled, keeping their capacity.
     void decide(const FactView& facts, int asOfDay, Decision& out);
 
-    Tri boolean(uint32_t node);
-    Interval number(uint32_t node);
-
 private:
     template <bool Memo>
     Tri bool_(uint32_t node);
