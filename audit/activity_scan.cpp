@@ -1,8 +1,5 @@
 #include "audit/activity_scan.h"
 
-#include <sys/mman.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -27,12 +24,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 struct Chunk {
-    std::unique_ptr<char[]> data;  // the slot's own buffer
+    std::unique_ptr<char[]> data;  // capacity + kScanPadding bytes
     size_t capacity = 0;
-    const char* view = nullptr;    // the chunk's bytes: `data`, or part of the mapped file
     size_t size = 0;
     uint64_t index = 0;
-    bool inMapping = false;
 };
 
 struct ChunkResult {
@@ -40,9 +35,6 @@ struct ChunkResult {
     uint64_t lines = 0;                                  // newlines in the chunk
     std::vector<std::pair<uint64_t, std::string>> rejects;  // (line within the chunk, reason)
 };
-
-void releaseMapped(const Chunk& chunk);
-
 
 // Per-thread counting state.
 struct Worker {
@@ -66,7 +58,6 @@ public:
 private:
     void readHeader(ByteSource& source, std::string& carry);
     void readerLoop(ByteSource& source, std::string carry);
-    void mappedReaderLoop(ByteSource& source, const char* map, uint64_t size, uint64_t offset);
     void submit(size_t slot);
     void workerLoop(Worker& worker);
     ChunkResult scanChunk(Worker& worker, const Chunk& chunk);
@@ -96,9 +87,6 @@ private:
     std::exception_ptr workerError_;
 
     uint64_t bytesRead_ = 0;
-    // Reading through the mapping leaves the source's own position at the
-    // header; progress then comes from here.
-    std::optional<uint64_t> mappedPosition_;
     Clock::time_point start_ = Clock::now();
     Clock::time_point lastProgress_ = start_;
 };
@@ -170,7 +158,7 @@ void Pipeline::reportProgress(ByteSource& source, bool force) {
     if (!force && now - lastProgress_ < std::chrono::milliseconds(200)) return;
     lastProgress_ = now;
     ScanProgress p;
-    p.bytes = mappedPosition_ ? *mappedPosition_ : source.position();
+    p.bytes = source.position();
     p.totalBytes = source.totalSize();
     p.rows = rowsSoFar_.load(std::memory_order_relaxed);
     p.seconds = std::chrono::duration<double>(now - start_).count();
@@ -212,8 +200,6 @@ void Pipeline::readerLoop(ByteSource& source, std::string carry) {
             continue;
         }
         chunk.size = cut;
-        chunk.view = chunk.data.get();
-        chunk.inMapping = false;
         chunk.index = index++;
         std::memset(chunk.data.get() + cut, 0, kScanPadding);
         submit(slot);
@@ -229,58 +215,10 @@ void Pipeline::submit(size_t slot) {
     workReady_.notify_one();
 }
 
-// The same cutting as readerLoop, over the mapped file: chunks are views into
-// the mapping, except the last, which is copied so that the scanner's 16-byte
-// loads never run past the end of the mapping.
-void Pipeline::mappedReaderLoop(ByteSource& source, const char* map, uint64_t size, uint64_t pos) {
-    uint64_t index = 0;
-    const size_t blockSize = slots_.front().capacity;
-    while (pos < size && !stop_.load(std::memory_order_relaxed)) {
-        uint64_t end = std::min<uint64_t>(pos + blockSize, size);
-        uint64_t cut = size;
-        if (end < size) {
-            cut = static_cast<uint64_t>(findLastBoundary(map + pos, map + end) - map);
-            if (cut == pos) {  // one record fills the block: see readerLoop
-                const void* nl = std::memchr(map + pos, '\n', end - pos);
-                cut = nl ? static_cast<uint64_t>(static_cast<const char*>(nl) - map) + 1 : end;
-            }
-        }
-        size_t slot = acquireSlot();
-        Chunk& chunk = slots_[slot];
-        chunk.size = cut - pos;
-        chunk.index = index++;
-        if (cut + kScanPadding <= size) {
-            chunk.view = map + pos;
-            chunk.inMapping = true;
-        } else {
-            std::memcpy(chunk.data.get(), map + pos, chunk.size);
-            std::memset(chunk.data.get() + chunk.size, 0, kScanPadding);
-            chunk.view = chunk.data.get();
-            chunk.inMapping = false;
-        }
-        bytesRead_ += chunk.size;
-        pos = cut;
-        mappedPosition_ = pos;
-        submit(slot);
-        reportProgress(source, false);
-    }
-}
-
-// Pages of the mapping that lie wholly inside a scanned chunk are dropped
-// from this process (they stay in the page cache), so resident memory does
-// not grow with the file.
-void releaseMapped(const Chunk& chunk) {
-    if (!chunk.inMapping) return;
-    static const uintptr_t page = static_cast<uintptr_t>(sysconf(_SC_PAGESIZE));
-    uintptr_t from = (reinterpret_cast<uintptr_t>(chunk.view) + page - 1) / page * page;
-    uintptr_t to = (reinterpret_cast<uintptr_t>(chunk.view) + chunk.size) / page * page;
-    if (to > from) madvise(reinterpret_cast<void*>(from), to - from, MADV_DONTNEED);
-}
-
 ChunkResult Pipeline::scanChunk(Worker& w, const Chunk& chunk) {
     ChunkResult result;
     result.index = chunk.index;
-    RecordScanner scanner(chunk.view, chunk.view + chunk.size, w.scratch);
+    RecordScanner scanner(chunk.data.get(), chunk.data.get() + chunk.size, w.scratch);
     Record rec;
     Episode ep;
     const bool byCommissioner = options_.byCommissioner;
@@ -310,6 +248,7 @@ ChunkResult Pipeline::scanChunk(Worker& w, const Chunk& chunk) {
         codes.primaryProcedure = ep.primaryProcedure;
         codes.procedures = w.procedures.data();
         codes.procedureCount = w.procedures.size();
+        if (!matcher_.mayMatch(codes)) continue;
         matcher_.candidates(codes, w.candidates);
         if (w.candidates.empty()) continue;
         packCodeList(ep.diagnoses, w.diagnoses);
@@ -359,7 +298,6 @@ void Pipeline::workerLoop(Worker& worker) {
         }
         try {
             ChunkResult result = stop_.load() ? ChunkResult{slots_[slot].index, 0, {}} : scanChunk(worker, slots_[slot]);
-            releaseMapped(slots_[slot]);
             releaseSlot(slot);
             finishChunk(std::move(result));
         } catch (...) {
@@ -395,14 +333,7 @@ ScanResult Pipeline::run() {
 
     std::exception_ptr readError;
     try {
-        uint64_t mappedSize = 0;
-        const char* map = source->mapped(mappedSize);
-        if (map && source->position() >= carry.size()) {
-            mappedPosition_ = source->position() - carry.size();
-            mappedReaderLoop(*source, map, mappedSize, *mappedPosition_);
-        } else {
-            readerLoop(*source, std::move(carry));
-        }
+        readerLoop(*source, std::move(carry));
     } catch (...) {
         readError = std::current_exception();
         stop_.store(true);

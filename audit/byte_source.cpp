@@ -1,7 +1,6 @@
 #include "audit/byte_source.h"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
@@ -22,20 +21,7 @@ public:
         if (fstat(fd_, &st) == 0 && S_ISREG(st.st_mode)) size_ = static_cast<uint64_t>(st.st_size);
     }
     ~FdSource() override {
-        if (map_) munmap(map_, *size_);
         if (owned_) ::close(fd_);
-    }
-    const char* mapped(uint64_t& size) override {
-        size = 0;
-        if (!owned_ || !size_ || *size_ == 0) return nullptr;
-        if (!map_) {
-            void* m = mmap(nullptr, *size_, PROT_READ, MAP_SHARED, fd_, 0);
-            if (m == MAP_FAILED) return nullptr;  // fall back to read()
-            madvise(m, *size_, MADV_SEQUENTIAL);
-            map_ = m;
-        }
-        size = *size_;
-        return static_cast<const char*>(map_);
     }
     // Bytes already read (the gzip magic probe) are served first.
     void pushBack(const char* data, size_t n) { pending_.assign(data, n); }
@@ -71,7 +57,6 @@ private:
     std::string pending_;
     uint64_t position_ = 0;
     std::optional<uint64_t> size_;
-    void* map_ = nullptr;
 };
 
 class GzipSource : public ByteSource {

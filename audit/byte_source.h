@@ -26,13 +26,6 @@ public:
     virtual uint64_t position() const = 0;
     virtual std::optional<uint64_t> totalSize() const = 0;
     virtual bool compressed() const = 0;
-    // The whole file mapped into memory, for a plain regular file that can
-    // be mapped; null otherwise (gzip, pipes). Scanning the mapping avoids
-    // copying every byte out of the page cache.
-    virtual const char* mapped(uint64_t& size) {
-        size = 0;
-        return nullptr;
-    }
 };
 
 // Opens `path` ("-" for standard input). Throws AuditError naming the file.

@@ -9,6 +9,7 @@
 // ICD-10 codes are at most 6 characters, and a rule code of length L only ever
 // looks at a code's first L characters (L <= 8 is enforced when rules compile).
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,26 @@ inline PackedCode packCode(const char* p, const char* end) {
     return v;
 }
 inline PackedCode packCode(std::string_view s) { return packCode(s.data(), s.data() + s.size()); }
+
+// packCode for a code of `length` bytes at `p`, where 8 bytes from `p` are
+// readable (chunks and the scanner's scratch are padded): the per-row path.
+// A code of up to 8 bytes that holds only upper-case letters, digits and
+// other bytes packCode keeps as they are is loaded as one integer; anything
+// else (a dot, a space, a lower-case letter, a longer code) goes through
+// packCode. The test only ever sends too much to packCode, never too little.
+inline PackedCode packPaddedCode(const char* p, size_t length) {
+    if (length == 0 || length > kMaxPackedChars) return packCode(p, p + length);
+    uint64_t v;
+    std::memcpy(&v, p, 8);  // little-endian: byte 0 of the code is the low byte
+    constexpr uint64_t kLanes = 0x0101010101010101ull;
+    const uint64_t lanes = length == 8 ? kLanes : kLanes & ((uint64_t{1} << (8 * length)) - 1);
+    // Per byte, bit 0 of its lane: bits 6 and 5 set (0x60-0x7F, 0xE0-0xFF:
+    // lower-case letters among them), or bits 6 and 4 clear (0x00-0x0F,
+    // 0x20-0x2F, ...: the dot and the space among them).
+    const uint64_t suspect = (((v >> 6) & (v >> 5)) | (~(v >> 6) & ~(v >> 4))) & lanes;
+    if (suspect) return packCode(p, p + length);
+    return __builtin_bswap64(v & (lanes * 0xFF));
+}
 
 // Number of characters held (0..8).
 inline size_t packedLength(PackedCode c) {

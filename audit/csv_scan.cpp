@@ -118,76 +118,94 @@ bool RecordScanner::next(Record& r) {
     return false;
 }
 
-// Splits a record with no quote in it. Returns false, consuming nothing, when
-// it meets a quote: the slow path then handles the whole record.
+// The masks of the 64 bytes from `base` (which lies before end_).
+void RecordScanner::loadBlock(const char* base) {
+    base_ = base;
+    uint64_t comma = 0, newline = 0, quote = 0;
+#if defined(__SSE2__)
+    const __m128i commaByte = _mm_set1_epi8(',');
+    const __m128i newlineByte = _mm_set1_epi8('\n');
+    const __m128i quoteByte = _mm_set1_epi8('"');
+    for (int i = 0; i < 4; ++i) {
+        __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + 16 * i));
+        auto bits = [&](__m128i byte) {
+            return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, byte)))) << (16 * i);
+        };
+        comma |= bits(commaByte);
+        newline |= bits(newlineByte);
+        quote |= bits(quoteByte);
+    }
+#else
+    for (int i = 0; i < 64; ++i) {
+        uint64_t bit = uint64_t{1} << i;
+        if (base[i] == ',') comma |= bit;
+        else if (base[i] == '\n') newline |= bit;
+        else if (base[i] == '"') quote |= bit;
+    }
+#endif
+    size_t avail = static_cast<size_t>(end_ - base);
+    uint64_t inside = avail >= 64 ? ~uint64_t{0} : (uint64_t{1} << avail) - 1;
+    commas_ = comma & inside;
+    newlineBits_ = newline & inside;
+    quotes_ = quote & inside;
+}
+
+// Splits a record with no quote in it. Returns false when it meets a quote:
+// the slow path then handles the whole record (pos_ is left alone).
 bool RecordScanner::fastRecord(Record& r) {
-    const char* start = pos_;
-    const char* fieldStart = start;
+    const char* fieldStart = pos_;
     size_t count = 0;
-    const char* p = start;
     auto finishField = [&](const char* fieldEnd) {
         if (count < kMaxRecordFields) r.fields[count] = std::string_view(fieldStart, static_cast<size_t>(fieldEnd - fieldStart));
         ++count;
         fieldStart = fieldEnd + 1;
     };
-#if defined(__SSE2__)
-    const __m128i comma = _mm_set1_epi8(',');
-    const __m128i newline = _mm_set1_epi8('\n');
-    const __m128i quote = _mm_set1_epi8('"');
-    while (p < end_) {
-        __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-        __m128i hits = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(block, comma), _mm_cmpeq_epi8(block, newline)),
-                                    _mm_cmpeq_epi8(block, quote));
-        unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(hits));
-        size_t avail = static_cast<size_t>(end_ - p);
-        if (avail < 16) mask &= (1u << avail) - 1;
-        while (mask) {
-            const char* q = p + __builtin_ctz(mask);
-            mask &= mask - 1;
-            if (*q == ',') {
-                finishField(q);
-            } else if (*q == '\n') {
-                const char* fieldEnd = (q > fieldStart && q[-1] == '\r') ? q - 1 : q;
-                finishField(fieldEnd);
-                r.fieldCount = count;
-                r.lines = 1;
-                ++newlines_;
-                pos_ = q + 1;
-                return true;
-            } else {
-                return false;
-            }
-        }
-        p += 16;
-    }
-#else
-    for (; p < end_; ++p) {
-        char c = *p;
-        if (c == ',') {
-            finishField(p);
-        } else if (c == '\n') {
-            const char* fieldEnd = (p > fieldStart && p[-1] == '\r') ? p - 1 : p;
-            finishField(fieldEnd);
-            r.fieldCount = count;
-            r.lines = 1;
-            ++newlines_;
-            pos_ = p + 1;
-            return true;
-        } else if (c == '"') {
+    if (!base_) loadBlock(pos_);
+    while (true) {
+        uint64_t newline = newlineBits_ & (0 - newlineBits_);  // the first newline's bit, or 0
+        uint64_t before = newline - 1;                          // every bit before it (all when none)
+        if (quotes_ & before) {
+            base_ = nullptr;
             return false;
         }
+        uint64_t c = commas_ & before;
+        if (count < kMaxRecordFields) {
+            // Room for every field of this block (see Record::fields): no
+            // bound check per field.
+            for (; c; c &= c - 1) {
+                const char* q = base_ + __builtin_ctzll(c);
+                r.fields[count++] = std::string_view(fieldStart, static_cast<size_t>(q - fieldStart));
+                fieldStart = q + 1;
+            }
+        }
+        for (; c; c &= c - 1) finishField(base_ + __builtin_ctzll(c));
+        if (newline) {
+            const char* q = base_ + __builtin_ctzll(newline);
+            finishField((q > fieldStart && q[-1] == '\r') ? q - 1 : q);
+            uint64_t keep = ~(newline | before);
+            commas_ &= keep;
+            newlineBits_ &= keep;
+            quotes_ &= keep;
+            ++newlines_;
+            pos_ = q + 1;
+            break;
+        }
+        if (end_ - base_ <= 64) {
+            // The chunk (the file) ends without a final newline.
+            finishField((end_ > fieldStart && end_[-1] == '\r') ? end_ - 1 : end_);
+            base_ = nullptr;
+            pos_ = end_;
+            break;
+        }
+        loadBlock(base_ + 64);
     }
-#endif
-    // The chunk (the file) ends without a final newline.
-    const char* fieldEnd = (end_ > fieldStart && end_[-1] == '\r') ? end_ - 1 : end_;
-    finishField(fieldEnd);
     r.fieldCount = count;
     r.lines = 1;
-    pos_ = end_;
     return true;
 }
 
 void RecordScanner::slowRecord(Record& r) {
+    base_ = nullptr;
     scratch_.clear();
     size_t offsets[kMaxRecordFields + 1];
     size_t count = 0;

@@ -23,12 +23,15 @@ namespace cpe::audit {
 
 inline constexpr size_t kMaxRecordFields = 32;
 
-// Bytes a chunk buffer must have readable past its end: the scanner loads 16
+// Bytes a chunk buffer must have readable past its end: the scanner loads 64
 // bytes at a time and masks off what lies beyond the chunk.
 inline constexpr size_t kScanPadding = 64;
 
 struct Record {
-    std::string_view fields[kMaxRecordFields];
+    // The first kMaxRecordFields fields are kept; the 64 spare entries let
+    // the scanner store a whole 64-byte block of fields without a bound
+    // check per field (what lies beyond kMaxRecordFields is never read).
+    std::string_view fields[kMaxRecordFields + 64];
     size_t fieldCount = 0;          // fields seen, even beyond kMaxRecordFields
     uint64_t line = 0;              // 0-based line of the record's start, within the chunk
     uint32_t lines = 1;             // physical lines the record spans
@@ -51,11 +54,18 @@ public:
 private:
     bool fastRecord(Record& r);
     void slowRecord(Record& r);
+    void loadBlock(const char* base);
 
     const char* pos_;
     const char* end_;
     std::string& scratch_;
     uint64_t newlines_ = 0;
+    // The fast path reads 64 bytes at a time into bit masks (bit i: byte
+    // base_ + i) and carries them from one record to the next, so each byte
+    // is classified once. Bits of bytes already consumed or past end_ are
+    // clear. Null base_: no block loaded.
+    const char* base_ = nullptr;
+    uint64_t commas_ = 0, newlineBits_ = 0, quotes_ = 0;
 };
 
 // The end of the last complete record in [begin, end), where `begin` is a

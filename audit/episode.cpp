@@ -1,5 +1,7 @@
 #include "audit/episode.h"
 
+#include <cstring>
+
 namespace cpe::audit {
 
 namespace {
@@ -22,6 +24,28 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
     return true;
 }
 
+// packCodeList one byte at a time: codes longer than 8 bytes keep their
+// first 8 characters, as packCode does.
+void packCodeListBytewise(std::string_view list, std::vector<PackedCode>& out) {
+    out.clear();
+    PackedCode v = 0;
+    int shift = 56;
+    for (char ch : list) {
+        unsigned char c = static_cast<unsigned char>(ch);
+        if (c == '|') {
+            if (v) out.push_back(v);
+            v = 0;
+            shift = 56;
+            continue;
+        }
+        if (c == '.' || c == ' ' || shift < 0) continue;
+        if (c >= 'a' && c <= 'z') c = static_cast<unsigned char>(c - 'a' + 'A');
+        v |= static_cast<PackedCode>(c) << shift;
+        shift -= 8;
+    }
+    if (v) out.push_back(v);
+}
+
 }  // namespace
 
 int32_t daysFromCivil(int y, unsigned m, unsigned d) {
@@ -35,14 +59,27 @@ int32_t daysFromCivil(int y, unsigned m, unsigned d) {
 }
 
 bool parseDateKey(std::string_view t, int32_t& key) {
-    if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
-    // Written out rather than looped: this runs once per row.
-    auto digit = [&](size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(t[i])) - '0'; };
-    const unsigned v[8] = {digit(0), digit(1), digit(2), digit(3), digit(5), digit(6), digit(8), digit(9)};
-    if ((v[0] > 9) | (v[1] > 9) | (v[2] > 9) | (v[3] > 9) | (v[4] > 9) | (v[5] > 9) | (v[6] > 9) | (v[7] > 9)) return false;
-    unsigned y = v[0] * 1000 + v[1] * 100 + v[2] * 10 + v[3];
-    unsigned m = v[4] * 10 + v[5];
-    unsigned d = v[6] * 10 + v[7];
+    if (t.size() != 10) return false;
+    // Runs once per row, so all ten bytes are checked at once: the first
+    // eight ("YYYY-MM-") and the last two ("DD") as integers, little-endian
+    // (byte i is bits 8i..8i+7). 8 bytes of "YYYY-MM-" and 2 of "DD" are
+    // always readable here, since t.size() == 10.
+    uint64_t head;
+    uint16_t tail;
+    std::memcpy(&head, t.data(), 8);
+    std::memcpy(&tail, t.data() + 8, 2);
+    constexpr uint64_t kDashes = 0xFF0000FF00000000ull;  // bytes 4 and 7
+    if ((head & kDashes) != 0x2D00002D00000000ull) return false;
+    // Digits less '0' (the dashes become 0 first); a byte that is not a digit
+    // leaves some byte outside 0..9 (a borrow only ever follows a bad byte).
+    const uint64_t h = (head & ~kDashes) - (0x3030303030303030ull & ~kDashes);
+    const uint32_t d2 = static_cast<uint32_t>(tail) - 0x3030u;
+    if (((h + 0x7676767676767676ull) | h) & 0x8080808080808080ull) return false;
+    if (((d2 + 0x7676u) | d2) & 0x8080u) return false;
+    auto digit = [&](int i) { return static_cast<unsigned>((h >> (8 * i)) & 0xFF); };
+    const unsigned y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
+    const unsigned m = digit(5) * 10 + digit(6);
+    const unsigned d = (d2 & 0xFF) * 10 + (d2 >> 8);
     if (m < 1 || m > 12 || d < 1) return false;
     static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     if (d > kDays[m - 1]) {
@@ -84,28 +121,28 @@ bool parseEpisode(const Record& record, const ActivitySchema& schema, Episode& o
     out.commissioner = field(Column::Commissioner);
 
     std::string_view age = field(Column::Age);
-    int a = 0;
-    bool ageOk = !age.empty() && age.size() <= 3;
-    for (char c : age) {
-        if (c < '0' || c > '9') {
-            ageOk = false;
-            break;
-        }
-        a = a * 10 + (c - '0');
+    // 1 to 3 digits, at most 130 (written out: this runs once per row).
+    const auto ageDigit = [&](size_t i) { return static_cast<unsigned>(static_cast<unsigned char>(age[i])) - '0'; };
+    bool ageOk = !age.empty() && age.size() <= 3 && ageDigit(0) <= 9;
+    unsigned a = ageOk ? ageDigit(0) : 0;
+    for (size_t i = 1; ageOk && i < age.size(); ++i) {
+        ageOk = ageDigit(i) <= 9;
+        a = a * 10 + ageDigit(i);
     }
     if (!ageOk || a > 130) {
         reason = "age " + shown(age) + " is not a whole number from 0 to 130";
         return false;
     }
-    out.age = a;
+    out.age = static_cast<int>(a);
 
     std::string_view sex = field(Column::Sex);
-    if (sex == "1") out.sex = Sex::Male;
-    else if (sex == "2") out.sex = Sex::Female;
-    else if (sex == "9") out.sex = Sex::Unknown;
-    else {
-        reason = "sex " + shown(sex) + " is not 1 (male), 2 (female) or 9 (not known)";
-        return false;
+    switch (sex.size() == 1 ? sex[0] : '\0') {
+        case '1': out.sex = Sex::Male; break;
+        case '2': out.sex = Sex::Female; break;
+        case '9': out.sex = Sex::Unknown; break;
+        default:
+            reason = "sex " + shown(sex) + " is not 1 (male), 2 (female) or 9 (not known)";
+            return false;
     }
 
     std::string_view method = field(Column::AdmissionMethod);
@@ -132,32 +169,34 @@ bool parseEpisode(const Record& record, const ActivitySchema& schema, Episode& o
     }
 
     std::string_view dominant = field(Column::DominantProcedure);
-    out.primaryProcedure = packCode(dominant.data(), dominant.data() + dominant.size());
+    out.primaryProcedure = packPaddedCode(dominant.data(), dominant.size());
     out.procedures = field(Column::Procedures);
     out.diagnoses = field(Column::Diagnoses);
     return true;
 }
 
-// packCode over each `|`-separated item, fused into one pass over the bytes
-// (this runs twice per row).
+// packCode over each `|`-separated item. Items of up to 8 bytes (all real
+// codes) go through packPaddedCode; a list with a longer item is packed
+// byte by byte. Fields lie in padded chunks or scratch, so 8 bytes from any
+// position inside one are readable.
 void packCodeList(std::string_view list, std::vector<PackedCode>& out) {
     out.clear();
-    PackedCode v = 0;
-    int shift = 56;
-    for (char ch : list) {
-        unsigned char c = static_cast<unsigned char>(ch);
-        if (c == '|') {
-            if (v) out.push_back(v);
-            v = 0;
-            shift = 56;
-            continue;
-        }
-        if (c == '.' || c == ' ' || shift < 0) continue;
-        if (c >= 'a' && c <= 'z') c = static_cast<unsigned char>(c - 'a' + 'A');
-        v |= static_cast<PackedCode>(c) << shift;
-        shift -= 8;
+    const char* p = list.data();
+    const char* const end = p + list.size();
+    while (p < end) {
+        uint64_t v;
+        std::memcpy(&v, p, 8);
+        // The first '|' among these 8 bytes: the lowest zero byte of v ^ '|'s
+        // (the classic test is exact for the lowest one).
+        const uint64_t x = v ^ 0x7C7C7C7C7C7C7C7Cull;
+        const uint64_t bars = (x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull;
+        const size_t rest = static_cast<size_t>(end - p);
+        size_t length = bars ? static_cast<size_t>(__builtin_ctzll(bars)) / 8 : 8;
+        if (length >= rest) length = rest;
+        else if (!bars) return packCodeListBytewise(list, out);  // an item longer than 8 bytes
+        if (PackedCode c = packPaddedCode(p, length)) out.push_back(c);
+        p += length + 1;
     }
-    if (v) out.push_back(v);
 }
 
 }  // namespace cpe::audit

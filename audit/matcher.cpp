@@ -392,6 +392,15 @@ struct MatcherCompiler {
         };
         flatten(primary, m.primaryStart_, m.primaryIds_);
         flatten(any, m.anyStart_, m.anyIds_);
+        // Buckets are by three characters' classes; the prefilter is by two
+        // raw bytes, so mark every pair of bytes whose classes begin a
+        // bucket with rules in it.
+        std::vector<bool> usedPairs(37 * 37, false);
+        for (size_t b = 0; b < kBucketCount; ++b)
+            if (!primary[b].empty() || !any[b].empty()) usedPairs[b / 37] = true;
+        for (size_t prefix = 0; prefix < 65536; ++prefix)
+            if (usedPairs[size_t{kClass[prefix >> 8]} * 37 + kClass[prefix & 0xFF]])
+                m.prefixBits_[prefix >> 6] |= uint64_t{1} << (prefix & 63);
     }
 };
 

@@ -82,6 +82,20 @@ public:
     const std::string& intervention(size_t rule) const { return rules_[rule].intervention; }
     const std::string& title(size_t rule) const { return rules_[rule].title; }
 
+    // Whether any rule could count this row, judged by its procedures only:
+    // a quick test on the first two characters of each code that rejects
+    // most rows (which are not EBI activity) before `candidates`.
+    bool mayMatch(const EpisodeCodes& codes) const {
+        if (!alwaysRules_.empty()) return true;
+        auto interesting = [&](PackedCode c) {
+            const auto prefix = static_cast<size_t>(c >> 48);
+            return (prefixBits_[prefix >> 6] >> (prefix & 63)) & 1;
+        };
+        if (codes.primaryProcedure && interesting(codes.primaryProcedure)) return true;
+        for (size_t i = 0; i < codes.procedureCount; ++i)
+            if (interesting(codes.procedures[i])) return true;
+        return false;
+    }
     // The rules this row could satisfy, judged by its procedures only.
     void candidates(const EpisodeCodes& codes, CandidateSet& out) const;
     // Whether rule `rule` counts the episode: its expression holds, and it is
@@ -129,6 +143,9 @@ private:
     // Bucket (first three characters) -> rules, as offsets into ruleIds.
     std::vector<uint32_t> primaryStart_, anyStart_;
     std::vector<uint16_t> primaryIds_, anyIds_;
+    // Bit per first two bytes of a packed code (65,536 bits): set when some
+    // index bucket starting with them lists a rule.
+    std::vector<uint64_t> prefixBits_ = std::vector<uint64_t>(65536 / 64, 0);
 };
 
 // The index bucket of a code: its first three characters, each folded to 37
