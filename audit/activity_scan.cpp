@@ -127,7 +127,8 @@ void Pipeline::readHeader(ByteSource& source, std::string& carry) {
     if (header.fieldCount > kMaxRecordFields)
         throw AuditError(std::string(name) + ":1: bad header: " + std::to_string(header.fieldCount) + " columns (expected " +
                          std::to_string(kColumnCount) + ")");
-    std::vector<std::string_view> names(header.fields, header.fields + header.fieldCount);
+    std::vector<std::string_view> names;
+    for (size_t i = 0; i < header.fieldCount; ++i) names.push_back(header.field(i));
     std::string error;
     auto schema = checkHeader(names, error);
     if (!schema) throw AuditError(std::string(name) + ":1: " + error);
@@ -317,7 +318,7 @@ ScanResult Pipeline::run() {
     readHeader(*source, carry);
 
     unsigned threads = options_.threads == 0 ? 1 : options_.threads;
-    size_t blockSize = std::max<size_t>(options_.blockSize, 64);
+    size_t blockSize = std::clamp<size_t>(options_.blockSize, 64, kMaxRecordBytes);
     blockSize = std::max(blockSize, carry.size() + 64);
     slots_.resize(threads * 2 + 1);
     for (size_t i = 0; i < slots_.size(); ++i) {

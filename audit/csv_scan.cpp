@@ -17,12 +17,12 @@ const char* kTextAfterQuote = "text after a closing quote (double quotes inside 
 const char* kUnterminated = "unterminated quoted field";
 
 // The state machine of the header comment. With Copy, field text is written
-// to `scratch` and field offsets to `offsets`; without it, it only finds
+// to `scratch` and the offset where each field ends to `ends`; without it, it only finds
 // where the record ends. Returns the byte after the record's newline, `end`
 // when the record ends at `end` outside quotes, or null when `end` comes
 // inside a quoted field.
 template <bool Copy>
-const char* scanRecord(const char* p, const char* end, std::string* scratch, size_t* offsets, size_t& fieldCount,
+const char* scanRecord(const char* p, const char* end, std::string* scratch, size_t* ends, size_t& fieldCount,
                        uint32_t& newlines, const char*& error) {
     State state = State::FieldStart;
     fieldCount = 0;
@@ -31,10 +31,8 @@ const char* scanRecord(const char* p, const char* end, std::string* scratch, siz
     auto endField = [&](bool trimCr) {
         if constexpr (Copy) {
             if (trimCr && scratch->size() > fieldStart && scratch->back() == '\r') scratch->pop_back();
-            if (fieldCount < kMaxRecordFields) {
-                offsets[fieldCount] = fieldStart;
-                offsets[fieldCount + 1] = scratch->size();
-            }
+            if (fieldCount < kMaxRecordFields) ends[fieldCount] = scratch->size();
+            scratch->push_back(',');  // fields lie one byte apart, as in a chunk
             fieldStart = scratch->size();
         }
         ++fieldCount;
@@ -112,7 +110,7 @@ bool RecordScanner::next(Record& r) {
         r.error = nullptr;
         r.line = newlines_;
         if (!fastRecord(r)) slowRecord(r);
-        if (r.fieldCount == 1 && r.fields[0].empty() && !r.error) continue;  // blank line
+        if (r.fieldCount == 1 && r.bounds[1] == 0 && !r.error) continue;  // blank line
         return true;
     }
     return false;
@@ -126,15 +124,20 @@ void RecordScanner::loadBlock(const char* base) {
     const __m128i commaByte = _mm_set1_epi8(',');
     const __m128i newlineByte = _mm_set1_epi8('\n');
     const __m128i quoteByte = _mm_set1_epi8('"');
+    __m128i block[4];
+    __m128i anyQuote = _mm_setzero_si128();
+    auto bits = [](__m128i matches, int i) {
+        return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(matches))) << (16 * i);
+    };
     for (int i = 0; i < 4; ++i) {
-        __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + 16 * i));
-        auto bits = [&](__m128i byte) {
-            return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(block, byte)))) << (16 * i);
-        };
-        comma |= bits(commaByte);
-        newline |= bits(newlineByte);
-        quote |= bits(quoteByte);
+        block[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + 16 * i));
+        comma |= bits(_mm_cmpeq_epi8(block[i], commaByte), i);
+        newline |= bits(_mm_cmpeq_epi8(block[i], newlineByte), i);
+        anyQuote = _mm_or_si128(anyQuote, _mm_cmpeq_epi8(block[i], quoteByte));
     }
+    // Quotes are rare: their positions are worked out only when there is one.
+    if (_mm_movemask_epi8(anyQuote))
+        for (int i = 0; i < 4; ++i) quote |= bits(_mm_cmpeq_epi8(block[i], quoteByte), i);
 #else
     for (int i = 0; i < 64; ++i) {
         uint64_t bit = uint64_t{1} << i;
@@ -153,12 +156,12 @@ void RecordScanner::loadBlock(const char* base) {
 // Splits a record with no quote in it. Returns false when it meets a quote:
 // the slow path then handles the whole record (pos_ is left alone).
 bool RecordScanner::fastRecord(Record& r) {
-    const char* fieldStart = pos_;
+    r.begin = pos_;
+    r.bounds[0] = -1;
     size_t count = 0;
     auto finishField = [&](const char* fieldEnd) {
-        if (count < kMaxRecordFields) r.fields[count] = std::string_view(fieldStart, static_cast<size_t>(fieldEnd - fieldStart));
+        if (count < kMaxRecordFields) r.bounds[count + 1] = static_cast<int32_t>(fieldEnd - r.begin);
         ++count;
-        fieldStart = fieldEnd + 1;
     };
     if (!base_) loadBlock(pos_);
     while (true) {
@@ -172,16 +175,15 @@ bool RecordScanner::fastRecord(Record& r) {
         if (count < kMaxRecordFields) {
             // Room for every field of this block (see Record::fields): no
             // bound check per field.
-            for (; c; c &= c - 1) {
-                const char* q = base_ + __builtin_ctzll(c);
-                r.fields[count++] = std::string_view(fieldStart, static_cast<size_t>(q - fieldStart));
-                fieldStart = q + 1;
-            }
+            const auto offset = static_cast<int32_t>(base_ - r.begin);
+            for (; c; c &= c - 1) r.bounds[++count] = offset + __builtin_ctzll(c);
         }
         for (; c; c &= c - 1) finishField(base_ + __builtin_ctzll(c));
         if (newline) {
             const char* q = base_ + __builtin_ctzll(newline);
-            finishField((q > fieldStart && q[-1] == '\r') ? q - 1 : q);
+            // A CR before the newline: it belongs to the last field (a CR is never a
+            // separator), which it ends.
+            finishField((q > r.begin && q[-1] == '\r') ? q - 1 : q);
             uint64_t keep = ~(newline | before);
             commas_ &= keep;
             newlineBits_ &= keep;
@@ -192,7 +194,7 @@ bool RecordScanner::fastRecord(Record& r) {
         }
         if (end_ - base_ <= 64) {
             // The chunk (the file) ends without a final newline.
-            finishField((end_ > fieldStart && end_[-1] == '\r') ? end_ - 1 : end_);
+            finishField((end_ > r.begin && end_[-1] == '\r') ? end_ - 1 : end_);
             base_ = nullptr;
             pos_ = end_;
             break;
@@ -207,11 +209,11 @@ bool RecordScanner::fastRecord(Record& r) {
 void RecordScanner::slowRecord(Record& r) {
     base_ = nullptr;
     scratch_.clear();
-    size_t offsets[kMaxRecordFields + 1];
+    size_t ends[kMaxRecordFields];
     size_t count = 0;
     uint32_t lines = 0;
     const char* error = nullptr;
-    const char* after = scanRecord<true>(pos_, end_, &scratch_, offsets, count, lines, error);
+    const char* after = scanRecord<true>(pos_, end_, &scratch_, ends, count, lines, error);
     if (!after) {
         // Unterminated: reject the first line and resume on the next.
         const void* nl = std::memchr(pos_, '\n', static_cast<size_t>(end_ - pos_));
@@ -230,8 +232,9 @@ void RecordScanner::slowRecord(Record& r) {
     // like fields in a chunk.
     scratch_.append(16, '\0');
     size_t stored = count < kMaxRecordFields ? count : kMaxRecordFields;
-    for (size_t i = 0; i < stored; ++i)
-        r.fields[i] = std::string_view(scratch_.data() + offsets[i], offsets[i + 1] - offsets[i]);
+    r.begin = scratch_.data();
+    r.bounds[0] = -1;
+    for (size_t i = 0; i < stored; ++i) r.bounds[i + 1] = static_cast<int32_t>(ends[i]);
     r.fieldCount = count;
     r.lines = lines == 0 ? 1 : lines;
     r.error = error;

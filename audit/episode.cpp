@@ -106,7 +106,7 @@ bool parseEpisode(const Record& record, const ActivitySchema& schema, Episode& o
         reason = "expected " + std::to_string(schema.fieldCount) + " fields, found " + std::to_string(record.fieldCount);
         return false;
     }
-    auto field = [&](Column c) { return record.fields[schema.at(c)]; };
+    auto field = [&](Column c) { return record.field(schema.at(c)); };
 
     out.episodeId = field(Column::EpisodeId);
     if (out.episodeId.empty()) {

@@ -40,7 +40,7 @@ Population readPopulation(const std::string& path) {
     if (r.error) throw AuditError(path + ":1: " + r.error);
     int commissionerCol = -1, populationCol = -1;
     for (size_t i = 0; i < r.fieldCount && i < kMaxRecordFields; ++i) {
-        std::string name = lower(trim(r.fields[i]));
+        std::string name = lower(trim(r.field(i)));
         if (name == "commissioner") commissionerCol = static_cast<int>(i);
         else if (name == "population") populationCol = static_cast<int>(i);
     }
@@ -52,8 +52,8 @@ Population readPopulation(const std::string& path) {
         if (r.error) throw AuditError(where + ": " + r.error);
         if (r.fieldCount != 2)
             throw AuditError(where + ": expected 2 fields, found " + std::to_string(r.fieldCount));
-        std::string code = trim(r.fields[commissionerCol]);
-        std::string value = trim(r.fields[populationCol]);
+        std::string code = trim(r.field(commissionerCol));
+        std::string value = trim(r.field(populationCol));
         if (code.empty()) throw AuditError(where + ": column commissioner: empty commissioner code");
         double population = 0;
         auto [ptr, ec] = std::from_chars(value.data(), value.data() + value.size(), population);

@@ -26,7 +26,7 @@ std::vector<Scanned> scanAll(const std::string& text, uint64_t* newlines = nullp
     Record r;
     while (s.next(r)) {
         Scanned x;
-        for (size_t i = 0; i < r.fieldCount && i < kMaxRecordFields; ++i) x.fields.emplace_back(r.fields[i]);
+        for (size_t i = 0; i < r.fieldCount && i < kMaxRecordFields; ++i) x.fields.emplace_back(r.field(i));
         x.fieldCount = r.fieldCount;
         x.line = r.line;
         x.error = r.error ? r.error : "";

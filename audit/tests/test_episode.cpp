@@ -15,11 +15,20 @@ const std::vector<std::string_view> kHeader = {"episode_id", "provider", "commis
 
 // Parses one row given as its 11 field values.
 bool parse(std::vector<std::string> values, Episode& e, std::string& reason) {
-    static std::vector<std::string> keep;
-    keep = std::move(values);
+    // Laid out as the scanner leaves a row: fields one byte apart, padded.
+    static std::string line;
+    line.clear();
     Record r;
-    r.fieldCount = keep.size();
-    for (size_t i = 0; i < keep.size() && i < kMaxRecordFields; ++i) r.fields[i] = keep[i];
+    std::vector<size_t> ends;
+    for (const std::string& v : values) {
+        line += v;
+        ends.push_back(line.size());
+        line += ',';
+    }
+    line.append(kScanPadding, '\0');
+    r.begin = line.data();
+    r.fieldCount = values.size();
+    for (size_t i = 0; i < ends.size() && i < kMaxRecordFields; ++i) r.bounds[i + 1] = static_cast<int32_t>(ends[i]);
     std::string error;
     auto schema = checkHeader(kHeader, error);
     REQUIRE(schema);
