@@ -335,6 +335,7 @@ private:
 void compilePolicy(const CheckedLibrary& lib, const PolicyModel& model, CompiledPolicy& out) {
     out.model = &model;
     Compiler(lib, model, out.program).run();
+    flattenRules(out.program);
 }
 
 }  // namespace cpe

@@ -79,11 +79,34 @@ struct CompiledCriterion {
     std::string at;  // "file:line:col"
 };
 
+// A rule's condition flattened into short-circuit jumps (flatten.cpp): each
+// step tests one leaf and names where to go on each of its three results, so
+// `all of` / `any of` / `not` cost no call, loop or recursion. The unknowns
+// seen so far are part of where a step leads (a step may be emitted twice:
+// before and after an unknown kid), so no state is kept while stepping.
+inline constexpr uint32_t kStepDone = 0x80000000u;  // kStepDone | Tri: the condition's result
+inline constexpr uint32_t kNoSteps = 0xFFFFFFFFu;   // condition not flattened: evaluate the tree
+struct Step {
+    enum class Kind : uint8_t {
+        Slot,   // a: slot. Known: next[1] when lo <= value <= hi, else next[0]. Unknown: next[2]
+        Level,  // a: histogram; shift: 8 * level. Count [known, known + open] inside [ilo, ihi]: next[1],
+                // outside: next[0], across: next[2]
+        Call,   // a: node, evaluated by the tree interpreter; next[Tri]
+    };
+    Kind kind;
+    uint8_t shift = 0;
+    uint32_t a = 0;
+    uint32_t next[3] = {0, 0, 0};  // indexed by Tri: False, True, Unknown
+    int32_t ilo = 0, ihi = 0;
+    double lo = 0, hi = 0;
+};
+
 struct CompiledRule {
     Outcome outcome;
     Route route;
     bool exempt = false;
     int32_t when = -1;   // node; -1 for `otherwise`
+    uint32_t entry = kNoSteps;  // first step of `when` in Program::steps, or kStepDone | Tri when constant
     std::string conditionText;  // the condition as written, for reasons without a named criterion
     std::string at;
 };
@@ -114,6 +137,7 @@ struct Program {
         bool packed;      // at most 8 levels and 255 members: counted in byte lanes of one uint64
     };
     std::vector<LevelHistogram> histograms;
+    std::vector<Step> steps;  // every rule's flattened condition
 
     std::vector<const FactInfo*> slots;   // local slot -> fact, in the order the policy reads them
     std::vector<SlotKind> slotKinds;
@@ -130,6 +154,9 @@ struct CompiledPolicy {
     const PolicyModel* model;
     Program program;
 };
+
+// Flattens each rule's condition into Program::steps (flatten.cpp).
+void flattenRules(Program& p);
 
 // Compiles a checked policy. The model must come from a library without errors.
 void compilePolicy(const CheckedLibrary& lib, const PolicyModel& model, CompiledPolicy& out);

@@ -1,5 +1,7 @@
 #include "engine/eval/evaluator.h"
 
+#include "engine/compile/fact_range.h"
+
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -63,27 +65,12 @@ Interval multiply(Interval a, Interval b) {
 
 // What an unknown numeric fact could be: its declared range, or any member of its enum.
 Interval Evaluator::unknownRange(uint32_t slot) const {
-    const FactInfo* fact = p_.slots[slot];
-    if (fact->type.kind == TypeKind::Enum) {
-        // Only the levels the fact allows (`up to high`) are possible.
-        const std::vector<bool>& allowed = fact->allowed;
-        double lo = 0, hi = static_cast<double>(fact->type.enumInfo->members.size() - 1);
-        if (!allowed.empty()) {
-            while (lo < hi && !allowed[static_cast<size_t>(lo)]) ++lo;
-            while (hi > lo && !allowed[static_cast<size_t>(hi)]) --hi;
-        }
-        return {lo, hi};
-    }
-    return {fact->min.value_or(-kInf), fact->max.value_or(kInf)};
+    ValueRange r = possibleValues(*p_.slots[slot]);
+    return {r.lo, r.hi};
 }
 
 // Whether an enum fact may take the member with this ordinal (numbers: always).
-bool Evaluator::allows(uint32_t slot, double ordinal) const {
-    const FactInfo* fact = p_.slots[slot];
-    if (fact->type.kind != TypeKind::Enum || fact->allowed.empty()) return true;
-    auto i = static_cast<size_t>(ordinal);
-    return ordinal >= 0 && i < fact->allowed.size() && fact->allowed[i];
-}
+bool Evaluator::allows(uint32_t slot, double ordinal) const { return mayTake(*p_.slots[slot], ordinal); }
 
 // The first day that is "within N units" of as_of. Calendar arithmetic is
 // dear next to everything else here, so the last answer is kept.
@@ -506,6 +493,33 @@ Evaluator::Verdict Evaluator::verdict(const FactView& facts, int asOfDay) {
     return run();
 }
 
+// A rule's condition as flattened jumps (flatten.cpp): one leaf test per step.
+Tri Evaluator::steps(uint32_t at) {
+    const Step* all = p_.steps.data();
+    while (!(at & kStepDone)) {
+        const Step& s = all[at];
+        switch (s.kind) {
+            case Step::Kind::Slot:
+                if (f_.known[s.a]) {
+                    double v = f_.num[s.a];
+                    at = s.next[v >= s.lo && v <= s.hi];
+                } else {
+                    at = s.next[2];
+                }
+                break;
+            case Step::Kind::Level: {
+                if (histGen_[s.a] != generation_) fillLevelCounts(s.a);
+                auto yes = static_cast<int32_t>((histLanes_[2 * s.a] >> s.shift) & 0xFF);
+                auto most = yes + static_cast<int32_t>((histLanes_[2 * s.a + 1] >> s.shift) & 0xFF);
+                at = s.next[yes >= s.ilo && most <= s.ihi ? 1 : most < s.ilo || yes > s.ihi ? 0 : 2];
+                break;
+            }
+            case Step::Kind::Call: at = s.next[static_cast<uint8_t>(bool_<false>(s.a))]; break;
+        }
+    }
+    return static_cast<Tri>(at & ~kStepDone);
+}
+
 Evaluator::Verdict Evaluator::run() {
     if (++generation_ == 0) {  // wrapped: forget every stamp
         std::fill(cacheGen_.begin(), cacheGen_.end(), 0);
@@ -520,7 +534,9 @@ Evaluator::Verdict Evaluator::run() {
     size_t i = 0;
     for (; i < rules; ++i) {
         const CompiledRule& r = p_.rules[i];
-        Tri t = r.when < 0 ? Tri::True : leaf<false>(static_cast<uint32_t>(r.when));
+        Tri t = r.when < 0             ? Tri::True
+                : r.entry != kNoSteps ? steps(r.entry)
+                                      : leaf<false>(static_cast<uint32_t>(r.when));
         ruleResults_[i] = t;
         if (t == Tri::False) continue;
         if (!any) {

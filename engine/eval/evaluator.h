@@ -84,6 +84,7 @@ private:
     bool allows(uint32_t slot, double ordinal) const;
     int earliestDay(uint32_t unit, int amount);
     Verdict run();
+    Tri steps(uint32_t entry);
     const std::string* text(uint32_t node);
     void explain(uint32_t node, std::vector<Reason>& out);
     void missing(uint32_t node);
