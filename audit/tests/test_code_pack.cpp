@@ -1,6 +1,11 @@
 #include <doctest/doctest.h>
 
+#include <random>
+#include <string>
+#include <vector>
+
 #include "audit/code_pack.h"
+#include "audit/episode.h"
 
 using namespace cpe::audit;
 
@@ -76,4 +81,28 @@ TEST_CASE("bad rule codes are refused with a reason") {
 TEST_CASE("codes longer than 8 characters keep their first 8") {
     CHECK(packCode("ABCDEFGHIJ") == packCode("ABCDEFGH"));
     CHECK(range("ABCDEFGH").matches(packCode("ABCDEFGHIJ")));
+}
+
+TEST_CASE("packing a word at a time gives exactly packCode's result, whatever the bytes") {
+    // packPaddedCode and packCodeList take shortcuts for plain codes; the
+    // byte-at-a-time packCode is their definition.
+    std::mt19937 rng(11);
+    const std::string alphabet = std::string("AZaz09.| -`{~") + '\0' + "\x7f\x80\xe0\xff";
+    for (int round = 0; round < 20000; ++round) {
+        std::string text(rng() % 14, ' ');
+        for (char& c : text) c = alphabet[rng() % alphabet.size()];
+        std::string padded = text + std::string(16, '\0');
+        CAPTURE(text);
+        if (text.find('|') == std::string::npos) CHECK(packPaddedCode(padded.data(), text.size()) == packCode(text));
+        std::vector<PackedCode> expected, got;
+        size_t from = 0;
+        while (from <= text.size()) {
+            size_t bar = text.find('|', from);
+            if (bar == std::string::npos) bar = text.size();
+            if (PackedCode c = packCode(std::string_view(text).substr(from, bar - from))) expected.push_back(c);
+            from = bar + 1;
+        }
+        packCodeList(std::string_view(padded.data(), text.size()), got);
+        CHECK(got == expected);
+    }
 }

@@ -187,3 +187,49 @@ TEST_CASE("cutting at findLastBoundary scans exactly like one pass") {
         }
     }
 }
+
+TEST_CASE("the 64-byte fast path splits quote-free text exactly as reading line by line would") {
+    // Random quote-free text: short and long lines (across 64-byte blocks),
+    // many commas (beyond the stored maximum), CRs, blank lines, and maybe
+    // no final newline. The reference splits lines at '\n', drops one CR
+    // before it, skips blank lines and splits at commas.
+    std::mt19937 rng(3);
+    const std::string alphabet = "ab,,,,\r\n\n";
+    for (int round = 0; round < 2000; ++round) {
+        std::string text(rng() % 400, ' ');
+        for (char& c : text) c = alphabet[rng() % alphabet.size()];
+        if (round % 7 == 0) text = std::string(rng() % 200, ',') + "\n" + text;
+        std::vector<Scanned> expected;
+        size_t from = 0;
+        uint64_t line = 0;
+        while (from < text.size()) {
+            size_t nl = text.find('\n', from);
+            size_t end = nl == std::string::npos ? text.size() : nl;
+            std::string row = text.substr(from, end - from);
+            if (!row.empty() && row.back() == '\r') row.pop_back();
+            if (!row.empty()) {
+                Scanned x{{}, 0, line, ""};
+                size_t f = 0;
+                while (true) {
+                    size_t comma = row.find(',', f);
+                    if (x.fields.size() < kMaxRecordFields) x.fields.push_back(row.substr(f, comma == std::string::npos ? std::string::npos : comma - f));
+                    ++x.fieldCount;
+                    if (comma == std::string::npos) break;
+                    f = comma + 1;
+                }
+                expected.push_back(x);
+            }
+            ++line;
+            from = end + 1;
+        }
+        CAPTURE(text);
+        auto got = scanAll(text);
+        REQUIRE(got.size() == expected.size());
+        for (size_t i = 0; i < got.size(); ++i) {
+            CHECK(got[i].fields == expected[i].fields);
+            CHECK(got[i].fieldCount == expected[i].fieldCount);
+            CHECK(got[i].line == expected[i].line);
+            CHECK(got[i].error.empty());
+        }
+    }
+}

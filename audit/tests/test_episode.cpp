@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -178,4 +179,47 @@ TEST_CASE("header check names missing, unknown and repeated columns") {
 
     CHECK_FALSE(checkHeader({"episode_id"}, error));
     CHECK(error.find("missing columns provider, commissioner, age") != std::string::npos);
+}
+
+TEST_CASE("parseDateKey reads a date ten bytes at once exactly as one character at a time would") {
+    // The reference: the text read one character at a time.
+    auto reference = [](const std::string& t, int32_t& key) {
+        if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
+        int v = 0;
+        for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
+            if (t[i] < '0' || t[i] > '9') return false;
+            v = v * 10 + (t[i] - '0');
+        }
+        int y = v / 10000, m = v / 100 % 100, d = v % 100;
+        bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+        const int days[] = {31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+        if (m < 1 || m > 12 || d < 1 || d > days[m - 1]) return false;
+        key = v;
+        return true;
+    };
+    auto same = [&](const std::string& t) {
+        int32_t a = -1, b = -1;
+        bool ok = parseDateKey(t, a);
+        CAPTURE(t);
+        CHECK(ok == reference(t, b));
+        if (ok) CHECK(a == b);
+    };
+    int valid = 0;
+    for (int y : {0, 1899, 1900, 1999, 2000, 2023, 2024, 2100, 9999})
+        for (int m = 0; m <= 13; ++m)
+            for (int d = 0; d <= 32; ++d) {
+                char t[16];
+                std::snprintf(t, sizeof t, "%04d-%02d-%02d", y, m, d);
+                int32_t k = 0;
+                valid += parseDateKey(t, k);
+                same(t);
+            }
+    CHECK(valid == 9 * 365 + 3);  // leap years among these: 0, 2000 and 2024 (not 1900 or 2100)
+    std::mt19937 rng(5);
+    const std::string alphabet = std::string("0123456789-/: a") + '\0' + "\x80\xff";
+    for (int round = 0; round < 50000; ++round) {
+        std::string t = "2024-05-06";
+        for (int k = static_cast<int>(rng() % 3); k >= 0; --k) t[rng() % t.size()] = alphabet[rng() % alphabet.size()];
+        same(t);
+    }
 }
