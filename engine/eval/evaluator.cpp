@@ -494,24 +494,32 @@ Evaluator::Verdict Evaluator::verdict(const FactView& facts, int asOfDay) {
 }
 
 // A rule's condition as flattened jumps (flatten.cpp): one leaf test per step.
+// Each way out of a leaf is its own branch loading its own `next`, never an
+// index computed from the test (`next[v >= lo && v <= hi]`): a predicted branch
+// lets the processor start on the following step at once, while a computed
+// index makes every step wait for the facts of the one before. Written that
+// way, the checklist benchmark ran 14 M/s; as branches, 25 M/s.
 Tri Evaluator::steps(uint32_t at) {
     const Step* all = p_.steps.data();
     while (!(at & kStepDone)) {
         const Step& s = all[at];
         switch (s.kind) {
             case Step::Kind::Slot:
-                if (f_.known[s.a]) {
-                    double v = f_.num[s.a];
-                    at = s.next[v >= s.lo && v <= s.hi];
-                } else {
+                if (!f_.known[s.a]) {
                     at = s.next[2];
+                } else if (f_.num[s.a] >= s.lo && f_.num[s.a] <= s.hi) {
+                    at = s.next[1];
+                } else {
+                    at = s.next[0];
                 }
                 break;
             case Step::Kind::Level: {
                 if (histGen_[s.a] != generation_) fillLevelCounts(s.a);
                 auto yes = static_cast<int32_t>((histLanes_[2 * s.a] >> s.shift) & 0xFF);
                 auto most = yes + static_cast<int32_t>((histLanes_[2 * s.a + 1] >> s.shift) & 0xFF);
-                at = s.next[yes >= s.ilo && most <= s.ihi ? 1 : most < s.ilo || yes > s.ihi ? 0 : 2];
+                if (yes >= s.ilo && most <= s.ihi) at = s.next[1];
+                else if (most < s.ilo || yes > s.ihi) at = s.next[0];
+                else at = s.next[2];
                 break;
             }
             case Step::Kind::Call: at = s.next[static_cast<uint8_t>(bool_<false>(s.a))]; break;
