@@ -103,13 +103,25 @@ TEST_CASE("/metrics is Prometheus text; the access log is one JSON line a reques
     get(port, "/v1/policies");
     get(port, "/nowhere");
 
-    // Requests are counted once their response is written: wait for all five.
+    // Requests are counted once their response is written, in whatever order
+    // the responses finish: wait until all five are.
+    const std::vector<std::string> counted = {
+        "cpe_http_requests_total{endpoint=\"/v1/decisions\",status=\"200\"} 2\n",
+        "cpe_http_requests_total{endpoint=\"/v1/decisions\",status=\"400\"} 1\n",
+        "cpe_http_requests_total{endpoint=\"/v1/policies\",status=\"200\"} 1\n",
+        "cpe_http_requests_total{endpoint=\"other\",status=\"404\"} 1\n"};
+    auto allCounted = [&](const std::string& metrics) {
+        for (const std::string& line : counted)
+            if (metrics.find(line) == std::string::npos) return false;
+        return true;
+    };
     std::string text;
-    for (int i = 0; i < 100; ++i) {
+    for (int i = 0; i < 250; ++i) {
         text = get(port, "/metrics").body;
-        if (text.find("cpe_http_requests_total{endpoint=\"other\",status=\"404\"} 1\n") != std::string::npos) break;
+        if (allCounted(text)) break;
         std::this_thread::sleep_for(20ms);
     }
+    REQUIRE(allCounted(text));
 
     // Every line is a HELP or TYPE comment or a sample `name{labels} value`,
     // and every sample belongs to a family declared with TYPE before it.
@@ -137,10 +149,8 @@ TEST_CASE("/metrics is Prometheus text; the access log is one JSON line a reques
     CHECK(types["cpe_decisions_total"] == "counter");
     CHECK(types["cpe_http_request_duration_seconds"] == "histogram");
 
-    // Requests by endpoint and status; decisions by policy and outcome.
-    CHECK(text.find("cpe_http_requests_total{endpoint=\"/v1/decisions\",status=\"200\"} 2\n") != std::string::npos);
-    CHECK(text.find("cpe_http_requests_total{endpoint=\"/v1/decisions\",status=\"400\"} 1\n") != std::string::npos);
-    CHECK(text.find("cpe_http_requests_total{endpoint=\"/v1/policies\",status=\"200\"} 1\n") != std::string::npos);
+    // Requests by endpoint and status (checked above); decisions by policy
+    // and outcome.
     CHECK(text.find("cpe_decisions_total{policy=\"fixture.threshold\",outcome=\"eligible\"} 1\n") != std::string::npos);
     CHECK(text.find("cpe_decisions_total{policy=\"fixture.bariatric\",outcome=\"not_eligible\"} 1\n") !=
           std::string::npos);
@@ -182,17 +192,26 @@ TEST_CASE("/metrics is Prometheus text; the access log is one JSON line a reques
         CHECK_FALSE(e.contains("facts"));
         CHECK_FALSE(e.contains("message"));
     }
-    const json& first = entries[0];
+    // A line is written once its response has gone, so under load the next
+    // request's line can come first: find each request's line by what it
+    // was, and check there is exactly one.
+    auto only = [&](const char* key, const json& value) {
+        std::vector<json> found;
+        for (const json& e : entries)
+            if (e.contains(key) && e[key] == value) found.push_back(e);
+        REQUIRE(found.size() == 1);
+        return found[0];
+    };
+    const json first = only("decision_id", decided.decisionId);
     CHECK(first["method"] == "POST");
     CHECK(first["path"] == "/v1/decisions");
     CHECK(first["status"] == 200);
     CHECK(first["policy"] == "fixture.threshold");
     CHECK(first["outcome"] == "eligible");
-    CHECK(first["decision_id"] == decided.decisionId);
-    CHECK(entries[2]["status"] == 400);
-    CHECK(entries[2]["error"] == "bad_fact");
-    CHECK(entries[2]["field"] == "facts.score");
-    CHECK(entries[4]["path"] == "/nowhere");
-    CHECK(entries[4]["status"] == 404);
+    const json refused = only("status", 400);
+    CHECK(refused["path"] == "/v1/decisions");
+    CHECK(refused["error"] == "bad_fact");
+    CHECK(refused["field"] == "facts.score");
+    CHECK(only("path", "/nowhere")["status"] == 404);
     CHECK(countDecisionRows(server.db(), "decision_id = '" + decided.decisionId + "'") == 1);
 }
