@@ -111,14 +111,18 @@ void Evaluator::fillLevelCounts(uint32_t h) {
     if (hist.packed) {
         // One byte-lane counter per level in a register: repeated levels do
         // not wait on each other in memory, and nothing needs clearing.
+        // (Pointers held locally: read through `this`, they are reloaded for every member.)
         std::uint64_t known = 0, open = 0;
+        const uint8_t* isKnown = f_.known;
+        const double* num = f_.num;
+        const std::uint64_t* mayBe = slotLevelLanes_.data();
         for (uint32_t slot : hist.slots) {
-            if (f_.known[slot]) {
+            if (isKnown[slot]) {
                 // Bound facts hold a member's ordinal; anything else counts nowhere.
-                auto v = static_cast<uint32_t>(static_cast<int>(f_.num[slot]));
+                auto v = static_cast<uint32_t>(static_cast<int>(num[slot]));
                 if (v < levels) known += std::uint64_t{1} << (8 * v);
             } else {
-                open += slotLevelLanes_[slot];
+                open += mayBe[slot];
             }
         }
         histLanes_[2 * h] = known;
