@@ -244,7 +244,7 @@ ChunkResult Pipeline::scanChunk(Worker& w, const Chunk& chunk) {
             c = w.commissioners.group(ep.commissioner);
             w.commissioners.addRow(c);
         }
-        packCodeList(ep.procedures, w.procedures);
+        packPaddedCodeList(ep.procedures, w.procedures);
         EpisodeCodes codes;
         codes.primaryProcedure = ep.primaryProcedure;
         codes.procedures = w.procedures.data();
@@ -252,7 +252,7 @@ ChunkResult Pipeline::scanChunk(Worker& w, const Chunk& chunk) {
         if (!matcher_.mayMatch(codes)) continue;
         matcher_.candidates(codes, w.candidates);
         if (w.candidates.empty()) continue;
-        packCodeList(ep.diagnoses, w.diagnoses);
+        packPaddedCodeList(ep.diagnoses, w.diagnoses);
         codes.diagnoses = w.diagnoses.data();
         codes.diagnosisCount = w.diagnoses.size();
         w.candidates.forEach([&](size_t rule) {

@@ -24,28 +24,6 @@ bool equalsIgnoreCase(std::string_view a, std::string_view b) {
     return true;
 }
 
-// packCodeList one byte at a time: codes longer than 8 bytes keep their
-// first 8 characters, as packCode does.
-void packCodeListBytewise(std::string_view list, std::vector<PackedCode>& out) {
-    out.clear();
-    PackedCode v = 0;
-    int shift = 56;
-    for (char ch : list) {
-        unsigned char c = static_cast<unsigned char>(ch);
-        if (c == '|') {
-            if (v) out.push_back(v);
-            v = 0;
-            shift = 56;
-            continue;
-        }
-        if (c == '.' || c == ' ' || shift < 0) continue;
-        if (c >= 'a' && c <= 'z') c = static_cast<unsigned char>(c - 'a' + 'A');
-        v |= static_cast<PackedCode>(c) << shift;
-        shift -= 8;
-    }
-    if (v) out.push_back(v);
-}
-
 }  // namespace
 
 int32_t daysFromCivil(int y, unsigned m, unsigned d) {
@@ -175,11 +153,29 @@ bool parseEpisode(const Record& record, const ActivitySchema& schema, Episode& o
     return true;
 }
 
-// packCode over each `|`-separated item. Items of up to 8 bytes (all real
-// codes) go through packPaddedCode; a list with a longer item is packed
-// byte by byte. Fields lie in padded chunks or scratch, so 8 bytes from any
-// position inside one are readable.
 void packCodeList(std::string_view list, std::vector<PackedCode>& out) {
+    out.clear();
+    PackedCode v = 0;
+    int shift = 56;
+    for (char ch : list) {
+        unsigned char c = static_cast<unsigned char>(ch);
+        if (c == '|') {
+            if (v) out.push_back(v);
+            v = 0;
+            shift = 56;
+            continue;
+        }
+        if (c == '.' || c == ' ' || shift < 0) continue;
+        if (c >= 'a' && c <= 'z') c = static_cast<unsigned char>(c - 'a' + 'A');
+        v |= static_cast<PackedCode>(c) << shift;
+        shift -= 8;
+    }
+    if (v) out.push_back(v);
+}
+
+// Items of up to 8 bytes (all real codes) go through packPaddedCode; a list
+// with a longer item is left to packCodeList.
+void packPaddedCodeList(std::string_view list, std::vector<PackedCode>& out) {
     out.clear();
     const char* p = list.data();
     const char* const end = p + list.size();
@@ -193,7 +189,7 @@ void packCodeList(std::string_view list, std::vector<PackedCode>& out) {
         const size_t rest = static_cast<size_t>(end - p);
         size_t length = bars ? static_cast<size_t>(__builtin_ctzll(bars)) / 8 : 8;
         if (length >= rest) length = rest;
-        else if (!bars) return packCodeListBytewise(list, out);  // an item longer than 8 bytes
+        else if (!bars) return packCodeList(list, out);  // an item longer than 8 bytes
         if (PackedCode c = packPaddedCode(p, length)) out.push_back(c);
         p += length + 1;
     }

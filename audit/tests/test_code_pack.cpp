@@ -84,8 +84,8 @@ TEST_CASE("codes longer than 8 characters keep their first 8") {
 }
 
 TEST_CASE("packing a word at a time gives exactly packCode's result, whatever the bytes") {
-    // packPaddedCode and packCodeList take shortcuts for plain codes; the
-    // byte-at-a-time packCode is their definition.
+    // packPaddedCode and packPaddedCodeList take shortcuts for plain codes;
+    // the byte-at-a-time packCode is their definition.
     std::mt19937 rng(11);
     const std::string alphabet = std::string("AZaz09.| -`{~") + '\0' + "\x7f\x80\xe0\xff";
     for (int round = 0; round < 20000; ++round) {
@@ -102,7 +102,9 @@ TEST_CASE("packing a word at a time gives exactly packCode's result, whatever th
             if (PackedCode c = packCode(std::string_view(text).substr(from, bar - from))) expected.push_back(c);
             from = bar + 1;
         }
-        packCodeList(std::string_view(padded.data(), text.size()), got);
+        packCodeList(text, got);
+        CHECK(got == expected);
+        packPaddedCodeList(std::string_view(padded.data(), text.size()), got);
         CHECK(got == expected);
     }
 }
