@@ -17,8 +17,8 @@ const char* kTextAfterQuote = "text after a closing quote (double quotes inside 
 const char* kUnterminated = "unterminated quoted field";
 
 // The state machine of the header comment. With Copy, field text is written
-// to `scratch` and the offset where each field ends to `ends`; without it, it only finds
-// where the record ends. Returns the byte after the record's newline, `end`
+// to `scratch` (one separator byte after each field) and the offset where each
+// field ends to `ends`; without it, it only finds where the record ends. Returns the byte after the record's newline, `end`
 // when the record ends at `end` outside quotes, or null when `end` comes
 // inside a quoted field.
 template <bool Copy>
@@ -173,7 +173,7 @@ bool RecordScanner::fastRecord(Record& r) {
         }
         uint64_t c = commas_ & before;
         if (count < kMaxRecordFields) {
-            // Room for every field of this block (see Record::fields): no
+            // Room for every field of this block (see Record::bounds): no
             // bound check per field.
             const auto offset = static_cast<int32_t>(base_ - r.begin);
             for (; c; c &= c - 1) r.bounds[++count] = offset + __builtin_ctzll(c);
