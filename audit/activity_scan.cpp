@@ -79,8 +79,11 @@ struct ChunkResult {
     std::vector<std::pair<uint64_t, std::string>> rejects;  // (line within the chunk, reason)
 };
 
-// Per-thread counting state.
-struct Worker {
+// Per-thread counting state. Each worker thread builds its own (so its heap
+// buffers come from that thread's allocator arena) on cache lines of its own:
+// the fields it writes on every row must not share a line with the other
+// worker's, or the two cores keep taking the line from each other.
+struct alignas(64) Worker {
     Worker(size_t interventions, size_t rules) : providers(interventions), commissioners(interventions) {
         candidates.resize(rules);
     }
@@ -370,10 +373,20 @@ ScanResult Pipeline::run() {
         freeSlots_.push_back(i);
     }
 
-    std::vector<std::unique_ptr<Worker>> workers;
-    for (unsigned t = 0; t < threads; ++t) workers.push_back(std::make_unique<Worker>(matcher_.size(), matcher_.size()));
+    std::vector<std::unique_ptr<Worker>> workers(threads);
     std::vector<std::thread> pool;
-    for (unsigned t = 0; t < threads; ++t) pool.emplace_back([this, &workers, t] { workerLoop(*workers[t]); });
+    for (unsigned t = 0; t < threads; ++t)
+        pool.emplace_back([this, &workers, t] {
+            try {
+                workers[t] = std::make_unique<Worker>(matcher_.size(), matcher_.size());
+            } catch (...) {
+                std::lock_guard lock(mergeMutex_);
+                if (!workerError_) workerError_ = std::current_exception();
+                stop_.store(true);
+                return;
+            }
+            workerLoop(*workers[t]);
+        });
 
     std::exception_ptr readError;
     try {
