@@ -88,9 +88,11 @@ TEST_CASE("cpe audit draws progress on a terminal and not in a pipe") {
     }
     TempDir dir("cpe-audit-progress");
     // The rows arrive on stdin after a pause, so the run lasts longer than the
-    // half second before progress is drawn however fast the machine is.
+    // half second before progress is drawn however fast the machine is. The
+    // pause starts with the process, before the policies load (0.07 s here,
+    // 0.7 s in a sanitizer build), hence two seconds.
     std::string args = " audit --policies " + dataPath("policies") + " --activity - --out " + dir.file("out");
-    std::string feed = "(sleep 1.2; cat " + dataPath("activity_small.csv") + ") | ";
+    std::string feed = "(sleep 2; cat " + dataPath("activity_small.csv") + ") | ";
     std::string inTerminal = "script -qec '" + feed + CPE_BINARY + args + "' /dev/null >" + dir.file("tty.txt") + " 2>&1";
     int status = std::system(inTerminal.c_str());
     REQUIRE(WIFEXITED(status));
