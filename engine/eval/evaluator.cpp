@@ -142,8 +142,10 @@ void Evaluator::fillLevelCounts(uint32_t h) {
 }
 
 // The count of one level: known members at it, up to those that could be.
-[[gnu::always_inline]] inline Interval Evaluator::levelCount(const Node& n) const {
+// The group's histogram is filled on the first count of a decision.
+[[gnu::always_inline]] inline Interval Evaluator::levelCount(const Node& n) {
     const uint32_t h = n.b - 1;
+    if (histGen_[h] != generation_) fillLevelCounts(h);
     const Program::LevelHistogram& hist = p_.histograms[h];
     if (n.imm < 0 || n.imm >= hist.levels) return {0, 0};
     auto level = static_cast<uint32_t>(n.imm);
@@ -275,7 +277,6 @@ template <bool Memo, int Depth>
         return true;
     }
     if (n.op == Op::NCountCmp && n.b) {
-        if (histGen_[n.b - 1] != generation_) fillLevelCounts(n.b - 1);
         out = levelCount(n);
         return true;
     }
@@ -295,7 +296,6 @@ Interval Evaluator::num_(uint32_t index) {
         }
         case Op::NCountCmp: {
             if (n.b) {  // `it is X` over an enum group: read the group's level histogram
-                if (histGen_[n.b - 1] != generation_) fillLevelCounts(n.b - 1);
                 return levelCount(n);
             }
             int yes = 0, open = 0;

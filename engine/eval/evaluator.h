@@ -113,7 +113,7 @@ private:
     std::vector<std::uint64_t> histLanes_;      // packed: known lanes, open lanes per histogram
     std::vector<std::uint64_t> slotLevelLanes_;  // packed: the levels a member may take, one lane each
     void fillLevelCounts(uint32_t histogram);
-    Interval levelCount(const Node& countNode) const;
+    Interval levelCount(const Node& countNode);
     bool cached(uint32_t node, Interval& out);
     int withinKey_[3] = {-1, -1, -1};
     int withinValue_ = 0;
