@@ -155,22 +155,15 @@ bool parseEpisode(const Record& record, const ActivitySchema& schema, Episode& o
 
 void packCodeList(std::string_view list, std::vector<PackedCode>& out) {
     out.clear();
-    PackedCode v = 0;
-    int shift = 56;
-    for (char ch : list) {
-        unsigned char c = static_cast<unsigned char>(ch);
-        if (c == '|') {
-            if (v) out.push_back(v);
-            v = 0;
-            shift = 56;
-            continue;
-        }
-        if (c == '.' || c == ' ' || shift < 0) continue;
-        if (c >= 'a' && c <= 'z') c = static_cast<unsigned char>(c - 'a' + 'A');
-        v |= static_cast<PackedCode>(c) << shift;
-        shift -= 8;
+    const char* p = list.data();
+    const char* end = p + list.size();
+    for (;;) {
+        const char* q = p;
+        while (q < end && *q != '|') ++q;
+        if (PackedCode c = packCode(p, q)) out.push_back(c);
+        if (q == end) break;
+        p = q + 1;
     }
-    if (v) out.push_back(v);
 }
 
 // Items of up to 8 bytes (all real codes) go through packPaddedCode; a list
