@@ -142,9 +142,16 @@ notExpr
 
 // Left-factored: the value is parsed once and the tail says what is asked of
 // it, so the parser never has to look ahead across a whole expression.
+// codePosition comes first: `primary`/`secondary` are also names, and SLL
+// prediction (which cannot see the calling context) finds `primary procedure`
+// ambiguous and takes the first alternative. With valuePredicate first that
+// guess was wrong for every coding rule, so half the policy files failed SLL
+// and were parsed a second time in full LL mode. The language is unchanged:
+// full LL (the fallback) resolves `primary` by the real context either way,
+// and an SLL parse that succeeds is a parse of the input.
 predicate
-    : additive predicateTail?                                  # valuePredicate
-    | position=('primary' | 'secondary' | 'any') kind=('procedure' | 'diagnosis') 'in' setExpr   # codePosition
+    : position=('primary' | 'secondary' | 'any') kind=('procedure' | 'diagnosis') 'in' setExpr   # codePosition
+    | additive predicateTail?                                  # valuePredicate
     ;
 
 predicateTail
