@@ -78,9 +78,42 @@ std::string unquote(const std::string& quoted) {
     return out;
 }
 
+// Token text as a slice of the UTF-8 source. ANTLR's getText() re-encodes its
+// UTF-32 copy of the input into a new string on every call (and a rule
+// context's getText() goes through a std::stringstream), which made up a
+// large part of loading the library. Token positions count code points, so a
+// file with non-ASCII text needs a code point -> byte map; ASCII files, the
+// usual case, use the index as is.
+class SourceSlices {
+public:
+    explicit SourceSlices(std::string_view text) : text_(text) {
+        bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+        if (ascii) return;
+        byteOf_.reserve(text.size() + 1);
+        for (size_t i = 0; i < text.size(); ++i)
+            if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) byteOf_.push_back(i);
+        byteOf_.push_back(text.size());
+    }
+    // The token's text exactly as ANTLR's getText() gives it, except that the
+    // end-of-file token is empty rather than "<EOF>".
+    std::string_view of(const antlr4::Token* t) const {
+        size_t begin = byte(t->getStartIndex()), end = byte(t->getStopIndex() + 1);
+        return end > begin ? text_.substr(begin, end - begin) : std::string_view();
+    }
+
+private:
+    size_t byte(size_t codePoint) const {
+        if (byteOf_.empty()) return std::min(codePoint, text_.size());
+        return byteOf_[std::min(codePoint, byteOf_.size() - 1)];
+    }
+    std::string_view text_;
+    std::vector<size_t> byteOf_;  // empty when the text is ASCII
+};
+
 class Builder {
 public:
-    Builder(uint32_t file, antlr4::CommonTokenStream& tokens) : file_(file), tokens_(tokens) {}
+    Builder(uint32_t file, antlr4::CommonTokenStream& tokens, const SourceSlices& source)
+        : file_(file), tokens_(tokens), source_(source) {}
 
     SourceFileAst build(CplParser::File_Context* ctx) {
         SourceFileAst out;
@@ -106,22 +139,44 @@ public:
     }
 
 private:
+    // ------------------------------------------------------------ text
+    std::string textOf(antlr4::Token* t) const { return std::string(source_.of(t)); }
+    std::string textOf(antlr4::tree::TerminalNode* node) const { return textOf(node->getSymbol()); }
+    // A rule's getText() is its on-channel tokens run together (no spaces or
+    // comments); the tree is only built when the parse had no errors, so every
+    // on-channel token from start to stop is one of its leaves.
+    std::string textOf(antlr4::ParserRuleContext* ctx) const {
+        if (ctx->getStop() == nullptr) return "";
+        size_t first = ctx->getStart()->getTokenIndex(), last = ctx->getStop()->getTokenIndex();
+        if (last < first) return "";
+        if (first == last) return textOf(ctx->getStart());
+        std::string out;
+        for (size_t i = first; i <= last; ++i) {
+            antlr4::Token* t = tokens_.get(i);
+            if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL) out += source_.of(t);
+        }
+        return out;
+    }
+    std::string textOf(antlr4::tree::ParseTree* tree) const {
+        if (auto* node = dynamic_cast<antlr4::tree::TerminalNode*>(tree)) return textOf(node);
+        return textOf(static_cast<antlr4::ParserRuleContext*>(tree));
+    }
+
     // ------------------------------------------------------------ spans and comments
     Span span(antlr4::Token* start, antlr4::Token* stop) const {
         Span s{file_, static_cast<uint32_t>(start->getLine()), static_cast<uint32_t>(start->getCharPositionInLine() + 1),
                static_cast<uint32_t>(stop->getLine()), 0};
-        std::string text = stop->getText();
-        s.endCol = static_cast<uint32_t>(stop->getCharPositionInLine() + 1 + text.size());
+        s.endCol = static_cast<uint32_t>(stop->getCharPositionInLine() + 1 + source_.of(stop).size());
         return s;
     }
     Span span(antlr4::ParserRuleContext* ctx) const { return span(ctx->getStart(), ctx->getStop()); }
     Span span(antlr4::tree::TerminalNode* node) const { return span(node->getSymbol(), node->getSymbol()); }
     Span span(antlr4::Token* token) const { return span(token, token); }
 
-    static antlr4::Token* braceOf(antlr4::ParserRuleContext* ctx) {
+    antlr4::Token* braceOf(antlr4::ParserRuleContext* ctx) {
         for (auto* child : ctx->children)
             if (auto* t = dynamic_cast<antlr4::tree::TerminalNode*>(child))
-                if (t->getText() == "{") return t->getSymbol();
+                if (source_.of(t->getSymbol()) == "{") return t->getSymbol();
         return ctx->getStart();
     }
 
@@ -138,19 +193,19 @@ private:
         size_t stopIndex = stop->getTokenIndex();
         for (; cursor_ <= stopIndex && cursor_ < tokens_.size(); ++cursor_) {
             antlr4::Token* t = tokens_.get(cursor_);
-            if (isComment(t)) c.leading.push_back(t->getText());
+            if (isComment(t)) c.leading.push_back(textOf(t));
         }
         for (size_t i = stopIndex + 1; i < tokens_.size(); ++i) {
             antlr4::Token* t = tokens_.get(i);
             if (t->getChannel() != antlr4::Token::HIDDEN_CHANNEL) break;
             if (isComment(t)) {
                 if (t->getLine() == stop->getLine()) {
-                    c.trailing = t->getText();
+                    c.trailing = textOf(t);
                     cursor_ = i + 1;
                 }
                 break;
             }
-            if (t->getText().find('\n') != std::string::npos) break;
+            if (source_.of(t).find('\n') != std::string_view::npos) break;
         }
         return c;
     }
@@ -159,14 +214,14 @@ private:
         std::vector<std::string> out;
         for (; cursor_ < end && cursor_ < tokens_.size(); ++cursor_) {
             antlr4::Token* t = tokens_.get(cursor_);
-            if (isComment(t)) out.push_back(t->getText());
+            if (isComment(t)) out.push_back(textOf(t));
         }
         return out;
     }
 
     // ------------------------------------------------------------ names
-    static std::string qualified(CplParser::QualifiedNameContext* ctx) { return ctx ? ctx->getText() : ""; }
-    static std::string text(CplParser::NameContext* ctx) { return ctx ? ctx->getText() : ""; }
+    std::string qualified(CplParser::QualifiedNameContext* ctx) { return ctx ? textOf(ctx) : ""; }
+    std::string text(CplParser::NameContext* ctx) { return ctx ? textOf(ctx) : ""; }
 
     // ------------------------------------------------------------ units
     std::shared_ptr<Unit> unit(Unit::Kind kind, CplParser::QualifiedNameContext* id,
@@ -206,9 +261,9 @@ private:
         if (auto* t = m->typeDecl()) return TypeDecl{span(t->name()), text(t->name()), typeRef(t->typeRef())};
         if (auto* f = m->factDecl())
             return FactDecl{span(f->name()), text(f->name()), typeRef(f->typeRef()),
-                            f->STRING() ? unquote(f->STRING()->getText()) : ""};
+                            f->STRING() ? unquote(textOf(f->STRING())) : ""};
         if (auto* c = m->codesetDecl()) {
-            CodesetDecl decl{span(c->name()), text(c->name()), c->STRING() ? unquote(c->STRING()->getText()) : "", {}};
+            CodesetDecl decl{span(c->name()), text(c->name()), c->STRING() ? unquote(textOf(c->STRING())) : "", {}};
             for (auto* item : c->codeItem()) {
                 auto codes = item->code();
                 CodeItem ci{span(item), codeText(codes[0]), codes.size() > 1 ? codeText(codes[1]) : ""};
@@ -239,9 +294,9 @@ private:
         throw std::logic_error("unhandled member");
     }
 
-    static std::string codeText(CplParser::CodeContext* c) {
-        if (c->STRING()) return unquote(c->STRING()->getText());
-        return c->getText();
+    std::string codeText(CplParser::CodeContext* c) {
+        if (c->STRING()) return unquote(textOf(c->STRING()));
+        return textOf(c);
     }
 
     std::shared_ptr<NamedExpr> named(NamedExpr::Kind kind, CplParser::NameContext* name,
@@ -251,7 +306,7 @@ private:
         n->kind = kind;
         n->name = text(name);
         if (name) n->span = span(name);
-        n->text = wording ? unquote(wording->getText()) : "";
+        n->text = wording ? unquote(textOf(wording)) : "";
         n->isOverride = override != nullptr;
         n->expr = expr(e);
         return n;
@@ -262,24 +317,24 @@ private:
         item.span = span(h);
         if (auto* t = dynamic_cast<CplParser::TitleItemContext*>(h)) {
             item.kind = HeaderItem::Kind::Title;
-            item.value = unquote(t->STRING()->getText());
+            item.value = unquote(textOf(t->STRING()));
         } else if (auto* v = dynamic_cast<CplParser::VersionItemContext*>(h)) {
             item.kind = HeaderItem::Kind::Version;
-            item.value = v->STRING() ? unquote(v->STRING()->getText()) : v->DATE()->getText();
+            item.value = v->STRING() ? unquote(textOf(v->STRING())) : textOf(v->DATE());
         } else if (auto* e = dynamic_cast<CplParser::EffectiveItemContext*>(h)) {
             item.kind = HeaderItem::Kind::Effective;
             auto dates = e->DATE();
-            item.value = dates[0]->getText();
-            if (dates.size() > 1) item.until = dates[1]->getText();
+            item.value = textOf(dates[0]);
+            if (dates.size() > 1) item.until = textOf(dates[1]);
         } else if (auto* o = dynamic_cast<CplParser::OwnerItemContext*>(h)) {
             item.kind = HeaderItem::Kind::Owner;
-            item.value = unquote(o->STRING()->getText());
+            item.value = unquote(textOf(o->STRING()));
         } else if (auto* s = dynamic_cast<CplParser::SourceItemContext*>(h)) {
             item.kind = HeaderItem::Kind::Source;
-            item.value = unquote(s->STRING()->getText());
+            item.value = unquote(textOf(s->STRING()));
         } else if (auto* r = dynamic_cast<CplParser::RouteItemContext*>(h)) {
             item.kind = HeaderItem::Kind::Route;
-            std::string words = r->accessRoute()->getText();
+            std::string words = textOf(r->accessRoute());
             item.value = words == "criteriabased"    ? "criteria_based"
                          : words == "priorapproval" ? "prior_approval"
                                                     : "not_routinely_commissioned";
@@ -297,9 +352,9 @@ private:
     TypeRef typeRef(CplParser::TypeRefContext* t) {
         TypeRef r;
         r.span = span(t);
-        auto unitText = [](antlr4::tree::TerminalNode* u) {
+        auto unitText = [this](antlr4::tree::TerminalNode* u) {
             if (!u) return std::string();
-            std::string s = u->getText();
+            std::string s = textOf(u);
             return s.substr(1, s.size() - 2);
         };
         if (dynamic_cast<CplParser::BoolTypeContext*>(t)) r.kind = TypeRef::Kind::Bool;
@@ -307,15 +362,15 @@ private:
             r.kind = TypeRef::Kind::Int;
             r.unit = unitText(i->UNIT());
             if (auto* range = i->intRange()) {
-                r.min = std::stod(range->signedInt(0)->getText());
-                r.max = std::stod(range->signedInt(1)->getText());
+                r.min = std::stod(textOf(range->signedInt(0)));
+                r.max = std::stod(textOf(range->signedInt(1)));
             }
         } else if (auto* d = dynamic_cast<CplParser::DecTypeContext*>(t)) {
             r.kind = TypeRef::Kind::Dec;
             r.unit = unitText(d->UNIT());
             if (auto* range = d->decRange()) {
-                r.min = std::stod(range->signedNumber(0)->getText());
-                r.max = std::stod(range->signedNumber(1)->getText());
+                r.min = std::stod(textOf(range->signedNumber(0)));
+                r.max = std::stod(textOf(range->signedNumber(1)));
             }
         } else if (dynamic_cast<CplParser::DateTypeContext*>(t)) r.kind = TypeRef::Kind::Date;
         else if (dynamic_cast<CplParser::TextTypeContext*>(t)) r.kind = TypeRef::Kind::Text;
@@ -347,7 +402,7 @@ private:
         out.span = span(r);
         out.comments = take(r->getStart(), r->getStop());
         if (auto* w = dynamic_cast<CplParser::WhenRuleContext*>(r)) {
-            out.outcome = w->outcome()->getText();
+            out.outcome = textOf(w->outcome());
             out.outcomeSpan = span(w->outcome());
             if (w->name()) {
                 out.route = text(w->name());
@@ -355,7 +410,7 @@ private:
             }
             out.when = expr(w->expr());
         } else if (auto* o = dynamic_cast<CplParser::OtherwiseRuleContext*>(r)) {
-            out.outcome = o->outcome()->getText();
+            out.outcome = textOf(o->outcome());
             out.outcomeSpan = span(o->outcome());
             if (o->name()) {
                 out.route = text(o->name());
@@ -369,9 +424,9 @@ private:
     std::shared_ptr<TestDecl> test(CplParser::TestDeclContext* t) {
         auto out = std::make_shared<TestDecl>();
         out->span = span(t->getStart());
-        out->name = unquote(t->STRING(0)->getText());
+        out->name = unquote(textOf(t->STRING(0)));
         if (t->STRING().size() > 1) {
-            out->like = unquote(t->STRING(1)->getText());
+            out->like = unquote(textOf(t->STRING(1)));
             out->likeSpan = span(t->STRING(1));
         }
         out->policy = qualified(t->qualifiedName());
@@ -382,14 +437,14 @@ private:
             ti.comments = take(item->getStart(), item->getStop());
             if (auto* a = dynamic_cast<CplParser::AsOfItemContext*>(item)) {
                 ti.kind = TestItem::Kind::AsOf;
-                ti.text = a->DATE()->getText();
+                ti.text = textOf(a->DATE());
             } else if (auto* g = dynamic_cast<CplParser::GivenItemContext*>(item)) {
                 ti.kind = TestItem::Kind::Given;
                 for (auto* b : g->binding())
                     ti.bindings.push_back(Binding{span(b->name()), text(b->name()), factValue(b->factValue())});
             } else if (auto* e = dynamic_cast<CplParser::ExpectErrorItemContext*>(item)) {
                 ti.kind = TestItem::Kind::ExpectError;
-                if (e->STRING()) ti.text = unquote(e->STRING()->getText());
+                if (e->STRING()) ti.text = unquote(textOf(e->STRING()));
             } else if (auto* m = dynamic_cast<CplParser::ExpectMissingItemContext*>(item)) {
                 ti.kind = TestItem::Kind::ExpectMissing;
                 for (auto* n : m->name()) ti.names.emplace_back(text(n), span(n));
@@ -402,7 +457,7 @@ private:
                 ti.value = factValue(o->factValue());
             } else if (auto* oc = dynamic_cast<CplParser::ExpectOutcomeItemContext*>(item)) {
                 ti.kind = TestItem::Kind::ExpectOutcome;
-                ti.text = oc->outcome()->getText();
+                ti.text = textOf(oc->outcome());
                 if (oc->name()) ti.route = text(oc->name());
             }
             out->items.push_back(std::move(ti));
@@ -417,17 +472,17 @@ private:
         if (auto* n = dynamic_cast<CplParser::NumberValueContext*>(v)) {
             out.kind = FactValue::Kind::Number;
             out.isInteger = n->INT() != nullptr;
-            out.number = std::stod(n->getText());
-            out.text = n->getText();
+            out.number = std::stod(textOf(n));
+            out.text = textOf(n);
         } else if (auto* d = dynamic_cast<CplParser::DateValueContext*>(v)) {
             out.kind = FactValue::Kind::Date;
-            out.text = d->getText();
+            out.text = textOf(d);
         } else if (auto* s = dynamic_cast<CplParser::StringValueContext*>(v)) {
             out.kind = FactValue::Kind::String;
-            out.text = unquote(s->getText());
+            out.text = unquote(textOf(s));
         } else if (auto* b = dynamic_cast<CplParser::BoolValueContext*>(v)) {
             out.kind = FactValue::Kind::Bool;
-            out.boolValue = b->getText() == "true";
+            out.boolValue = textOf(b) == "true";
         } else if (dynamic_cast<CplParser::UnknownValueContext*>(v)) {
             out.kind = FactValue::Kind::Unknown;
         } else if (auto* l = dynamic_cast<CplParser::ListValueContext*>(v)) {
@@ -436,7 +491,7 @@ private:
         } else if (auto* one = dynamic_cast<CplParser::OneItemListContext*>(v)) {
             // `[F341]` lexes like a unit; it is a list of one code.
             out.kind = FactValue::Kind::List;
-            std::string t = one->getText();
+            std::string t = textOf(one);
             FactValue item;
             item.span = out.span;
             item.kind = FactValue::Kind::Name;
@@ -444,7 +499,7 @@ private:
             out.items.push_back(item);
         } else if (auto* nm = dynamic_cast<CplParser::NameValueContext*>(v)) {
             out.kind = FactValue::Kind::Name;
-            out.text = nm->getText();
+            out.text = textOf(nm);
         }
         return out;
     }
@@ -487,7 +542,7 @@ private:
             auto out = make(ExprKind::Compare, p);
             out->args.push_back(std::move(left));
             if (auto* c = dynamic_cast<CplParser::ComparisonTailContext*>(tail)) {
-                out->text = c->compareOp()->getText();
+                out->text = textOf(c->compareOp());
                 out->args.push_back(additive(c->additive()));
             } else if (auto* i = dynamic_cast<CplParser::IsTailContext*>(tail)) {
                 out->kind = ExprKind::Is;
@@ -513,11 +568,11 @@ private:
         }
         auto* c = static_cast<CplParser::CodePositionContext*>(p);
         auto out = make(ExprKind::CodeAt, p);
-        std::string pos = c->position->getText();
+        std::string pos = textOf(c->position);
         out->position = pos == "primary" ? CodePosition::Primary
                         : pos == "secondary" ? CodePosition::Secondary
                                              : CodePosition::Any;
-        out->codeKind = c->kind->getText() == "procedure" ? CodeKind::Procedure : CodeKind::Diagnosis;
+        out->codeKind = textOf(c->kind) == "procedure" ? CodeKind::Procedure : CodeKind::Diagnosis;
         out->set = setExpr(c->setExpr());
         return out;
     }
@@ -537,7 +592,7 @@ private:
             std::vector<std::pair<std::string, size_t>> elements;  // text, token type
             bool negative = false;
             for (auto* child : item->children) {
-                std::string t = child->getText();
+                std::string t = textOf(child);
                 auto* terminal = dynamic_cast<antlr4::tree::TerminalNode*>(child);
                 if (terminal && t == "-") {
                     if (elements.empty()) negative = true;
@@ -570,7 +625,7 @@ private:
         ExprPtr left = multiplicative(parts[0]);
         for (size_t i = 1; i < parts.size(); ++i) {
             auto out = std::make_unique<Expr>(ExprKind::Arith, span(parts[0]->getStart(), parts[i]->getStop()));
-            out->text = ops[i - 1]->getText();
+            out->text = textOf(ops[i - 1]);
             out->args.push_back(std::move(left));
             out->args.push_back(multiplicative(parts[i]));
             left = std::move(out);
@@ -584,7 +639,7 @@ private:
         ExprPtr left = unary(parts[0]);
         for (size_t i = 1; i < parts.size(); ++i) {
             auto out = std::make_unique<Expr>(ExprKind::Arith, span(parts[0]->getStart(), parts[i]->getStop()));
-            out->text = ops[i - 1]->getText();
+            out->text = textOf(ops[i - 1]);
             out->args.push_back(std::move(left));
             out->args.push_back(unary(parts[i]));
             left = std::move(out);
@@ -608,11 +663,11 @@ private:
     ExprPtr atom(CplParser::AtomContext* a) {
         if (auto* n = dynamic_cast<CplParser::NumberLiteralContext*>(a)) {
             auto out = make(ExprKind::Number, a);
-            std::string t = n->INT() ? n->INT()->getText() : n->DECIMAL()->getText();
+            std::string t = n->INT() ? textOf(n->INT()) : textOf(n->DECIMAL());
             out->number = std::stod(t);
             out->text = t;
             if (n->UNIT()) {
-                std::string u = n->UNIT()->getText();
+                std::string u = textOf(n->UNIT());
                 out->unit = u.substr(1, u.size() - 2);
             }
             out->type = Type::of(n->INT() ? TypeKind::Int : TypeKind::Dec);
@@ -620,17 +675,17 @@ private:
         }
         if (dynamic_cast<CplParser::DateLiteralContext*>(a)) {
             auto out = make(ExprKind::Date, a);
-            out->text = a->getText();
+            out->text = textOf(a);
             return out;
         }
         if (auto* s = dynamic_cast<CplParser::StringLiteralContext*>(a)) {
             auto out = make(ExprKind::String, a);
-            out->text = unquote(s->STRING()->getText());
+            out->text = unquote(textOf(s->STRING()));
             return out;
         }
         if (dynamic_cast<CplParser::BoolLiteralContext*>(a)) {
             auto out = make(ExprKind::Bool, a);
-            out->boolValue = a->getText() == "true";
+            out->boolValue = textOf(a) == "true";
             return out;
         }
         if (auto* all = dynamic_cast<CplParser::AllOfContext*>(a)) {
@@ -645,7 +700,7 @@ private:
         }
         if (auto* al = dynamic_cast<CplParser::AtLeastContext*>(a)) {
             auto out = make(ExprKind::AtLeast, a);
-            out->number = std::stod(al->INT()->getText());
+            out->number = std::stod(textOf(al->INT()));
             list(*out, al->expr());
             return out;
         }
@@ -677,17 +732,18 @@ private:
 
     uint32_t file_;
     antlr4::CommonTokenStream& tokens_;
+    const SourceSlices& source_;
     size_t cursor_ = 0;
 };
 
 // Refuses input nested deeper than kMaxNesting before the recursive-descent
 // parser sees it.
-bool nestingTooDeep(antlr4::CommonTokenStream& tokens, uint32_t file, Diagnostics& diags) {
+bool nestingTooDeep(antlr4::CommonTokenStream& tokens, const SourceSlices& source, uint32_t file, Diagnostics& diags) {
     int depth = 0, prefixRun = 0;
     for (size_t i = 0; i < tokens.size(); ++i) {
         antlr4::Token* t = tokens.get(i);
         if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
-        std::string s = t->getText();
+        std::string_view s = source.of(t);
         if (s == "(" || s == "[" || s == "{") ++depth;
         else if (s == ")" || s == "]" || s == "}") depth = std::max(0, depth - 1);
         prefixRun = (s == "not" || s == "-" || s == "if") ? prefixRun + 1 : 0;
@@ -715,6 +771,7 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
                     std::string("the file is not UTF-8 text (byte ") + byte + "); save it as UTF-8");
         return std::nullopt;
     }
+    SourceSlices slices(text);
     antlr4::ANTLRInputStream input(text);
     CplLexer lexer(&input);
     lexer.removeErrorListeners();
@@ -735,7 +792,7 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
         if (diags.errorCount() > 50) break;
     }
     if (bad) return std::nullopt;
-    if (nestingTooDeep(tokens, file, diags)) return std::nullopt;
+    if (nestingTooDeep(tokens, slices, file, diags)) return std::nullopt;
 
     CplParser parser(&tokens);
     parser.removeErrorListeners();
@@ -755,7 +812,7 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
         tree = parser.file_();
     }
     if (errors.count > 0 || !tree) return std::nullopt;
-    Builder builder(file, tokens);
+    Builder builder(file, tokens, slices);
     return builder.build(tree);
 }
 

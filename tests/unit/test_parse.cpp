@@ -77,6 +77,42 @@ policy ebi.demo {
     CHECK_FALSE(decide.rules[1].when);
 }
 
+TEST_CASE("names, strings and comments after non-ASCII text are read exactly") {
+    // The parser slices token text out of the UTF-8 source by code point
+    // position; text after multi-byte characters must come out whole, and a
+    // dotted name written with spaces and a comment inside is still `ebi.demo`.
+    auto p = parse(R"(// Größe ≥ 30 – a comment
+policy ebi . /* odd spacing */ demo {
+    title "Größe ≥ 30"
+    fact size: decimal [m²] "Größe"
+    criterion big "≥ 30" = size >= 30 // trailing – comment
+    decide {
+        ok when big
+        otherwise no
+    }
+}
+)");
+    REQUIRE_MESSAGE(p->ast, p->diags.render(p->sources));
+    const TopDecl& top = p->ast->decls[0];
+    CHECK(top.comments.leading == std::vector<std::string>{"// Größe ≥ 30 – a comment", "/* odd spacing */"});
+    const auto& unit = *std::get<std::shared_ptr<Unit>>(top.body);
+    CHECK(unit.id == "ebi.demo");
+    const auto& title = std::get<HeaderItem>(unit.members[0].body);
+    CHECK(title.value == "Größe ≥ 30");
+    CHECK(title.span.col == 5);
+    CHECK(title.span.endCol == 27);  // the string's start column plus its length in bytes
+    const auto& fact = std::get<FactDecl>(unit.members[1].body);
+    CHECK(fact.type.unit == "m²");
+    CHECK(fact.description == "Größe");
+    const auto& criterion = *std::get<std::shared_ptr<NamedExpr>>(unit.members[2].body);
+    CHECK(criterion.text == "≥ 30");
+    CHECK(unit.members[2].comments.trailing == "// trailing – comment");
+    REQUIRE(criterion.expr);
+    CHECK(criterion.expr->span.col == 28);  // `size >= 30`, counted in code points
+    CHECK(criterion.expr->span.endCol == 38);
+    CHECK(criterion.expr->args[1]->text == "30");
+}
+
 TEST_CASE("tests parse with their facts, date and expectations") {
     auto p = parse(R"(test "an older woman" for fertility.ivf like "base" {
     as of 2026-06-01
