@@ -56,7 +56,11 @@ std::optional<ActivitySchema> checkHeader(const std::vector<std::string_view>& n
     }
     for (size_t c = 0; c < kColumnCount; ++c)
         if (!seen[c]) missing.push_back(kNames[c]);
-    if (unknown.empty() && repeated.empty() && missing.empty()) return schema;
+    if (unknown.empty() && repeated.empty() && missing.empty()) {
+        schema.specOrder = true;
+        for (size_t c = 0; c < kColumnCount; ++c) schema.specOrder = schema.specOrder && schema.index[c] == c;
+        return schema;
+    }
     std::vector<std::string> parts;
     if (!missing.empty()) parts.push_back("missing column" + std::string(missing.size() > 1 ? "s " : " ") + joinList(missing));
     if (!unknown.empty()) parts.push_back("unknown column" + std::string(unknown.size() > 1 ? "s " : " ") + joinList(unknown));

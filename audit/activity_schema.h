@@ -32,7 +32,17 @@ const char* columnName(Column c);
 struct ActivitySchema {
     size_t fieldCount = kColumnCount;
     std::array<size_t, kColumnCount> index{};  // field position of each Column
+    // Whether the columns come in the order audit.md lists them (the usual
+    // case, which row parsing specialises for).
+    bool specOrder = false;
     size_t at(Column c) const { return index[static_cast<size_t>(c)]; }
+};
+
+// The layout of a file whose columns are in audit.md's order: the same
+// interface as ActivitySchema, with positions known at compile time.
+struct SpecOrderLayout {
+    static constexpr size_t fieldCount = kColumnCount;
+    static constexpr size_t at(Column c) { return static_cast<size_t>(c); }
 };
 
 // Checks the header's names (trimmed, case-insensitive). On failure returns

@@ -1,9 +1,10 @@
 #include "audit/csv_scan.h"
 
+#include <algorithm>
 #include <cstring>
 
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__)
+#include <immintrin.h>
 #endif
 
 namespace cpe::audit {
@@ -105,109 +106,184 @@ const char* scanRecord(const char* p, const char* end, std::string* scratch, siz
 
 }  // namespace
 
+namespace {
+
+// Bit i set when byte i of the 64 bytes at `p` is a comma, a newline or a quote.
+struct BlockMasks {
+    uint64_t commas = 0, newlines = 0, quotes = 0;
+};
+
+#if defined(__x86_64__)
+// What stage one needs of an instruction set: the masks of a block, and the
+// position of the lowest set bit of a word (any value when it is 0).
+struct Sse2 {
+    [[gnu::always_inline]] static BlockMasks classify(const char* p) {
+        BlockMasks m;
+        const __m128i comma = _mm_set1_epi8(',');
+        const __m128i newline = _mm_set1_epi8('\n');
+        const __m128i quote = _mm_set1_epi8('"');
+        for (int i = 0; i < 4; ++i) {
+            const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
+            auto bits = [&](__m128i c) {
+                return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, c)))) << (16 * i);
+            };
+            m.commas |= bits(comma);
+            m.newlines |= bits(newline);
+            m.quotes |= bits(quote);
+        }
+        return m;
+    }
+    [[gnu::always_inline]] static int lowestBit(uint64_t bits) { return __builtin_ctzll(bits | (uint64_t{1} << 63)); }
+};
+
+struct Avx2 {
+    __attribute__((target("avx2"))) static BlockMasks classify(const char* p) {
+        BlockMasks m;
+        const __m256i comma = _mm256_set1_epi8(',');
+        const __m256i newline = _mm256_set1_epi8('\n');
+        const __m256i quote = _mm256_set1_epi8('"');
+        for (int i = 0; i < 2; ++i) {
+            const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * i));
+            auto bits = [&](__m256i c) __attribute__((target("avx2"))) {
+                return static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, c))))
+                       << (32 * i);
+            };
+            m.commas |= bits(comma);
+            m.newlines |= bits(newline);
+            m.quotes |= bits(quote);
+        }
+        return m;
+    }
+    __attribute__((target("bmi"))) static int lowestBit(uint64_t bits) { return static_cast<int>(_tzcnt_u64(bits)); }
+};
+#else
+struct Bytes {
+    static BlockMasks classify(const char* p) {
+        BlockMasks m;
+        for (int i = 0; i < 64; ++i) {
+            const uint64_t bit = uint64_t{1} << i;
+            if (p[i] == ',') m.commas |= bit;
+            else if (p[i] == '\n') m.newlines |= bit;
+            else if (p[i] == '"') m.quotes |= bit;
+        }
+        return m;
+    }
+    static int lowestBit(uint64_t bits) { return __builtin_ctzll(bits | (uint64_t{1} << 63)); }
+};
+#endif
+
+// Stage one (see RecordScanner): indexes the `length` bytes at `p`, whose
+// first byte is at offset `origin` in the chunk. Writes separator offsets
+// from separators[1] and row ends to rowEnds; returns the row count.
+// Inlined into one function per instruction set below.
+template <typename Isa>
+[[gnu::always_inline]] inline size_t indexBlocks(const char* p, size_t length, int32_t origin, int32_t* separators,
+                                                 uint32_t* rowEnds) {
+    size_t entries = 1, rows = 0;
+    for (size_t at = 0; at < length; at += 64) {
+        BlockMasks m = Isa::classify(p + at);
+        uint64_t inside = length - at >= 64 ? ~uint64_t{0} : (uint64_t{1} << (length - at)) - 1;
+        const bool quote = (m.quotes & inside) != 0;
+        if (quote) inside &= (m.quotes & (0 - m.quotes)) - 1;  // stop before the first quote
+        const uint64_t newlines = m.newlines & inside;
+        uint64_t bits = (m.commas & inside) | newlines;
+        for (uint64_t n = newlines; n; n &= n - 1)
+            rowEnds[rows++] = static_cast<uint32_t>(entries) +
+                              static_cast<uint32_t>(__builtin_popcountll(bits & ((n & (0 - n)) - 1)));
+        // Every separator's offset, 4 stores at a time whatever the count
+        // (the spare entries take the excess): no branch per separator.
+        const int32_t base = origin + static_cast<int32_t>(at);
+        const auto count = static_cast<size_t>(__builtin_popcountll(bits));
+        int32_t* out = separators + entries;
+        for (size_t done = 0; done < count; done += 4, out += 4) {
+#pragma GCC unroll 4
+            for (int k = 0; k < 4; ++k) {
+                out[k] = base + Isa::lowestBit(bits);
+                bits &= bits - 1;
+            }
+        }
+        entries += count;
+        if (quote) break;
+    }
+    return rows;
+}
+
+using IndexBlocks = size_t (*)(const char*, size_t, int32_t, int32_t*, uint32_t*);
+
+#if defined(__x86_64__)
+// The same loop for CPUs with AVX2, POPCNT and BMI (x86-64-v3, 2013 on),
+// chosen at run time so the program still runs on any x86-64.
+__attribute__((target("avx2,popcnt,bmi,bmi2"))) size_t indexBlocksV3(const char* p, size_t length, int32_t origin,
+                                                                       int32_t* separators, uint32_t* rowEnds) {
+    return indexBlocks<Avx2>(p, length, origin, separators, rowEnds);
+}
+size_t indexBlocksV1(const char* p, size_t length, int32_t origin, int32_t* separators, uint32_t* rowEnds) {
+    return indexBlocks<Sse2>(p, length, origin, separators, rowEnds);
+}
+IndexBlocks chooseIndexBlocks() {
+    __builtin_cpu_init();
+    const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi") &&
+                    __builtin_cpu_supports("bmi2");
+    return v3 ? indexBlocksV3 : indexBlocksV1;
+}
+#else
+size_t indexBlocksPortable(const char* p, size_t length, int32_t origin, int32_t* separators, uint32_t* rowEnds) {
+    return indexBlocks<Bytes>(p, length, origin, separators, rowEnds);
+}
+IndexBlocks chooseIndexBlocks() { return indexBlocksPortable; }
+#endif
+
+}  // namespace
+
 bool RecordScanner::next(Record& r) {
-    while (pos_ < end_) {
+    while (true) {
+        if (nextRow_ == rows_) {
+            if (pos_ >= end_) return false;
+            rows_ = indexWindow();
+            nextRow_ = 0;
+        }
         r.error = nullptr;
         r.line = newlines_;
-        if (!fastRecord(r)) slowRecord(r);
-        if (r.fieldCount == 1 && r.bounds[1] == 0 && !r.error) continue;  // blank line
+        if (nextRow_ < rows_) serveRow(r);
+        else slowRecord(r);  // no quote-free row starts the window
+        if (r.fieldCount == 1 && r.bounds[1] - r.bounds[0] == 1 && !r.error) continue;  // blank line
         return true;
     }
-    return false;
 }
 
-// The masks of the 64 bytes from `base` (which lies before end_).
-void RecordScanner::loadBlock(const char* base) {
-    base_ = base;
-    uint64_t comma = 0, newline = 0, quote = 0;
-#if defined(__SSE2__)
-    const __m128i commaByte = _mm_set1_epi8(',');
-    const __m128i newlineByte = _mm_set1_epi8('\n');
-    const __m128i quoteByte = _mm_set1_epi8('"');
-    __m128i block[4];
-    __m128i anyQuote = _mm_setzero_si128();
-    auto bits = [](__m128i matches, int i) {
-        return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(matches))) << (16 * i);
-    };
-    for (int i = 0; i < 4; ++i) {
-        block[i] = _mm_loadu_si128(reinterpret_cast<const __m128i*>(base + 16 * i));
-        comma |= bits(_mm_cmpeq_epi8(block[i], commaByte), i);
-        newline |= bits(_mm_cmpeq_epi8(block[i], newlineByte), i);
-        anyQuote = _mm_or_si128(anyQuote, _mm_cmpeq_epi8(block[i], quoteByte));
-    }
-    // Quotes are rare: their positions are worked out only when there is one.
-    if (_mm_movemask_epi8(anyQuote))
-        for (int i = 0; i < 4; ++i) quote |= bits(_mm_cmpeq_epi8(block[i], quoteByte), i);
-#else
-    for (int i = 0; i < 64; ++i) {
-        uint64_t bit = uint64_t{1} << i;
-        if (base[i] == ',') comma |= bit;
-        else if (base[i] == '\n') newline |= bit;
-        else if (base[i] == '"') quote |= bit;
-    }
-#endif
-    size_t avail = static_cast<size_t>(end_ - base);
-    uint64_t inside = avail >= 64 ? ~uint64_t{0} : (uint64_t{1} << avail) - 1;
-    commas_ = comma & inside;
-    newlineBits_ = newline & inside;
-    quotes_ = quote & inside;
+// Stage one over the window at pos_: returns how many rows it indexed (all
+// quote-free, each ending in a newline inside the window).
+size_t RecordScanner::indexWindow() {
+    static const IndexBlocks index = chooseIndexBlocks();
+    const size_t length = std::min(static_cast<size_t>(end_ - pos_), kWindowBytes);
+    const auto origin = static_cast<int32_t>(pos_ - chunk_);
+    separators_[0] = origin - 1;
+    return index(pos_, length, origin, separators_, rowEnds_);
 }
 
-// Splits a record with no quote in it. Returns false when it meets a quote:
-// the slow path then handles the whole record (pos_ is left alone).
-bool RecordScanner::fastRecord(Record& r) {
-    r.begin = pos_;
-    r.bounds[0] = -1;
-    size_t count = 0;
-    auto finishField = [&](const char* fieldEnd) {
-        if (count < kMaxRecordFields) r.bounds[count + 1] = static_cast<int32_t>(fieldEnd - r.begin);
-        ++count;
-    };
-    if (!base_) loadBlock(pos_);
-    while (true) {
-        uint64_t newline = newlineBits_ & (0 - newlineBits_);  // the first newline's bit, or 0
-        uint64_t before = newline - 1;                          // every bit before it (all when none)
-        if (quotes_ & before) {
-            base_ = nullptr;
-            return false;
-        }
-        uint64_t c = commas_ & before;
-        if (count < kMaxRecordFields) {
-            // Room for every field of this block (see Record::bounds): no
-            // bound check per field.
-            const auto offset = static_cast<int32_t>(base_ - r.begin);
-            for (; c; c &= c - 1) r.bounds[++count] = offset + __builtin_ctzll(c);
-        }
-        for (; c; c &= c - 1) finishField(base_ + __builtin_ctzll(c));
-        if (newline) {
-            const char* q = base_ + __builtin_ctzll(newline);
-            // A CR before the newline: it belongs to the last field (a CR is never a
-            // separator), which it ends.
-            finishField((q > r.begin && q[-1] == '\r') ? q - 1 : q);
-            uint64_t keep = ~(newline | before);
-            commas_ &= keep;
-            newlineBits_ &= keep;
-            quotes_ &= keep;
-            ++newlines_;
-            pos_ = q + 1;
-            break;
-        }
-        if (end_ - base_ <= 64) {
-            // The chunk (the file) ends without a final newline.
-            finishField((end_ > r.begin && end_[-1] == '\r') ? end_ - 1 : end_);
-            base_ = nullptr;
-            pos_ = end_;
-            break;
-        }
-        loadBlock(base_ + 64);
-    }
-    r.fieldCount = count;
+// Stage two: row nextRow_ of the window, from the index.
+void RecordScanner::serveRow(Record& r) {
+    const uint32_t first = nextRow_ == 0 ? 0 : rowEnds_[nextRow_ - 1];
+    const uint32_t last = rowEnds_[nextRow_++];
+    r.begin = chunk_;
+    r.bounds = separators_ + first;
+    r.fieldCount = last - first;
     r.lines = 1;
-    return true;
+    ++newlines_;
+    const char* newline = chunk_ + separators_[last];
+    pos_ = newline + 1;
+    if (newline[-1] == '\r' && newline - 1 > chunk_ + separators_[first]) {
+        // CR LF: the CR ends the last field (a CR is never a separator). The
+        // index entry is also the next row's start, so the row gets its own
+        // copy of the bounds.
+        const size_t stored = std::min<size_t>(r.fieldCount, kMaxRecordFields);
+        std::memcpy(ownBounds_, r.bounds, (stored + 1) * sizeof(int32_t));
+        if (r.fieldCount <= kMaxRecordFields) --ownBounds_[r.fieldCount];
+        r.bounds = ownBounds_;
+    }
 }
 
 void RecordScanner::slowRecord(Record& r) {
-    base_ = nullptr;
     scratch_.clear();
     size_t ends[kMaxRecordFields];
     size_t count = 0;
@@ -217,6 +293,9 @@ void RecordScanner::slowRecord(Record& r) {
     if (!after) {
         // Unterminated: reject the first line and resume on the next.
         const void* nl = std::memchr(pos_, '\n', static_cast<size_t>(end_ - pos_));
+        ownBounds_[0] = -1;
+        r.begin = pos_;
+        r.bounds = ownBounds_;
         r.fieldCount = 0;
         r.lines = 1;
         r.error = kUnterminated;
@@ -233,8 +312,9 @@ void RecordScanner::slowRecord(Record& r) {
     scratch_.append(16, '\0');
     size_t stored = count < kMaxRecordFields ? count : kMaxRecordFields;
     r.begin = scratch_.data();
-    r.bounds[0] = -1;
-    for (size_t i = 0; i < stored; ++i) r.bounds[i + 1] = static_cast<int32_t>(ends[i]);
+    ownBounds_[0] = -1;
+    for (size_t i = 0; i < stored; ++i) ownBounds_[i + 1] = static_cast<int32_t>(ends[i]);
+    r.bounds = ownBounds_;
     r.fieldCount = count;
     r.lines = lines == 0 ? 1 : lines;
     r.error = error;

@@ -32,52 +32,75 @@ inline constexpr size_t kScanPadding = 64;
 struct Record {
     // Fields lie one byte apart (in the chunk, or in the scanner's scratch
     // for quoted records). bounds[i + 1] is the offset from `begin` of the
-    // byte that ends field i, and bounds[0] is -1, so field i is the bytes
-    // strictly between bounds[i] and bounds[i + 1]: one 4-byte store per
-    // field for the scanner and no branch for the reader.
+    // byte that ends field i, and bounds[0] that of the byte before field 0,
+    // so field i is the bytes strictly between bounds[i] and bounds[i + 1]:
+    // no branch for the reader. For a quote-free record the bounds are the
+    // scanner's separator index itself (see RecordScanner), so serving a
+    // record copies nothing.
     std::string_view field(size_t i) const {
         return {begin + bounds[i] + 1, static_cast<size_t>(bounds[i + 1] - bounds[i] - 1)};
     }
 
     const char* begin = nullptr;
-    // The first kMaxRecordFields fields are kept; the 64 spare entries let
-    // the scanner store a whole 64-byte block of fields without a bound
-    // check per field (what lies beyond kMaxRecordFields is never read).
-    int32_t bounds[kMaxRecordFields + 65] = {-1};
+    // fieldCount + 1 entries are readable, or kMaxRecordFields + 1 when
+    // there are more fields (what lies beyond is never read).
+    const int32_t* bounds = nullptr;
     size_t fieldCount = 0;          // fields seen, even beyond kMaxRecordFields
     uint64_t line = 0;              // 0-based line of the record's start, within the chunk
     uint32_t lines = 1;             // physical lines the record spans
     const char* error = nullptr;    // why the record is malformed, or null
 };
 
+// Splits a chunk into records in two stages, as SIMD JSON parsers do. Stage
+// one classifies a window of bytes 64 at a time and writes the offset of
+// every comma and newline into a separator index, and for each newline the
+// index entry where its row ends; it stops at the first quote. Stage two
+// serves the window's rows straight from that index: a row is a run of index
+// entries, so serving one costs a few loads whatever its length. A record
+// with a quote in it, one longer than a window, or one the chunk ends inside
+// goes through the RFC 4180 state machine (the slow path), one record at a
+// time, and the index resumes after it.
 class RecordScanner {
 public:
     // [begin, end) must start at a record boundary and be at most
-    // kMaxRecordBytes long; `end + kScanPadding` must be readable. `scratch` holds unquoted fields; it is reused between calls.
+    // kMaxRecordBytes long; `end + kScanPadding` must be readable. `scratch`
+    // holds the fields of quoted records; it is reused between calls.
     RecordScanner(const char* begin, const char* end, std::string& scratch)
-        : pos_(begin), end_(end), scratch_(scratch) {}
+        : chunk_(begin), pos_(begin), end_(end), scratch_(scratch) {}
 
     // The next non-blank record, or false at the end of the chunk. Blank
-    // lines carry no row and are skipped (their lines still count).
+    // lines carry no row and are skipped (their lines still count). The
+    // record's fields stay valid until the next call.
     bool next(Record& r);
     // Newlines consumed so far: after the last record, the chunk's line count.
     uint64_t newlines() const { return newlines_; }
 
-private:
-    bool fastRecord(Record& r);
-    void slowRecord(Record& r);
-    void loadBlock(const char* base);
+    // Bytes indexed per window: small enough that the index stays in the
+    // first-level caches, large enough to hold many rows.
+    static constexpr size_t kWindowBytes = 4096;
 
-    const char* pos_;
+private:
+    size_t indexWindow();
+    void serveRow(Record& r);
+    void slowRecord(Record& r);
+
+    const char* const chunk_;  // index offsets are from here
+    const char* pos_;          // start of the next record not yet served
     const char* end_;
     std::string& scratch_;
     uint64_t newlines_ = 0;
-    // The fast path reads 64 bytes at a time into bit masks (bit i: byte
-    // base_ + i) and carries them from one record to the next, so each byte
-    // is classified once. Bits of bytes already consumed or past end_ are
-    // clear. Null base_: no block loaded.
-    const char* base_ = nullptr;
-    uint64_t commas_ = 0, newlineBits_ = 0, quotes_ = 0;
+
+    // The window's index. separators_[0] is the offset of the byte before
+    // the window (where the row before it ended); rowEnds_[k] is the entry
+    // of row k's newline, so row k's bounds start at entry rowEnds_[k - 1]
+    // (0 for the first row). 64 spare entries let stage one write a block's
+    // separators without a bound check.
+    int32_t separators_[kWindowBytes + 65];
+    uint32_t rowEnds_[kWindowBytes];
+    size_t rows_ = 0, nextRow_ = 0;
+    // Bounds of a record not served from the index: a quoted record's (into
+    // scratch_), or a row ending in CR LF (whose last field ends at the CR).
+    int32_t ownBounds_[kMaxRecordFields + 1];
 };
 
 // The end of the last complete record in [begin, end), where `begin` is a

@@ -14,15 +14,26 @@ std::string shown(std::string_view v) {
     return "'" + out + "'";
 }
 
-bool equalsIgnoreCase(std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i) {
-        char x = a[i];
-        if (x >= 'a' && x <= 'z') x = static_cast<char>(x - 'a' + 'A');
-        if (x != b[i]) return false;
-    }
-    return true;
+// Whether `field` is the word `lower` (2 or 3 lower-case letters) in any
+// case. The field's first 4 bytes are read as one integer (fields are
+// padded). Setting bit 5 of a byte turns an upper-case letter into its
+// lower-case one, and no other byte becomes a lower-case letter that way, so
+// the test is exact.
+template <size_t N>
+bool isWordIgnoringCase(std::string_view field, const char (&lower)[N]) {
+    static_assert(N == 3 || N == 4);
+    if (field.size() != N - 1) return false;
+    uint32_t word = 0, want = 0;
+    std::memcpy(&word, field.data(), 4);
+    std::memcpy(&want, lower, N - 1);
+    constexpr uint32_t mask = N == 4 ? 0xFFFFFFu : 0xFFFFu;
+    return ((word | 0x20202020u) & mask) == want;
 }
+
+// parseEpisode for a given column layout (ActivitySchema, or the spec's own
+// order, whose field positions are constants).
+template <typename Layout>
+bool parseFields(const Record& record, const Layout& schema, Episode& out, std::string& reason);
 
 }  // namespace
 
@@ -76,6 +87,14 @@ bool parseIsoDate(std::string_view t, int32_t& days) {
 }
 
 bool parseEpisode(const Record& record, const ActivitySchema& schema, Episode& out, std::string& reason) {
+    if (schema.specOrder) return parseFields(record, SpecOrderLayout{}, out, reason);
+    return parseFields(record, schema, out, reason);
+}
+
+namespace {
+
+template <typename Layout>
+bool parseFields(const Record& record, const Layout& schema, Episode& out, std::string& reason) {
     if (record.error) {
         reason = record.error;
         return false;
@@ -133,8 +152,8 @@ bool parseEpisode(const Record& record, const ActivitySchema& schema, Episode& o
     else out.admission = Admission::Other;
 
     std::string_view setting = field(Column::Setting);
-    if (equalsIgnoreCase(setting, "APC")) out.setting = Setting::APC;
-    else if (equalsIgnoreCase(setting, "OP")) out.setting = Setting::OP;
+    if (isWordIgnoringCase(setting, "apc")) out.setting = Setting::APC;
+    else if (isWordIgnoringCase(setting, "op")) out.setting = Setting::OP;
     else {
         reason = "setting " + shown(setting) + " is not APC or OP";
         return false;
@@ -152,6 +171,8 @@ bool parseEpisode(const Record& record, const ActivitySchema& schema, Episode& o
     out.diagnoses = field(Column::Diagnoses);
     return true;
 }
+
+}  // namespace
 
 void packCodeList(std::string_view list, std::vector<PackedCode>& out) {
     out.clear();

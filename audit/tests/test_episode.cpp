@@ -1,5 +1,7 @@
 #include <doctest/doctest.h>
 
+#include <algorithm>
+#include <numeric>
 #include <random>
 #include <string>
 #include <vector>
@@ -14,13 +16,28 @@ namespace {
 const std::vector<std::string_view> kHeader = {"episode_id", "provider", "commissioner", "age", "sex", "admission_method",
                                                "setting", "dominant_procedure", "procedures", "diagnoses", "admission_date"};
 
-// Parses one row given as its 11 field values.
-bool parse(std::vector<std::string> values, Episode& e, std::string& reason) {
+// Parses one row given as its field values in the spec's column order, laid
+// out in the file in `order` (order[i]: the spec column written i-th; empty:
+// the spec's order).
+bool parse(std::vector<std::string> values, Episode& e, std::string& reason, const std::vector<size_t>& order = {}) {
     // Laid out as the scanner leaves a row: fields one byte apart, padded.
     static std::string line;
     line.clear();
     Record r;
+    static int32_t bounds[kMaxRecordFields + 1];
+    bounds[0] = -1;
+    r.bounds = bounds;
     std::vector<size_t> ends;
+    std::vector<std::string_view> header = kHeader;
+    if (!order.empty()) {
+        std::vector<std::string> permuted;
+        header.clear();
+        for (size_t i = 0; i < order.size(); ++i) {
+            header.push_back(kHeader[order[i]]);
+            permuted.push_back(order[i] < values.size() ? values[order[i]] : "");
+        }
+        if (values.size() == kHeader.size()) values = permuted;
+    }
     for (const std::string& v : values) {
         line += v;
         ends.push_back(line.size());
@@ -29,10 +46,11 @@ bool parse(std::vector<std::string> values, Episode& e, std::string& reason) {
     line.append(kScanPadding, '\0');
     r.begin = line.data();
     r.fieldCount = values.size();
-    for (size_t i = 0; i < ends.size() && i < kMaxRecordFields; ++i) r.bounds[i + 1] = static_cast<int32_t>(ends[i]);
+    for (size_t i = 0; i < ends.size() && i < kMaxRecordFields; ++i) bounds[i + 1] = static_cast<int32_t>(ends[i]);
     std::string error;
-    auto schema = checkHeader(kHeader, error);
+    auto schema = checkHeader(header, error);
     REQUIRE(schema);
+    CHECK(schema->specOrder == (order.empty() || std::is_sorted(order.begin(), order.end())));
     return parseEpisode(r, *schema, e, reason);
 }
 
@@ -221,5 +239,62 @@ TEST_CASE("parseDateKey reads a date ten bytes at once exactly as one character 
         std::string t = "2024-05-06";
         for (int k = static_cast<int>(rng() % 3); k >= 0; --k) t[rng() % t.size()] = alphabet[rng() % alphabet.size()];
         same(t);
+    }
+}
+
+TEST_CASE("setting is APC or OP in any case, and nothing else") {
+    Episode e;
+    std::string reason;
+    auto setting = [&](const char* value) {
+        auto v = good();
+        v[6] = value;
+        return parse(v, e, reason) ? std::string(e.setting == Setting::APC ? "APC" : "OP") : std::string("rejected");
+    };
+    CHECK(setting("APC") == "APC");
+    CHECK(setting("apc") == "APC");
+    CHECK(setting("aPc") == "APC");
+    CHECK(setting("OP") == "OP");
+    CHECK(setting("oP") == "OP");
+    for (const char* bad : {"AP", "APCX", "A", "", "@PC", "APc ", "OQ", "0P", "O", "OPC", "A\xC3"}) {
+        CAPTURE(bad);
+        CHECK(setting(bad) == "rejected");
+    }
+}
+
+TEST_CASE("columns in any order parse exactly as in the spec's order") {
+    auto with = [](size_t field, const char* value) {
+        auto v = good();
+        v[field] = value;
+        return v;
+    };
+    const std::vector<std::vector<std::string>> rows = {
+        good(), with(3, "131"), with(4, "F"), with(5, "2A"), with(6, "op"), with(7, ""), with(8, "|J03||I10|"),
+        with(10, "2024-02-30"), with(0, ""), with(1, ""), {"E1", "RAJ"},
+    };
+    std::mt19937 rng(11);
+    std::vector<size_t> order(kHeader.size());
+    std::iota(order.begin(), order.end(), size_t{0});
+    for (int round = 0; round < 20; ++round) {
+        std::shuffle(order.begin(), order.end(), rng);
+        for (const auto& row : rows) {
+            // The views of a parsed episode point into parse()'s buffer, so
+            // each result is written out before the next parse.
+            auto parsed = [&](const std::vector<size_t>& columns) {
+                Episode e;
+                std::string reason;
+                if (!parse(row, e, reason, columns)) return "rejected: " + reason;
+                std::vector<PackedCode> procedures, diagnoses;
+                packCodeList(e.procedures, procedures);
+                packCodeList(e.diagnoses, diagnoses);
+                std::string out = std::string(e.episodeId) + "/" + std::string(e.provider) + "/" + std::string(e.commissioner);
+                for (long v : {long{e.age}, long{static_cast<int>(e.sex)}, long{static_cast<int>(e.setting)},
+                               long{static_cast<int>(e.admission)}, long{e.date}})
+                    out += "/" + std::to_string(v);
+                for (PackedCode c : procedures) out += "/p" + unpackCode(c);
+                for (PackedCode c : diagnoses) out += "/d" + unpackCode(c);
+                return out + "/primary " + unpackCode(e.primaryProcedure);
+            };
+            CHECK(parsed(order) == parsed({}));
+        }
     }
 }
