@@ -290,6 +290,7 @@ ChunkResult Pipeline::scanChunk(Worker& w, const Chunk& chunk) {
             c = w.commissioners.group(ep.commissioner);
             w.commissioners.addRow(c);
         }
+        if (!matcher_.mayMatchText(ep.primaryProcedure, ep.procedures)) continue;
         packPaddedCodeList(ep.procedures, w.procedures);
         EpisodeCodes codes;
         codes.primaryProcedure = ep.primaryProcedure;

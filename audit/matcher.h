@@ -14,6 +14,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/code_pack.h"
@@ -87,13 +88,32 @@ public:
     // most rows (which are not EBI activity) before `candidates`.
     bool mayMatch(const EpisodeCodes& codes) const {
         if (!alwaysRules_.empty()) return true;
-        auto interesting = [&](PackedCode c) {
-            const auto prefix = static_cast<size_t>(c >> 48);
-            return (prefixBits_[prefix >> 6] >> (prefix & 63)) & 1;
-        };
         if (codes.primaryProcedure && interesting(codes.primaryProcedure)) return true;
         for (size_t i = 0; i < codes.procedureCount; ++i)
             if (interesting(codes.procedures[i])) return true;
+        return false;
+    }
+    // The same test with the procedures column still as text, so that the
+    // rows it rejects pack none of their codes. A code's first two bytes are
+    // looked up as they are: the table marks byte pairs by character class
+    // (see codeBucket), and every byte that packing changes or drops (lower
+    // case, a dot, a space), like the separator after a one-character code,
+    // is of the class "other", whose pairs are marked whenever a rule could
+    // begin that way. So this lets through every row mayMatch would.
+    // Empty codes are skipped, as packing skips them; 8 bytes from any
+    // position in `procedures` must be readable (fields are padded).
+    bool mayMatchText(PackedCode primaryProcedure, std::string_view procedures) const {
+        if (!alwaysRules_.empty()) return true;
+        if (primaryProcedure && interesting(primaryProcedure)) return true;
+        const char* p = procedures.data();
+        const char* const end = p + procedures.size();
+        while (p < end) {
+            const char* q = p;
+            while (q < end && *q != '|') ++q;
+            const auto first = static_cast<unsigned char>(p[0]), second = static_cast<unsigned char>(p[1]);
+            if (q != p && interesting(PackedCode{first} << 56 | PackedCode{second} << 48)) return true;
+            p = q + 1;
+        }
         return false;
     }
     // The rules this row could satisfy, judged by its procedures only.
@@ -133,6 +153,11 @@ public:
 
 private:
     friend struct MatcherCompiler;
+    // Whether some index bucket starting with the code's first two characters lists a rule.
+    bool interesting(PackedCode c) const {
+        const auto prefix = static_cast<size_t>(c >> 48);
+        return (prefixBits_[prefix >> 6] >> (prefix & 63)) & 1;
+    }
     bool eval(uint32_t node, const Episode& e, const EpisodeCodes& codes) const;
 
     std::vector<Rule> rules_;

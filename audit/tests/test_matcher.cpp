@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <random>
 #include <set>
 #include <string>
 #include <vector>
@@ -47,6 +48,10 @@ std::set<std::string> matching(const Matcher& m, const Row& row) {
     for (size_t r = 0; r < m.size(); ++r)
         if (m.matches(r, e, codes)) all.insert(m.intervention(r));
     CHECK(out == all);
+    // Nor may the quick tests before the index: on packed codes, and on the
+    // procedures column as text.
+    if (!all.empty()) CHECK(m.mayMatch(codes));
+    if (m.mayMatch(codes)) CHECK(m.mayMatchText(e.primaryProcedure, row.procedures));
     return out;
 }
 
@@ -251,4 +256,39 @@ TEST_CASE("rules without a procedure are evaluated for every row") {
     CHECK(matching(*m, Row{"X123", "X123", "H251", 81}) == Set{"not.proc"});
     CHECK(matching(*m, Row{"C751", "C751", "H251", 81}).empty());
     CHECK(m->describe(0) == "(primary diagnosis in {J18} and (age >= 65 and age <= 80)) [emergencies excluded]");
+}
+
+TEST_CASE("the quick test on procedure text lets through every row the packed test does") {
+    // Random procedure columns: codes of the rules and others, in upper and
+    // lower case, with dots, spaces, one-character and empty items.
+    auto rules = cpe::audit::test::ebiRules();
+    auto m = rules.compile();
+    const std::vector<std::string> pieces = {"F34", "f34", "F3.4", ".F34", " F34", "F", "", "Q07", "H51", "X29", "Z9",
+                                             "C50", "W82", "w8", "1", "A"};
+    std::mt19937 rng(5);
+    size_t passedText = 0, passedPacked = 0;
+    for (int round = 0; round < 20000; ++round) {
+        std::string list;
+        for (size_t k = rng() % 4; k > 0; --k) {
+            if (!list.empty() || rng() % 5 == 0) list += '|';
+            list += pieces[rng() % pieces.size()];
+            if (rng() % 3 == 0) list += std::to_string(rng() % 10);
+        }
+        const std::string dominant = rng() % 2 ? pieces[rng() % pieces.size()] : "";
+        std::vector<PackedCode> procs;
+        packCodeList(list, procs);
+        EpisodeCodes codes{packCode(dominant), procs.data(), procs.size(), nullptr, 0};
+        const bool packed = m->mayMatch(codes);
+        const bool text = m->mayMatchText(codes.primaryProcedure, list);
+        CAPTURE(list);
+        CAPTURE(dominant);
+        if (packed) CHECK(text);
+        passedText += text;
+        passedPacked += packed;
+    }
+    // Both tests reject rows, and the text test lets through few rows the
+    // packed test would reject (those with unusual codes).
+    CHECK(passedPacked < 20000);
+    CHECK(passedText < 20000);
+    CHECK(passedText >= passedPacked);
 }
