@@ -339,24 +339,64 @@ struct MatcherCompiler {
         }
     }
 
-    // Whether a code whose first three characters fall in `bucket` could be
-    // in `range`. Conservative: an "other" character class says yes.
-    static bool overlaps(const PackedRange& range, size_t bucket) {
-        uint8_t cls[3] = {static_cast<uint8_t>(bucket / (37 * 37)), static_cast<uint8_t>(bucket / 37 % 37),
-                          static_cast<uint8_t>(bucket % 37)};
-        size_t k = std::min<size_t>(range.length, 3);
+    // A bucket's first three character classes as a packed code prefix, and
+    // the position of its first "other" class (3 if none). Decoded once per
+    // bucket rather than once per bucket and range.
+    struct BucketKey {
         PackedCode prefix = 0;
-        for (size_t i = 0; i < k; ++i) {
-            if (cls[i] == kOther) return true;
-            char c = cls[i] < 10 ? static_cast<char>('0' + cls[i]) : static_cast<char>('A' + cls[i] - 10);
-            prefix |= static_cast<PackedCode>(static_cast<unsigned char>(c)) << (56 - 8 * i);
-        }
-        PackedCode mask = ~(~PackedCode{0} >> (8 * k));
-        return prefix >= (range.lo & mask) && prefix <= (range.hi & mask);
+        uint8_t firstOther = 3;
+    };
+    static std::vector<BucketKey> bucketKeys() {
+        auto charOf = [](size_t cls) {
+            return static_cast<PackedCode>(cls < 10 ? '0' + cls : 'A' + cls - 10);
+        };
+        std::vector<BucketKey> keys(kBucketCount);
+        size_t b = 0;
+        for (size_t c0 = 0; c0 < 37; ++c0)
+            for (size_t c1 = 0; c1 < 37; ++c1)
+                for (size_t c2 = 0; c2 < 37; ++c2, ++b) {
+                    BucketKey& key = keys[b];
+                    if (c0 == kOther) {
+                        key.firstOther = 0;
+                    } else if (c1 == kOther) {
+                        key = {charOf(c0) << 56, 1};
+                    } else if (c2 == kOther) {
+                        key = {charOf(c0) << 56 | charOf(c1) << 48, 2};
+                    } else {
+                        key = {charOf(c0) << 56 | charOf(c1) << 48 | charOf(c2) << 40, 3};
+                    }
+                }
+        return keys;
+    }
+
+    // A range cut to its first three characters, the most a bucket knows.
+    struct RangeHead {
+        PackedCode lo = 0, hi = 0, mask = 0;
+        uint8_t length = 0;  // characters compared, at most 3
+    };
+    static RangeHead headOf(const PackedRange& range) {
+        RangeHead h;
+        h.length = static_cast<uint8_t>(std::min<size_t>(range.length, 3));
+        h.mask = ~(~PackedCode{0} >> (8 * h.length));
+        h.lo = range.lo & h.mask;
+        h.hi = range.hi & h.mask;
+        return h;
+    }
+
+    // Whether a code whose first three characters fall in the bucket could be
+    // in the range. Conservative: an "other" character class says yes.
+    static bool overlaps(const RangeHead& range, const BucketKey& bucket) {
+        if (bucket.firstOther < range.length) return true;
+        PackedCode prefix = bucket.prefix & range.mask;
+        return prefix >= range.lo && prefix <= range.hi;
     }
 
     void buildIndex() {
-        std::vector<std::vector<uint16_t>> primary(kBucketCount), any(kBucketCount);
+        const std::vector<BucketKey> keys = bucketKeys();
+        // (bucket, rule) pairs in rule order; a stable counting sort by bucket
+        // below keeps each bucket's rules in rule order.
+        std::vector<std::pair<uint32_t, uint16_t>> primary, any;
+        std::vector<RangeHead> heads;
         for (size_t r = 0; r < m.rules_.size(); ++r) {
             auto req = requirement(m.rules_[r].root);
             if (!req) {
@@ -364,6 +404,8 @@ struct MatcherCompiler {
                 continue;
             }
             auto& target = req->primaryOnly ? primary : any;
+            heads.clear();
+            for (const PackedRange& range : req->ranges) heads.push_back(headOf(range));
             // Only buckets whose first character could be in a range, or is
             // "other", can overlap it: test those.
             std::vector<bool> firstClass(37, false);
@@ -374,21 +416,21 @@ struct MatcherCompiler {
             for (size_t c0 = 0; c0 < 37; ++c0) {
                 if (!firstClass[c0]) continue;
                 for (size_t b = c0 * 37 * 37; b < (c0 + 1) * 37 * 37; ++b)
-                    for (const PackedRange& range : req->ranges)
-                        if (overlaps(range, b)) {
-                            target[b].push_back(static_cast<uint16_t>(r));
+                    for (const RangeHead& head : heads)
+                        if (overlaps(head, keys[b])) {
+                            target.emplace_back(static_cast<uint32_t>(b), static_cast<uint16_t>(r));
                             break;
                         }
             }
         }
-        auto flatten = [](const std::vector<std::vector<uint16_t>>& lists, std::vector<uint32_t>& start,
+        auto flatten = [](const std::vector<std::pair<uint32_t, uint16_t>>& pairs, std::vector<uint32_t>& start,
                           std::vector<uint16_t>& ids) {
             start.assign(kBucketCount + 1, 0);
-            for (size_t b = 0; b < kBucketCount; ++b) {
-                start[b] = static_cast<uint32_t>(ids.size());
-                ids.insert(ids.end(), lists[b].begin(), lists[b].end());
-            }
-            start[kBucketCount] = static_cast<uint32_t>(ids.size());
+            for (const auto& [bucket, rule] : pairs) ++start[bucket + 1];
+            for (size_t b = 0; b < kBucketCount; ++b) start[b + 1] += start[b];
+            ids.assign(pairs.size(), 0);
+            std::vector<uint32_t> next(start.begin(), start.end() - 1);
+            for (const auto& [bucket, rule] : pairs) ids[next[bucket]++] = rule;
         };
         flatten(primary, m.primaryStart_, m.primaryIds_);
         flatten(any, m.anyStart_, m.anyIds_);
@@ -397,7 +439,7 @@ struct MatcherCompiler {
         // bucket with rules in it.
         std::vector<bool> usedPairs(37 * 37, false);
         for (size_t b = 0; b < kBucketCount; ++b)
-            if (!primary[b].empty() || !any[b].empty()) usedPairs[b / 37] = true;
+            if (m.primaryStart_[b + 1] > m.primaryStart_[b] || m.anyStart_[b + 1] > m.anyStart_[b]) usedPairs[b / 37] = true;
         for (size_t prefix = 0; prefix < 65536; ++prefix)
             if (usedPairs[size_t{kClass[prefix >> 8]} * 37 + kClass[prefix & 0xFF]])
                 m.prefixBits_[prefix >> 6] |= uint64_t{1} << (prefix & 63);
