@@ -1,9 +1,9 @@
 #include "audit/funnel_svg.h"
 
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cmath>
-#include <cstdio>
 #include <vector>
 
 #include "audit/html_format.h"
@@ -22,10 +22,13 @@ const char* kAmber = "#e59400";
 const char* kRed = "#d5281b";
 const char* kGrey = "#425563";
 
+// A coordinate with one decimal, as "%.1f" writes it. std::to_chars, because
+// a report draws tens of thousands of curve points and snprintf took 2,000
+// instructions a number (a fifth of a one-row audit's instructions).
 std::string num(double v) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, "%.1f", v);
-    return buf;
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 1);
+    return ec == std::errc() ? std::string(buf, end) : std::string("0");
 }
 
 double niceStep(double range, int targetTicks) {
