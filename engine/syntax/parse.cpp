@@ -78,6 +78,40 @@ std::string unquote(const std::string& quoted) {
     return out;
 }
 
+// The ANTLR 4.9 lexer looks up each input character's DFA edge under a
+// reader-writer lock built on a mutex and a condition variable, about a
+// third of all lexing. The engine never parses on two threads at once (the
+// server reloads under a mutex; the runtime is not safe for parallel parsing
+// anyway), so this simulator reads the edge map without it. It shares the
+// generated lexer's DFA, and adding edges still goes through the runtime.
+class UnlockedLexerSimulator : public antlr4::atn::LexerATNSimulator {
+public:
+    UnlockedLexerSimulator(antlr4::Lexer* lexer, std::vector<antlr4::dfa::DFA>& dfa)
+        : LexerATNSimulator(lexer, lexer->getATN(), dfa, contextCache()) {}
+
+protected:
+    antlr4::dfa::DFAState* getExistingTargetState(antlr4::dfa::DFAState* s, size_t t) override {
+        if (t > MAX_DFA_EDGE) return nullptr;  // also EOF; such characters stay in the ATN
+        auto it = s->edges.find(t - MIN_DFA_EDGE);
+        return it == s->edges.end() ? nullptr : it->second;
+    }
+
+private:
+    // Lexer ATN simulation does not use the shared context cache, but the base class needs one.
+    static antlr4::atn::PredictionContextCache& contextCache() {
+        static antlr4::atn::PredictionContextCache cache;
+        return cache;
+    }
+};
+
+// Swaps the generated lexer's simulator for the unlocked one, on the same
+// (static) DFA. In the 4.9 runtime setInterpreter deletes the simulator it
+// replaces, and the generated destructor deletes the new one.
+void useUnlockedSimulator(CplLexer& lexer) {
+    std::vector<antlr4::dfa::DFA>& dfa = lexer.getInterpreter<antlr4::atn::LexerATNSimulator>()->_decisionToDFA;
+    lexer.setInterpreter(new UnlockedLexerSimulator(&lexer, dfa));
+}
+
 // Token text as a slice of the UTF-8 source. ANTLR's getText() re-encodes its
 // UTF-32 copy of the input into a new string on every call (and a rule
 // context's getText() goes through a std::stringstream), which made up a
@@ -774,6 +808,7 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
     SourceSlices slices(text);
     antlr4::ANTLRInputStream input(text);
     CplLexer lexer(&input);
+    useUnlockedSimulator(lexer);
     lexer.removeErrorListeners();
     antlr4::CommonTokenStream tokens(&lexer);
     tokens.fill();
