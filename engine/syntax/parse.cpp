@@ -121,12 +121,15 @@ void useUnlockedSimulator(CplLexer& lexer) {
 class SourceSlices {
 public:
     explicit SourceSlices(std::string_view text) : text_(text) {
-        bool ascii = std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
-        if (ascii) return;
-        byteOf_.reserve(text.size() + 1);
-        for (size_t i = 0; i < text.size(); ++i)
-            if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) byteOf_.push_back(i);
-        byteOf_.push_back(text.size());
+        // ANTLRInputStream drops a leading byte order mark, so code point 0 is
+        // the character after it.
+        if (text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
+        auto ascii = [](char c) { return static_cast<unsigned char>(c) < 0x80; };
+        if (std::all_of(text_.begin(), text_.end(), ascii)) return;
+        byteOf_.reserve(text_.size() + 1);
+        for (size_t i = 0; i < text_.size(); ++i)
+            if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) byteOf_.push_back(i);
+        byteOf_.push_back(text_.size());
     }
     // The token's text exactly as ANTLR's getText() gives it, except that the
     // end-of-file token is empty rather than "<EOF>".

@@ -113,6 +113,21 @@ policy ebi . /* odd spacing */ demo {
     CHECK(criterion.expr->args[1]->text == "30");
 }
 
+TEST_CASE("a file that starts with a byte order mark reads the same as one without") {
+    // The ANTLR input stream drops the mark, so token positions start after it.
+    auto p = parse("\xEF\xBB\xBFmodule bom.demo { // note\n    fact x: boolean \"Ex\"\n}\n");
+    REQUIRE_MESSAGE(p->ast, p->diags.render(p->sources));
+    const auto& unit = *std::get<std::shared_ptr<Unit>>(p->ast->decls[0].body);
+    CHECK(unit.id == "bom.demo");
+    CHECK(p->ast->decls[0].comments.trailing == "// note");
+    const auto& fact = std::get<FactDecl>(unit.members[0].body);
+    CHECK(fact.name == "x");
+    CHECK(fact.description == "Ex");
+    CHECK(fact.span.line == 2);
+    CHECK(fact.span.col == 10);
+    CHECK(fact.span.endCol == 11);
+}
+
 TEST_CASE("tests parse with their facts, date and expectations") {
     auto p = parse(R"(test "an older woman" for fertility.ivf like "base" {
     as of 2026-06-01
