@@ -403,6 +403,7 @@ struct MatcherCompiler {
                 m.alwaysRules_.push_back(static_cast<uint32_t>(r));
                 continue;
             }
+            markPrefixes(req->ranges);
             auto& target = req->primaryOnly ? primary : any;
             heads.clear();
             for (const PackedRange& range : req->ranges) heads.push_back(headOf(range));
@@ -434,15 +435,35 @@ struct MatcherCompiler {
         };
         flatten(primary, m.primaryStart_, m.primaryIds_);
         flatten(any, m.anyStart_, m.anyIds_);
-        // Buckets are by three characters' classes; the prefilter is by two
-        // raw bytes, so mark every pair of bytes whose classes begin a
-        // bucket with rules in it.
-        std::vector<bool> usedPairs(37 * 37, false);
-        for (size_t b = 0; b < kBucketCount; ++b)
-            if (m.primaryStart_[b + 1] > m.primaryStart_[b] || m.anyStart_[b + 1] > m.anyStart_[b]) usedPairs[b / 37] = true;
-        for (size_t prefix = 0; prefix < 65536; ++prefix)
-            if (usedPairs[size_t{kClass[prefix >> 8]} * 37 + kClass[prefix & 0xFF]])
-                m.prefixBits_[prefix >> 6] |= uint64_t{1} << (prefix & 63);
+    }
+
+    // The prefilter (Matcher::mayMatch): marks the first two bytes of every
+    // code that could be in one of a rule's required ranges. A code in a
+    // range of two or more characters begins with a pair between the first
+    // two characters of its ends (codes order as their prefixes do); one in a
+    // range of one character begins with any pair whose first byte lies
+    // between its ends. Pairs that packing never produces from such a code,
+    // but raw text can (mayMatchText reads the column before packing), are
+    // marked too: a first byte of the class "other" (lower case, a dot, a
+    // space), and a second byte of that class after a first byte that could
+    // begin a range (what follows a one-character code is of it too).
+    bool otherFirstMarked = false;
+    void markPrefixes(const std::vector<PackedRange>& ranges) {
+        auto mark = [&](size_t pair) { m.prefixBits_[pair >> 6] |= uint64_t{1} << (pair & 63); };
+        if (!otherFirstMarked) {
+            for (size_t first = 0; first < 256; ++first)
+                if (kClass[first] == kOther)
+                    for (size_t second = 0; second < 256; ++second) mark(first << 8 | second);
+            otherFirstMarked = true;
+        }
+        for (const PackedRange& range : ranges) {
+            const auto lo = static_cast<size_t>(range.lo >> 48), hi = static_cast<size_t>(range.hi >> 48);
+            for (size_t first = lo >> 8; first <= hi >> 8; ++first)
+                for (size_t second = 0; second < 256; ++second)
+                    if (range.length == 1 || kClass[second] == kOther) mark(first << 8 | second);
+            if (range.length >= 2)
+                for (size_t pair = lo; pair <= hi; ++pair) mark(pair);
+        }
     }
 };
 

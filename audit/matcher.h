@@ -95,11 +95,11 @@ public:
     }
     // The same test with the procedures column still as text, so that the
     // rows it rejects pack none of their codes. A code's first two bytes are
-    // looked up as they are: the table marks byte pairs by character class
-    // (see codeBucket), and every byte that packing changes or drops (lower
+    // looked up as they are: every byte that packing changes or drops (lower
     // case, a dot, a space), like the separator after a one-character code,
-    // is of the class "other", whose pairs are marked whenever a rule could
-    // begin that way. So this lets through every row mayMatch would.
+    // is of the class "other" (see codeBucket), and the table marks such
+    // pairs wherever a rule's code could begin that way. So this lets
+    // through every row mayMatch would.
     // Empty codes are skipped, as packing skips them; 8 bytes from any
     // position in `procedures` must be readable (fields are padded).
     bool mayMatchText(PackedCode primaryProcedure, std::string_view procedures) const {
@@ -168,8 +168,9 @@ private:
     // Bucket (first three characters) -> rules, as offsets into ruleIds.
     std::vector<uint32_t> primaryStart_, anyStart_;
     std::vector<uint16_t> primaryIds_, anyIds_;
-    // Bit per first two bytes of a packed code (65,536 bits): set when some
-    // index bucket starting with them lists a rule.
+    // Bit per first two bytes of a code (65,536 bits): set when a code
+    // beginning with them could be in a rule's required ranges (see
+    // MatcherCompiler::markPrefixes).
     std::vector<uint64_t> prefixBits_ = std::vector<uint64_t>(65536 / 64, 0);
 };
 

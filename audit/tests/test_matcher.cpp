@@ -292,3 +292,23 @@ TEST_CASE("the quick test on procedure text lets through every row the packed te
     CHECK(passedText < 20000);
     CHECK(passedText >= passedPacked);
 }
+
+TEST_CASE("the quick tests reject codes no rule could begin with, by their first two characters") {
+    // The rules' procedure codes begin F3, W5, W8, H0, H5, H6, ... but none F9 or W9.
+    auto rules = cpe::audit::test::ebiRules();
+    auto m = rules.compile();
+    auto text = [&](const char* list) { return m->mayMatchText(0, list); };
+    auto packed = [&](const char* code) { return m->mayMatch(EpisodeCodes{packCode(code), nullptr, 0, nullptr, 0}); };
+    CHECK_FALSE(packed("F991"));
+    CHECK_FALSE(packed("W999"));
+    CHECK(packed("F349"));
+    CHECK(packed("F3"));
+    CHECK_FALSE(text("F991|W999|X292"));
+    CHECK_FALSE(text("|F9||"));
+    CHECK(text("F991|F361"));
+    // Text packing would change is let through, to be judged once packed.
+    CHECK(text("f991"));
+    CHECK(text("F.991"));
+    CHECK(text(" W999"));
+    CHECK(text("F"));
+}
