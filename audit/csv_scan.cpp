@@ -1,11 +1,10 @@
 #include "audit/csv_scan.h"
 
+#include "audit/csv_index.h"
+
 #include <algorithm>
 #include <cstring>
 
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 namespace cpe::audit {
 
@@ -106,135 +105,6 @@ const char* scanRecord(const char* p, const char* end, std::string* scratch, siz
 
 }  // namespace
 
-namespace {
-
-// Bit i set when byte i of the 64 bytes at `p` is a comma, a newline or a quote.
-struct BlockMasks {
-    uint64_t commas = 0, newlines = 0, quotes = 0;
-};
-
-#if defined(__x86_64__)
-// What stage one needs of an instruction set: the masks of a block, and the
-// position of the lowest set bit of a word (any value when it is 0).
-struct Sse2 {
-    [[gnu::always_inline]] static BlockMasks classify(const char* p) {
-        BlockMasks m;
-        const __m128i comma = _mm_set1_epi8(',');
-        const __m128i newline = _mm_set1_epi8('\n');
-        const __m128i quote = _mm_set1_epi8('"');
-        for (int i = 0; i < 4; ++i) {
-            const __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * i));
-            auto bits = [&](__m128i c) {
-                return static_cast<uint64_t>(static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, c)))) << (16 * i);
-            };
-            m.commas |= bits(comma);
-            m.newlines |= bits(newline);
-            m.quotes |= bits(quote);
-        }
-        return m;
-    }
-    [[gnu::always_inline]] static int lowestBit(uint64_t bits) { return __builtin_ctzll(bits | (uint64_t{1} << 63)); }
-};
-
-struct Avx2 {
-    __attribute__((target("avx2"))) static BlockMasks classify(const char* p) {
-        BlockMasks m;
-        const __m256i comma = _mm256_set1_epi8(',');
-        const __m256i newline = _mm256_set1_epi8('\n');
-        const __m256i quote = _mm256_set1_epi8('"');
-        for (int i = 0; i < 2; ++i) {
-            const __m256i bytes = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + 32 * i));
-            auto bits = [&](__m256i c) __attribute__((target("avx2"))) {
-                return static_cast<uint64_t>(static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_cmpeq_epi8(bytes, c))))
-                       << (32 * i);
-            };
-            m.commas |= bits(comma);
-            m.newlines |= bits(newline);
-            m.quotes |= bits(quote);
-        }
-        return m;
-    }
-    __attribute__((target("bmi"))) static int lowestBit(uint64_t bits) { return static_cast<int>(_tzcnt_u64(bits)); }
-};
-#else
-struct Bytes {
-    static BlockMasks classify(const char* p) {
-        BlockMasks m;
-        for (int i = 0; i < 64; ++i) {
-            const uint64_t bit = uint64_t{1} << i;
-            if (p[i] == ',') m.commas |= bit;
-            else if (p[i] == '\n') m.newlines |= bit;
-            else if (p[i] == '"') m.quotes |= bit;
-        }
-        return m;
-    }
-    static int lowestBit(uint64_t bits) { return __builtin_ctzll(bits | (uint64_t{1} << 63)); }
-};
-#endif
-
-// Stage one (see RecordScanner): indexes the `length` bytes at `p`, whose
-// first byte is at offset `origin` in the chunk. Writes separator offsets
-// from separators[1] and row ends to rowEnds; returns the row count.
-// Inlined into one function per instruction set below.
-template <typename Isa>
-[[gnu::always_inline]] inline size_t indexBlocks(const char* p, size_t length, int32_t origin, int32_t* separators,
-                                                 uint32_t* rowEnds) {
-    size_t entries = 1, rows = 0;
-    for (size_t at = 0; at < length; at += 64) {
-        BlockMasks m = Isa::classify(p + at);
-        uint64_t inside = length - at >= 64 ? ~uint64_t{0} : (uint64_t{1} << (length - at)) - 1;
-        const bool quote = (m.quotes & inside) != 0;
-        if (quote) inside &= (m.quotes & (0 - m.quotes)) - 1;  // stop before the first quote
-        const uint64_t newlines = m.newlines & inside;
-        uint64_t bits = (m.commas & inside) | newlines;
-        for (uint64_t n = newlines; n; n &= n - 1)
-            rowEnds[rows++] = static_cast<uint32_t>(entries) +
-                              static_cast<uint32_t>(__builtin_popcountll(bits & ((n & (0 - n)) - 1)));
-        // Every separator's offset, 4 stores at a time whatever the count
-        // (the spare entries take the excess): no branch per separator.
-        const int32_t base = origin + static_cast<int32_t>(at);
-        const auto count = static_cast<size_t>(__builtin_popcountll(bits));
-        int32_t* out = separators + entries;
-        for (size_t done = 0; done < count; done += 4, out += 4) {
-#pragma GCC unroll 4
-            for (int k = 0; k < 4; ++k) {
-                out[k] = base + Isa::lowestBit(bits);
-                bits &= bits - 1;
-            }
-        }
-        entries += count;
-        if (quote) break;
-    }
-    return rows;
-}
-
-using IndexBlocks = size_t (*)(const char*, size_t, int32_t, int32_t*, uint32_t*);
-
-#if defined(__x86_64__)
-// The same loop for CPUs with AVX2, POPCNT and BMI (x86-64-v3, 2013 on),
-// chosen at run time so the program still runs on any x86-64.
-__attribute__((target("avx2,popcnt,bmi,bmi2"))) size_t indexBlocksV3(const char* p, size_t length, int32_t origin,
-                                                                       int32_t* separators, uint32_t* rowEnds) {
-    return indexBlocks<Avx2>(p, length, origin, separators, rowEnds);
-}
-size_t indexBlocksV1(const char* p, size_t length, int32_t origin, int32_t* separators, uint32_t* rowEnds) {
-    return indexBlocks<Sse2>(p, length, origin, separators, rowEnds);
-}
-IndexBlocks chooseIndexBlocks() {
-    __builtin_cpu_init();
-    const bool v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi") &&
-                    __builtin_cpu_supports("bmi2");
-    return v3 ? indexBlocksV3 : indexBlocksV1;
-}
-#else
-size_t indexBlocksPortable(const char* p, size_t length, int32_t origin, int32_t* separators, uint32_t* rowEnds) {
-    return indexBlocks<Bytes>(p, length, origin, separators, rowEnds);
-}
-IndexBlocks chooseIndexBlocks() { return indexBlocksPortable; }
-#endif
-
-}  // namespace
-
 bool RecordScanner::next(Record& r) {
     while (true) {
         if (nextRow_ == rows_) {
@@ -254,11 +124,10 @@ bool RecordScanner::next(Record& r) {
 // Stage one over the window at pos_: returns how many rows it indexed (all
 // quote-free, each ending in a newline inside the window).
 size_t RecordScanner::indexWindow() {
-    static const IndexBlocks index = chooseIndexBlocks();
     const size_t length = std::min(static_cast<size_t>(end_ - pos_), kWindowBytes);
     const auto origin = static_cast<int32_t>(pos_ - chunk_);
     separators_[0] = origin - 1;
-    return index(pos_, length, origin, separators_, rowEnds_);
+    return indexSeparators(pos_, length, origin, separators_ + 1, rowEnds_);
 }
 
 // Stage two: row nextRow_ of the window, from the index.

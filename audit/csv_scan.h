@@ -90,11 +90,12 @@ private:
     std::string& scratch_;
     uint64_t newlines_ = 0;
 
-    // The window's index. separators_[0] is the offset of the byte before
-    // the window (where the row before it ended); rowEnds_[k] is the entry
-    // of row k's newline, so row k's bounds start at entry rowEnds_[k - 1]
-    // (0 for the first row). 64 spare entries let stage one write a block's
-    // separators without a bound check.
+    // The window's index (audit/csv_index.h). separators_[0] is the offset
+    // of the byte before the window (where the row before it ended), and
+    // stage one writes from separators_[1]; rowEnds_[k] is the entry of row
+    // k's newline, so row k's bounds start at entry rowEnds_[k - 1] (0 for
+    // the first row). The spare entries let stage one store without a bound
+    // check per separator.
     int32_t separators_[kWindowBytes + 65];
     uint32_t rowEnds_[kWindowBytes];
     size_t rows_ = 0, nextRow_ = 0;

@@ -7,7 +7,9 @@
 // The audit itself adds the coding rules, the counting and the outputs.
 // bench/bench_audit.sh prints these next to `cat` and the whole audit.
 //
-// Usage: bench_scan_stages FILE [THREADS]. The file is cut between threads
+// Usage: bench_scan_stages FILE [THREADS [ISA]], where ISA names a version of
+// stage one's record splitting (audit/csv_index.h: portable, avx2, avx512;
+// default the best this processor runs). The file is cut between threads
 // at newlines, so it must have no quoted line breaks (generated activity has
 // none); each stage's row count is checked against the first stage's lines.
 #include <fcntl.h>
@@ -25,6 +27,7 @@
 #include <vector>
 
 #include "audit/activity_schema.h"
+#include "audit/csv_index.h"
 #include "audit/csv_scan.h"
 #include "audit/episode.h"
 
@@ -92,10 +95,22 @@ double cpuSeconds() {
 
 int main(int argc, char** argv) {
     if (argc < 2) {
-        std::fprintf(stderr, "usage: bench_scan_stages FILE [THREADS]\n");
+        std::fprintf(stderr, "usage: bench_scan_stages FILE [THREADS [ISA]]\n");
         return 2;
     }
     const unsigned threads = argc > 2 ? static_cast<unsigned>(std::max(1, std::atoi(argv[2]))) : 2;
+    if (argc > 3) {
+        bool found = false;
+        for (IndexIsa isa : supportedIndexIsas())
+            if (std::string(isaName(isa)) == argv[3]) {
+                useIndexIsa(isa);
+                found = true;
+            }
+        if (!found) {
+            std::fprintf(stderr, "bench_scan_stages: %s: not a version this processor runs\n", argv[3]);
+            return 2;
+        }
+    }
     const int fd = open(argv[1], O_RDONLY);
     if (fd < 0) {
         std::fprintf(stderr, "bench_scan_stages: %s: %s\n", argv[1], std::strerror(errno));
@@ -164,7 +179,8 @@ int main(int argc, char** argv) {
             }
         }
         if (stage == Stage::Split) expectedRows = rows;
-        std::printf("%-6s %.3f s  cpu %.3f s", kStageNames[static_cast<int>(stage)], best, bestCpu);
+        std::printf("%-6s %.3f s  cpu %.3f s  %s", kStageNames[static_cast<int>(stage)], best, bestCpu,
+                    isaName(currentIndexIsa()));
         if (stage != Stage::Read) std::printf("  rows %llu", static_cast<unsigned long long>(rows));
         if (stage == Stage::Parse) std::printf("  valid %llu", static_cast<unsigned long long>(valid));
         if (rows != expectedRows) std::printf("  MISMATCH: %llu rows split", static_cast<unsigned long long>(expectedRows));
