@@ -141,7 +141,7 @@ void RecordScanner::serveRow(Record& r) {
     ++newlines_;
     const char* newline = chunk_ + separators_[last];
     pos_ = newline + 1;
-    if (newline[-1] == '\r' && newline - 1 > chunk_ + separators_[first]) {
+    if (newline - 1 > chunk_ + separators_[first] && newline[-1] == '\r') {
         // CR LF: the CR ends the last field (a CR is never a separator). The
         // index entry is also the next row's start, so the row gets its own
         // copy of the bounds.
