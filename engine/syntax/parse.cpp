@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <mutex>
 #include <set>
 
 #include "engine/source/utf8.h"
@@ -80,10 +81,10 @@ std::string unquote(const std::string& quoted) {
 
 // The ANTLR 4.9 lexer looks up each input character's DFA edge under a
 // reader-writer lock built on a mutex and a condition variable, about a
-// third of all lexing. The engine never parses on two threads at once (the
-// server reloads under a mutex; the runtime is not safe for parallel parsing
-// anyway), so this simulator reads the edge map without it. It shares the
-// generated lexer's DFA, and adding edges still goes through the runtime.
+// third of all lexing. parseFile parses one file at a time (under a mutex of
+// its own; the runtime is not safe for parallel parsing anyway), so this
+// simulator reads the edge map without it. It shares the generated lexer's
+// DFA, and adding edges still goes through the runtime.
 class UnlockedLexerSimulator : public antlr4::atn::LexerATNSimulator {
 public:
     UnlockedLexerSimulator(antlr4::Lexer* lexer, std::vector<antlr4::dfa::DFA>& dfa)
@@ -808,6 +809,12 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
                     std::string("the file is not UTF-8 text (byte ") + byte + "); save it as UTF-8");
         return std::nullopt;
     }
+    // One file at a time in the whole process: the generated lexer and
+    // parser share static DFAs that the 4.9 runtime does not make safe for
+    // parallel parsing, and UnlockedLexerSimulator drops even the lexer's
+    // lock. Held until the AST is built, after which nothing uses ANTLR.
+    static std::mutex oneParseAtATime;
+    std::lock_guard parsing(oneParseAtATime);
     SourceSlices slices(text);
     antlr4::ANTLRInputStream input(text);
     CplLexer lexer(&input);
