@@ -298,3 +298,62 @@ TEST_CASE("columns in any order parse exactly as in the spec's order") {
         }
     }
 }
+
+TEST_CASE("age, sex, admission method and setting convert exactly as a byte-by-byte reading would") {
+    // Every string of up to 4 bytes over digits and the bytes around them
+    // (and some others), against a plain reference for each column.
+    const std::string alphabet = std::string("0139/:a -+") + '\xff' + "A2pPcCoO";
+    std::vector<std::string> values = {""};
+    for (size_t length = 1; length <= 4; ++length) {
+        const size_t before = values.size();
+        for (size_t i = 0; i < before; ++i)
+            if (values[i].size() == length - 1)
+                for (char c : alphabet.substr(0, length <= 3 ? alphabet.size() : 10)) values.push_back(values[i] + c);
+    }
+    auto referenceAge = [](const std::string& v, int& age) {
+        if (v.empty() || v.size() > 3) return false;
+        age = 0;
+        for (char c : v) {
+            if (c < '0' || c > '9') return false;
+            age = age * 10 + (c - '0');
+        }
+        return age <= 130;
+    };
+    auto upper = [](std::string v) {
+        for (char& c : v) c = (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c;
+        return v;
+    };
+    Episode e;
+    std::string reason;
+    size_t checked = 0;
+    for (const std::string& v : values) {
+        CAPTURE(v);
+        auto row = [&](size_t column) {
+            auto r = good();
+            r[column] = v;
+            return r;
+        };
+        int age = -1;
+        const bool ageOk = referenceAge(v, age);
+        CHECK(parse(row(3), e, reason) == ageOk);
+        if (ageOk) CHECK(e.age == age);
+
+        const bool sexOk = v == "1" || v == "2" || v == "9";
+        CHECK(parse(row(4), e, reason) == sexOk);
+        if (sexOk) CHECK(e.sex == (v == "1" ? Sex::Male : v == "2" ? Sex::Female : Sex::Unknown));
+
+        CHECK(parse(row(5), e, reason) == (v.size() == 2));
+        if (v.size() == 2) {
+            const Admission want = v[0] == '2' ? Admission::Emergency
+                                   : (v[0] == '1' && v[1] >= '1' && v[1] <= '3') ? Admission::Elective
+                                                                                 : Admission::Other;
+            CHECK(e.admission == want);
+        }
+
+        const bool settingOk = upper(v) == "APC" || upper(v) == "OP";
+        CHECK(parse(row(6), e, reason) == settingOk);
+        if (settingOk) CHECK(e.setting == (upper(v) == "OP" ? Setting::OP : Setting::APC));
+        ++checked;
+    }
+    CHECK(checked > 5000);
+}
