@@ -8,6 +8,7 @@
 #include <set>
 
 #include "engine/source/utf8.h"
+#include "engine/syntax/antlr_support.h"
 #include "CplLexer.h"
 #include "CplParser.h"
 #include "antlr4-runtime.h"
@@ -78,75 +79,6 @@ std::string unquote(const std::string& quoted) {
     }
     return out;
 }
-
-// The ANTLR 4.9 lexer looks up each input character's DFA edge under a
-// reader-writer lock built on a mutex and a condition variable, about a
-// third of all lexing. parseFile parses one file at a time (under a mutex of
-// its own; the runtime is not safe for parallel parsing anyway), so this
-// simulator reads the edge map without it. It shares the generated lexer's
-// DFA, and adding edges still goes through the runtime.
-class UnlockedLexerSimulator : public antlr4::atn::LexerATNSimulator {
-public:
-    UnlockedLexerSimulator(antlr4::Lexer* lexer, std::vector<antlr4::dfa::DFA>& dfa)
-        : LexerATNSimulator(lexer, lexer->getATN(), dfa, contextCache()) {}
-
-protected:
-    antlr4::dfa::DFAState* getExistingTargetState(antlr4::dfa::DFAState* s, size_t t) override {
-        if (t > MAX_DFA_EDGE) return nullptr;  // also EOF; such characters stay in the ATN
-        auto it = s->edges.find(t - MIN_DFA_EDGE);
-        return it == s->edges.end() ? nullptr : it->second;
-    }
-
-private:
-    // Lexer ATN simulation does not use the shared context cache, but the base class needs one.
-    static antlr4::atn::PredictionContextCache& contextCache() {
-        static antlr4::atn::PredictionContextCache cache;
-        return cache;
-    }
-};
-
-// Swaps the generated lexer's simulator for the unlocked one, on the same
-// (static) DFA. In the 4.9 runtime setInterpreter deletes the simulator it
-// replaces, and the generated destructor deletes the new one.
-void useUnlockedSimulator(CplLexer& lexer) {
-    std::vector<antlr4::dfa::DFA>& dfa = lexer.getInterpreter<antlr4::atn::LexerATNSimulator>()->_decisionToDFA;
-    lexer.setInterpreter(new UnlockedLexerSimulator(&lexer, dfa));
-}
-
-// Token text as a slice of the UTF-8 source. ANTLR's getText() re-encodes its
-// UTF-32 copy of the input into a new string on every call (and a rule
-// context's getText() goes through a std::stringstream), which made up a
-// large part of loading the library. Token positions count code points, so a
-// file with non-ASCII text needs a code point -> byte map; ASCII files, the
-// usual case, use the index as is.
-class SourceSlices {
-public:
-    explicit SourceSlices(std::string_view text) : text_(text) {
-        // ANTLRInputStream drops a leading byte order mark, so code point 0 is
-        // the character after it.
-        if (text_.substr(0, 3) == "\xEF\xBB\xBF") text_.remove_prefix(3);
-        auto ascii = [](char c) { return static_cast<unsigned char>(c) < 0x80; };
-        if (std::all_of(text_.begin(), text_.end(), ascii)) return;
-        byteOf_.reserve(text_.size() + 1);
-        for (size_t i = 0; i < text_.size(); ++i)
-            if ((static_cast<unsigned char>(text_[i]) & 0xC0) != 0x80) byteOf_.push_back(i);
-        byteOf_.push_back(text_.size());
-    }
-    // The token's text exactly as ANTLR's getText() gives it, except that the
-    // end-of-file token is empty rather than "<EOF>".
-    std::string_view of(const antlr4::Token* t) const {
-        size_t begin = byte(t->getStartIndex()), end = byte(t->getStopIndex() + 1);
-        return end > begin ? text_.substr(begin, end - begin) : std::string_view();
-    }
-
-private:
-    size_t byte(size_t codePoint) const {
-        if (byteOf_.empty()) return std::min(codePoint, text_.size());
-        return byteOf_[std::min(codePoint, byteOf_.size() - 1)];
-    }
-    std::string_view text_;
-    std::vector<size_t> byteOf_;  // empty when the text is ASCII
-};
 
 class Builder {
 public:
@@ -811,7 +743,7 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
     }
     // One file at a time in the whole process: the generated lexer and
     // parser share static DFAs that the 4.9 runtime does not make safe for
-    // parallel parsing, and UnlockedLexerSimulator drops even the lexer's
+    // parallel parsing, and useUnlockedSimulator drops even the lexer's
     // lock. Held until the AST is built, after which nothing uses ANTLR.
     static std::mutex oneParseAtATime;
     std::lock_guard parsing(oneParseAtATime);
