@@ -1,10 +1,9 @@
 #include "audit/csv_scan.h"
 
-#include "audit/csv_index.h"
-
 #include <algorithm>
 #include <cstring>
 
+#include "audit/csv_index.h"
 
 namespace cpe::audit {
 
