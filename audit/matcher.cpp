@@ -435,6 +435,7 @@ struct MatcherCompiler {
         };
         flatten(primary, m.primaryStart_, m.primaryIds_);
         flatten(any, m.anyStart_, m.anyIds_);
+        if (m.alwaysRules_.size() < m.rules_.size()) markOtherFirstBytes();
     }
 
     // The prefilter (Matcher::mayMatch): marks the first two bytes of every
@@ -447,22 +448,20 @@ struct MatcherCompiler {
     // marked too: a first byte of the class "other" (lower case, a dot, a
     // space), and a second byte of that class after a first byte that could
     // begin a range (what follows a one-character code is of it too).
-    bool otherFirstMarked = false;
+    void markPair(size_t pair) { m.prefixBits_[pair >> 6] |= uint64_t{1} << (pair & 63); }
+    void markOtherFirstBytes() {
+        for (size_t first = 0; first < 256; ++first)
+            if (kClass[first] == kOther)
+                for (size_t second = 0; second < 256; ++second) markPair(first << 8 | second);
+    }
     void markPrefixes(const std::vector<PackedRange>& ranges) {
-        auto mark = [&](size_t pair) { m.prefixBits_[pair >> 6] |= uint64_t{1} << (pair & 63); };
-        if (!otherFirstMarked) {
-            for (size_t first = 0; first < 256; ++first)
-                if (kClass[first] == kOther)
-                    for (size_t second = 0; second < 256; ++second) mark(first << 8 | second);
-            otherFirstMarked = true;
-        }
         for (const PackedRange& range : ranges) {
             const auto lo = static_cast<size_t>(range.lo >> 48), hi = static_cast<size_t>(range.hi >> 48);
             for (size_t first = lo >> 8; first <= hi >> 8; ++first)
                 for (size_t second = 0; second < 256; ++second)
-                    if (range.length == 1 || kClass[second] == kOther) mark(first << 8 | second);
+                    if (range.length == 1 || kClass[second] == kOther) markPair(first << 8 | second);
             if (range.length >= 2)
-                for (size_t pair = lo; pair <= hi; ++pair) mark(pair);
+                for (size_t pair = lo; pair <= hi; ++pair) markPair(pair);
         }
     }
 };
