@@ -180,25 +180,16 @@ bool supports(IndexIsa isa) { return isa == IndexIsa::Portable; }
 IndexFunction functionFor(IndexIsa) { return indexPortable; }
 #endif
 
-struct Choice {
-    std::atomic<IndexFunction> function;
-    std::atomic<IndexIsa> isa;
-    Choice() : function(nullptr), isa(IndexIsa::Portable) {
-        std::vector<IndexIsa> all = supportedIndexIsas();
-        isa = all.back();
-        function = functionFor(all.back());
-    }
-};
-
-Choice& choice() {
-    static Choice c;
-    return c;
+// The version in use: the best supported one until useIndexIsa says otherwise.
+std::atomic<IndexIsa>& chosen() {
+    static std::atomic<IndexIsa> isa{supportedIndexIsas().back()};
+    return isa;
 }
 
 }  // namespace
 
 size_t indexSeparators(const char* p, size_t length, int32_t origin, int32_t* separators, uint32_t* rowEnds) {
-    return choice().function.load(std::memory_order_relaxed)(p, length, origin, separators, rowEnds);
+    return functionFor(chosen().load(std::memory_order_relaxed))(p, length, origin, separators, rowEnds);
 }
 
 const char* isaName(IndexIsa isa) {
@@ -218,11 +209,9 @@ std::vector<IndexIsa> supportedIndexIsas() {
 }
 
 void useIndexIsa(IndexIsa isa) {
-    if (!supports(isa)) return;
-    choice().isa = isa;
-    choice().function = functionFor(isa);
+    if (supports(isa)) chosen() = isa;
 }
 
-IndexIsa currentIndexIsa() { return choice().isa; }
+IndexIsa currentIndexIsa() { return chosen(); }
 
 }  // namespace cpe::audit
