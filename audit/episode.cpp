@@ -30,11 +30,6 @@ bool isWordIgnoringCase(std::string_view field, const char (&lower)[N]) {
     return ((word | 0x20202020u) & mask) == want;
 }
 
-// parseEpisode for a given column layout (ActivitySchema, or the spec's own
-// order, whose field positions are constants).
-template <typename Layout>
-bool parseFields(const Record& record, const Layout& schema, Episode& out, std::string& reason);
-
 }  // namespace
 
 int32_t daysFromCivil(int y, unsigned m, unsigned d) {
@@ -86,13 +81,10 @@ bool parseIsoDate(std::string_view t, int32_t& days) {
     return true;
 }
 
-bool parseEpisode(const Record& record, const ActivitySchema& schema, Episode& out, std::string& reason) {
-    if (schema.specOrder) return parseFields(record, SpecOrderLayout{}, out, reason);
-    return parseFields(record, schema, out, reason);
-}
-
 namespace {
 
+// parseEpisode for a given column layout (ActivitySchema, or the spec's own
+// order, whose field positions are constants).
 template <typename Layout>
 bool parseFields(const Record& record, const Layout& schema, Episode& out, std::string& reason) {
     if (record.error) {
@@ -173,6 +165,11 @@ bool parseFields(const Record& record, const Layout& schema, Episode& out, std::
 }
 
 }  // namespace
+
+bool parseEpisode(const Record& record, const ActivitySchema& schema, Episode& out, std::string& reason) {
+    if (schema.specOrder) return parseFields(record, SpecOrderLayout{}, out, reason);
+    return parseFields(record, schema, out, reason);
+}
 
 void packCodeList(std::string_view list, std::vector<PackedCode>& out) {
     out.clear();
