@@ -58,6 +58,13 @@ std::vector<std::string> good() {
     return {"E1", "RAJ", "06K", "45", "2", "11", "APC", "F34.1", "F341|Y534", "J039|I10", "2024-05-06"};
 }
 
+// good() with one column's value replaced.
+std::vector<std::string> with(size_t column, std::string value) {
+    auto v = good();
+    v[column] = std::move(value);
+    return v;
+}
+
 std::string rejectReason(std::vector<std::string> values) {
     Episode e;
     std::string reason;
@@ -88,9 +95,7 @@ TEST_CASE("admission methods: 11-13 elective, 2x emergency, others other") {
     Episode e;
     std::string reason;
     auto method = [&](const char* m) {
-        auto v = good();
-        v[5] = m;
-        REQUIRE(parse(v, e, reason));
+        REQUIRE(parse(with(5, m), e, reason));
         return e.admission;
     };
     CHECK(method("11") == Admission::Elective);
@@ -122,11 +127,6 @@ TEST_CASE("sex, setting and empty code lists") {
 }
 
 TEST_CASE("every rejection reason names the column and the value") {
-    auto with = [](size_t field, const char* value) {
-        auto v = good();
-        v[field] = value;
-        return v;
-    };
     CHECK(rejectReason({"E1", "RAJ"}) == "expected 11 fields, found 2");
     auto twelve = good();
     twelve.push_back("x");
@@ -246,9 +246,8 @@ TEST_CASE("setting is APC or OP in any case, and nothing else") {
     Episode e;
     std::string reason;
     auto setting = [&](const char* value) {
-        auto v = good();
-        v[6] = value;
-        return parse(v, e, reason) ? std::string(e.setting == Setting::APC ? "APC" : "OP") : std::string("rejected");
+        return parse(with(6, value), e, reason) ? std::string(e.setting == Setting::APC ? "APC" : "OP")
+                                                : std::string("rejected");
     };
     CHECK(setting("APC") == "APC");
     CHECK(setting("apc") == "APC");
@@ -262,11 +261,6 @@ TEST_CASE("setting is APC or OP in any case, and nothing else") {
 }
 
 TEST_CASE("columns in any order parse exactly as in the spec's order") {
-    auto with = [](size_t field, const char* value) {
-        auto v = good();
-        v[field] = value;
-        return v;
-    };
     const std::vector<std::vector<std::string>> rows = {
         good(), with(3, "131"), with(4, "F"), with(5, "2A"), with(6, "op"), with(7, ""), with(8, "|J03||I10|"),
         with(10, "2024-02-30"), with(0, ""), with(1, ""), {"E1", "RAJ"},
@@ -328,21 +322,16 @@ TEST_CASE("age, sex, admission method and setting convert exactly as a byte-by-b
     size_t checked = 0;
     for (const std::string& v : values) {
         CAPTURE(v);
-        auto row = [&](size_t column) {
-            auto r = good();
-            r[column] = v;
-            return r;
-        };
         int age = -1;
         const bool ageOk = referenceAge(v, age);
-        CHECK(parse(row(3), e, reason) == ageOk);
+        CHECK(parse(with(3, v), e, reason) == ageOk);
         if (ageOk) CHECK(e.age == age);
 
         const bool sexOk = v == "1" || v == "2" || v == "9";
-        CHECK(parse(row(4), e, reason) == sexOk);
+        CHECK(parse(with(4, v), e, reason) == sexOk);
         if (sexOk) CHECK(e.sex == (v == "1" ? Sex::Male : v == "2" ? Sex::Female : Sex::Unknown));
 
-        CHECK(parse(row(5), e, reason) == (v.size() == 2));
+        CHECK(parse(with(5, v), e, reason) == (v.size() == 2));
         if (v.size() == 2) {
             const Admission want = v[0] == '2' ? Admission::Emergency
                                    : (v[0] == '1' && v[1] >= '1' && v[1] <= '3') ? Admission::Elective
@@ -351,7 +340,7 @@ TEST_CASE("age, sex, admission method and setting convert exactly as a byte-by-b
         }
 
         const bool settingOk = upper(v) == "APC" || upper(v) == "OP";
-        CHECK(parse(row(6), e, reason) == settingOk);
+        CHECK(parse(with(6, v), e, reason) == settingOk);
         if (settingOk) CHECK(e.setting == (upper(v) == "OP" ? Setting::OP : Setting::APC));
         ++checked;
     }
