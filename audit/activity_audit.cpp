@@ -5,10 +5,10 @@
 #include <filesystem>
 
 #include "audit/episode.h"
-#include "audit/html_format.h"
 #include "audit/outputs.h"
 #include "audit/progress.h"
 #include "audit/report_html.h"
+#include "engine/base/number_format.h"
 
 namespace cpe::audit {
 
@@ -33,10 +33,10 @@ std::string nowText() {
 
 std::string ActivityAuditSummary::line() const {
     double rate = seconds > 0 ? static_cast<double>(rowsRead) / seconds : 0;
-    std::string s = "audit: " + withThousands(rowsRead) + " rows read, " + withThousands(rowsRejected) + " rejected, " +
-                    withThousands(episodesCounted) + " episodes counted";
-    if (rowsOutsidePeriod) s += " (" + withThousands(rowsOutsidePeriod) + " rows outside the period)";
-    s += " in " + shownDecimal(seconds, 2) + " s (" + shownDecimal(rate / 1e6, 2) + "M rows/s)";
+    std::string s = "audit: " + thousands(rowsRead) + " rows read, " + thousands(rowsRejected) + " rejected, " +
+                    thousands(episodesCounted) + " episodes counted";
+    if (rowsOutsidePeriod) s += " (" + thousands(rowsOutsidePeriod) + " rows outside the period)";
+    s += " in " + decimalWithThousands(seconds, 2) + " s (" + decimalWithThousands(rate / 1e6, 2) + "M rows/s)";
     return s;
 }
 

@@ -13,8 +13,8 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/byte_source.h"
-#include "audit/html_format.h"
 #include "audit/outputs.h"
+#include "engine/base/number_format.h"
 
 namespace cpe::audit {
 
@@ -78,8 +78,8 @@ bool blank(const std::string& s) { return s.find_first_not_of(" \t\r") == std::s
 }  // namespace
 
 std::string CaseAuditSummary::line() const {
-    return "case audit: " + withThousands(linesRead) + " cases read, " + withThousands(linesRejected) + " rejected, " +
-           withThousands(casesDecided) + " decided in " + shownDecimal(seconds, 2) + " s";
+    return "case audit: " + thousands(linesRead) + " cases read, " + thousands(linesRejected) + " rejected, " +
+           thousands(casesDecided) + " decided in " + decimalWithThousands(seconds, 2) + " s";
 }
 
 CaseAuditSummary runCaseAudit(const PolicyLibrary& lib, const CaseAuditOptions& o) {

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include "engine/base/civil_date.h"
+
 namespace cpe::audit {
 
 namespace {
@@ -32,16 +34,6 @@ bool isWordIgnoringCase(std::string_view field, const char (&lower)[N]) {
 
 }  // namespace
 
-int32_t daysFromCivil(int y, unsigned m, unsigned d) {
-    // Howard Hinnant's days_from_civil.
-    y -= m <= 2;
-    const int era = (y >= 0 ? y : y - 399) / 400;
-    const unsigned yoe = static_cast<unsigned>(y - era * 400);
-    const unsigned doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-    const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    return era * 146097 + static_cast<int32_t>(doe) - 719468;
-}
-
 bool parseDateKey(std::string_view t, int32_t& key) {
     if (t.size() != 10) return false;
     // Runs once per row, so all ten bytes are checked at once: the first
@@ -64,20 +56,19 @@ bool parseDateKey(std::string_view t, int32_t& key) {
     const unsigned y = digit(0) * 1000 + digit(1) * 100 + digit(2) * 10 + digit(3);
     const unsigned m = digit(5) * 10 + digit(6);
     const unsigned d = (d2 & 0xFF) * 10 + (d2 >> 8);
-    if (m < 1 || m > 12 || d < 1) return false;
+    // The years, months and days engine/base/civil_date.cpp's parseDate accepts
+    // (the tests hold the two to the same answers).
+    if (static_cast<int>(y) < kFirstDateYear || m < 1 || m > 12 || d < 1) return false;
     static constexpr unsigned kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    if (d > kDays[m - 1]) {
-        bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        if (!(m == 2 && d == 29 && leap)) return false;
-    }
+    if (d > kDays[m - 1] && !(m == 2 && d == 29 && isLeapYear(static_cast<int>(y)))) return false;
     key = static_cast<int32_t>(y * 10000 + m * 100 + d);
     return true;
 }
 
 bool parseIsoDate(std::string_view t, int32_t& days) {
-    int32_t key = 0;
-    if (!parseDateKey(t, key)) return false;
-    days = daysFromCivil(key / 10000, static_cast<unsigned>(key / 100 % 100), static_cast<unsigned>(key % 100));
+    std::optional<int> day = parseDate(t);
+    if (!day) return false;
+    days = *day;
     return true;
 }
 

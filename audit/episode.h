@@ -44,11 +44,10 @@ void packCodeList(std::string_view list, std::vector<PackedCode>& out);
 void packPaddedCodeList(std::string_view list, std::vector<PackedCode>& out);
 
 // Days since 1970-01-01 of a strict YYYY-MM-DD date; false when it is not one.
+// The dates accepted are exactly cpe::parseDate's (engine/base/civil_date.h).
 bool parseIsoDate(std::string_view text, int32_t& days);
 // The same check, giving the date as the integer YYYYMMDD (what each row
 // needs: validation and ordering, without calendar arithmetic).
 bool parseDateKey(std::string_view text, int32_t& key);
-
-int32_t daysFromCivil(int y, unsigned m, unsigned d);
 
 }  // namespace cpe::audit

@@ -8,6 +8,8 @@
 
 #include "audit/html_format.h"
 #include "audit/stats.h"
+#include "engine/base/html.h"
+#include "engine/base/number_format.h"
 
 namespace cpe::audit {
 
@@ -51,9 +53,9 @@ int decimalsFor(double step) {
 // than 0, 5,000, 10k.
 std::string tickLabel(double v, double step, double axisMax) {
     if (v == 0) return "0";
-    if (axisMax >= 1e6 && step >= 1e5) return shownDecimal(v / 1e6, decimalsFor(step / 1e6)) + "M";
-    if (axisMax >= 1e4 && step >= 1e2) return shownDecimal(v / 1e3, decimalsFor(step / 1e3)) + "k";
-    return shownDecimal(v, decimalsFor(step));
+    if (axisMax >= 1e6 && step >= 1e5) return decimalWithThousands(v / 1e6, decimalsFor(step / 1e6)) + "M";
+    if (axisMax >= 1e4 && step >= 1e2) return decimalWithThousands(v / 1e3, decimalsFor(step / 1e3)) + "k";
+    return decimalWithThousands(v, decimalsFor(step));
 }
 
 const char* colourOf(FunnelPosition p) {
@@ -110,7 +112,7 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
     std::string yUnit = poisson ? "per 100,000 population" : "per 1,000 episodes";
     std::string s;
     s += "<svg class=\"funnel\" viewBox=\"0 0 " + num(kWidth) + " " + num(kHeight) +
-         "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Funnel plot for " + htmlEscape(ia.title) + "\">";
+         "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Funnel plot for " + escapeHtml(ia.title) + "\">";
     s += "<defs><clipPath id=\"" + clipId + "\"><rect x=\"" + num(kLeft) + "\" y=\"" + num(kTop) + "\" width=\"" +
          num(kPlotW) + "\" height=\"" + num(kPlotH) + "\"/></clipPath></defs>";
     s += "<rect x=\"" + num(kLeft) + "\" y=\"" + num(kTop) + "\" width=\"" + num(kPlotW) + "\" height=\"" + num(kPlotH) +
@@ -185,9 +187,9 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
     std::string labels;
     for (const GroupRow* g : order) {
         double x = px(g->volume), y = py(std::min(g->funnelY, yMax));
-        std::string tip = htmlEscape(g->name) + ": " + shownCount(g->episodes, suppress) + " episodes, " +
-                          (analysis.perPopulation ? "population " : "volume ") + withThousands(static_cast<uint64_t>(g->volume)) +
-                          (suppress && g->episodes >= 1 && g->episodes <= 5 ? "" : ", " + shownDecimal(g->funnelY, 2) + " " + yUnit) +
+        std::string tip = escapeHtml(g->name) + ": " + shownCount(g->episodes, suppress) + " episodes, " +
+                          (analysis.perPopulation ? "population " : "volume ") + thousands(static_cast<uint64_t>(g->volume)) +
+                          (suppress && g->episodes >= 1 && g->episodes <= 5 ? "" : ", " + decimalWithThousands(g->funnelY, 2) + " " + yUnit) +
                           " (" + describe(g->position) + ")";
         s += "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"4.5\" fill=\"" + colourOf(g->position) +
              "\" stroke=\"#fff\" stroke-width=\"1\"><title>" + tip + "</title></circle>";
@@ -210,7 +212,7 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
             if (clash) continue;
             taken.push_back(b);
             const char* anchor = sp.align == 1 ? "" : sp.align == -1 ? " text-anchor=\"end\"" : " text-anchor=\"middle\"";
-            labels += "<text x=\"" + num(ax) + "\" y=\"" + num(ay) + "\" class=\"label\"" + anchor + ">" + htmlEscape(g->name) + "</text>";
+            labels += "<text x=\"" + num(ax) + "\" y=\"" + num(ay) + "\" class=\"label\"" + anchor + ">" + escapeHtml(g->name) + "</text>";
             break;
         }
     }

@@ -158,7 +158,7 @@ struct MatcherCompiler {
         return out;
     }
 
-    uint32_t ageCompare(Matcher::Cmp cmp, double number) {
+    uint32_t ageCompare(CompareOp cmp, double number) {
         Matcher::Node n;
         n.op = Matcher::Op::Age;
         n.cmp = cmp;
@@ -173,45 +173,26 @@ struct MatcherCompiler {
         return add(n);
     }
 
-    static std::optional<Matcher::Cmp> cmpOf(const std::string& op) {
-        if (op == "<") return Matcher::Cmp::Lt;
-        if (op == "<=") return Matcher::Cmp::Le;
-        if (op == ">") return Matcher::Cmp::Gt;
-        if (op == ">=") return Matcher::Cmp::Ge;
-        if (op == "==") return Matcher::Cmp::Eq;
-        if (op == "!=") return Matcher::Cmp::Ne;
-        return std::nullopt;
-    }
-    static Matcher::Cmp flip(Matcher::Cmp c) {
-        switch (c) {
-            case Matcher::Cmp::Lt: return Matcher::Cmp::Gt;
-            case Matcher::Cmp::Le: return Matcher::Cmp::Ge;
-            case Matcher::Cmp::Gt: return Matcher::Cmp::Lt;
-            case Matcher::Cmp::Ge: return Matcher::Cmp::Le;
-            default: return c;
-        }
-    }
-
     uint32_t compileCompare(const Expr& e) {
-        auto cmp = cmpOf(e.text);
+        CompareOp cmp = e.compareOp;
         const Expr* fieldSide = e.args[0].get();
         const Expr* valueSide = e.args[1].get();
         if (episodeFieldOf(*fieldSide) < 0 && episodeFieldOf(*valueSide) >= 0) {
             std::swap(fieldSide, valueSide);
-            if (cmp) cmp = flip(*cmp);
+            cmp = flip(cmp);
         }
         int field = episodeFieldOf(*fieldSide);
-        if (field < 0 || !cmp) return unsupported(e, "a comparison that is not between an episode field and a value");
+        if (field < 0) return unsupported(e, "a comparison that is not between an episode field and a value");
         if (field == 0) {
             if (valueSide->kind != ExprKind::Number) return unsupported(e, "age compared with something other than a number");
-            return ageCompare(*cmp, valueSide->number);
+            return ageCompare(cmp, valueSide->number);
         }
-        if (*cmp != Matcher::Cmp::Eq && *cmp != Matcher::Cmp::Ne)
+        if (!isEquality(cmp))
             return unsupported(e, "ordering comparison on " + std::string(field == 1 ? "sex" : field == 2 ? "setting" : "admission"));
         int ord = ordinalOf(*valueSide, field);
         if (ord < 0) return constant(false);
         uint8_t mask = static_cast<uint8_t>(1u << ord);
-        if (*cmp == Matcher::Cmp::Ne) mask = static_cast<uint8_t>(~mask & 0x7);
+        if (cmp == CompareOp::Ne) mask = static_cast<uint8_t>(~mask & 0x7);
         return enumTest(field, mask);
     }
 
@@ -280,7 +261,7 @@ struct MatcherCompiler {
                             error(item.span, "age compared with '" + item.lo + "', which is not a number");
                             continue;
                         }
-                        kids.push_back(ageCompare(Matcher::Cmp::Eq, item.number));
+                        kids.push_back(ageCompare(CompareOp::Eq, item.number));
                     }
                     out = combine(Matcher::Op::Or, kids);
                 } else {
@@ -297,8 +278,8 @@ struct MatcherCompiler {
                 if (episodeFieldOf(*e.args[0]) != 0 || e.args[1]->kind != ExprKind::Number ||
                     e.args[2]->kind != ExprKind::Number)
                     return unsupported(e, "'between' other than age between two numbers");
-                return combine(Matcher::Op::And, {ageCompare(Matcher::Cmp::Ge, e.args[1]->number),
-                                                  ageCompare(Matcher::Cmp::Le, e.args[2]->number)});
+                return combine(Matcher::Op::And, {ageCompare(CompareOp::Ge, e.args[1]->number),
+                                                  ageCompare(CompareOp::Le, e.args[2]->number)});
             }
             default: return unsupported(e, "this kind of expression");
         }
@@ -548,18 +529,7 @@ bool Matcher::eval(uint32_t index, const Episode& e, const EpisodeCodes& codes) 
             }
             return false;
         }
-        case Op::Age: {
-            double a = e.age;
-            switch (n.cmp) {
-                case Cmp::Lt: return a < n.number;
-                case Cmp::Le: return a <= n.number;
-                case Cmp::Gt: return a > n.number;
-                case Cmp::Ge: return a >= n.number;
-                case Cmp::Eq: return a == n.number;
-                case Cmp::Ne: return a != n.number;
-            }
-            return false;
-        }
+        case Op::Age: return cpe::compare(n.cmp, static_cast<double>(e.age), n.number);
         case Op::Enum: {
             unsigned ordinal = n.field == 1   ? static_cast<unsigned>(e.sex)
                                : n.field == 2 ? static_cast<unsigned>(e.setting)
@@ -605,10 +575,9 @@ std::string Matcher::describe(size_t rule) const {
                 return out + "}";
             }
             case Op::Age: {
-                static const char* ops[] = {"<", "<=", ">", ">=", "==", "!="};
                 char num[32];
                 std::snprintf(num, sizeof num, "%g", n.number);
-                return std::string("age ") + ops[static_cast<int>(n.cmp)] + " " + num;
+                return "age " + std::string(spelling(n.cmp)) + " " + num;
             }
             case Op::Enum: {
                 const auto& members = membersOf(n.field);

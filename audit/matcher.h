@@ -19,6 +19,7 @@
 
 #include "audit/code_pack.h"
 #include "audit/episode.h"
+#include "engine/base/compare_op.h"
 #include "engine/check/model.h"
 
 namespace cpe {
@@ -128,13 +129,12 @@ public:
 
     // The compiled form, for other back ends (the benchmark's SQL).
     enum class Op : uint8_t { Const, And, Or, Not, Code, Age, Enum };
-    enum class Cmp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne };
     struct Node {
         Op op = Op::Const;
         bool value = false;              // Const
         CodePosition position = CodePosition::Any;  // Code
         CodeKind kind = CodeKind::Procedure;        // Code
-        Cmp cmp = Cmp::Eq;               // Age
+        CompareOp cmp = CompareOp::Eq;   // Age
         uint8_t field = 0;               // Enum: 1 sex, 2 setting, 3 admission (EpisodeField)
         uint8_t mask = 0;                // Enum: bit per allowed ordinal
         double number = 0;               // Age

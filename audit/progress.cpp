@@ -4,7 +4,7 @@
 
 #include <string>
 
-#include "audit/html_format.h"
+#include "engine/base/number_format.h"
 
 namespace cpe::audit {
 
@@ -16,10 +16,10 @@ void TerminalProgress::update(const ScanProgress& p) {
     std::string line = "\r\x1b[2K  audit: ";
     if (p.totalBytes && *p.totalBytes > 0) {
         double pct = 100.0 * static_cast<double>(p.bytes) / static_cast<double>(*p.totalBytes);
-        line += shownDecimal(pct > 100 ? 100 : pct, 0) + "% · ";
+        line += decimalWithThousands(pct > 100 ? 100 : pct, 0) + "% · ";
     }
     double rate = p.seconds > 0 ? static_cast<double>(p.rows) / p.seconds : 0;
-    line += withThousands(p.rows) + " rows · " + shownDecimal(rate / 1e6, 2) + "M rows/s · " + shownDecimal(p.seconds, 1) + " s";
+    line += thousands(p.rows) + " rows · " + decimalWithThousands(rate / 1e6, 2) + "M rows/s · " + decimalWithThousands(p.seconds, 1) + " s";
     std::fputs(line.c_str(), out_);
     std::fflush(out_);
     drawn_ = true;

@@ -6,6 +6,8 @@
 
 #include "audit/funnel_svg.h"
 #include "audit/html_format.h"
+#include "engine/base/html.h"
+#include "engine/base/number_format.h"
 
 namespace cpe::audit {
 
@@ -75,7 +77,7 @@ std::string anchorOf(const std::string& id) {
 }
 
 std::string statistic(double v, const Analysis& a, bool suppress) {
-    return a.perPopulation ? shownDecimal(v, 1) : shownCountStatistic(v, suppress);
+    return a.perPopulation ? decimalWithThousands(v, 1) : shownCountStatistic(v, suppress);
 }
 
 }  // namespace
@@ -91,15 +93,15 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
     h += "<title>Coded activity audit — cpe</title><style>";
     h += kStyle;
     h += "</style></head><body>";
-    h += "<header><h1>Coded activity audit: evidence-based interventions</h1><p>" + htmlEscape(info.activityPath) + " · " +
-         htmlEscape(info.period) + " · policies from " + htmlEscape(info.policiesPath) + " · by " + groupWord + " · generated " +
-         htmlEscape(info.generatedAt) + "</p></header><main>";
+    h += "<header><h1>Coded activity audit: evidence-based interventions</h1><p>" + escapeHtml(info.activityPath) + " · " +
+         escapeHtml(info.period) + " · policies from " + escapeHtml(info.policiesPath) + " · by " + groupWord + " · generated " +
+         escapeHtml(info.generatedAt) + "</p></header><main>";
 
     size_t groupsWithRows = a.interventions.empty() ? 0 : a.interventions.front().groups.size();
     h += "<div class=\"cards\">";
-    h += card(withThousands(info.rowsRead), "rows read");
-    h += card(withThousands(info.rowsRejected), "rows rejected (see rejects.csv)", info.rowsRejected > 0);
-    if (info.rowsOutsidePeriod) h += card(withThousands(info.rowsOutsidePeriod), "rows outside the period");
+    h += card(thousands(info.rowsRead), "rows read");
+    h += card(thousands(info.rowsRejected), "rows rejected (see rejects.csv)", info.rowsRejected > 0);
+    if (info.rowsOutsidePeriod) h += card(thousands(info.rowsOutsidePeriod), "rows outside the period");
     h += card(shownCount(info.episodesCounted, sup), "EBI episodes counted");
     h += card(std::to_string(a.interventions.size()), "interventions audited");
     h += card(std::to_string(groupsWithRows), groupWord + (groupsWithRows == 1 ? "" : "s") +
@@ -121,12 +123,12 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
             low += g.position == FunnelPosition::Below998;
         }
         const Variation& v = ia.variation;
-        h += "<tr><td><a href=\"#" + anchorOf(ia.id) + "\">" + htmlEscape(ia.title.empty() ? ia.id : ia.title) + "</a></td>";
+        h += "<tr><td><a href=\"#" + anchorOf(ia.id) + "\">" + escapeHtml(ia.title.empty() ? ia.id : ia.title) + "</a></td>";
         h += "<td class=\"n\">" + shownCount(v.episodes, sup) + "</td><td class=\"n\">" + std::to_string(withAny) + " of " +
              std::to_string(v.groups) + "</td>";
         h += "<td class=\"n\">" + statistic(v.p10, a, sup) + "</td><td class=\"n\">" + statistic(v.p50, a, sup) +
              "</td><td class=\"n\">" + statistic(v.p90, a, sup) + "</td>";
-        h += "<td class=\"n\">" + (v.nFold ? shownDecimal(*v.nFold, 1) : std::string("–")) + "</td>";
+        h += "<td class=\"n\">" + (v.nFold ? decimalWithThousands(*v.nFold, 1) : std::string("–")) + "</td>";
         h += "<td class=\"n\">" + std::string(high ? "<b style=\"color:var(--red)\">" + std::to_string(high) + "</b>" : "0") +
              "</td><td class=\"n\">" + std::to_string(low) + "</td></tr>";
     }
@@ -138,14 +140,14 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
         const Variation& v = ia.variation;
         // The policy id goes beside the title, unless the title is the id.
         const bool titled = !ia.title.empty() && ia.title != ia.id;
-        h += "<section id=\"" + anchorOf(ia.id) + "\"><h2>" + htmlEscape(titled ? ia.title : ia.id) +
-             (titled ? "<span class=\"id\">" + htmlEscape(ia.id) + "</span>" : std::string()) + "</h2>";
+        h += "<section id=\"" + anchorOf(ia.id) + "\"><h2>" + escapeHtml(titled ? ia.title : ia.id) +
+             (titled ? "<span class=\"id\">" + escapeHtml(ia.id) + "</span>" : std::string()) + "</h2>";
         h += "<p class=\"stats\"><b>" + shownCount(v.episodes, sup) + "</b> episodes · <b>" + std::to_string(v.groups) + "</b> " +
              groupWord + "s · " + valueWord + ": min <b>" + statistic(v.min, a, sup) + "</b>, P10 <b>" + statistic(v.p10, a, sup) +
              "</b>, P25 <b>" + statistic(v.p25, a, sup) + "</b>, median <b>" + statistic(v.p50, a, sup) + "</b>, P75 <b>" +
              statistic(v.p75, a, sup) + "</b>, P90 <b>" + statistic(v.p90, a, sup) + "</b>, max <b>" + statistic(v.max, a, sup) +
-             "</b> · N-fold <b>" + (v.nFold ? shownDecimal(*v.nFold, 1) : std::string("–")) + "</b> · overall " +
-             shownDecimal(ia.target, 2) + " " + (a.perPopulation ? "per 100,000 population" : "per 1,000 episodes") + "</p>";
+             "</b> · N-fold <b>" + (v.nFold ? decimalWithThousands(*v.nFold, 1) : std::string("–")) + "</b> · overall " +
+             decimalWithThousands(ia.target, 2) + " " + (a.perPopulation ? "per 100,000 population" : "per 1,000 episodes") + "</p>";
         size_t notPlotted = 0;
         if (sup)
             for (const GroupRow& g : ia.groups) notPlotted += g.episodes >= 1 && g.episodes <= 5;
@@ -166,41 +168,41 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
              (a.perPopulation ? "Population" : "All eps.") + "</th><th class=\"n\">" + perUnit + "</th><th>Funnel</th></tr></thead><tbody>";
         for (const GroupRow* g : rows) {
             bool hidden = sup && g->episodes >= 1 && g->episodes <= 5;
-            h += "<tr><td><code>" + htmlEscape(g->name) + "</code></td><td class=\"n\">" + shownCount(g->episodes, sup) +
-                 "</td><td class=\"n\">" + withThousands(static_cast<uint64_t>(std::llround(g->volume))) + "</td><td class=\"n\">" +
-                 (hidden ? "*" : shownDecimal(g->funnelY, 2)) + "</td><td>" + pill(g->position) + "</td></tr>";
+            h += "<tr><td><code>" + escapeHtml(g->name) + "</code></td><td class=\"n\">" + shownCount(g->episodes, sup) +
+                 "</td><td class=\"n\">" + thousands(static_cast<uint64_t>(std::llround(g->volume))) + "</td><td class=\"n\">" +
+                 (hidden ? "*" : decimalWithThousands(g->funnelY, 2)) + "</td><td>" + pill(g->position) + "</td></tr>";
         }
         if (rows.empty()) h += "<tr><td colspan=\"5\" class=\"muted\">No episodes counted.</td></tr>";
         h += "</tbody></table></div>";
         if (!none.empty()) {
             h += "<p class=\"none\">No episodes at " + std::to_string(none.size()) + " " + groupWord + (none.size() == 1 ? "" : "s") +
                  " (counted as 0): ";
-            for (size_t i = 0; i < none.size(); ++i) h += (i ? ", " : "") + std::string("<code>") + htmlEscape(none[i]) + "</code>";
+            for (size_t i = 0; i < none.size(); ++i) h += (i ? ", " : "") + std::string("<code>") + escapeHtml(none[i]) + "</code>";
             h += "</p>";
         }
         h += "</div></div></section>";
     }
 
     // Data quality.
-    h += "<section><h2>Data quality</h2><p class=\"stats\">" + withThousands(info.rowsRead) + " rows read, " +
-         withThousands(info.rowsRejected) + " rejected" +
-         (info.rowsOutsidePeriod ? ", " + withThousands(info.rowsOutsidePeriod) + " outside the period" : std::string()) +
-         ", in " + shownDecimal(info.seconds, 2) + " s.";
+    h += "<section><h2>Data quality</h2><p class=\"stats\">" + thousands(info.rowsRead) + " rows read, " +
+         thousands(info.rowsRejected) + " rejected" +
+         (info.rowsOutsidePeriod ? ", " + thousands(info.rowsOutsidePeriod) + " outside the period" : std::string()) +
+         ", in " + decimalWithThousands(info.seconds, 2) + " s.";
     if (!a.withoutPopulation.empty()) {
         h += " Commissioners with activity but no population (left out of rates): ";
         for (size_t i = 0; i < a.withoutPopulation.size(); ++i)
-            h += (i ? ", " : "") + std::string("<code>") + htmlEscape(a.withoutPopulation[i]) + "</code>";
+            h += (i ? ", " : "") + std::string("<code>") + escapeHtml(a.withoutPopulation[i]) + "</code>";
         h += ".";
     }
     h += "</p>";
     if (!info.firstRejects.empty()) {
         h += "<div class=\"scroll\" style=\"max-height:260px\"><table><thead><tr><th class=\"n\">Line</th><th>Reason</th></tr></thead><tbody>";
         for (const auto& [line, reason] : info.firstRejects)
-            h += "<tr><td class=\"n\">" + std::to_string(line) + "</td><td>" + htmlEscape(reason) + "</td></tr>";
+            h += "<tr><td class=\"n\">" + std::to_string(line) + "</td><td>" + escapeHtml(reason) + "</td></tr>";
         h += "</tbody></table></div>";
         if (info.rowsRejected > info.firstRejects.size())
             h += "<p class=\"muted\">The first " + std::to_string(info.firstRejects.size()) + " of " +
-                 withThousands(info.rowsRejected) + "; every one is in <code>rejects.csv</code>.</p>";
+                 thousands(info.rowsRejected) + "; every one is in <code>rejects.csv</code>.</p>";
     }
     h += "</section></main><footer>";
     h += "<p><b>Method.</b> Each policy's coding rule (its procedure and diagnosis codes by position, age, sex and setting) is applied to "

@@ -82,10 +82,13 @@ struct Writer {
             case Matcher::Op::Not: return "NOT " + node(m.children()[n.first]);
             case Matcher::Op::Code: return codeTest(n);
             case Matcher::Op::Age: {
-                static const char* ops[] = {"<", "<=", ">", ">=", "=", "<>"};
+                // SQL spells equality "=" and "<>"; the orderings as CPL does.
+                std::string op = n.cmp == CompareOp::Eq   ? "="
+                                 : n.cmp == CompareOp::Ne ? "<>"
+                                                          : std::string(spelling(n.cmp));
                 char num[32];
                 std::snprintf(num, sizeof num, "%g", n.number);
-                return std::string("age_n ") + ops[static_cast<int>(n.cmp)] + " " + num;
+                return "age_n " + op + " " + num;
             }
             case Matcher::Op::Enum: {
                 std::vector<std::string> parts;

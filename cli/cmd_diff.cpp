@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "engine/base/civil_date.h"
 #include "engine/compile/program.h"
 #include "engine/diff/impact.h"
 #include "engine/diff/policy_diff.h"

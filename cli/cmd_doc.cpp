@@ -6,6 +6,7 @@
 
 #include "cli/commands.h"
 #include "cli/support/load_library.h"
+#include "engine/base/civil_date.h"
 #include "engine/doc/criteria_doc.h"
 #include "engine/registry/registry.h"
 

@@ -3,6 +3,7 @@
 
 #include "cli/commands.h"
 #include "cli/support/load_library.h"
+#include "engine/base/civil_date.h"
 #include "engine/compile/program.h"
 #include "engine/explain/explain.h"
 #include "engine/source/diagnostics.h"

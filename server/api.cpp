@@ -5,6 +5,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include "engine/base/civil_date.h"
 #include "engine/source/diagnostics.h"
 #include "server/decide_body.h"
 #include "server/facts_hash.h"

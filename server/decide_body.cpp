@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/civil_date.h"
 #include "engine/check/model.h"
 #include "engine/source/diagnostics.h"
 

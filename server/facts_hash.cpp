@@ -12,25 +12,16 @@
 #include <sstream>
 #include <stdexcept>
 
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/core_names.h>
+#include <openssl/evp.h>
 #include <openssl/params.h>
 #include <openssl/rand.h>
+
+#include "engine/base/sha256.h"
 
 namespace cpe::server {
 
 namespace {
-
-std::string toHex(const unsigned char* data, std::size_t n) {
-    static const char digits[] = "0123456789abcdef";
-    std::string out(n * 2, '0');
-    for (std::size_t i = 0; i < n; ++i) {
-        out[2 * i] = digits[data[i] >> 4];
-        out[2 * i + 1] = digits[data[i] & 0xf];
-    }
-    return out;
-}
 
 std::string trim(std::string s) {
     auto notSpace = [](unsigned char c) { return !std::isspace(c); };
@@ -54,14 +45,7 @@ std::string canonicalFacts(const nlohmann::json& facts) {
     return copy.dump(-1, ' ', false, replace);
 }
 
-std::string factsHash(const std::string& salt, const std::string& canonical) {
-    unsigned char mac[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!HMAC(EVP_sha256(), salt.data(), static_cast<int>(salt.size()),
-              reinterpret_cast<const unsigned char*>(canonical.data()), canonical.size(), mac, &len))
-        throw std::runtime_error("HMAC-SHA-256 failed");
-    return toHex(mac, len);
-}
+std::string factsHash(const std::string& salt, const std::string& canonical) { return FactsHasher(salt)(canonical); }
 
 FactsHasher::FactsHasher(const std::string& salt) {
     EVP_MAC* mac = EVP_MAC_fetch(nullptr, "HMAC", nullptr);
@@ -86,13 +70,7 @@ std::string FactsHasher::operator()(std::string_view canonical) {
     return toHex(mac, len);
 }
 
-std::string saltId(const std::string& salt) {
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int len = 0;
-    if (!EVP_Digest(salt.data(), salt.size(), digest, &len, EVP_sha256(), nullptr))
-        throw std::runtime_error("SHA-256 failed");
-    return toHex(digest, 8);
-}
+std::string saltId(const std::string& salt) { return sha256Hex(salt).substr(0, 16); }
 
 std::string loadSalt(const std::string& path) {
     std::ifstream in(path);

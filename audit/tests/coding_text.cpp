@@ -182,7 +182,7 @@ struct Parser {
                 return e;
             }
             auto e = make(ExprKind::Compare);
-            e->text = op;
+            e->compareOp = *compareOpFromSpelling(op);
             e->args.push_back(fieldName(t));
             e->args.push_back(value(field));
             return e;

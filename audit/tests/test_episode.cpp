@@ -8,6 +8,7 @@
 
 #include "audit/activity_schema.h"
 #include "audit/episode.h"
+#include "engine/base/civil_date.h"
 
 using namespace cpe::audit;
 
@@ -199,20 +200,17 @@ TEST_CASE("header check names missing, unknown and repeated columns") {
     CHECK(error.find("missing columns provider, commissioner, age") != std::string::npos);
 }
 
-TEST_CASE("parseDateKey reads a date ten bytes at once exactly as one character at a time would") {
-    // The reference: the text read one character at a time.
+TEST_CASE("parseDateKey and parseIsoDate accept exactly the dates the engine's parseDate does") {
+    // The reference: the one date parser every stage shares
+    // (engine/base/civil_date.h), which gives days; the key is the same date
+    // as YYYYMMDD.
     auto reference = [](const std::string& t, int32_t& key) {
-        if (t.size() != 10 || t[4] != '-' || t[7] != '-') return false;
-        int v = 0;
-        for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9}) {
-            if (t[i] < '0' || t[i] > '9') return false;
-            v = v * 10 + (t[i] - '0');
-        }
-        int y = v / 10000, m = v / 100 % 100, d = v % 100;
-        bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-        const int days[] = {31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-        if (m < 1 || m > 12 || d < 1 || d > days[m - 1]) return false;
-        key = v;
+        std::optional<int> day = cpe::parseDate(t);
+        if (!day) return false;
+        int y;
+        unsigned m, d;
+        cpe::civilFromDays(*day, y, m, d);
+        key = static_cast<int32_t>(y * 10000 + static_cast<int>(m * 100 + d));
         return true;
     };
     auto same = [&](const std::string& t) {
@@ -221,9 +219,12 @@ TEST_CASE("parseDateKey reads a date ten bytes at once exactly as one character 
         CAPTURE(t);
         CHECK(ok == reference(t, b));
         if (ok) CHECK(a == b);
+        int32_t days = -1;
+        CHECK(parseIsoDate(t, days) == ok);
+        if (ok) CHECK(days == *cpe::parseDate(t));
     };
     int valid = 0;
-    for (int y : {0, 1899, 1900, 1999, 2000, 2023, 2024, 2100, 9999})
+    for (int y : {0, 1799, 1800, 1899, 1900, 1999, 2000, 2023, 2024, 2100, 9999})
         for (int m = 0; m <= 13; ++m)
             for (int d = 0; d <= 32; ++d) {
                 char t[16];
@@ -232,7 +233,9 @@ TEST_CASE("parseDateKey reads a date ten bytes at once exactly as one character 
                 valid += parseDateKey(t, k);
                 same(t);
             }
-    CHECK(valid == 9 * 365 + 3);  // leap years among these: 0, 2000 and 2024 (not 1900 or 2100)
+    // Years before 1800 are refused (0 and 1799 here); leap years among the
+    // nine others: 2000 and 2024 (not 1800, 1900 or 2100).
+    CHECK(valid == 9 * 365 + 2);
     std::mt19937 rng(5);
     const std::string alphabet = std::string("0123456789-/: a") + '\0' + "\x80\xff";
     for (int round = 0; round < 50000; ++round) {

@@ -15,7 +15,10 @@
 #include "audit/outputs.h"
 #include "audit/tests/coding_text.h"
 #include "audit/tests/test_support.h"
+#include "engine/base/html.h"
+#include "engine/base/number_format.h"
 
+using namespace cpe;
 using namespace cpe::audit;
 using namespace cpe::audit::test;
 
@@ -39,15 +42,15 @@ bool haveChromium() { return std::system("command -v chromium >/dev/null 2>&1") 
 }  // namespace
 
 TEST_CASE("number formatting for the report and the CSV files") {
-    CHECK(withThousands(0) == "0");
-    CHECK(withThousands(1234567) == "1,234,567");
+    CHECK(thousands(0) == "0");
+    CHECK(thousands(1234567) == "1,234,567");
     CHECK(shownCount(0, true) == "0");
     CHECK(shownCount(1, true) == "*");
     CHECK(shownCount(5, true) == "*");
     CHECK(shownCount(6, true) == "6");
     CHECK(shownCount(3, false) == "3");
-    CHECK(shownDecimal(1234.5678, 2) == "1,234.57");
-    CHECK(shownDecimal(0.005, 2) == "0.01");
+    CHECK(decimalWithThousands(1234.5678, 2) == "1,234.57");
+    CHECK(decimalWithThousands(0.005, 2) == "0.01");
     CHECK(shownCountStatistic(2.5, true) == "*");
     CHECK(shownCountStatistic(0, true) == "0");
     CHECK(shownCountStatistic(7.25, true) == "7.3");
@@ -57,7 +60,7 @@ TEST_CASE("number formatting for the report and the CSV files") {
     CHECK(formatNumber(1e-9) == "0");
     CHECK(csvField("a,b") == "\"a,b\"");
     CHECK(csvField("say \"x\"") == "\"say \"\"x\"\"\"");
-    CHECK(htmlEscape("<a&'\">") == "&lt;a&amp;&#39;&quot;&gt;");
+    CHECK(escapeHtml("<a&'\">") == "&lt;a&amp;&#39;&quot;&gt;");
 }
 
 TEST_CASE("report.html is self-contained: no script, no external resource") {

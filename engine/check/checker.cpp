@@ -831,7 +831,7 @@ private:
     }
 
     static bool sameExpr(const Expr& a, const Expr& b) {
-        if (a.kind != b.kind || a.text != b.text || a.number != b.number || a.boolValue != b.boolValue ||
+        if (a.kind != b.kind || a.text != b.text || a.compareOp != b.compareOp || a.number != b.number || a.boolValue != b.boolValue ||
             a.negated != b.negated || a.args.size() != b.args.size() || a.set.has_value() != b.set.has_value())
             return false;
         if (a.set) {
@@ -1200,8 +1200,8 @@ private:
         Type a = check(*e.args[0], ctx);
         Type b = checkAgainst(*e.args[1], a, ctx, *e.args[0]);
         if (a.kind == TypeKind::Error || b.kind == TypeKind::Error) return set(e, Type::of(TypeKind::Bool));
-        const std::string& op = e.text;
-        bool equality = op == "==" || op == "!=";
+        const std::string op(spelling(e.compareOp));
+        bool equality = isEquality(e.compareOp);
         if (a.numeric() && b.numeric()) {
             if (!unitsCompatible(a, b)) diags_.error(e.span, "'" + op + "' " + unitMismatch(a, b));
         } else if (a.kind == TypeKind::Enum && sameType(a, b)) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/civil_date.h"
 #include "engine/source/source_set.h"
 #include "engine/syntax/ast.h"
 
@@ -144,16 +145,5 @@ struct CheckedLibrary {
     }
     std::vector<std::string> factNames() const;
 };
-
-// Dates as whole days since 1970-01-01 (proleptic Gregorian).
-std::optional<int> parseDate(std::string_view text);
-std::string formatDate(int days);
-int daysFromCivil(int y, unsigned m, unsigned d);
-void civilFromDays(int z, int& y, unsigned& m, unsigned& d);
-// Whole years/months from `from` to `to` (0 or more when from <= to; negative if after).
-int wholeYearsBetween(int from, int to);
-int wholeMonthsBetween(int from, int to);
-// `to` minus n calendar months, clamping the day to the month's length.
-int subtractMonths(int day, int months);
 
 }  // namespace cpe

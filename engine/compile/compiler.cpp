@@ -79,15 +79,6 @@ private:
         return static_cast<uint32_t>(p_.nodes.size() - 1);
     }
 
-    static Cmp cmpOf(const std::string& op) {
-        if (op == "<") return Cmp::Lt;
-        if (op == "<=") return Cmp::Le;
-        if (op == ">") return Cmp::Gt;
-        if (op == ">=") return Cmp::Ge;
-        if (op == "!=") return Cmp::Ne;
-        return Cmp::Eq;
-    }
-
     uint32_t boolean(const Expr& e) {
         switch (e.kind) {
             case ExprKind::Bool: return emit(Node{Op::BConst, 0, 0, 0, 0, 0, 0, 0, e.boolValue ? 1.0 : 0.0});
@@ -109,7 +100,7 @@ private:
             }
             case ExprKind::Compare:
             case ExprKind::Is: {
-                Cmp cmp = e.kind == ExprKind::Is ? (e.negated ? Cmp::Ne : Cmp::Eq) : cmpOf(e.text);
+                CompareOp cmp = e.kind == ExprKind::Is ? (e.negated ? CompareOp::Ne : CompareOp::Eq) : e.compareOp;
                 const Type& t = e.args[0]->type;
                 if (auto fused = slotConstCompare(*e.args[0], *e.args[1], cmp)) return *fused;
                 if (auto fused = slotConstCompare(*e.args[1], *e.args[0], flip(cmp))) return *fused;
@@ -131,7 +122,7 @@ private:
             case ExprKind::In: {
                 const Type& t = e.args[0]->type;
                 Node n{t.kind == TypeKind::Text ? Op::BInText : Op::BInNum};
-                n.cmp = static_cast<uint8_t>(e.negated ? Cmp::Ne : Cmp::Eq);
+                n.cmp = static_cast<uint8_t>(e.negated ? CompareOp::Ne : CompareOp::Eq);
                 if (t.kind == TypeKind::Text) {
                     std::vector<std::string> values;
                     for (const SetItem& i : e.set->items) values.push_back(i.lo);
@@ -178,16 +169,7 @@ private:
         if (e.kind == ExprKind::Negate && e.args[0]->kind == ExprKind::Number) return -e.args[0]->number;
         return std::nullopt;
     }
-    static Cmp flip(Cmp c) {
-        switch (c) {
-            case Cmp::Lt: return Cmp::Gt;
-            case Cmp::Le: return Cmp::Ge;
-            case Cmp::Gt: return Cmp::Lt;
-            case Cmp::Ge: return Cmp::Le;
-            default: return c;
-        }
-    }
-    std::optional<uint32_t> slotConstCompare(const Expr& fact, const Expr& value, Cmp cmp) {
+    std::optional<uint32_t> slotConstCompare(const Expr& fact, const Expr& value, CompareOp cmp) {
         if (!numericFact(fact) || !constant(value)) return std::nullopt;
         Node n{Op::BCmpSlotConst};
         n.cmp = static_cast<uint8_t>(cmp);
@@ -296,14 +278,14 @@ private:
                     const Expr* it = pred.args[0]->kind == ExprKind::It ? pred.args[0].get() : pred.args[1].get();
                     const Expr* value = it == pred.args[0].get() ? pred.args[1].get() : pred.args[0].get();
                     if (it->kind == ExprKind::It && constant(*value)) {
-                        Cmp cmp = pred.kind == ExprKind::Is ? (pred.negated ? Cmp::Ne : Cmp::Eq) : cmpOf(pred.text);
+                        CompareOp cmp = pred.kind == ExprKind::Is ? (pred.negated ? CompareOp::Ne : CompareOp::Eq) : pred.compareOp;
                         if (it != pred.args[0].get()) cmp = flip(cmp);
                         Node n{Op::NCountCmp};
                         n.cmp = static_cast<uint8_t>(cmp);
                         n.imm = *constant(*value);
                         std::vector<uint32_t> slots;
                         for (const FactInfo* f : e.group->members) slots.push_back(slot(f));
-                        if (cmp == Cmp::Eq && e.group->type.kind == TypeKind::Enum) n.b = histogram(e.group->type, slots);
+                        if (cmp == CompareOp::Eq && e.group->type.kind == TypeKind::Enum) n.b = histogram(e.group->type, slots);
                         return emit(n, slots);
                     }
                 }

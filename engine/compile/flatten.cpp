@@ -35,14 +35,14 @@ struct Truth {
     double lo, hi;
     bool swapped;
 };
-Truth truthOf(Cmp cmp, double c) {
+Truth truthOf(CompareOp cmp, double c) {
     switch (cmp) {
-        case Cmp::Lt: return {-kInf, std::nextafter(c, -kInf), false};
-        case Cmp::Le: return {-kInf, c, false};
-        case Cmp::Gt: return {std::nextafter(c, kInf), kInf, false};
-        case Cmp::Ge: return {c, kInf, false};
-        case Cmp::Eq: return {c, c, false};
-        case Cmp::Ne: return {c, c, true};
+        case CompareOp::Lt: return {-kInf, std::nextafter(c, -kInf), false};
+        case CompareOp::Le: return {-kInf, c, false};
+        case CompareOp::Gt: return {std::nextafter(c, kInf), kInf, false};
+        case CompareOp::Ge: return {c, kInf, false};
+        case CompareOp::Eq: return {c, c, false};
+        case CompareOp::Ne: return {c, c, true};
     }
     return {c, c, false};
 }
@@ -120,12 +120,12 @@ private:
             }
             case Op::BCmpSlotConst: {
                 if (!std::isfinite(n.imm)) break;
-                Truth truth = truthOf(static_cast<Cmp>(n.cmp), n.imm);
+                Truth truth = truthOf(static_cast<CompareOp>(n.cmp), n.imm);
                 const FactInfo& fact = *p_.slots[n.a];
                 // Exactly the evaluator's answer for this fact unknown.
                 Tri unknown;
-                if (!mayTake(fact, n.imm) && (static_cast<Cmp>(n.cmp) == Cmp::Eq || static_cast<Cmp>(n.cmp) == Cmp::Ne)) {
-                    unknown = static_cast<Cmp>(n.cmp) == Cmp::Eq ? Tri::False : Tri::True;
+                if (!mayTake(fact, n.imm) && (static_cast<CompareOp>(n.cmp) == CompareOp::Eq || static_cast<CompareOp>(n.cmp) == CompareOp::Ne)) {
+                    unknown = static_cast<CompareOp>(n.cmp) == CompareOp::Eq ? Tri::False : Tri::True;
                 } else {
                     ValueRange r = possibleValues(fact);
                     unknown = inside(r.lo, r.hi, truth.lo, truth.hi);
@@ -146,7 +146,7 @@ private:
                 if (count.op != Op::NCountCmp || !count.b || !std::isfinite(n.imm)) break;
                 const Program::LevelHistogram& hist = p_.histograms[count.b - 1];
                 if (!hist.packed || count.imm < 0 || count.imm >= hist.levels || count.imm != std::floor(count.imm)) break;
-                Truth truth = truthOf(static_cast<Cmp>(n.cmp), n.imm);
+                Truth truth = truthOf(static_cast<CompareOp>(n.cmp), n.imm);
                 Step s{Step::Kind::Level};
                 s.a = count.b - 1;
                 s.shift = static_cast<uint8_t>(8 * static_cast<uint32_t>(count.imm));

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/compare_op.h"
 #include "engine/check/model.h"
 
 namespace cpe {
@@ -56,8 +57,6 @@ enum class Op : uint8_t {
 
 // `outcome` in an output reads this pseudo-slot: the decided outcome.
 inline constexpr uint32_t kOutcomeSlot = 0xFFFFFFFFu;
-
-enum class Cmp : uint8_t { Lt, Le, Gt, Ge, Eq, Ne };
 
 struct Node {
     Op op;

@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include "engine/base/civil_date.h"
 #include "engine/decision/decision.h"
 
 namespace cpe {

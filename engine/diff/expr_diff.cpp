@@ -26,17 +26,14 @@ std::string listName(const Expr& e) {
 }
 
 // Upper or lower limit, from the operator and the side the number is on.
-std::string limitRole(const std::string& op, bool numberOnRight) {
-    if (op == "==" || op == "!=") return "value";
-    bool upper = op == "<" || op == "<=";
-    if (!numberOnRight) upper = !upper;
-    return upper ? "upper limit" : "lower limit";
+std::string limitRole(CompareOp op, bool numberOnRight) {
+    if (isEquality(op)) return "value";
+    return isUpperBound(numberOnRight ? op : flip(op)) ? "upper limit" : "lower limit";
 }
 
-std::string inclusivity(const std::string& op) {
-    if (op == "<=" || op == ">=") return "included";
-    if (op == "<" || op == ">") return "excluded";
-    return "";
+std::string inclusivity(CompareOp op) {
+    if (isEquality(op)) return "";
+    return includesLimit(op) ? "included" : "excluded";
 }
 
 // Items of a set literal, or a named code set's ranges, as text.
@@ -93,7 +90,7 @@ public:
         if (a.kind != b.kind || a.args.size() != b.args.size()) return replaced(a, b);
         switch (a.kind) {
             case ExprKind::Compare:
-                if (a.text != b.text) {
+                if (a.compareOp != b.compareOp) {
                     if (printExpr(*a.args[0]) == printExpr(*b.args[0]) && printExpr(*a.args[1]) == printExpr(*b.args[1]))
                         return operatorChange(a, b);
                     return replaced(a, b);
@@ -160,7 +157,7 @@ private:
                 case ExprKind::Compare: {
                     const Expr& other = *parent->args[index == 0 ? 1 : 0];
                     subject = printExpr(other);
-                    role = limitRole(parent->text, index == 1);
+                    role = limitRole(parent->compareOp, index == 1);
                     unit = other.type.unit;
                     break;
                 }
@@ -186,10 +183,11 @@ private:
 
     void operatorChange(const Expr& a, const Expr& b) {
         std::string subject = printExpr(*a.args[0]);
-        ExprDetail d{"operator", subject, "comparison", a.text, b.text, ""};
-        d.text = "comparison of " + subject + ": '" + a.text + "' → '" + b.text + "'";
-        std::string ia = inclusivity(a.text), ib = inclusivity(b.text);
-        if (!ia.empty() && !ib.empty() && ia != ib && limitRole(a.text, true) == limitRole(b.text, true))
+        const std::string before(spelling(a.compareOp)), after(spelling(b.compareOp));
+        ExprDetail d{"operator", subject, "comparison", before, after, ""};
+        d.text = "comparison of " + subject + ": '" + before + "' → '" + after + "'";
+        std::string ia = inclusivity(a.compareOp), ib = inclusivity(b.compareOp);
+        if (!ia.empty() && !ib.empty() && ia != ib && limitRole(a.compareOp, true) == limitRole(b.compareOp, true))
             d.text += " (the limit " + (a.args[1]->kind == ExprKind::Number ? numberText(*a.args[1], a.args[0]->type.unit)
                                                                              : printExpr(*a.args[1])) +
                       " is now " + ib + ")";

@@ -2,8 +2,8 @@
 #include <cstdio>
 #include <sstream>
 
+#include "engine/base/number_format.h"
 #include "engine/diff/impact.h"
-#include "engine/doc/html.h"
 #include "engine/source/utf8.h"
 
 namespace cpe {

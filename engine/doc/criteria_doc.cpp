@@ -11,7 +11,7 @@
 #include "engine/eval/fact_binding.h"
 #include "engine/explain/explain.h"
 #include "engine/registry/canonical.h"
-#include "engine/registry/sha256.h"
+#include "engine/base/sha256.h"
 #include "engine/syntax/printer.h"
 
 namespace cpe {

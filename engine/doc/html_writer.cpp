@@ -1,7 +1,7 @@
 #include <cctype>
 #include <sstream>
 
-#include "engine/doc/html.h"
+#include "engine/base/html.h"
 #include "engine/doc/writer.h"
 #include "engine/source/utf8.h"
 

@@ -1,7 +1,6 @@
 #include "engine/doc/thresholds.h"
 
 #include <functional>
-#include <map>
 
 #include "engine/diff/expr_diff.h"
 #include "engine/syntax/printer.h"
@@ -18,12 +17,16 @@ std::string quantityOf(const Expr& e) {
 }
 
 // The comparison read with the quantity on the left.
-std::string words(const std::string& op, bool numberOnLeft) {
-    static const std::map<std::string, std::string> w = {{"<", "under"},    {"<=", "at most"}, {">", "above"},
-                                                         {">=", "at least"}, {"==", "exactly"}, {"!=", "not"}};
-    static const std::map<std::string, std::string> flipped = {{"<", ">"}, {"<=", ">="}, {">", "<"},
-                                                               {">=", "<="}, {"==", "=="}, {"!=", "!="}};
-    return w.at(numberOnLeft ? flipped.at(op) : op);
+std::string words(CompareOp op, bool numberOnLeft) {
+    switch (numberOnLeft ? flip(op) : op) {
+        case CompareOp::Lt: return "under";
+        case CompareOp::Le: return "at most";
+        case CompareOp::Gt: return "above";
+        case CompareOp::Ge: return "at least";
+        case CompareOp::Eq: return "exactly";
+        case CompareOp::Ne: return "not";
+    }
+    return "";
 }
 
 }  // namespace
@@ -39,7 +42,7 @@ std::vector<Threshold> thresholdsOf(const PolicyModel& p) {
                     bool left = l.kind == ExprKind::Number && r.kind != ExprKind::Number;
                     const Expr& q = left ? r : l;
                     const Expr& number = left ? l : r;
-                    out.push_back({n.name, quantityOf(q), words(e.text, left), numberText(number, q.type.unit), printExpr(e)});
+                    out.push_back({n.name, quantityOf(q), words(e.compareOp, left), numberText(number, q.type.unit), printExpr(e)});
                 }
             } else if (e.kind == ExprKind::Between && e.args[1]->kind == ExprKind::Number &&
                        e.args[2]->kind == ExprKind::Number) {

@@ -14,24 +14,24 @@ constexpr Interval kAnything{-kInf, kInf};
 
 Tri fromBool(bool b) { return b ? Tri::True : Tri::False; }
 
-Tri compare(Interval a, Interval b, Cmp cmp) {
+Tri compare(Interval a, Interval b, CompareOp cmp) {
     switch (cmp) {
-        case Cmp::Lt:
+        case CompareOp::Lt:
             if (a.hi < b.lo) return Tri::True;
             if (a.lo >= b.hi) return Tri::False;
             return Tri::Unknown;
-        case Cmp::Le:
+        case CompareOp::Le:
             if (a.hi <= b.lo) return Tri::True;
             if (a.lo > b.hi) return Tri::False;
             return Tri::Unknown;
-        case Cmp::Gt: return compare(b, a, Cmp::Lt);
-        case Cmp::Ge: return compare(b, a, Cmp::Le);
-        case Cmp::Eq:
+        case CompareOp::Gt: return compare(b, a, CompareOp::Lt);
+        case CompareOp::Ge: return compare(b, a, CompareOp::Le);
+        case CompareOp::Eq:
             if (a.point() && b.point()) return fromBool(a.lo == b.lo);
             if (a.hi < b.lo || b.hi < a.lo) return Tri::False;
             return Tri::Unknown;
-        case Cmp::Ne: {
-            Tri eq = compare(a, b, Cmp::Eq);
+        case CompareOp::Ne: {
+            Tri eq = compare(a, b, CompareOp::Eq);
             return eq == Tri::Unknown ? eq : fromBool(eq == Tri::False);
         }
     }
@@ -40,13 +40,13 @@ Tri compare(Interval a, Interval b, Cmp cmp) {
 
 // `v <op> n.imm` for a known v: the leaf of most criteria.
 inline Tri compareConst(double v, const Node& n) {
-    switch (static_cast<Cmp>(n.cmp)) {
-        case Cmp::Lt: return fromBool(v < n.imm);
-        case Cmp::Le: return fromBool(v <= n.imm);
-        case Cmp::Gt: return fromBool(v > n.imm);
-        case Cmp::Ge: return fromBool(v >= n.imm);
-        case Cmp::Eq: return fromBool(v == n.imm);
-        case Cmp::Ne: return fromBool(v != n.imm);
+    switch (static_cast<CompareOp>(n.cmp)) {
+        case CompareOp::Lt: return fromBool(v < n.imm);
+        case CompareOp::Le: return fromBool(v <= n.imm);
+        case CompareOp::Gt: return fromBool(v > n.imm);
+        case CompareOp::Ge: return fromBool(v >= n.imm);
+        case CompareOp::Eq: return fromBool(v == n.imm);
+        case CompareOp::Ne: return fromBool(v != n.imm);
     }
     return Tri::Unknown;
 }
@@ -194,15 +194,15 @@ Tri Evaluator::bool_(uint32_t index) {
             Interval v;
             if (!cached(k[0], v)) v = num_<Memo>(k[0]);
             if (v.point()) return compareConst(v.lo, n);
-            return compare(v, {n.imm, n.imm}, static_cast<Cmp>(n.cmp));
+            return compare(v, {n.imm, n.imm}, static_cast<CompareOp>(n.cmp));
         }
         case Op::BCmpSlotConst:
             if (f_.known[n.a]) return compareConst(f_.num[n.a], n);
             if (!allows(n.a, n.imm)) {
-                if (static_cast<Cmp>(n.cmp) == Cmp::Eq) return Tri::False;
-                if (static_cast<Cmp>(n.cmp) == Cmp::Ne) return Tri::True;
+                if (static_cast<CompareOp>(n.cmp) == CompareOp::Eq) return Tri::False;
+                if (static_cast<CompareOp>(n.cmp) == CompareOp::Ne) return Tri::True;
             }
-            return compare(unknownRange(n.a), {n.imm, n.imm}, static_cast<Cmp>(n.cmp));
+            return compare(unknownRange(n.a), {n.imm, n.imm}, static_cast<CompareOp>(n.cmp));
         case Op::BBetweenSlotConst: {
             double hi = p_.consts[n.b];
             if (f_.known[n.a]) return fromBool(f_.num[n.a] >= n.imm && f_.num[n.a] <= hi);
@@ -300,16 +300,16 @@ Interval Evaluator::num_(uint32_t index) {
             }
             int yes = 0, open = 0;
             Interval c{n.imm, n.imm};
-            auto cmp = static_cast<Cmp>(n.cmp);
+            auto cmp = static_cast<CompareOp>(n.cmp);
             for (uint16_t i = 0; i < n.nkids; ++i) {
                 uint32_t slot = k[i];
                 if (f_.known[slot]) {
-                    if (cmp == Cmp::Eq) {  // `it is X`, by far the commonest count
+                    if (cmp == CompareOp::Eq) {  // `it is X`, by far the commonest count
                         yes += f_.num[slot] == n.imm;
                         continue;
                     }
                     yes += compare({f_.num[slot], f_.num[slot]}, c, cmp) == Tri::True;
-                } else if (cmp == Cmp::Eq && !allows(slot, n.imm)) {
+                } else if (cmp == CompareOp::Eq && !allows(slot, n.imm)) {
                     continue;  // an unknown that cannot take this level (`except severe`)
                 } else {
                     Tri t = compare(unknownRange(slot), c, cmp);
@@ -337,39 +337,39 @@ Interval Evaluator::num_(uint32_t index) {
 template <bool Memo>
 [[gnu::noinline]] Tri Evaluator::boolRare_(const Node& n, const uint32_t* k) {
     switch (n.op) {
-        case Op::BCmp: return compare(num_<Memo>(k[0]), num_<Memo>(k[1]), static_cast<Cmp>(n.cmp));
+        case Op::BCmp: return compare(num_<Memo>(k[0]), num_<Memo>(k[1]), static_cast<CompareOp>(n.cmp));
         case Op::BBoolEq: {
             Tri a = bool_<Memo>(k[0]), b = bool_<Memo>(k[1]);
             if (a == Tri::Unknown || b == Tri::Unknown) return Tri::Unknown;
             bool eq = a == b;
-            return fromBool(static_cast<Cmp>(n.cmp) == Cmp::Eq ? eq : !eq);
+            return fromBool(static_cast<CompareOp>(n.cmp) == CompareOp::Eq ? eq : !eq);
         }
         case Op::BTextEq: {
             const std::string* a = text(k[0]);
             const std::string* b = text(k[1]);
             if (!a || !b) return Tri::Unknown;
             bool eq = *a == *b;
-            return fromBool(static_cast<Cmp>(n.cmp) == Cmp::Eq ? eq : !eq);
+            return fromBool(static_cast<CompareOp>(n.cmp) == CompareOp::Eq ? eq : !eq);
         }
         case Op::BInNum: {
             Interval v = num_<Memo>(k[0]);
             if (!v.point()) return Tri::Unknown;
             const auto& set = p_.numSets[n.b];
             bool in = std::find(set.begin(), set.end(), v.lo) != set.end();
-            return fromBool(static_cast<Cmp>(n.cmp) == Cmp::Eq ? in : !in);
+            return fromBool(static_cast<CompareOp>(n.cmp) == CompareOp::Eq ? in : !in);
         }
         case Op::BInText: {
             const std::string* v = text(k[0]);
             if (!v) return Tri::Unknown;
             const auto& set = p_.textSets[n.b];
             bool in = std::find(set.begin(), set.end(), *v) != set.end();
-            return fromBool(static_cast<Cmp>(n.cmp) == Cmp::Eq ? in : !in);
+            return fromBool(static_cast<CompareOp>(n.cmp) == CompareOp::Eq ? in : !in);
         }
         case Op::BBetween: {
             Interval v = num_<Memo>(k[0]);
-            Tri lo = compare(num_<Memo>(k[1]), v, Cmp::Le);
+            Tri lo = compare(num_<Memo>(k[1]), v, CompareOp::Le);
             if (lo == Tri::False) return Tri::False;
-            Tri hi = compare(v, num_<Memo>(k[2]), Cmp::Le);
+            Tri hi = compare(v, num_<Memo>(k[2]), CompareOp::Le);
             if (hi == Tri::False) return Tri::False;
             return lo == Tri::True && hi == Tri::True ? Tri::True : Tri::Unknown;
         }
@@ -647,7 +647,7 @@ void Evaluator::missingNumber(uint32_t index) {
         case Op::NCountCmp:
             // An unknown member that cannot take the level (`up to high`) cannot change the count.
             for (uint16_t i = 0; i < n.nkids; ++i)
-                if (!f_.known[k[i]] && (static_cast<Cmp>(n.cmp) != Cmp::Eq || allows(k[i], n.imm))) missingSlots_[k[i]] = 1;
+                if (!f_.known[k[i]] && (static_cast<CompareOp>(n.cmp) != CompareOp::Eq || allows(k[i], n.imm))) missingSlots_[k[i]] = 1;
             return;
         case Op::NCount: {
             for (uint16_t i = 1; i < n.nkids; ++i) {

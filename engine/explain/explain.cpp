@@ -1,6 +1,5 @@
 #include "engine/explain/explain.h"
 
-#include <map>
 #include <sstream>
 
 #include "engine/syntax/printer.h"
@@ -37,6 +36,18 @@ std::string setInEnglish(const SetExpr& s) {
     return out;
 }
 
+std::string comparisonInEnglish(CompareOp op) {
+    switch (op) {
+        case CompareOp::Lt: return "is less than";
+        case CompareOp::Le: return "is at most";
+        case CompareOp::Gt: return "is more than";
+        case CompareOp::Ge: return "is at least";
+        case CompareOp::Eq: return "is";
+        case CompareOp::Ne: return "is not";
+    }
+    return "";
+}
+
 }  // namespace
 
 std::string conditionInEnglish(const Expr& e) {
@@ -46,12 +57,9 @@ std::string conditionInEnglish(const Expr& e) {
             if (e.fact) return factLabel(*e.fact);
             return e.text;
         case ExprKind::Not: return "not: " + conditionInEnglish(*e.args[0]);
-        case ExprKind::Compare: {
-            static const std::map<std::string, std::string> words = {
-                {"<", "is less than"}, {"<=", "is at most"}, {">", "is more than"},
-                {">=", "is at least"}, {"==", "is"}, {"!=", "is not"}};
-            return operand(*e.args[0]) + " " + words.at(e.text) + " " + operand(*e.args[1]) + unitOf(*e.args[0], *e.args[1]);
-        }
+        case ExprKind::Compare:
+            return operand(*e.args[0]) + " " + comparisonInEnglish(e.compareOp) + " " + operand(*e.args[1]) +
+                   unitOf(*e.args[0], *e.args[1]);
         case ExprKind::Is: return operand(*e.args[0]) + (e.negated ? " is not " : " is ") + operand(*e.args[1]);
         case ExprKind::In:
             return operand(*e.args[0]) + (e.negated ? " is none of " : " is one of ") + setInEnglish(*e.set);

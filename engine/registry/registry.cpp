@@ -6,7 +6,7 @@
 #include <sstream>
 
 #include "engine/registry/canonical.h"
-#include "engine/registry/sha256.h"
+#include "engine/base/sha256.h"
 
 namespace cpe::registry {
 namespace {

@@ -7,6 +7,7 @@ namespace cpe {
 ExprPtr Expr::clone() const {
     auto copy = std::make_unique<Expr>(kind, span);
     copy->text = text;
+    copy->compareOp = compareOp;
     copy->unit = unit;
     copy->number = number;
     copy->boolValue = boolValue;

@@ -9,6 +9,7 @@
 #include <variant>
 #include <vector>
 
+#include "engine/base/compare_op.h"
 #include "engine/source/span.h"
 
 namespace cpe {
@@ -88,7 +89,8 @@ using ExprPtr = std::unique_ptr<Expr>;
 struct Expr {
     ExprKind kind;
     Span span;
-    std::string text;     // name, string, function, op, date text, time unit
+    std::string text;     // name, string, function, arithmetic op, date text, time unit
+    CompareOp compareOp = CompareOp::Eq;  // Compare: its operator
     std::string unit;     // for number literals: "kg/m2"
     double number = 0;    // number literal, date in days, at-least count
     bool boolValue = false;

@@ -512,7 +512,8 @@ private:
             auto out = make(ExprKind::Compare, p);
             out->args.push_back(std::move(left));
             if (auto* c = dynamic_cast<CplParser::ComparisonTailContext*>(tail)) {
-                out->text = textOf(c->compareOp());
+                // The grammar admits exactly the six spellings compareOpFromSpelling knows.
+                out->compareOp = *compareOpFromSpelling(textOf(c->compareOp()));
                 out->args.push_back(additive(c->additive()));
             } else if (auto* i = dynamic_cast<CplParser::IsTailContext*>(tail)) {
                 out->kind = ExprKind::Is;

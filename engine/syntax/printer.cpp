@@ -99,7 +99,7 @@ public:
                 return out + ")";
             }
             case ExprKind::Compare:
-                return child(*e.args[0], PAdd) + " " + e.text + " " + child(*e.args[1], PAdd);
+                return child(*e.args[0], PAdd) + " " + std::string(spelling(e.compareOp)) + " " + child(*e.args[1], PAdd);
             case ExprKind::Is:
                 return child(*e.args[0], PAdd) + (e.negated ? " is not " : " is ") + child(*e.args[1], PAdd);
             case ExprKind::In:

@@ -1,15 +1,14 @@
 #pragma once
-// Helpers shared by the generated pages (`cpe doc`, the impact report): they
-// are self-contained files, so the styles are inlined and every piece of text
-// from a policy is escaped.
+// HTML for every generated page (`cpe doc`, the impact report, the audit's
+// report): they are self-contained files, so the styles are inlined and every
+// piece of text from a policy or an extract is escaped.
 #include <string>
 #include <string_view>
 
 namespace cpe {
 
+// & < > " ' as entities: safe in text and in quoted attribute values.
 std::string escapeHtml(std::string_view text);
-// 100000 -> "100,000"
-std::string thousands(size_t n);
 // The stylesheet every generated page inlines: system fonts, readable widths,
 // tables, and colours that survive printing.
 const char* pageStyles();

@@ -1,10 +1,10 @@
 // Calendar arithmetic on whole days since 1970-01-01 (H. Hinnant's
 // days_from_civil algorithms), so ages and "within 12 months" are exact and
 // independent of the machine's time zone.
+#include "engine/base/civil_date.h"
+
 #include <algorithm>
 #include <cstdio>
-
-#include "engine/check/model.h"
 
 namespace cpe {
 
@@ -30,10 +30,11 @@ void civilFromDays(int z, int& y, unsigned& m, unsigned& d) {
     y += m <= 2;
 }
 
-static unsigned daysInMonth(int y, unsigned m) {
+bool isLeapYear(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+unsigned daysInMonth(int y, unsigned m) {
     static const unsigned days[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    return m == 2 && leap ? 29 : days[m - 1];
+    return m == 2 && isLeapYear(y) ? 29 : days[m - 1];
 }
 
 std::optional<int> parseDate(std::string_view t) {
@@ -43,7 +44,7 @@ std::optional<int> parseDate(std::string_view t) {
     int y = (t[0] - '0') * 1000 + (t[1] - '0') * 100 + (t[2] - '0') * 10 + (t[3] - '0');
     unsigned m = static_cast<unsigned>((t[5] - '0') * 10 + (t[6] - '0'));
     unsigned d = static_cast<unsigned>((t[8] - '0') * 10 + (t[9] - '0'));
-    if (y < 1800 || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return std::nullopt;
+    if (y < kFirstDateYear || m < 1 || m > 12 || d < 1 || d > daysInMonth(y, m)) return std::nullopt;
     return daysFromCivil(y, m, d);
 }
 

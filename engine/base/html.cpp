@@ -1,4 +1,4 @@
-#include "engine/doc/html.h"
+#include "engine/base/html.h"
 
 namespace cpe {
 
@@ -14,15 +14,6 @@ std::string escapeHtml(std::string_view text) {
             case '\'': out += "&#39;"; break;
             default: out += c;
         }
-    }
-    return out;
-}
-
-std::string thousands(size_t n) {
-    std::string digits = std::to_string(n), out;
-    for (size_t i = 0; i < digits.size(); ++i) {
-        if (i && (digits.size() - i) % 3 == 0) out += ',';
-        out += digits[i];
     }
     return out;
 }
