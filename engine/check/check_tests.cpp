@@ -1,0 +1,86 @@
+// Test blocks: the policy they test, `like` chains, and the names and words each item refers to.
+#include "engine/check/check_env.h"
+
+namespace cpe::check_internal {
+
+// ---------------------------------------------------------------- tests
+void Checker::checkTests() {
+    for (const TestDecl* t : lib_->tests) {
+        auto it = policiesById_.find(t->policy);
+        if (it == policiesById_.end()) {
+            std::vector<std::string> ids;
+            for (auto& [id, _] : policiesById_) ids.push_back(id);
+            diags_.error(t->policySpan, "test \"" + t->name + "\" is for an unknown policy '" + t->policy + "'" +
+                                            didYouMean(t->policy, ids));
+            continue;
+        }
+        const PolicyModel* model = nullptr;
+        for (const PolicyModel& p : lib_->policies)
+            if (p.id == t->policy) model = &p;
+        for (const TestItem& item : t->items) checkTestItem(*t, item, *model);
+        if (!t->like.empty()) checkLike(*t);
+    }
+}
+
+void Checker::checkLike(const TestDecl& t) {
+    std::set<const TestDecl*> seen{&t};
+    const TestDecl* cur = &t;
+    while (cur && !cur->like.empty()) {
+        const TestDecl* base = nullptr;
+        std::vector<std::string> names;
+        for (const TestDecl* other : lib_->tests)
+            if (other->policy == t.policy) {
+                names.push_back(other->name);
+                if (other->name == cur->like) base = other;
+            }
+        if (!base) {
+            diags_.error(cur->likeSpan, "no test \"" + cur->like + "\" for " + t.policy + didYouMean(cur->like, names));
+            return;
+        }
+        if (!seen.insert(base).second) {
+            diags_.error(t.likeSpan, "test \"" + t.name + "\" is like itself through \"" + cur->like + "\"");
+            return;
+        }
+        cur = base;
+    }
+}
+
+void Checker::checkTestItem(const TestDecl& t, const TestItem& item, const PolicyModel& p) {
+    (void)t;
+    switch (item.kind) {
+        case TestItem::Kind::AsOf:
+            if (!parseDate(item.text)) diags_.error(item.span, "'" + item.text + "' is not a calendar date");
+            break;
+        case TestItem::Kind::Given: break;  // values are validated like any request, when the test runs
+        case TestItem::Kind::ExpectMissing:
+            for (auto& [name, span] : item.names)
+                if (!lib_->fact(name)) diags_.error(span, "unknown fact '" + name + "'" + didYouMean(name, lib_->factNames()));
+            break;
+        case TestItem::Kind::ExpectReasons:
+            for (auto& [name, span] : item.names)
+                if (!p.criterion(name)) {
+                    std::vector<std::string> names;
+                    for (auto& c : p.criteria) names.push_back(c->name);
+                    diags_.error(span, "'" + name + "' is not a criterion of " + p.id + didYouMean(name, names));
+                }
+            break;
+        case TestItem::Kind::ExpectOutput:
+            if (!p.output(item.text)) {
+                std::vector<std::string> names;
+                for (auto& o : p.outputs) names.push_back(o->name);
+                diags_.error(item.span, "'" + item.text + "' is not an output of " + p.id + didYouMean(item.text, names));
+            }
+            break;
+        case TestItem::Kind::ExpectOutcome: {
+            std::vector<std::string> outcomes = outcomeEnum().members;
+            if (!parseOutcome(item.text))
+                diags_.error(item.span, "unknown outcome '" + item.text + "'" + didYouMean(item.text, outcomes));
+            if (!item.route.empty() && !parseRoute(item.route))
+                diags_.error(item.span, "unknown route '" + item.route + "'" + didYouMean(item.route, kRouteWords));
+            break;
+        }
+        case TestItem::Kind::ExpectError: break;
+    }
+}
+
+}  // namespace cpe::check_internal
