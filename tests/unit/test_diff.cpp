@@ -5,26 +5,20 @@
 // expected files after a deliberate change to the output.
 #include <doctest/doctest.h>
 
-#include <cstdlib>
 #include <filesystem>
-#include <fstream>
 #include <sstream>
 
 #include "engine/compile/program.h"
 #include "engine/diff/policy_diff.h"
 #include "engine/diff/policy_ref.h"
+#include "golden.h"
 
 using namespace cpe;
 namespace fs = std::filesystem;
 
 namespace {
 
-std::string slurp(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using testing::readFile;
 
 // Runs from inside the case folder so locations read "old.cpl:14:5" on every machine.
 struct InDirectory {
@@ -39,7 +33,7 @@ struct Rendered {
 
 Rendered runCase(const fs::path& dir) {
     InDirectory here(dir);
-    std::istringstream args(slurp("args"));
+    std::istringstream args(readFile("args"));
     std::string oldArg, newArg;
     args >> oldArg >> newArg;
     PolicyResolver resolver({}, *parseDate("2026-06-01"));
@@ -55,7 +49,6 @@ Rendered runCase(const fs::path& dir) {
 
 TEST_CASE("diff output matches the golden files for every kind of change") {
     fs::path root = fs::path(CPE_SOURCE_DIR) / "tests" / "golden" / "diff";
-    bool update = std::getenv("CPE_UPDATE_GOLDEN") != nullptr;
     std::vector<fs::path> cases;
     for (const auto& entry : fs::directory_iterator(root))
         if (entry.is_directory()) cases.push_back(entry.path());
@@ -64,13 +57,8 @@ TEST_CASE("diff output matches the golden files for every kind of change") {
     for (const fs::path& dir : cases) {
         CAPTURE(dir.filename().string());
         Rendered got = runCase(dir);
-        if (update) {
-            std::ofstream(dir / "expected.txt", std::ios::binary) << got.text;
-            std::ofstream(dir / "expected.json", std::ios::binary) << got.json;
-            continue;
-        }
-        CHECK(got.text == slurp(dir / "expected.txt"));
-        CHECK(got.json == slurp(dir / "expected.json"));
+        testing::checkGolden(dir / "expected.txt", got.text);
+        testing::checkGolden(dir / "expected.json", got.json);
     }
 }
 

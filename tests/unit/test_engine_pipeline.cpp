@@ -1,35 +1,20 @@
-// Stage by stage: parse, check (golden error text), evaluate (three-valued),
-// dates, and the formatter (golden layout, idempotence).
+// Stage by stage: how errors render (golden text), evaluate (three-valued),
+// dates, and the formatter (golden layout, idempotence). Which diagnostics
+// each input gives is the corpus under tests/check (test_check_corpus.cpp).
 #include <doctest/doctest.h>
-
-#include <fstream>
-#include <sstream>
 
 #include "engine/check/model.h"
 #include "engine/syntax/parse.h"
 #include "engine/syntax/printer.h"
+#include "golden.h"
 #include "library_fixture.h"
 
 using namespace cpe;
 
 namespace {
 
-std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-// Compares with a golden file; CPE_UPDATE_GOLDEN=1 rewrites it instead.
-void checkGolden(const std::string& path, const std::string& actual) {
-    if (std::getenv("CPE_UPDATE_GOLDEN")) {
-        std::ofstream(path, std::ios::binary) << actual;
-        return;
-    }
-    std::string expected = readFile(path);
-    CHECK_MESSAGE(expected == actual, "golden file differs: " << path << "\n--- actual ---\n" << actual);
-}
+using testing::checkGolden;
+using testing::readFile;
 
 const std::string kGolden = std::string(CPE_SOURCE_DIR) + "/tests/golden/";
 
@@ -69,35 +54,14 @@ const char* kThreeValued = R"(policy t.ivf {
 
 }  // namespace
 
-TEST_CASE("checker reports every error at once, with location, caret and did-you-mean (golden)") {
-    auto b = testing::build({{"tests/golden/errors/many_errors.cpl", readFile(kGolden + "errors/many_errors.cpl")}});
+// The rendering itself: `file:line:col: error: message`, the source line,
+// and a caret with ~ under the span, lined up by code point and keeping tabs;
+// did-you-mean suggestions; every error of the library, in order.
+TEST_CASE("errors render with location, source line, caret and did-you-mean (golden)") {
+    auto b = testing::build({{"tests/golden/errors/many_errors.cpl", readFile(kGolden + "errors/many_errors.cpl")},
+                             {"tests/golden/errors/carets.cpl", readFile(kGolden + "errors/carets.cpl")}});
     CHECK_FALSE(b.library);
-    CHECK(b.diags.errorCount() == 7);
     checkGolden(kGolden + "errors/many_errors.txt", b.errors());
-}
-
-TEST_CASE("syntax errors name line and column and yield no AST") {
-    auto b = testing::build({{"bad.cpl", "policy p {\n    title \"x\"\n    criterion c \"C\" = (a and\n}\n"}});
-    CHECK_FALSE(b.library);
-    REQUIRE(b.diags.hasErrors());
-    CHECK(b.diags.all()[0].span.line == 4);
-    auto deep = testing::build({{"deep.cpl", "policy p { criterion c \"C\" = " + std::string(5000, '(') + "}"}});
-    CHECK(deep.errors().find("nested more than") != std::string::npos);
-    auto chars = testing::build({{"chars.cpl", "policy p { title \"x\" § }"}});
-    CHECK(chars.errors().find("chars.cpl:1:22: error: unexpected character") != std::string::npos);
-}
-
-TEST_CASE("import cycles, duplicate ids and unreachable rules are errors") {
-    auto cycle = testing::build({{"a.cpl", "module a { use b }\nmodule b { use a }\n"}});
-    CHECK(cycle.errors().find("import cycle: a -> b -> a") != std::string::npos);
-    auto dup = testing::build({{"d.cpl", std::string(testing::kFixtureModule) +
-                                             "policy p { title \"P\" version \"1\" effective 2026-01-01 decide { otherwise eligible } }\n"
-                                             "policy p { title \"P\" version \"1\" effective 2026-01-01 decide { otherwise eligible } }\n"}});
-    CHECK(dup.errors().find("version '1' is declared twice") != std::string::npos);
-    auto same = testing::build({{"s.cpl", std::string(testing::kFixtureModule) +
-                                              "policy p { title \"P\" version \"1\" effective 2026-01-01 use fx\n"
-                                              "decide { eligible when smoker\n eligible when smoker\n otherwise not_eligible } }\n"}});
-    CHECK(same.errors().find("unreachable: the rule at") != std::string::npos);
 }
 
 TEST_CASE("three-valued evaluation decides as soon as the known facts decide") {

@@ -1,6 +1,7 @@
-// Policy versions: selection by date at the boundaries, the checker's
-// overlap/gap/end-date errors (exact text), tests pinned with `as of`, and
-// area variants selected by a fact.
+// Policy versions: selection by date at the boundaries, tests pinned with
+// `as of`, and area variants selected by a fact. The checker's errors about
+// versions and variants (overlap, gap, end date, conditions) are the corpus
+// under tests/check/versions and tests/check/variants.
 #include <doctest/doctest.h>
 
 #include "engine/compile/program.h"
@@ -63,46 +64,6 @@ TEST_CASE("the version in force is chosen by date, inclusive at both ends") {
     REQUIRE(std::holds_alternative<InputError>(early));
     CHECK(std::get<InputError>(early).code == "no_version_in_force");
     CHECK(std::get<InputError>(early).message == "no version of 'p' is in force on 2025-03-31");
-}
-
-TEST_CASE("a version that starts while the previous one is still in force is an error") {
-    std::string older = std::string(kTwoVersions);
-    older.replace(older.find("2026-03-31"), 10, "2026-04-01");
-    auto b = build({{"fx.cpl", kFixtureModule}, {"p.cpl", older + policy("p", "2026", "2026-04-01", 32)}});
-    CHECK_FALSE(b.library);
-    CHECK(b.errors() ==
-          "p.cpl:12:8: error: version '2026' of 'p' overlaps version '2025' (in force until 2026-04-01)\n"
-          "  policy p {\n"
-          "         ^\n");
-}
-
-TEST_CASE("a gap between versions is an error") {
-    std::string older = std::string(kTwoVersions);
-    older.replace(older.find("2026-03-31"), 10, "2026-03-30");
-    auto b = build({{"fx.cpl", kFixtureModule}, {"p.cpl", older + policy("p", "2026", "2026-04-01", 32)}});
-    CHECK_FALSE(b.library);
-    CHECK(b.errors() ==
-          "p.cpl:12:8: error: gap between versions of 'p': '2025' ends 2026-03-30 but '2026' starts 2026-04-01\n"
-          "  policy p {\n"
-          "         ^\n");
-}
-
-TEST_CASE("an earlier version without an end date is an error that says what to write") {
-    auto b = build({{"fx.cpl", kFixtureModule},
-                    {"p.cpl", policy("p", "2025", "2025-04-01", 30) + policy("p", "2026", "2026-04-01", 32)}});
-    CHECK_FALSE(b.library);
-    CHECK(b.errors() ==
-          "p.cpl:1:8: error: version '2025' of 'p' has no end date but version '2026' takes effect on 2026-04-01; add: "
-          "effective 2025-04-01 until 2026-03-31\n"
-          "  policy p {\n"
-          "         ^\n");
-}
-
-TEST_CASE("the same version declared twice is an error") {
-    auto b = build({{"fx.cpl", kFixtureModule},
-                    {"p.cpl", std::string(kTwoVersions) + policy("p", "2025", "2026-04-01", 32)}});
-    CHECK_FALSE(b.library);
-    CHECK(b.errors().find("policy 'p' version '2025' is declared twice") != std::string::npos);
 }
 
 TEST_CASE("policy tests choose the version with `as of`") {
@@ -175,32 +136,4 @@ TEST_CASE("a variant applies only while one of its versions is in force") {
     nlohmann::json hwe = {{"bmi", 28}, {"legacy_area", "hwe"}};
     CHECK(decide(*b.library, "p", hwe, "2026-03-31").policy == "p.hwe");
     CHECK(decide(*b.library, "p", hwe, "2026-04-01").policy == "p");
-}
-
-TEST_CASE("variant declarations are checked") {
-    SUBCASE("two variants with the same condition") {
-        auto b = build({{"fx.cpl", kFixtureModule}, {"p.cpl", variantLibrary("legacy_area is snee", "legacy_area is snee")}});
-        CHECK_FALSE(b.library);
-        CHECK(b.errors().find("error: variants 'p.hwe' and 'p.snee' of 'p' have the same condition, so 'p.snee' could never "
-                              "be chosen (variants are tried in id order)") != std::string::npos);
-    }
-    SUBCASE("a variant of an unknown policy") {
-        std::string text = variantLibrary();
-        text.replace(text.find("variant of p when legacy_area is hwe"), 13, "variant of q ");
-        auto b = build({{"fx.cpl", kFixtureModule}, {"p.cpl", text}});
-        CHECK_FALSE(b.library);
-        CHECK(b.errors().find("error: 'p.hwe' is a variant of an unknown policy 'q'") != std::string::npos);
-    }
-    SUBCASE("a variant of a variant") {
-        std::string text = variantLibrary();
-        text.replace(text.find("variant of p when legacy_area is hwe"), 13, "variant of p.snee ");
-        auto b = build({{"fx.cpl", kFixtureModule}, {"p.cpl", text}});
-        CHECK_FALSE(b.library);
-        CHECK(b.errors().find("error: 'p.snee' is itself a variant of 'p'; make 'p.hwe' a variant of 'p'") != std::string::npos);
-    }
-    SUBCASE("a condition that is not true or false") {
-        auto b = build({{"fx.cpl", kFixtureModule}, {"p.cpl", variantLibrary("legacy_area", "legacy_area is hwe")}});
-        CHECK_FALSE(b.library);
-        CHECK(b.errors().find("a variant condition must be true or false") != std::string::npos);
-    }
 }
