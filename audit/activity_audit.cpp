@@ -4,11 +4,11 @@
 #include <ctime>
 #include <filesystem>
 
-#include "audit/episode.h"
-#include "audit/html_format.h"
-#include "audit/outputs.h"
-#include "audit/progress.h"
-#include "audit/report_html.h"
+#include "audit/read/episode.h"
+#include "audit/report/html_format.h"
+#include "audit/report/outputs.h"
+#include "audit/report/progress.h"
+#include "audit/report/report_html.h"
 
 namespace cpe::audit {
 

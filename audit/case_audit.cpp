@@ -12,9 +12,9 @@
 
 #include <nlohmann/json.hpp>
 
-#include "audit/byte_source.h"
-#include "audit/html_format.h"
-#include "audit/outputs.h"
+#include "audit/read/byte_source.h"
+#include "audit/report/html_format.h"
+#include "audit/report/outputs.h"
 
 namespace cpe::audit {
 
