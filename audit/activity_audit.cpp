@@ -4,10 +4,10 @@
 #include <ctime>
 #include <filesystem>
 
-#include "audit/episode.h"
-#include "audit/outputs.h"
-#include "audit/progress.h"
-#include "audit/report_html.h"
+#include "audit/read/episode.h"
+#include "audit/report/outputs.h"
+#include "audit/report/progress.h"
+#include "audit/report/report_html.h"
 #include "engine/base/number_format.h"
 
 namespace cpe::audit {

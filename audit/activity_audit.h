@@ -5,9 +5,9 @@
 #include <optional>
 #include <string>
 
-#include "audit/activity_scan.h"
-#include "audit/analysis.h"
-#include "audit/matcher.h"
+#include "audit/count/activity_scan.h"
+#include "audit/count/analysis.h"
+#include "audit/match/matcher.h"
 
 namespace cpe::audit {
 

@@ -12,8 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include "audit/byte_source.h"
-#include "audit/outputs.h"
+#include "audit/read/byte_source.h"
+#include "audit/report/outputs.h"
 #include "engine/base/number_format.h"
 
 namespace cpe::audit {

@@ -2,13 +2,13 @@
 // an activity file, each stage adding to the one before, on the same number
 // of threads and with the same reads (4 MiB pread()s into padded buffers):
 //   read    the bytes only: what any tool must pay, like `cat`
-//   split   + records split at commas and newlines (audit/csv_scan)
-//   parse   + every field checked and converted (audit/episode)
+//   split   + records split at commas and newlines (audit/read/csv_scan)
+//   parse   + every field checked and converted (audit/read/episode)
 // The audit itself adds the coding rules, the counting and the outputs.
 // bench/bench_audit.sh prints these next to `cat` and the whole audit.
 //
 // Usage: bench_scan_stages FILE [THREADS [ISA]], where ISA names a version of
-// stage one's record splitting (audit/csv_index.h: portable, avx2, avx512;
+// stage one's record splitting (audit/read/csv_index.h: portable, avx2, avx512;
 // default the best this processor runs). The file is cut between threads
 // at newlines, so it must have no quoted line breaks (generated activity has
 // none); each stage's row count is checked against the first stage's lines.
@@ -26,10 +26,10 @@
 #include <thread>
 #include <vector>
 
-#include "audit/activity_schema.h"
-#include "audit/csv_index.h"
-#include "audit/csv_scan.h"
-#include "audit/episode.h"
+#include "audit/read/activity_schema.h"
+#include "audit/read/csv_index.h"
+#include "audit/read/csv_scan.h"
+#include "audit/read/episode.h"
 
 using namespace cpe::audit;
 

@@ -9,8 +9,8 @@
 
 #include "audit/activity_audit.h"
 #include "audit/case_audit.h"
-#include "audit/episode.h"
-#include "audit/policy_rules.h"
+#include "audit/match/policy_rules.h"
+#include "audit/read/episode.h"
 #include "cli/commands.h"
 #include "cli/support/load_library.h"
 

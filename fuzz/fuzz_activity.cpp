@@ -1,4 +1,4 @@
-// libFuzzer target: any bytes as coded activity (audit/csv_scan, csv_index,
+// libFuzzer target: any bytes as coded activity (audit/read/csv_scan, csv_index,
 // episode). No input may crash or hang, and three properties must hold, or
 // the target aborts saying which:
 //  * every version of stage one (portable, AVX2, AVX-512: whichever this
@@ -14,10 +14,10 @@
 #include <string>
 #include <vector>
 
-#include "audit/activity_schema.h"
-#include "audit/csv_index.h"
-#include "audit/csv_scan.h"
-#include "audit/episode.h"
+#include "audit/read/activity_schema.h"
+#include "audit/read/csv_index.h"
+#include "audit/read/csv_scan.h"
+#include "audit/read/episode.h"
 
 using namespace cpe::audit;
 

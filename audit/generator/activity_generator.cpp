@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/episode.h"
+#include "audit/read/episode.h"
 
 namespace cpe::audit {
 

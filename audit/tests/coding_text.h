@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/matcher.h"
+#include "audit/match/matcher.h"
 
 namespace cpe::audit::test {
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "audit/code_pack.h"
-#include "audit/episode.h"
+#include "audit/read/code_pack.h"
+#include "audit/read/episode.h"
 
 using namespace cpe::audit;
 

@@ -4,8 +4,8 @@
 #include <string>
 #include <vector>
 
-#include "audit/csv_index.h"
-#include "audit/csv_scan.h"
+#include "audit/read/csv_index.h"
+#include "audit/read/csv_scan.h"
 
 using namespace cpe::audit;
 

@@ -8,10 +8,10 @@
 #include <cstdlib>
 #include <map>
 
-#include "audit/activity_scan.h"
 #include "audit/case_audit.h"
+#include "audit/count/activity_scan.h"
 #include "audit/generator/activity_generator.h"
-#include "audit/policy_rules.h"
+#include "audit/match/policy_rules.h"
 #include "audit/tests/coding_text.h"
 #include "audit/tests/test_support.h"
 #include "engine/library/policy_library.h"

@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
-#include "audit/activity_schema.h"
-#include "audit/episode.h"
+#include "audit/read/activity_schema.h"
+#include "audit/read/episode.h"
 #include "engine/base/civil_date.h"
 
 using namespace cpe::audit;

@@ -5,7 +5,7 @@
 #include <string>
 #include <vector>
 
-#include "audit/matcher.h"
+#include "audit/match/matcher.h"
 #include "audit/tests/coding_text.h"
 
 using namespace cpe::audit;

@@ -7,8 +7,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "audit/activity_scan.h"
-#include "audit/progress.h"
+#include "audit/count/activity_scan.h"
+#include "audit/report/progress.h"
 #include "audit/tests/coding_text.h"
 #include "audit/tests/test_support.h"
 

@@ -11,8 +11,8 @@
 
 #include "audit/activity_audit.h"
 #include "audit/generator/activity_generator.h"
-#include "audit/html_format.h"
-#include "audit/outputs.h"
+#include "audit/report/html_format.h"
+#include "audit/report/outputs.h"
 #include "audit/tests/coding_text.h"
 #include "audit/tests/test_support.h"
 #include "engine/base/html.h"

@@ -5,8 +5,8 @@
 
 #include <random>
 
-#include "audit/activity_scan.h"
-#include "audit/population.h"
+#include "audit/count/activity_scan.h"
+#include "audit/count/population.h"
 #include "audit/tests/coding_text.h"
 #include "audit/tests/test_support.h"
 

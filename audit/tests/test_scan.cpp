@@ -16,7 +16,7 @@
 
 #include <map>
 
-#include "audit/activity_scan.h"
+#include "audit/count/activity_scan.h"
 #include "audit/tests/coding_text.h"
 #include "audit/tests/test_support.h"
 

@@ -2,7 +2,7 @@
 
 #include <cmath>
 
-#include "audit/stats.h"
+#include "audit/count/stats.h"
 
 using namespace cpe::audit;
 

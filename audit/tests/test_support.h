@@ -7,8 +7,8 @@
 #include <sstream>
 #include <string>
 
-#include "audit/matcher.h"
-#include "audit/tally.h"
+#include "audit/count/tally.h"
+#include "audit/match/matcher.h"
 
 #ifndef CPE_AUDIT_TEST_DATA
 #error "CPE_AUDIT_TEST_DATA must name audit/tests/data"

@@ -1,14 +1,14 @@
 // cpe-audit-sql: prints the SQLite query that computes activity.csv from the
-// policies' coding rules (see audit/sql_export.h). Used by bench/bench_audit.sh.
+// policies' coding rules (see audit/match/sql_export.h). Used by bench/bench_audit.sh.
 //   cpe-audit-sql [--policies PATH] [--from DATE] [--to DATE] [--as-of DATE] [--table NAME]
 #include <cstdio>
 #include <iostream>
 #include <string>
 #include <vector>
 
-#include "audit/episode.h"
-#include "audit/policy_rules.h"
-#include "audit/sql_export.h"
+#include "audit/match/policy_rules.h"
+#include "audit/match/sql_export.h"
+#include "audit/read/episode.h"
 #include "engine/library/policy_library.h"
 
 int main(int argc, char** argv) {

@@ -1,0 +1,58 @@
+#pragma once
+// Episode counts by intervention and group (provider or commissioner). Each
+// worker thread fills its own GroupTally with dense ids; at the end they are
+// merged by name, so the totals do not depend on how rows were split
+// between threads.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "audit/count/interner.h"
+
+namespace cpe::audit {
+
+class GroupTally {
+public:
+    explicit GroupTally(size_t interventions = 0) : interventions_(interventions) {}
+
+    uint32_t group(std::string_view name) {
+        uint32_t id = names_.intern(name);
+        if (id >= rows_.size()) {
+            rows_.resize(id + 1, 0);
+            counts_.resize((id + 1) * interventions_, 0);
+        }
+        return id;
+    }
+    void addRow(uint32_t group) { ++rows_[group]; }
+    void addEpisode(uint32_t group, size_t intervention) { ++counts_[group * interventions_ + intervention]; }
+
+    size_t groups() const { return rows_.size(); }
+    const std::string& name(uint32_t g) const { return names_.name(g); }
+    uint64_t rows(uint32_t g) const { return rows_[g]; }
+    uint64_t count(uint32_t g, size_t intervention) const { return counts_[g * interventions_ + intervention]; }
+    size_t interventions() const { return interventions_; }
+
+private:
+    size_t interventions_;
+    Interner names_;
+    std::vector<uint64_t> rows_;
+    std::vector<uint64_t> counts_;
+};
+
+// Merged counts, groups sorted by name (byte order).
+struct GroupCounts {
+    std::vector<std::string> names;
+    std::vector<uint64_t> rows;                  // counted rows (valid, in the period) per group
+    std::vector<std::vector<uint64_t>> counts;   // [intervention][group] episodes
+
+    uint64_t total(size_t intervention) const {
+        uint64_t t = 0;
+        for (uint64_t c : counts[intervention]) t += c;
+        return t;
+    }
+};
+
+GroupCounts mergeTallies(const std::vector<const GroupTally*>& tallies, size_t interventions);
+
+}  // namespace cpe::audit

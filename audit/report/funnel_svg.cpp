@@ -1,0 +1,243 @@
+#include "audit/report/funnel_svg.h"
+
+#include <algorithm>
+#include <charconv>
+#include <cctype>
+#include <cmath>
+#include <vector>
+
+#include "audit/count/stats.h"
+#include "audit/report/html_format.h"
+#include "engine/base/html.h"
+#include "engine/base/number_format.h"
+
+namespace cpe::audit {
+
+namespace {
+
+constexpr double kWidth = 640, kHeight = 400;
+constexpr double kLeft = 70, kRight = 22, kTop = 40, kBottom = 56;
+constexpr double kPlotW = kWidth - kLeft - kRight, kPlotH = kHeight - kTop - kBottom;
+
+const char* kBlue = "#005eb8";
+const char* kAmber = "#e59400";
+const char* kRed = "#d5281b";
+const char* kGrey = "#425563";
+
+// A coordinate with one decimal, as "%.1f" writes it. std::to_chars, because
+// a report draws tens of thousands of curve points and snprintf took 2,000
+// instructions a number (a fifth of a one-row audit's instructions).
+std::string num(double v) {
+    char buf[64];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 1);
+    return ec == std::errc() ? std::string(buf, end) : std::string("0");
+}
+
+double niceStep(double range, int targetTicks) {
+    if (range <= 0) return 1;
+    double raw = range / targetTicks;
+    double mag = std::pow(10.0, std::floor(std::log10(raw)));
+    double f = raw / mag;
+    double step = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
+    return step * mag;
+}
+
+// Decimals needed to show multiples of `step` exactly (2.5 -> 1, 0.25 -> 2).
+int decimalsFor(double step) {
+    int d = 0;
+    for (double scaled = step; d < 4 && std::fabs(scaled - std::round(scaled)) > 1e-9 * std::max(1.0, scaled); scaled *= 10) ++d;
+    return d;
+}
+
+// One unit for a whole axis, chosen by its largest tick: 0, 5k, 10k rather
+// than 0, 5,000, 10k.
+std::string tickLabel(double v, double step, double axisMax) {
+    if (v == 0) return "0";
+    if (axisMax >= 1e6 && step >= 1e5) return decimalWithThousands(v / 1e6, decimalsFor(step / 1e6)) + "M";
+    if (axisMax >= 1e4 && step >= 1e2) return decimalWithThousands(v / 1e3, decimalsFor(step / 1e3)) + "k";
+    return decimalWithThousands(v, decimalsFor(step));
+}
+
+const char* colourOf(FunnelPosition p) {
+    switch (p) {
+        case FunnelPosition::Above998:
+        case FunnelPosition::Below998: return kRed;
+        case FunnelPosition::Above95:
+        case FunnelPosition::Below95: return kAmber;
+        default: return kBlue;
+    }
+}
+
+const char* describe(FunnelPosition p) {
+    switch (p) {
+        case FunnelPosition::Above998: return "above the 99.8% limit";
+        case FunnelPosition::Below998: return "below the 99.8% limit";
+        case FunnelPosition::Above95: return "above the 95% limit";
+        case FunnelPosition::Below95: return "below the 95% limit";
+        default: return "within the limits";
+    }
+}
+
+}  // namespace
+
+std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, bool suppress) {
+    const double scale = analysis.funnelScale();
+    const bool poisson = analysis.perPopulation;
+    const double target = ia.target / scale;  // per unit of volume
+    auto limit = [&](double n, double z) { return poisson ? rateLimits(target, n, z) : proportionLimits(target, n, z); };
+
+    // With suppression on, groups with 1 to 5 episodes are not plotted: a
+    // point's height times its volume would give the hidden count away.
+    auto hidden = [&](const GroupRow& g) { return suppress && g.episodes >= 1 && g.episodes <= 5; };
+    double maxX = 0, maxY = 0, minX = 0;
+    for (const GroupRow& g : ia.groups) {
+        maxX = std::max(maxX, g.volume);
+        maxY = std::max(maxY, g.funnelY);
+        if (g.volume > 0 && (minX == 0 || g.volume < minX)) minX = g.volume;
+    }
+    if (maxX <= 0) maxX = 1;
+    // Show the limits over the points' range, not their blow-up near zero.
+    double limitTop = minX > 0 ? limit(minX, kZ998).upper * scale : 0;
+    double limitEnd = limit(maxX, kZ998).upper * scale * 1.05;  // keep the limits in view at the right
+    double yTop = std::max({maxY, ia.target * 1.5, std::min(limitTop, std::max(maxY, ia.target) * 1.6), limitEnd});
+    if (yTop <= 0) yTop = 1;
+    double xStep = niceStep(maxX * 1.04, 5), yStep = niceStep(yTop * 1.08, 5);
+    double xMax = std::ceil(maxX * 1.04 / xStep) * xStep, yMax = std::ceil(yTop * 1.08 / yStep) * yStep;
+    auto px = [&](double x) { return kLeft + x / xMax * kPlotW; };
+    auto py = [&](double y) { return kTop + kPlotH - y / yMax * kPlotH; };
+
+    std::string clipId = "clip-" + ia.id;
+    for (char& c : clipId)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') c = '-';
+    std::string yUnit = poisson ? "per 100,000 population" : "per 1,000 episodes";
+    std::string s;
+    s += "<svg class=\"funnel\" viewBox=\"0 0 " + num(kWidth) + " " + num(kHeight) +
+         "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Funnel plot for " + escapeHtml(ia.title) + "\">";
+    s += "<defs><clipPath id=\"" + clipId + "\"><rect x=\"" + num(kLeft) + "\" y=\"" + num(kTop) + "\" width=\"" +
+         num(kPlotW) + "\" height=\"" + num(kPlotH) + "\"/></clipPath></defs>";
+    s += "<rect x=\"" + num(kLeft) + "\" y=\"" + num(kTop) + "\" width=\"" + num(kPlotW) + "\" height=\"" + num(kPlotH) +
+         "\" fill=\"#f8fafb\"/>";
+
+    // Grid and ticks.
+    for (double y = 0; y <= yMax + yStep / 2; y += yStep) {
+        s += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft + kPlotW) + "\" y1=\"" + num(py(y)) + "\" y2=\"" +
+             num(py(y)) + "\" stroke=\"#e3e8ec\"/>";
+        s += "<text x=\"" + num(kLeft - 8) + "\" y=\"" + num(py(y) + 4) + "\" text-anchor=\"end\" class=\"tick\">" +
+             tickLabel(y, yStep, yMax) + "</text>";
+    }
+    for (double x = 0; x <= xMax + xStep / 2; x += xStep) {
+        s += "<line x1=\"" + num(px(x)) + "\" x2=\"" + num(px(x)) + "\" y1=\"" + num(kTop) + "\" y2=\"" +
+             num(kTop + kPlotH) + "\" stroke=\"#e3e8ec\"/>";
+        s += "<text x=\"" + num(px(x)) + "\" y=\"" + num(kTop + kPlotH + 18) + "\" text-anchor=\"middle\" class=\"tick\">" +
+             tickLabel(x, xStep, xMax) + "</text>";
+    }
+    s += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft + kPlotW) + "\" y1=\"" + num(kTop + kPlotH) + "\" y2=\"" +
+         num(kTop + kPlotH) + "\" stroke=\"" + kGrey + "\"/>";
+    s += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft) + "\" y1=\"" + num(kTop) + "\" y2=\"" + num(kTop + kPlotH) +
+         "\" stroke=\"" + kGrey + "\"/>";
+    std::string xTitle = analysis.perPopulation ? "Population"
+                         : analysis.grouping == Grouping::Provider ? "Provider's episodes of any kind (volume)"
+                                                                   : "Commissioner's episodes of any kind (volume)";
+    s += "<text x=\"" + num(kLeft + kPlotW / 2) + "\" y=\"" + num(kHeight - 12) + "\" text-anchor=\"middle\" class=\"axis\">" +
+         xTitle + "</text>";
+    s += "<text transform=\"translate(18," + num(kTop + kPlotH / 2) + ") rotate(-90)\" text-anchor=\"middle\" class=\"axis\">Episodes " +
+         yUnit + "</text>";
+
+    // Control limits, sampled densely where they curve (small volumes).
+    s += "<g clip-path=\"url(#" + clipId + ")\" fill=\"none\">";
+    if (target > 0) {
+        for (double z : {kZ95, kZ998}) {
+            std::string upper, lower;
+            for (int i = 1; i <= 160; ++i) {
+                double t = i / 160.0;
+                double n = xMax * t * t;
+                Limits l = limit(n, z);
+                upper += (i == 1 ? "M" : "L") + num(px(n)) + "," + num(py(std::min(l.upper * scale, yMax * 4)));
+                lower += (i == 1 ? "M" : "L") + num(px(n)) + "," + num(py(l.lower * scale));
+            }
+            std::string style = z == kZ95 ? "stroke=\"#768692\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\""
+                                          : "stroke=\"#425563\" stroke-width=\"1.5\"";
+            s += "<path d=\"" + upper + "\" " + style + "/><path d=\"" + lower + "\" " + style + "/>";
+        }
+    }
+    s += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft + kPlotW) + "\" y1=\"" + num(py(ia.target)) + "\" y2=\"" +
+         num(py(ia.target)) + "\" stroke=\"" + kBlue + "\" stroke-width=\"1.2\" opacity=\"0.6\"/>";
+    s += "</g>";
+
+    // Points: ordinary ones first so outliers are drawn on top.
+    std::vector<const GroupRow*> order;
+    for (const GroupRow& g : ia.groups)
+        if (!hidden(g)) order.push_back(&g);
+    std::stable_sort(order.begin(), order.end(), [](const GroupRow* a, const GroupRow* b) {
+        return std::abs(static_cast<int>(a->position)) < std::abs(static_cast<int>(b->position));
+    });
+    // Outliers are labelled. Each label tries spots around its point and
+    // takes the first that stays inside the plot and clear of the points and
+    // the labels already placed; when none is free the label is left out
+    // (the table beside the plot lists every group).
+    struct Box {
+        double x0, y0, x1, y1;
+        bool overlaps(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
+    };
+    std::vector<Box> taken;
+    for (const GroupRow* g : order) {
+        double x = px(g->volume), y = py(std::min(g->funnelY, yMax));
+        taken.push_back({x - 4, y - 4, x + 4, y + 4});
+    }
+    std::string labels;
+    for (const GroupRow* g : order) {
+        double x = px(g->volume), y = py(std::min(g->funnelY, yMax));
+        std::string tip = escapeHtml(g->name) + ": " + shownCount(g->episodes, suppress) + " episodes, " +
+                          (analysis.perPopulation ? "population " : "volume ") + thousands(static_cast<uint64_t>(g->volume)) +
+                          (suppress && g->episodes >= 1 && g->episodes <= 5 ? "" : ", " + decimalWithThousands(g->funnelY, 2) + " " + yUnit) +
+                          " (" + describe(g->position) + ")";
+        s += "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"4.5\" fill=\"" + colourOf(g->position) +
+             "\" stroke=\"#fff\" stroke-width=\"1\"><title>" + tip + "</title></circle>";
+        if (g->position != FunnelPosition::Above998 && g->position != FunnelPosition::Below998) continue;
+        double w = 6.6 * static_cast<double>(g->name.size()) + 2, h = 11;
+        // (dx, dy) of the text anchor, and where the text sits relative to it.
+        struct Spot {
+            double dx, dy;
+            int align;  // -1 end, 0 middle, 1 start
+        };
+        static const Spot spots[] = {{7, 4, 1},   {-7, 4, -1},  {0, -8, 0},   {0, 15, 0},  {7, -6, 1},
+                                     {7, 14, 1},  {-7, -6, -1}, {-7, 14, -1}, {0, -19, 0}, {0, 26, 0}};
+        for (const Spot& sp : spots) {
+            double ax = x + sp.dx, ay = y + sp.dy;
+            double x0 = sp.align == 1 ? ax : sp.align == -1 ? ax - w : ax - w / 2;
+            Box b{x0, ay - h + 2, x0 + w, ay + 2};
+            if (b.x0 < kLeft + 1 || b.x1 > kLeft + kPlotW - 1 || b.y0 < kTop + 1 || b.y1 > kTop + kPlotH - 1) continue;
+            bool clash = false;
+            for (const Box& t : taken) clash = clash || b.overlaps(t);
+            if (clash) continue;
+            taken.push_back(b);
+            const char* anchor = sp.align == 1 ? "" : sp.align == -1 ? " text-anchor=\"end\"" : " text-anchor=\"middle\"";
+            labels += "<text x=\"" + num(ax) + "\" y=\"" + num(ay) + "\" class=\"label\"" + anchor + ">" + escapeHtml(g->name) + "</text>";
+            break;
+        }
+    }
+    s += labels;
+
+    // Legend.
+    double lx = kLeft;
+    auto legendDot = [&](const char* colour, const std::string& text, double width) {
+        s += "<circle cx=\"" + num(lx + 5) + "\" cy=\"18\" r=\"4.5\" fill=\"" + colour + "\"/>";
+        s += "<text x=\"" + num(lx + 14) + "\" y=\"22\" class=\"legend\">" + text + "</text>";
+        lx += width;
+    };
+    auto legendLine = [&](const std::string& style, const std::string& text, double width) {
+        s += "<line x1=\"" + num(lx) + "\" x2=\"" + num(lx + 18) + "\" y1=\"18\" y2=\"18\" " + style + "/>";
+        s += "<text x=\"" + num(lx + 23) + "\" y=\"22\" class=\"legend\">" + text + "</text>";
+        lx += width;
+    };
+    legendDot(kBlue, "within", 62);
+    legendDot(kAmber, "beyond 95%", 92);
+    legendDot(kRed, "beyond 99.8%", 102);
+    legendLine("stroke=\"#005eb8\" opacity=\"0.6\" stroke-width=\"1.2\"", "overall", 74);
+    legendLine("stroke=\"#768692\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\"", "95% limits", 92);
+    legendLine("stroke=\"#425563\" stroke-width=\"1.5\"", "99.8% limits", 100);
+    s += "</svg>";
+    return s;
+}
+
+}  // namespace cpe::audit

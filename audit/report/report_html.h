@@ -1,0 +1,28 @@
+#pragma once
+// report.html: one self-contained page (inline CSS and SVG, no script, no
+// network) with an overview of every intervention and, for each, its
+// variation statistics, a funnel plot and a table of groups. Counts from 1
+// to 5 are shown as "*" unless suppression is turned off.
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "audit/count/analysis.h"
+
+namespace cpe::audit {
+
+struct ReportInfo {
+    std::string activityPath;
+    std::string policiesPath;
+    std::string period;         // "all admission dates", or "2024-04-01 to 2025-03-31"
+    std::string generatedAt;    // local time, as text
+    double seconds = 0;
+    bool suppress = true;
+    uint64_t rowsRead = 0, rowsRejected = 0, rowsOutsidePeriod = 0, episodesCounted = 0;
+    std::vector<std::pair<uint64_t, std::string>> firstRejects;  // a sample; all are in rejects.csv
+};
+
+std::string renderReport(const Analysis& analysis, const ReportInfo& info);
+
+}  // namespace cpe::audit
