@@ -67,7 +67,8 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     ScanHooks hooks;
     hooks.onReject = [&](uint64_t line, std::string_view reason) {
         if (o.strict) {
-            strictError = fileName + ":" + std::to_string(line) + ": " + std::string(reason) + " (--strict stops at the first malformed row)";
+            strictError = fileName + ":" + std::to_string(line) + ": " + std::string(reason) +
+                          " (--strict stops at the first malformed row)";
             return false;
         }
         rejects.add(line, reason);
@@ -96,7 +97,8 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     if (!analysis.withoutPopulation.empty()) {
         std::string list;
         for (size_t i = 0; i < analysis.withoutPopulation.size(); ++i) list += (i ? ", " : "") + analysis.withoutPopulation[i];
-        summary.warnings.push_back("commissioners with activity but not in " + *o.populationPath + " are left out of rates: " + list);
+        summary.warnings.push_back("commissioners with activity but not in " + *o.populationPath +
+                                   " are left out of rates: " + list);
     }
 
     writeActivityCsv(o.outDir + "/activity.csv", matcher, result.providers);
@@ -108,8 +110,9 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     ReportInfo info;
     info.activityPath = fileName;
     info.policiesPath = o.policiesLabel;
-    info.period = o.from || o.to ? (o.from ? *o.from : std::string("the start")) + " to " + (o.to ? *o.to : std::string("the end"))
-                                 : "all admission dates";
+    info.period = o.from || o.to
+                      ? (o.from ? *o.from : std::string("the start")) + " to " + (o.to ? *o.to : std::string("the end"))
+                      : "all admission dates";
     info.generatedAt = nowText();
     info.seconds = summary.seconds;
     info.suppress = o.suppress;

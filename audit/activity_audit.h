@@ -14,22 +14,22 @@ namespace cpe::audit {
 struct ActivityAuditOptions {
     std::string activityPath;
     std::string outDir;
-    std::string policiesLabel;                 // for the report
+    std::string policiesLabel;  // for the report
     std::optional<std::string> populationPath;
-    std::optional<std::string> from, to;       // YYYY-MM-DD, inclusive
+    std::optional<std::string> from, to;  // YYYY-MM-DD, inclusive
     Grouping grouping = Grouping::Provider;
-    bool strict = false;                       // the first malformed row is fatal
-    bool suppress = true;                      // small-number suppression in report.html
+    bool strict = false;   // the first malformed row is fatal
+    bool suppress = true;  // small-number suppression in report.html
     unsigned threads = 2;
-    bool progress = true;                      // on a terminal
+    bool progress = true;  // on a terminal
     size_t blockSize = size_t{4} << 20;
 };
 
 struct ActivityAuditSummary {
     uint64_t rowsRead = 0, rowsRejected = 0, rowsOutsidePeriod = 0, episodesCounted = 0, bytes = 0;
     double seconds = 0;
-    std::vector<std::string> warnings;         // e.g. commissioners without a population
-    std::string line() const;                  // the one-line summary
+    std::vector<std::string> warnings;  // e.g. commissioners without a population
+    std::string line() const;           // the one-line summary
 };
 
 // Throws AuditError (bad file, bad header, bad option value, or with

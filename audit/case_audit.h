@@ -10,9 +10,9 @@
 namespace cpe::audit {
 
 struct CaseAuditOptions {
-    std::string casesPath;   // NDJSON, or "-" for standard input
+    std::string casesPath;  // NDJSON, or "-" for standard input
     std::string outDir;
-    bool strict = false;     // the first bad line is fatal
+    bool strict = false;  // the first bad line is fatal
     unsigned threads = 2;
 };
 

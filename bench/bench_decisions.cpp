@@ -63,9 +63,9 @@ Outcome handTonsil(const Tonsil& c) {
 
 Outcome handIvf(const Ivf& c, int earliestAmh) {
     int entitlement = c.age < 40 ? 2 : 1;
-    bool ok = c.registered && c.age >= 23 && c.age <= 42 && c.bmi >= 19 && c.bmi <= 30 && !c.smoker &&
-              !c.partnerSmoker && c.children == 0 && !c.sterilised && (c.years >= 2 || c.iui >= 6 || c.cause) &&
-              c.amh > 5.4 && c.amhDate >= earliestAmh && c.amhDate <= kAsOf && entitlement - c.previous >= 1;
+    bool ok = c.registered && c.age >= 23 && c.age <= 42 && c.bmi >= 19 && c.bmi <= 30 && !c.smoker && !c.partnerSmoker &&
+              c.children == 0 && !c.sterilised && (c.years >= 2 || c.iui >= 6 || c.cause) && c.amh > 5.4 &&
+              c.amhDate >= earliestAmh && c.amhDate <= kAsOf && entitlement - c.previous >= 1;
     return ok ? Outcome::Eligible : Outcome::NotEligible;
 }
 
@@ -92,8 +92,8 @@ struct Batch {
 
 // Fills slot values by fact name; `unknownRate` of values are left unknown.
 template <typename Case>
-Batch fill(const Program& p, const std::vector<Case>& cases,
-           const std::function<double(const Case&, const std::string&)>& value, double unknownRate, uint32_t seed) {
+Batch fill(const Program& p, const std::vector<Case>& cases, const std::function<double(const Case&, const std::string&)>& value,
+           double unknownRate, uint32_t seed) {
     Batch b;
     b.slots = p.slots.size();
     b.num.assign(cases.size() * b.slots, 0);
@@ -107,8 +107,6 @@ Batch fill(const Program& p, const std::vector<Case>& cases,
         }
     return b;
 }
-
-
 
 struct Figures {
     double engineOutcome, engineFull, hand, engineUnknown;
@@ -182,8 +180,8 @@ Figures measure(const char* label, const CompiledPolicy& policy, const std::vect
         f.undetermined = undetermined;
     });
     std::printf("%-16s %12.2f M/s %12.2f M/s %12.2f M/s %9.2fx %12.2f M/s  (%zu of %zu undetermined)\n", label,
-                f.engineOutcome / 1e6, f.engineFull / 1e6, f.hand / 1e6, f.hand / f.engineOutcome,
-                f.engineUnknown / 1e6, f.undetermined, n);
+                f.engineOutcome / 1e6, f.engineFull / 1e6, f.hand / 1e6, f.hand / f.engineOutcome, f.engineUnknown / 1e6,
+                f.undetermined, n);
     return f;
 }
 
@@ -194,13 +192,12 @@ std::string generatedPolicy(int i) {
     std::string s = "policy " + id + " {\n    title \"Generated policy " + std::to_string(i) +
                     "\"\n    version \"2026-04-01\"\n    effective 2026-04-01\n    route criteria based\n    use common\n";
     for (int f = 0; f < 6; ++f)
-        s += "    fact g" + std::to_string(i) + "_f" + std::to_string(f) + ": integer in 0..100 \"Measure " +
-             std::to_string(f) + "\"\n";
+        s += "    fact g" + std::to_string(i) + "_f" + std::to_string(f) + ": integer in 0..100 \"Measure " + std::to_string(f) +
+             "\"\n";
     s += "    fact g" + std::to_string(i) + "_site: enum (wrist, seed, mucous_cyst)\n";
     for (int c = 0; c < 6; ++c)
-        s += "    criterion c" + std::to_string(c) + " \"Measure " + std::to_string(c) + " at least " +
-             std::to_string(10 + c) + "\" = g" + std::to_string(i) + "_f" + std::to_string(c) + " >= " +
-             std::to_string(10 + c) + "\n";
+        s += "    criterion c" + std::to_string(c) + " \"Measure " + std::to_string(c) + " at least " + std::to_string(10 + c) +
+             "\" = g" + std::to_string(i) + "_f" + std::to_string(c) + " >= " + std::to_string(10 + c) + "\n";
     s += "    criterion site_ok \"Site is a wrist or seed ganglion\" = g" + std::to_string(i) + "_site in {wrist, seed}\n";
     s += "    decide {\n        exempt when suspected_malignancy\n        eligible when all of (c0, any of (c1, c2), "
          "at least 2 of (c3, c4, c5), site_ok)\n        otherwise not_eligible\n    }\n}\n";
@@ -228,12 +225,13 @@ int main(int argc, char** argv) {
     auto coin = [&](double p) { return std::uniform_real_distribution<double>(0, 1)(rng) < p; };
 
     std::vector<Tonsil> tonsils(n);
-    for (auto& c : tonsils)
-        c = {coin(0.02), coin(0.05), uni(0, 2), coin(0.7), uni(0, 9), uni(0, 7), uni(0, 5)};
+    for (auto& c : tonsils) c = {coin(0.02), coin(0.05), uni(0, 2), coin(0.7), uni(0, 9), uni(0, 7), uni(0, 5)};
     std::vector<Ivf> ivfs(n);
     for (auto& c : ivfs)
-        c = {coin(0.97), uni(20, 45), uni(170, 340) / 10.0, coin(0.1), coin(0.1), coin(0.2) ? 1 : 0, coin(0.03),
-             uni(0, 40) / 10.0, uni(0, 8), coin(0.3), uni(20, 400) / 10.0, kAsOf - uni(0, 500), uni(0, 2)};
+        c = {coin(0.97), uni(20, 45),       uni(170, 340) / 10.0, coin(0.1),
+             coin(0.1),  coin(0.2) ? 1 : 0, coin(0.03),           uni(0, 40) / 10.0,
+             uni(0, 8),  coin(0.3),         uni(20, 400) / 10.0,  kAsOf - uni(0, 500),
+             uni(0, 2)};
     std::vector<Checklist> checklists(n);
     for (auto& c : checklists)
         for (int& d : c.domain) d = coin(0.06) ? 0 : coin(0.25) ? 1 : 2;
@@ -241,8 +239,8 @@ int main(int argc, char** argv) {
     int earliestAmh = subtractMonths(kAsOf, 12);
     bool agree = true;
     std::printf("%zu generated fact sets per policy, one thread, best of 3 passes, rates per CPU-second of that thread\n", n);
-    std::printf("%-16s %16s %16s %16s %10s %16s\n", "policy", "engine outcome", "engine +reasons", "hand-written",
-                "ratio", "20% unknown");
+    std::printf("%-16s %16s %16s %16s %10s %16s\n", "policy", "engine outcome", "engine +reasons", "hand-written", "ratio",
+                "20% unknown");
 
     auto tonsilValue = [](const Tonsil& c, const std::string& f) -> double {
         if (f == "suspected_malignancy") return c.malignancy;
@@ -270,9 +268,17 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "unexpected fact %s\n", f.c_str());
         return 0;
     };
-    static const char* domains[] = {"breathing", "nutrition", "continence", "skin_integrity", "mobility",
-                                    "communication", "psychological_emotional", "cognition", "behaviour",
-                                    "drug_therapies", "altered_states_of_consciousness"};
+    static const char* domains[] = {"breathing",
+                                    "nutrition",
+                                    "continence",
+                                    "skin_integrity",
+                                    "mobility",
+                                    "communication",
+                                    "psychological_emotional",
+                                    "cognition",
+                                    "behaviour",
+                                    "drug_therapies",
+                                    "altered_states_of_consciousness"};
     auto checklistValue = [](const Checklist& c, const std::string& f) -> double {
         for (int i = 0; i < 11; ++i)
             if (f == std::string("checklist_") + domains[i]) return c.domain[i];
@@ -296,14 +302,15 @@ int main(int argc, char** argv) {
     const char* only = std::getenv("BENCH_ONLY");
     auto wanted = [&](const char* label) { return !only || std::string(only) == label; };
     if (wanted("tonsillectomy"))
-    rows.push_back({"tonsillectomy", measure<Tonsil>("tonsillectomy", *policy("ebi.tonsillectomy"), tonsils, tonsilValue,
-                                                     handTonsil, agree)});
+        rows.push_back({"tonsillectomy",
+                        measure<Tonsil>("tonsillectomy", *policy("ebi.tonsillectomy"), tonsils, tonsilValue, handTonsil, agree)});
     if (wanted("ivf"))
-    rows.push_back({"ivf", measure<Ivf>("ivf", *policy("fertility.ivf"), ivfs, ivfValue,
-                                        [&](const Ivf& c) { return handIvf(c, earliestAmh); }, agree)});
+        rows.push_back({"ivf", measure<Ivf>(
+                                   "ivf", *policy("fertility.ivf"), ivfs, ivfValue,
+                                   [&](const Ivf& c) { return handIvf(c, earliestAmh); }, agree)});
     if (wanted("chc.checklist"))
-    rows.push_back({"chc.checklist", measure<Checklist>("chc.checklist", *policy("chc.checklist"), checklists,
-                                                        checklistValue, handChecklist, agree)});
+        rows.push_back({"chc.checklist", measure<Checklist>("chc.checklist", *policy("chc.checklist"), checklists, checklistValue,
+                                                            handChecklist, agree)});
 
     // Compile time of a generated 1,000-policy library (parse, check, compile).
     if (only) return agree ? 0 : 1;
@@ -332,7 +339,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "%s", genDiags.render(*gen).c_str());
         return 1;
     }
-    std::printf("\ncompile: 1,000 generated policies (%zu lines): %.3f s for parse + check + compile (CPU time)\n", lines, compile);
+    std::printf("\ncompile: 1,000 generated policies (%zu lines): %.3f s for parse + check + compile (CPU time)\n", lines,
+                compile);
 
     std::printf("\ntargets: >= 10 M/s outcome only, within 5x of hand-written, >= 2 M/s with reasons\n");
     bool met = true;

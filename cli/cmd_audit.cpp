@@ -4,8 +4,8 @@
 #include <iostream>
 #include <thread>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "audit/activity_audit.h"
 #include "audit/case_audit.h"
@@ -38,9 +38,10 @@ int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& 
     std::vector<std::string> errors;
     audit::RuleSelection selection = audit::selectCodingRules(lib, day, o.only, errors);
     if (errors.empty() && selection.rules.empty())
-        errors.push_back("no policy under " + o.policies.front() + " has a coding rule (coding = ...), so there is nothing to count");
-    auto matcher = errors.empty() ? audit::Matcher::compile(selection.rules, audit::libraryCodesets(lib), &lib.sources(), errors)
-                                  : nullptr;
+        errors.push_back("no policy under " + o.policies.front() +
+                         " has a coding rule (coding = ...), so there is nothing to count");
+    auto matcher =
+        errors.empty() ? audit::Matcher::compile(selection.rules, audit::libraryCodesets(lib), &lib.sources(), errors) : nullptr;
     if (!matcher) {
         for (const std::string& e : errors) std::cerr << "error: " << e << "\n";
         return 2;
@@ -105,7 +106,8 @@ int runCases(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) 
 }  // namespace
 
 void addAuditCommand(CLI::App& app, Globals& g) {
-    auto* cmd = app.add_subcommand("audit", "Audit coded activity against the policies' coding rules (--activity), or recorded cases (--cases)");
+    auto* cmd = app.add_subcommand(
+        "audit", "Audit coded activity against the policies' coding rules (--activity), or recorded cases (--cases)");
     auto o = std::make_shared<AuditOptions>();
     cmd->add_option("--policies", o->policies, "Policy file or folder (default: policies/)");
     cmd->add_option("--activity", o->activity, "Coded activity CSV, or .csv.gz ('-' for stdin)");
@@ -114,7 +116,8 @@ void addAuditCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--population", o->population, "CSV commissioner,population: rates per 100,000 by commissioner");
     cmd->add_option("--from", o->from, "First admission date counted, YYYY-MM-DD");
     cmd->add_option("--to", o->to, "Last admission date counted, YYYY-MM-DD");
-    cmd->add_option("--by", o->by, "Group variation by provider or commissioner (default: provider; commissioner with --population)")
+    cmd->add_option("--by", o->by,
+                    "Group variation by provider or commissioner (default: provider; commissioner with --population)")
         ->check(CLI::IsMember({"provider", "commissioner"}));
     cmd->add_option("--policy", o->only, "Audit only this policy id (repeatable)");
     cmd->add_option("--as-of", o->asOf, "Use the policy versions in force on this date (default: today)");

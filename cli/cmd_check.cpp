@@ -28,9 +28,8 @@ void addCheckCommand(CLI::App& app, Globals& g) {
             out["tests"] = c.tests.size();
             std::cout << out.dump() << "\n";
         } else {
-            std::cout << "ok: " << c.files.size() << " files, " << c.policies.size() << " policies, "
-                      << c.modules.size() << " modules, " << c.facts.size() << " facts, " << c.tests.size()
-                      << " tests\n";
+            std::cout << "ok: " << c.files.size() << " files, " << c.policies.size() << " policies, " << c.modules.size()
+                      << " modules, " << c.facts.size() << " facts, " << c.tests.size() << " tests\n";
         }
     });
 }

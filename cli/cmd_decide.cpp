@@ -100,7 +100,8 @@ int batch(const PolicyLibrary& lib, const DecideOptions& o) {
             std::string problem;
             if (!c.is_object()) problem = "a case must be a JSON object";
             else if (!c.contains("policy") || !c["policy"].is_string()) problem = "'policy' must be a string";
-            else if (c.contains("as_of") && !c["as_of"].is_null() && !c["as_of"].is_string()) problem = "'as_of' must be a date string";
+            else if (c.contains("as_of") && !c["as_of"].is_null() && !c["as_of"].is_string())
+                problem = "'as_of' must be a date string";
             if (!problem.empty()) {
                 result.update(errorToJson({"bad_request", "line " + std::to_string(lineNo) + ": " + problem, "policy"}));
                 bad = true;

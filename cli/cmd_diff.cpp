@@ -82,8 +82,8 @@ int run(const DiffOptions& o, const std::string& globalFormat) {
         options.examplesPerChange = o.examples;
         options.defaultDay = day;
         ImpactReport report = runImpact(oldSide, newSide, in, options);
-        PolicyDiff diff = diffPolicies(*oldSide.policy->model, oldSide.library->sources(), *newSide.policy->model,
-                                       newSide.library->sources());
+        PolicyDiff diff =
+            diffPolicies(*oldSide.policy->model, oldSide.library->sources(), *newSide.policy->model, newSide.library->sources());
         diff.oldSide.label = oldSide.label;
         diff.newSide.label = newSide.label;
         if (!o.html.empty()) {

@@ -70,8 +70,8 @@ void addDocCommand(CLI::App& app, Globals& g) {
                 return;
             }
         }
-        std::cout << "wrote " << files.size() << " files (" << (files.size() - 2) / 2 << " policies) to " << *out
-                  << "; open " << (std::filesystem::path(*out) / "index.html").string() << "\n";
+        std::cout << "wrote " << files.size() << " files (" << (files.size() - 2) / 2 << " policies) to " << *out << "; open "
+                  << (std::filesystem::path(*out) / "index.html").string() << "\n";
     });
 }
 

@@ -19,8 +19,13 @@ int listAll(registry::PolicyRegistry& reg, bool json) {
     if (json) {
         nlohmann::ordered_json out = nlohmann::ordered_json::array();
         for (const auto& v : all)
-            out.push_back({{"id", v.id}, {"version", v.version}, {"effective", v.effective}, {"until", v.until},
-                           {"sha256", v.contentHash}, {"published_by", v.publishedBy}, {"published_at", v.publishedAt}});
+            out.push_back({{"id", v.id},
+                           {"version", v.version},
+                           {"effective", v.effective},
+                           {"until", v.until},
+                           {"sha256", v.contentHash},
+                           {"published_by", v.publishedBy},
+                           {"published_at", v.publishedAt}});
         std::cout << out.dump(2) << "\n";
         return 0;
     }
@@ -29,8 +34,7 @@ int listAll(registry::PolicyRegistry& reg, bool json) {
         return 0;
     }
     TextTable table({"POLICY", "VERSION", "IN FORCE", "SHA256", "PUBLISHED BY", "AT"});
-    for (const auto& v : all)
-        table.add({v.id, v.version, inForce(v), v.contentHash.substr(0, 12), v.publishedBy, v.publishedAt});
+    for (const auto& v : all) table.add({v.id, v.version, inForce(v), v.contentHash.substr(0, 12), v.publishedBy, v.publishedAt});
     std::cout << table.render();
     return 0;
 }
@@ -45,7 +49,8 @@ void addHistoryCommand(CLI::App& app, Globals& g) {
     auto format = std::make_shared<std::string>();
     cmd->add_option("id", *id, "Policy id (or module name); without it, every policy in the registry");
     cmd->add_option("--db", *db, "The registry file")->required();
-    cmd->add_option("--text", *text, "Print the stored text of this version (what `registry:ID@VERSION:line` locations point at)");
+    cmd->add_option("--text", *text,
+                    "Print the stored text of this version (what `registry:ID@VERSION:line` locations point at)");
     cmd->add_option("--format", *format, "Output format")->check(CLI::IsMember({"text", "json"}));
     cmd->callback([&g, id, db, text, format] {
         bool json = (format->empty() ? g.format : *format) == "json";
@@ -78,21 +83,31 @@ void addHistoryCommand(CLI::App& app, Globals& g) {
                 out["id"] = *id;
                 out["versions"] = nlohmann::ordered_json::array();
                 for (const auto& v : versions)
-                    out["versions"].push_back({{"version", v.version}, {"effective", v.effective},
-                                               {"until", v.until.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.until)},
-                                               {"title", v.title}, {"variant_of", v.variantOf}, {"sha256", v.contentHash},
-                                               {"source_path", v.sourcePath}, {"published_by", v.publishedBy},
-                                               {"published_at", v.publishedAt}});
+                    out["versions"].push_back(
+                        {{"version", v.version},
+                         {"effective", v.effective},
+                         {"until", v.until.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(v.until)},
+                         {"title", v.title},
+                         {"variant_of", v.variantOf},
+                         {"sha256", v.contentHash},
+                         {"source_path", v.sourcePath},
+                         {"published_by", v.publishedBy},
+                         {"published_at", v.publishedAt}});
                 out["log"] = nlohmann::ordered_json::array();
                 for (const auto& e : events)
-                    out["log"].push_back({{"seq", e.seq}, {"kind", e.kind}, {"version", e.version}, {"action", e.action},
-                                          {"sha256", e.contentHash}, {"by", e.by}, {"at", e.at}});
+                    out["log"].push_back({{"seq", e.seq},
+                                          {"kind", e.kind},
+                                          {"version", e.version},
+                                          {"action", e.action},
+                                          {"sha256", e.contentHash},
+                                          {"by", e.by},
+                                          {"at", e.at}});
                 std::cout << out.dump(2) << "\n";
                 return;
             }
             if (!versions.empty()) {
-                std::cout << *id << ": " << versions.back().title << "\n" << versions.size()
-                          << (versions.size() == 1 ? " version" : " versions") << " in " << *db << "\n\n";
+                std::cout << *id << ": " << versions.back().title << "\n"
+                          << versions.size() << (versions.size() == 1 ? " version" : " versions") << " in " << *db << "\n\n";
                 TextTable table({"VERSION", "IN FORCE", "SHA256", "PUBLISHED BY", "AT"});
                 for (const auto& v : versions)
                     table.add({v.version, inForce(v), v.contentHash.substr(0, 12), v.publishedBy, v.publishedAt});

@@ -38,44 +38,44 @@ void printRows(const std::vector<server::LogRow>& rows, bool json) {
     for (const server::LogRow& r : rows) {
         if (json) {
             nlohmann::ordered_json j{{"id", r.id},
-                             {"decision_id", r.decisionId},
-                             {"time", r.time},
-                             {"as_of", r.asOf},
-                             {"policy", r.policy},
-                             {"policy_version", r.policyVersion},
-                             {"outcome", r.outcome},
-                             {"route", r.route},
-                             {"reasons", nlohmann::ordered_json::parse(r.reasons, nullptr, false)},
-                             {"facts_hash", r.factsHash}};
+                                     {"decision_id", r.decisionId},
+                                     {"time", r.time},
+                                     {"as_of", r.asOf},
+                                     {"policy", r.policy},
+                                     {"policy_version", r.policyVersion},
+                                     {"outcome", r.outcome},
+                                     {"route", r.route},
+                                     {"reasons", nlohmann::ordered_json::parse(r.reasons, nullptr, false)},
+                                     {"facts_hash", r.factsHash}};
             if (r.facts) j["facts"] = nlohmann::ordered_json::parse(*r.facts, nullptr, false);
             std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         } else {
             std::string reasons;
             for (const auto& id : nlohmann::json::parse(r.reasons, nullptr, false))
                 if (id.is_string()) reasons += (reasons.empty() ? "" : ",") + id.get<std::string>();
-            fmt::print("{}  {} {}  {:<12} {:<14} {}  as_of {}  id {}  facts {}\n", r.time, r.policy, r.policyVersion,
-                       r.outcome, r.route, reasons.empty() ? "-" : reasons, r.asOf, r.decisionId,
-                       r.factsHash.substr(0, 16));
+            fmt::print("{}  {} {}  {:<12} {:<14} {}  as_of {}  id {}  facts {}\n", r.time, r.policy, r.policyVersion, r.outcome,
+                       r.route, reasons.empty() ? "-" : reasons, r.asOf, r.decisionId, r.factsHash.substr(0, 16));
         }
     }
 }
 
 void printDays(const std::vector<server::DayCount>& days, bool json) {
-    if (!json) fmt::print("{:<10}  {:>8}  {:>8}  {:>12}  {:>8}  {:>12}\n", "day", "total", "eligible", "not_eligible",
-                          "review", "undetermined");
+    if (!json)
+        fmt::print("{:<10}  {:>8}  {:>8}  {:>12}  {:>8}  {:>12}\n", "day", "total", "eligible", "not_eligible", "review",
+                   "undetermined");
     for (const server::DayCount& d : days) {
         if (json)
             std::puts(nlohmann::ordered_json{{"day", d.day},
-                                     {"total", d.total},
-                                     {"eligible", d.eligible},
-                                     {"not_eligible", d.notEligible},
-                                     {"review", d.review},
-                                     {"undetermined", d.undetermined}}
+                                             {"total", d.total},
+                                             {"eligible", d.eligible},
+                                             {"not_eligible", d.notEligible},
+                                             {"review", d.review},
+                                             {"undetermined", d.undetermined}}
                           .dump()
                           .c_str());
         else
-            fmt::print("{:<10}  {:>8}  {:>8}  {:>12}  {:>8}  {:>12}\n", d.day, d.total, d.eligible, d.notEligible,
-                       d.review, d.undetermined);
+            fmt::print("{:<10}  {:>8}  {:>8}  {:>12}  {:>8}  {:>12}\n", d.day, d.total, d.eligible, d.notEligible, d.review,
+                       d.undetermined);
     }
 }
 
@@ -111,8 +111,9 @@ int runLog(const LogOptions& o, bool json) {
 void addLogCommand(CLI::App& app, Globals& g) {
     auto o = std::make_shared<LogOptions>();
     CLI::App* cmd = app.add_subcommand("log", "Query the decision log written by `cpe serve`, for an audit");
-    cmd->footer("Dates are UTC days of the decision time, both ends included. Newest decisions first.\n"
-                "--format json prints one JSON object a line.");
+    cmd->footer(
+        "Dates are UTC days of the decision time, both ends included. Newest decisions first.\n"
+        "--format json prints one JSON object a line.");
     cmd->add_option("--db", o->db, "SQLite decision log")->capture_default_str();
     cmd->add_option("--policy", o->policy, "Only this policy id");
     cmd->add_option("--outcome", o->outcome, "Only this outcome")
@@ -127,11 +128,11 @@ void addLogCommand(CLI::App& app, Globals& g) {
         "DATE");
     cmd->add_option("--from", o->from, "From this day (YYYY-MM-DD)")->check(date);
     cmd->add_option("--to", o->to, "To this day (YYYY-MM-DD), included")->check(date);
-    cmd->add_option("--limit", o->limit, "Most decisions to list; 0 for all")->check(CLI::NonNegativeNumber)
+    cmd->add_option("--limit", o->limit, "Most decisions to list; 0 for all")
+        ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
     cmd->add_flag("--per-day", o->perDay, "Count decisions per day and outcome instead of listing them");
-    cmd->add_option("--facts", o->factsFile,
-                    "Only decisions made on these facts (a JSON file: the facts, or a decision request)")
+    cmd->add_option("--facts", o->factsFile, "Only decisions made on these facts (a JSON file: the facts, or a decision request)")
         ->check(CLI::ExistingFile);
     cmd->add_option("--salt-file", o->saltFile, "The log's salt, for --facts (default: <db>.salt)");
     cmd->callback([o, &g] {

@@ -84,7 +84,9 @@ void addPublishCommand(CLI::App& app, Globals& g) {
             for (const auto& i : result.items) {
                 if (i.action == registry::Action::Refused) continue;
                 std::string what = i.kind == "module" ? "module " + i.id : i.id + " " + i.version;
-                std::string when = i.kind == "module" ? "" : i.until.empty() ? "from " + i.effective : i.effective + " to " + i.until;
+                std::string when = i.kind == "module" ? ""
+                                   : i.until.empty()  ? "from " + i.effective
+                                                      : i.effective + " to " + i.until;
                 table.add({registry::actionName(i.action), what, when, "sha256 " + i.contentHash.substr(0, 12)});
             }
             std::cout << table.render();

@@ -27,14 +27,13 @@ SIGTERM or SIGINT: stop accepting, answer requests in flight, flush the decision
 The decision log keeps a salted hash of the facts, not the facts (unless --log-facts);
 the salt file is created on first use: keep it, and keep it apart from the database.
 Query the log with `cpe log --db FILE`.)");
-    auto* policies = cmd->add_option("--policies", o->policyPaths, "Policy files or folders, searched recursively")
-                         ->capture_default_str();
+    auto* policies =
+        cmd->add_option("--policies", o->policyPaths, "Policy files or folders, searched recursively")->capture_default_str();
     cmd->add_option("--registry", o->registryPath,
                     "Serve the policies published in this registry (cpe publish) instead of --policies; "
                     "a reload re-reads it")
         ->excludes(policies);
-    cmd->add_option("--host", o->host, "Address to listen on (loopback unless you mean otherwise)")
-        ->capture_default_str();
+    cmd->add_option("--host", o->host, "Address to listen on (loopback unless you mean otherwise)")->capture_default_str();
     cmd->add_option("--port", o->port, "TCP port; 0 picks a free one (printed on stdout)")
         ->check(CLI::Range(0, 65535))
         ->capture_default_str();
@@ -57,8 +56,7 @@ Query the log with `cpe log --db FILE`.)");
         ->capture_default_str();
     cmd->add_option("--db", o->dbPath, "SQLite decision log (created if missing; WAL mode)")->capture_default_str();
     cmd->add_option("--salt-file", o->saltFile, "Secret salt for the facts hash (default: <db>.salt, created if missing)");
-    cmd->add_flag("--log-facts", o->logFacts,
-                  "Also store the facts in the decision log (they may identify a patient)");
+    cmd->add_flag("--log-facts", o->logFacts, "Also store the facts in the decision log (they may identify a patient)");
     cmd->add_option("--token-file", o->tokenFile, "File whose first line is the bearer token clients must send")
         ->check(CLI::ExistingFile);
     cmd->add_option("--access-log", o->accessLog, "Access log: - for stderr, off, or a file (one JSON line a request)")

@@ -27,9 +27,7 @@ int main(int argc, char** argv) {
     app.parse_complete_callback([&] {
         auto logger = spdlog::stderr_color_mt("cpe");
         spdlog::set_default_logger(logger);
-        spdlog::set_level(g.verbose >= 2 ? spdlog::level::debug
-                          : g.verbose == 1 ? spdlog::level::info
-                                           : spdlog::level::warn);
+        spdlog::set_level(g.verbose >= 2 ? spdlog::level::debug : g.verbose == 1 ? spdlog::level::info : spdlog::level::warn);
     });
     try {
         app.parse(argc, argv);

@@ -4,8 +4,8 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <iterator>
 #include <cstring>
+#include <iterator>
 #include <stdexcept>
 
 #include <fmt/format.h>

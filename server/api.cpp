@@ -22,8 +22,7 @@ using Json = nlohmann::ordered_json;
 std::string dump(const nlohmann::ordered_json& j) { return j.dump(-1, ' ', false, kReplace); }
 
 std::int64_t nowMs() {
-    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-        .count();
+    return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
 }
 
 // The day a policy request is about: ?as_of=, else today.
@@ -105,19 +104,14 @@ Reply Api::getPolicy(const std::string& id, const std::optional<std::string>& as
     std::shared_ptr<const PolicyLibrary> lib = library_.current();
     const PolicyModel* p = describedVersion(*lib, id, std::get<int>(day));
     if (!p)
-        return errorReply(404,
-                          InputError{"unknown_policy", "no policy '" + id + "'" + didYouMean(id, lib->policyIds()),
-                                     "id"},
+        return errorReply(404, InputError{"unknown_policy", "no policy '" + id + "'" + didYouMean(id, lib->policyIds()), "id"},
                           &note);
     return Reply{200, dump(policyDetailJson(*lib, *p, std::get<int>(day)))};
 }
 
 Reply Api::health() const {
-    Json j{{"status", "ok"},
-                     {"policies", library_.current()->policyIds().size()},
-                     {"library_generation", library_.generation()}};
-    if (log_)
-        j["decision_log"] = {{"pending", log_->pending()}, {"written", log_->written()}, {"errors", log_->errors()}};
+    Json j{{"status", "ok"}, {"policies", library_.current()->policyIds().size()}, {"library_generation", library_.generation()}};
+    if (log_) j["decision_log"] = {{"pending", log_->pending()}, {"written", log_->written()}, {"errors", log_->errors()}};
     return Reply{200, dump(j)};
 }
 
@@ -141,13 +135,14 @@ Reply Api::reload(const char* trigger) {
         spdlog::error("reload refused; generation {} stays in service:\n{}", r.generation, r.errors);
         // The diagnostics name files and lines of the policy library, which
         // whoever may reload is entitled to see.
-        return errorReply(409, InputError{"library_invalid", "the new policy library has errors; the old one stays "
-                                                             "in service:\n" + r.errors,
+        return errorReply(409, InputError{"library_invalid",
+                                          "the new policy library has errors; the old one stays "
+                                          "in service:\n" +
+                                              r.errors,
                                           ""});
     }
     spdlog::info("policy library generation {} in service: {} policies", r.generation, r.policies);
-    return Reply{200, dump(Json{{"reloaded", true}, {"library_generation", r.generation},
-                                          {"policies", r.policies}})};
+    return Reply{200, dump(Json{{"reloaded", true}, {"library_generation", r.generation}, {"policies", r.policies}})};
 }
 
 }  // namespace cpe::server

@@ -48,8 +48,7 @@ std::variant<DecideBody, InputError> parseDecideBody(std::string_view body) {
         return InputError{"bad_json", parseMessage(e.what()), ""};
     }
     const nlohmann::json& doc = out.document;
-    if (!doc.is_object())
-        return badRequest(std::string("the request body must be a JSON object, got ") + jsonTypeName(doc), "");
+    if (!doc.is_object()) return badRequest(std::string("the request body must be a JSON object, got ") + jsonTypeName(doc), "");
 
     static const std::vector<std::string> members{"policy", "facts", "as_of"};
     for (const auto& [name, value] : doc.items())
@@ -60,8 +59,7 @@ std::variant<DecideBody, InputError> parseDecideBody(std::string_view body) {
 
     auto policy = doc.find("policy");
     if (policy == doc.end() || policy->is_null()) return badRequest("missing member 'policy' (a policy id)", "policy");
-    if (!policy->is_string())
-        return badRequest(std::string("'policy' must be a string, got ") + jsonTypeName(*policy), "policy");
+    if (!policy->is_string()) return badRequest(std::string("'policy' must be a string, got ") + jsonTypeName(*policy), "policy");
     out.policy = policy->get<std::string>();
 
     auto facts = doc.find("facts");
@@ -72,11 +70,9 @@ std::variant<DecideBody, InputError> parseDecideBody(std::string_view body) {
     auto asOf = doc.find("as_of");
     if (asOf != doc.end() && !asOf->is_null()) {
         if (!asOf->is_string())
-            return badRequest(std::string("'as_of' must be a date string \"YYYY-MM-DD\", got ") + jsonTypeName(*asOf),
-                              "as_of");
+            return badRequest(std::string("'as_of' must be a date string \"YYYY-MM-DD\", got ") + jsonTypeName(*asOf), "as_of");
         std::string text = asOf->get<std::string>();
-        if (!parseDate(text))
-            return badRequest("'as_of' must be a date \"YYYY-MM-DD\", got \"" + text + "\"", "as_of");
+        if (!parseDate(text)) return badRequest("'as_of' must be a date \"YYYY-MM-DD\", got \"" + text + "\"", "as_of");
         out.asOf = std::move(text);
     }
     return out;

@@ -5,11 +5,11 @@
 #include <fstream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
-#include "server/facts_hash.h"
 #include "engine/storage/sqlite.h"
+#include "server/facts_hash.h"
 
 namespace cpe::server {
 
@@ -36,8 +36,8 @@ std::string formatLogTime(std::int64_t epochMs) {
     std::time_t seconds = static_cast<std::time_t>(epochMs / 1000);
     std::tm tm{};
     gmtime_r(&seconds, &tm);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                       tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(epochMs % 1000));
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                       tm.tm_min, tm.tm_sec, static_cast<int>(epochMs % 1000));
 }
 
 // The database side, touched only by the writer thread after construction.
@@ -52,8 +52,8 @@ public:
         db.exec(kDecisionLogSchema);
         checkSalt();
         insert = std::make_unique<sqlite::Statement>(db.handle(), db.path(),
-                                        "INSERT INTO decisions (decision_id, time, as_of, policy, policy_version, "
-                                        "outcome, route, reasons, facts_hash, facts) VALUES (?,?,?,?,?,?,?,?,?,?)");
+                                                     "INSERT INTO decisions (decision_id, time, as_of, policy, policy_version, "
+                                                     "outcome, route, reasons, facts_hash, facts) VALUES (?,?,?,?,?,?,?,?,?,?)");
     }
 
     void write(const DecisionRecord& r, bool keepFacts) {
@@ -82,7 +82,7 @@ private:
         if (get.step()) {
             if (get.text(0) != id)
                 throw sqlite::Error("the decision log was written with a different salt (salt id " + get.text(0) +
-                                  ", this salt " + id + "); give its --salt-file or use another --db");
+                                    ", this salt " + id + "); give its --salt-file or use another --db");
             return;
         }
         sqlite::Statement put = db.prepare("INSERT INTO meta (key, value) VALUES ('salt_id', ?)");
@@ -200,9 +200,13 @@ void DecisionLog::spill(const std::vector<DecisionRecord>& batch) {
     std::string path = options_.path + ".unwritten.ndjson";
     std::ofstream out(path, std::ios::app);
     for (const DecisionRecord& r : batch) {
-        nlohmann::json j{{"decision_id", r.decisionId}, {"time", formatLogTime(r.timeMs)}, {"as_of", r.asOf},
-                         {"policy", r.policy},          {"policy_version", r.policyVersion},
-                         {"outcome", r.outcome},        {"route", r.route},
+        nlohmann::json j{{"decision_id", r.decisionId},
+                         {"time", formatLogTime(r.timeMs)},
+                         {"as_of", r.asOf},
+                         {"policy", r.policy},
+                         {"policy_version", r.policyVersion},
+                         {"outcome", r.outcome},
+                         {"route", r.route},
                          {"reasons", nlohmann::json::parse(r.reasons, nullptr, false)},
                          {"facts_hash", factsHash(options_.salt, r.facts)}};
         if (options_.keepFacts) j["facts"] = nlohmann::json::parse(r.facts, nullptr, false);

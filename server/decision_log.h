@@ -21,8 +21,8 @@ struct DecisionRecord {
     std::int64_t timeMs = 0;  // Unix epoch, milliseconds
     std::string asOf;         // YYYY-MM-DD the decision was made for
     std::string policy, policyVersion, outcome, route;
-    std::string reasons;      // JSON array of the reasons' criterion ids
-    std::string facts;        // canonicalFacts(); hashed by the writer, stored only with keepFacts
+    std::string reasons;  // JSON array of the reasons' criterion ids
+    std::string facts;    // canonicalFacts(); hashed by the writer, stored only with keepFacts
 };
 
 // The schema, shared with `cpe log`.

@@ -8,10 +8,10 @@
 #include <unordered_map>
 #include <vector>
 
+#include <spdlog/spdlog.h>
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <spdlog/spdlog.h>
 
 #include "server/router.h"
 
@@ -190,11 +190,9 @@ private:
                         headerRead ? "body" : "");
         if (ec == http::error::body_limit)
             return fail(413, "body_too_large",
-                        "the request body exceeds the limit of " + std::to_string(ctx_.options.maxBodyBytes) + " bytes",
-                        "body");
+                        "the request body exceeds the limit of " + std::to_string(ctx_.options.maxBodyBytes) + " bytes", "body");
         if (ec == http::error::header_limit)
-            return fail(431, "headers_too_large",
-                        "the request headers exceed " + std::to_string(kHeaderLimit) + " bytes", "");
+            return fail(431, "headers_too_large", "the request headers exceed " + std::to_string(kHeaderLimit) + " bytes", "");
         if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == net::error::eof ||
             ec == net::error::connection_reset || ec == net::error::operation_aborted || ec == net::error::broken_pipe)
             return close();  // the client went away, or we are stopping
@@ -218,9 +216,8 @@ private:
             routed = ctx_.router.route(view, note_);
         } catch (const std::exception& e) {
             spdlog::error("internal error on {} {}: {}", method_, target_, e.what());
-            routed = Routed{errorReply(500, InputError{"internal_error", "internal error; the request was not decided", ""},
-                                       &note_),
-                            {}};
+            routed = Routed{
+                errorReply(500, InputError{"internal_error", "internal error; the request was not decided", ""}, &note_), {}};
         }
         if (routed.reload) return reloadElsewhere(keepAlive);
         respond(std::move(routed), keepAlive, head);
@@ -268,8 +265,7 @@ private:
         ctx_.metrics.observeLatency(endpoint, seconds);
         if (ctx_.access.enabled())
             ctx_.access.write(AccessEntry{method_.empty() ? "-" : std::string_view(method_), path.empty() ? "-" : path,
-                                          remoteAddr_, remotePort_, status, seconds, bodyBytes_, res_.body().size(),
-                                          &note_});
+                                          remoteAddr_, remotePort_, status, seconds, bodyBytes_, res_.body().size(), &note_});
     }
 
     void close() {
@@ -303,8 +299,7 @@ private:
 struct HttpService::Impl {
     Impl(const ServeOptions& o, Api& api, Metrics& metrics, AccessLog& access, std::optional<std::string> token)
         : ioc(static_cast<int>(o.threads ? o.threads : defaultThreads())),
-          ctx(o, api, metrics, access, Router(api, std::move(token)), ioc),
-          acceptor(net::make_strand(ioc)),
+          ctx(o, api, metrics, access, Router(api, std::move(token)), ioc), acceptor(net::make_strand(ioc)),
           retry(acceptor.get_executor()) {}
 
     void accept() {

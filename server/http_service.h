@@ -24,8 +24,7 @@ namespace cpe::server {
 
 class HttpService {
 public:
-    HttpService(const ServeOptions& options, Api& api, Metrics& metrics, AccessLog& accessLog,
-                std::optional<std::string> token);
+    HttpService(const ServeOptions& options, Api& api, Metrics& metrics, AccessLog& accessLog, std::optional<std::string> token);
     ~HttpService();
 
     // Binds and listens; returns the port (useful with port 0). Throws when

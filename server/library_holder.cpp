@@ -51,10 +51,9 @@ ReloadResult LibraryHolder::reload() {
     result.policies = fresh->policyIds().size();
     current_.store(std::move(fresh), std::memory_order_release);
     result.generation = generation_.fetch_add(1, std::memory_order_relaxed) + 1;
-    loadedAtMs_.store(std::chrono::duration_cast<std::chrono::milliseconds>(
-                          std::chrono::system_clock::now().time_since_epoch())
-                          .count(),
-                      std::memory_order_relaxed);
+    loadedAtMs_.store(
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count(),
+        std::memory_order_relaxed);
     return result;
 }
 

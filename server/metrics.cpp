@@ -106,8 +106,7 @@ std::string Metrics::render(const GaugeSource& g) const {
         cumulative += h.buckets[kBuckets.size()].load(std::memory_order_relaxed);
         // Concurrent increments can leave `count` a step behind the buckets;
         // Prometheus requires +Inf == _count, so both use the bucket total.
-        out += fmt::format("cpe_http_request_duration_seconds_bucket{{endpoint=\"{}\",le=\"+Inf\"}} {}\n", label,
-                           cumulative);
+        out += fmt::format("cpe_http_request_duration_seconds_bucket{{endpoint=\"{}\",le=\"+Inf\"}} {}\n", label, cumulative);
         out += fmt::format("cpe_http_request_duration_seconds_sum{{endpoint=\"{}\"}} {:.9f}\n", label,
                            static_cast<double>(h.sumNanos.load(std::memory_order_relaxed)) / 1e9);
         out += fmt::format("cpe_http_request_duration_seconds_count{{endpoint=\"{}\"}} {}\n", label, cumulative);
@@ -135,8 +134,7 @@ std::string Metrics::render(const GaugeSource& g) const {
     gauge("cpe_library_generation", "gauge", "Library generation in service (1 at start, +1 per successful reload).",
           g.libraryGeneration);
     gauge("cpe_library_policies", "gauge", "Distinct policy ids in the library in service.", g.libraryPolicies);
-    gauge("cpe_decision_log_pending", "gauge", "Decisions queued for the decision log, not yet committed.",
-          g.logPending);
+    gauge("cpe_decision_log_pending", "gauge", "Decisions queued for the decision log, not yet committed.", g.logPending);
     gauge("cpe_decision_log_written_total", "counter", "Decisions committed to the decision log.", g.logWritten);
     gauge("cpe_decision_log_errors_total", "counter", "Failed decision log commits (each is retried).", g.logErrors);
     return out;

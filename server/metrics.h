@@ -32,7 +32,7 @@ public:
     static constexpr std::array<int, 11> kStatuses{200, 400, 401, 403, 404, 405, 409, 413, 414, 500, 503};
     // Upper bounds in seconds; the last bucket is +Inf.
     static constexpr std::array<double, 14> kBuckets{0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01,
-                                                     0.025,  0.05,    0.1,    0.25,  0.5,   1.0,   2.5};
+                                                     0.025,  0.05,    0.1,    0.25,  0.5,    1.0,   2.5};
 
     void countRequest(Endpoint e, int status);
     void observeLatency(Endpoint e, double seconds);

@@ -18,10 +18,10 @@ struct ServeOptions {
     double writeTimeoutSeconds = 5.0;  // a client that stops reading its response likewise
     int keepAliveSeconds = 5;          // an idle keep-alive connection is closed after this
     std::string dbPath = "cpe-decisions.db";
-    std::string saltFile;              // "": dbPath + ".salt"
+    std::string saltFile;  // "": dbPath + ".salt"
     bool logFacts = false;
-    std::string tokenFile;             // "": no authentication, HTTP reload disabled
-    std::string accessLog = "-";       // "-": stderr, "off": none, else a file
+    std::string tokenFile;        // "": no authentication, HTTP reload disabled
+    std::string accessLog = "-";  // "-": stderr, "off": none, else a file
 };
 
 // One I/O thread per core: connections are served asynchronously, so an idle

@@ -26,9 +26,7 @@ const char* listKindName(ListKind k) {
     }
 }
 
-bool inForce(const PolicyModel& p, int day) {
-    return p.effectiveDay <= day && (!p.untilDay || day <= *p.untilDay);
-}
+bool inForce(const PolicyModel& p, int day) { return p.effectiveDay <= day && (!p.untilDay || day <= *p.untilDay); }
 
 }  // namespace
 
@@ -61,13 +59,13 @@ nlohmann::ordered_json policySummaryJson(const PolicyModel& p, int day) {
     for (const FactInfo* f : p.factsRead)
         if (f) facts.push_back(factJson(*f));
     nlohmann::ordered_json j{{"id", p.id},
-                     {"title", p.title},
-                     {"version", p.version},
-                     {"kind", p.accessRoute},
-                     {"effective", p.effective},
-                     {"until", p.until.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.until)},
-                     {"in_force", inForce(p, day)},
-                     {"facts", std::move(facts)}};
+                             {"title", p.title},
+                             {"version", p.version},
+                             {"kind", p.accessRoute},
+                             {"effective", p.effective},
+                             {"until", p.until.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(p.until)},
+                             {"in_force", inForce(p, day)},
+                             {"facts", std::move(facts)}};
     if (!p.variantOf.empty()) j["variant_of"] = p.variantOf;
     return j;
 }

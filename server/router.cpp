@@ -36,8 +36,8 @@ Routed error(int status, std::string code, std::string message, std::string fiel
 }
 
 Routed methodNotAllowed(const RequestView& r, const std::string& path, const char* allowed, RequestNote& note) {
-    Routed out = error(405, "method_not_allowed",
-                       std::string(r.method) + " is not allowed on " + path + "; use " + allowed, "", note);
+    Routed out =
+        error(405, "method_not_allowed", std::string(r.method) + " is not allowed on " + path + "; use " + allowed, "", note);
     out.headers.emplace_back("Allow", allowed);
     return out;
 }
@@ -56,8 +56,7 @@ bool splitTarget(std::string_view target, std::string& path, std::optional<std::
         auto eq = pair.find('=');
         if (pair.substr(0, eq) != "as_of") continue;
         std::string value;
-        if (!percentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), value))
-            return false;
+        if (!percentDecode(eq == std::string_view::npos ? std::string_view() : pair.substr(eq + 1), value)) return false;
         asOf = std::move(value);
     }
     return true;
@@ -70,8 +69,8 @@ Routed Router::route(const RequestView& r, RequestNote& note) const {
         return error(400, "bad_request", "malformed percent-encoding in the request target", "", note);
     const Endpoint endpoint = classifyPath(path);
     if (token_ && endpoint != Endpoint::Healthz && !bearerMatches(r.authorization, *token_)) {
-        Routed out = error(401, "unauthorized", "this endpoint needs the header Authorization: Bearer <token>",
-                           "Authorization", note);
+        Routed out =
+            error(401, "unauthorized", "this endpoint needs the header Authorization: Bearer <token>", "Authorization", note);
         out.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"cpe\"");
         return out;
     }
@@ -99,15 +98,14 @@ Routed Router::route(const RequestView& r, RequestNote& note) const {
             if (r.method != "POST") return methodNotAllowed(r, path, "POST", note);
             if (!token_)
                 return error(403, "forbidden",
-                             "reloading over HTTP needs a token: start cpe serve with --token-file, or send SIGHUP", "",
-                             note);
+                             "reloading over HTTP needs a token: start cpe serve with --token-file, or send SIGHUP", "", note);
             Routed out;
             out.reload = true;
             return out;
         }
         default:
-            return error(404, "not_found", "no endpoint " + std::string(r.method) + " " + path + "; see GET /v1/policies",
-                         "", note);
+            return error(404, "not_found", "no endpoint " + std::string(r.method) + " " + path + "; see GET /v1/policies", "",
+                         note);
     }
 }
 

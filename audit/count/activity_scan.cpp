@@ -75,7 +75,7 @@ struct Chunk {
 
 struct ChunkResult {
     uint64_t index = 0;
-    uint64_t lines = 0;                                  // newlines in the chunk
+    uint64_t lines = 0;                                     // newlines in the chunk
     std::vector<std::pair<uint64_t, std::string>> rejects;  // (line within the chunk, reason)
 };
 
@@ -160,7 +160,8 @@ void Pipeline::readHeader(ByteSource& source, std::string& carry) {
             throw AuditError(std::string(name) + ":1: the header row is longer than 1 MiB (is this a CSV file?)");
     }
     bytesRead_ += buf.size();
-    if (buf.size() <= skip) throw AuditError(std::string(name) + ": the file is empty (expected a header row naming the columns)");
+    if (buf.size() <= skip)
+        throw AuditError(std::string(name) + ": the file is empty (expected a header row naming the columns)");
     const char* begin = buf.data() + skip;
     if (!end) end = buf.data() + buf.size();
     std::string scratch;

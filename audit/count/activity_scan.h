@@ -21,16 +21,16 @@
 namespace cpe::audit {
 
 struct ScanOptions {
-    std::string path;                  // the activity file, or "-" for standard input
-    std::optional<int32_t> fromDate;   // admission_date filter, inclusive, as YYYYMMDD
+    std::string path;                 // the activity file, or "-" for standard input
+    std::optional<int32_t> fromDate;  // admission_date filter, inclusive, as YYYYMMDD
     std::optional<int32_t> toDate;
-    bool byCommissioner = false;       // also count by commissioner
-    unsigned threads = 2;              // worker threads (at least 1)
+    bool byCommissioner = false;  // also count by commissioner
+    unsigned threads = 2;         // worker threads (at least 1)
     size_t blockSize = size_t{4} << 20;
 };
 
 struct ScanProgress {
-    uint64_t bytes = 0;                // of the file (compressed bytes for gzip)
+    uint64_t bytes = 0;  // of the file (compressed bytes for gzip)
     std::optional<uint64_t> totalBytes;
     uint64_t rows = 0;
     double seconds = 0;
@@ -45,14 +45,14 @@ struct ScanHooks {
 };
 
 struct ScanResult {
-    uint64_t rowsRead = 0;             // data rows, malformed ones included
+    uint64_t rowsRead = 0;  // data rows, malformed ones included
     uint64_t rowsRejected = 0;
-    uint64_t rowsOutsidePeriod = 0;    // valid rows outside --from/--to
-    uint64_t episodesCounted = 0;      // (intervention, episode) pairs counted
-    uint64_t bytes = 0;                // uncompressed bytes read
-    bool stopped = false;              // a reject hook asked to stop
+    uint64_t rowsOutsidePeriod = 0;  // valid rows outside --from/--to
+    uint64_t episodesCounted = 0;    // (intervention, episode) pairs counted
+    uint64_t bytes = 0;              // uncompressed bytes read
+    bool stopped = false;            // a reject hook asked to stop
     GroupCounts providers;
-    GroupCounts commissioners;         // empty unless byCommissioner
+    GroupCounts commissioners;  // empty unless byCommissioner
 };
 
 // Throws AuditError for a file that cannot be read or has a bad header; the

@@ -29,15 +29,15 @@ struct GroupRow {
 
 struct InterventionAnalysis {
     std::string id, title;
-    size_t rule = 0;              // index in the Matcher
+    size_t rule = 0;  // index in the Matcher
     Variation variation;
-    std::vector<GroupRow> groups; // every group in the distribution, by name
-    double target = 0;            // the funnel's centre line, in funnelY units
+    std::vector<GroupRow> groups;  // every group in the distribution, by name
+    double target = 0;             // the funnel's centre line, in funnelY units
 };
 
 struct Analysis {
     Grouping grouping = Grouping::Provider;
-    bool perPopulation = false;   // values are rates per 100,000
+    bool perPopulation = false;                       // values are rates per 100,000
     std::vector<InterventionAnalysis> interventions;  // sorted by id
     std::vector<std::string> withoutPopulation;       // commissioners with activity but no population
     // Funnel units: per 1,000 episodes, or per 100,000 population.

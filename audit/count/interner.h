@@ -5,8 +5,8 @@
 // string map. The previous lookup is cached, since extracts are often sorted
 // by provider. Allocation happens only when a new code appears.
 #include <cstdint>
-#include <functional>
 #include <cstring>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <unordered_map>

@@ -50,8 +50,7 @@ Population readPopulation(const std::string& path) {
     while (scanner.next(r)) {
         std::string where = path + ":" + std::to_string(r.line + 1);
         if (r.error) throw AuditError(where + ": " + r.error);
-        if (r.fieldCount != 2)
-            throw AuditError(where + ": expected 2 fields, found " + std::to_string(r.fieldCount));
+        if (r.fieldCount != 2) throw AuditError(where + ": expected 2 fields, found " + std::to_string(r.fieldCount));
         std::string code = trim(r.field(commissionerCol));
         std::string value = trim(r.field(populationCol));
         if (code.empty()) throw AuditError(where + ": column commissioner: empty commissioner code");

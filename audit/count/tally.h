@@ -43,8 +43,8 @@ private:
 // Merged counts, groups sorted by name (byte order).
 struct GroupCounts {
     std::vector<std::string> names;
-    std::vector<uint64_t> rows;                  // counted rows (valid, in the period) per group
-    std::vector<std::vector<uint64_t>> counts;   // [intervention][group] episodes
+    std::vector<uint64_t> rows;                 // counted rows (valid, in the period) per group
+    std::vector<std::vector<uint64_t>> counts;  // [intervention][group] episodes
 
     uint64_t total(size_t intervention) const {
         uint64_t t = 0;

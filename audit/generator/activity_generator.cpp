@@ -26,7 +26,9 @@ struct Rng {
     bool chance(double p) { return unit() < p; }
     int between(int lo, int hi) { return lo + static_cast<int>(below(static_cast<uint64_t>(hi - lo + 1))); }
     template <typename T, size_t N>
-    const T& pick(const std::array<T, N>& a) { return a[below(N)]; }
+    const T& pick(const std::array<T, N>& a) {
+        return a[below(N)];
+    }
     double normal() {  // Box-Muller
         double u = unit(), v = unit();
         if (u < 1e-300) u = 1e-300;
@@ -34,28 +36,39 @@ struct Rng {
     }
 };
 
-constexpr std::array<const char*, 40> kProviders = {
-    "RAJ", "RBT", "RC9", "RDE", "RGN", "RGP", "RGR", "RGT", "RJ1", "RKE", "RM1", "RNH", "RQ3", "RQW",
-    "RQX", "RT3", "RVR", "RWE", "RWG", "RWH", "RWR", "RXF", "RYJ", "R0A", "R1H", "R1K", "RA7", "RAL",
-    "RAS", "RBK", "RCF", "RD1", "RDU", "REF", "RF4", "RH8", "RJE", "RK9", "RL4", "RN3"};
+constexpr std::array<const char*, 40> kProviders = {"RAJ", "RBT", "RC9", "RDE", "RGN", "RGP", "RGR", "RGT", "RJ1", "RKE",
+                                                    "RM1", "RNH", "RQ3", "RQW", "RQX", "RT3", "RVR", "RWE", "RWG", "RWH",
+                                                    "RWR", "RXF", "RYJ", "R0A", "R1H", "R1K", "RA7", "RAL", "RAS", "RBK",
+                                                    "RCF", "RD1", "RDU", "REF", "RF4", "RH8", "RJE", "RK9", "RL4", "RN3"};
 constexpr std::array<const char*, 10> kCommissioners = {"06K", "06L", "06N", "06T", "07H", "07K", "99E", "99F", "99G", "M1J4Y"};
 constexpr std::array<double, 10> kPopulation = {612000, 401000, 598000, 535000, 322000, 288000, 402000, 368000, 421000, 745000};
 
 // One EBI intervention: how to code a typical episode of it.
 struct EbiRecipe {
     const char* name;
-    double weight;      // relative frequency among EBI rows
+    double weight;  // relative frequency among EBI rows
     int ageLo, ageHi;
-    int sex;            // 0 any, 2 female only
-    double opShare;     // share done as outpatient procedures
+    int sex;         // 0 any, 2 female only
+    double opShare;  // share done as outpatient procedures
 };
 constexpr std::array<EbiRecipe, 17> kEbi = {{
-    {"snoring", 0.6, 25, 70, 0, 0.0},      {"dc_hmb", 0.5, 30, 55, 2, 0.2},        {"knee_arthroscopy", 1.2, 40, 80, 0, 0.0},
-    {"back_injection", 3.0, 30, 80, 0, 0.4}, {"tonsillectomy", 4.0, 3, 40, 0, 0.0},  {"grommets", 2.0, 1, 10, 0, 0.1},
-    {"carpal_tunnel", 5.0, 25, 85, 0, 0.5},  {"dupuytren", 1.5, 45, 85, 0, 0.2},     {"ganglion", 1.2, 18, 70, 0, 0.4},
-    {"trigger_finger", 2.2, 35, 85, 0, 0.5}, {"varicose_veins", 2.0, 30, 80, 0, 0.3}, {"hysterectomy", 1.8, 35, 60, 2, 0.0},
-    {"breast_reduction", 0.4, 20, 60, 2, 0.0}, {"skin_lesions", 6.0, 5, 90, 0, 0.6}, {"chalazia", 1.0, 4, 80, 0, 0.7},
-    {"haemorrhoids", 2.0, 25, 85, 0, 0.1},   {"shoulder", 1.6, 35, 80, 0, 0.0},
+    {"snoring", 0.6, 25, 70, 0, 0.0},
+    {"dc_hmb", 0.5, 30, 55, 2, 0.2},
+    {"knee_arthroscopy", 1.2, 40, 80, 0, 0.0},
+    {"back_injection", 3.0, 30, 80, 0, 0.4},
+    {"tonsillectomy", 4.0, 3, 40, 0, 0.0},
+    {"grommets", 2.0, 1, 10, 0, 0.1},
+    {"carpal_tunnel", 5.0, 25, 85, 0, 0.5},
+    {"dupuytren", 1.5, 45, 85, 0, 0.2},
+    {"ganglion", 1.2, 18, 70, 0, 0.4},
+    {"trigger_finger", 2.2, 35, 85, 0, 0.5},
+    {"varicose_veins", 2.0, 30, 80, 0, 0.3},
+    {"hysterectomy", 1.8, 35, 60, 2, 0.0},
+    {"breast_reduction", 0.4, 20, 60, 2, 0.0},
+    {"skin_lesions", 6.0, 5, 90, 0, 0.6},
+    {"chalazia", 1.0, 4, 80, 0, 0.7},
+    {"haemorrhoids", 2.0, 25, 85, 0, 0.1},
+    {"shoulder", 1.6, 35, 80, 0, 0.0},
 }};
 
 struct CodedEpisode {
@@ -145,7 +158,8 @@ void codeEbi(Rng& rng, size_t which, bool nearMiss, CodedEpisode& e) {
             if (nearMiss) d = {"M711", d[0]};  // right code, but not primary
             break;
         case 9:  // trigger finger
-            p = {pickCode(rng, std::array{"T691", "T692", "T698", "T699", "T701", "T702", "T711", "T718", "T719", "T723", "T728", "T729"})};
+            p = {pickCode(
+                rng, std::array{"T691", "T692", "T698", "T699", "T701", "T702", "T711", "T718", "T719", "T723", "T728", "T729"})};
             d = {pickCode(rng, std::array{"M653", "M6530", "M6584", "M6594"})};
             if (nearMiss) e.age = rng.between(5, 17);
             break;
@@ -196,18 +210,18 @@ struct NonEbi {
     bool outpatientOk;
 };
 constexpr std::array<NonEbi, 28> kNonEbi = {{
-    {"C751", "H251", 6, true},  {"H221", "K573", 5, true},  {"G451", "K210", 5, true},  {"W371", "M161", 2, false},
-    {"W401", "M171", 2, false}, {"M459", "R31", 3, true},    {"J183", "K802", 2, false}, {"T202", "K409", 2, false},
-    {"Q181", "N939", 2, true},  {"X292", "C509", 3, true},   {"K634", "I251", 2, false}, {"W822", "S832", 1, false},
-    {"F321", "K052", 1, true},  {"E031", "J342", 1, false},  {"A571", "M511", 1, false}, {"T622", "M7042", 1, true},
+    {"C751", "H251", 6, true},  {"H221", "K573", 5, true},    {"G451", "K210", 5, true},    {"W371", "M161", 2, false},
+    {"W401", "M171", 2, false}, {"M459", "R31", 3, true},     {"J183", "K802", 2, false},   {"T202", "K409", 2, false},
+    {"Q181", "N939", 2, true},  {"X292", "C509", 3, true},    {"K634", "I251", 2, false},   {"W822", "S832", 1, false},
+    {"F321", "K052", 1, true},  {"E031", "J342", 1, false},   {"A571", "M511", 1, false},   {"T622", "M7042", 1, true},
     {"S062", "C443", 1, true},  {"Q075", "C541", 0.5, false}, {"L851", "I702", 0.3, false}, {"W283", "M232", 1, false},
-    {"H251", "K921", 2, true},  {"B281", "C504", 1, false},  {"Y532", "Z093", 1, true},   {"X403", "N185", 3, true},
-    {"U051", "R51", 2, true},   {"M421", "N201", 1, false},  {"E853", "J449", 1, false},  {"Q103", "N840", 0.5, true},
+    {"H251", "K921", 2, true},  {"B281", "C504", 1, false},   {"Y532", "Z093", 1, true},    {"X403", "N185", 3, true},
+    {"U051", "R51", 2, true},   {"M421", "N201", 1, false},   {"E853", "J449", 1, false},   {"Q103", "N840", 0.5, true},
 }};
 constexpr std::array<const char*, 24> kMedical = {"I10",  "E119", "J189", "I219", "N390", "R074", "K359", "S7200",
-                                                 "J441", "I480", "A099", "R55",  "F329", "G409", "I639", "N179",
-                                                 "R060", "K297", "L031", "T814", "C349", "D649", "E86",  "Z511"};
-constexpr std::array<const char*, 12> kComorbid = {"I10", "E119", "Z867", "J459", "E669", "F171",
+                                                  "J441", "I480", "A099", "R55",  "F329", "G409", "I639", "N179",
+                                                  "R060", "K297", "L031", "T814", "C349", "D649", "E86",  "Z511"};
+constexpr std::array<const char*, 12> kComorbid = {"I10",  "E119", "Z867", "J459", "E669", "F171",
                                                    "Z921", "I251", "E039", "M199", "K219", "N183"};
 constexpr std::array<const char*, 6> kCancer = {"C509", "C189", "D051", "C61", "D381", "C443"};
 
@@ -266,7 +280,9 @@ bool generateActivity(const GeneratorOptions& o, std::FILE* out) {
 
     std::string buf;
     buf.reserve(1 << 21);
-    buf = "episode_id,provider,commissioner,age,sex,admission_method,setting,dominant_procedure,procedures,diagnoses,admission_date\n";
+    buf =
+        "episode_id,provider,commissioner,age,sex,admission_method,setting,dominant_procedure,procedures,diagnoses,admission_"
+        "date\n";
     CodedEpisode e;
     for (uint64_t row = 0; row < o.rows; ++row) {
         double u = rng.unit();
@@ -316,7 +332,7 @@ bool generateActivity(const GeneratorOptions& o, std::FILE* out) {
             for (int k = static_cast<int>(rng.below(5)); k > 0; --k) e.diagnoses.push_back(pickCode(rng, kComorbid));
         }
 
-        std::string method = e.emergency ? "2" + std::to_string(rng.between(1, 8))
+        std::string method = e.emergency        ? "2" + std::to_string(rng.between(1, 8))
                              : rng.chance(0.94) ? "1" + std::to_string(rng.between(1, 3))
                                                 : pickCode(rng, std::array{"31", "81", "82", "83", "99"});
         int32_t day = firstDay + static_cast<int32_t>(rng.below(static_cast<uint64_t>(lastDay - firstDay + 1)));

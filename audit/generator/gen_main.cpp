@@ -28,7 +28,9 @@ int main(int argc, char** argv) {
         else if (a == "--population") population = value();
         else if (a == "--out") out = value();
         else if (a == "--help" || a == "-h") {
-            std::puts("usage: cpe-gen-activity [--rows N] [--seed S] [--malformed RATE] [--quoted RATE] [--population FILE] [--out FILE]");
+            std::puts(
+                "usage: cpe-gen-activity [--rows N] [--seed S] [--malformed RATE] [--quoted RATE] [--population FILE] [--out "
+                "FILE]");
             return 0;
         } else {
             std::fprintf(stderr, "cpe-gen-activity: unknown option %s\n", a.c_str());

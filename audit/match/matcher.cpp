@@ -188,7 +188,9 @@ struct MatcherCompiler {
             return ageCompare(cmp, valueSide->number);
         }
         if (!isEquality(cmp))
-            return unsupported(e, "ordering comparison on " + std::string(field == 1 ? "sex" : field == 2 ? "setting" : "admission"));
+            return unsupported(e, "ordering comparison on " + std::string(field == 1   ? "sex"
+                                                                          : field == 2 ? "setting"
+                                                                                       : "admission"));
         int ord = ordinalOf(*valueSide, field);
         if (ord < 0) return constant(false);
         uint8_t mask = static_cast<uint8_t>(1u << ord);
@@ -275,11 +277,10 @@ struct MatcherCompiler {
                 return e.negated ? combine(Matcher::Op::Not, {out}) : out;
             }
             case ExprKind::Between: {
-                if (episodeFieldOf(*e.args[0]) != 0 || e.args[1]->kind != ExprKind::Number ||
-                    e.args[2]->kind != ExprKind::Number)
+                if (episodeFieldOf(*e.args[0]) != 0 || e.args[1]->kind != ExprKind::Number || e.args[2]->kind != ExprKind::Number)
                     return unsupported(e, "'between' other than age between two numbers");
-                return combine(Matcher::Op::And, {ageCompare(CompareOp::Ge, e.args[1]->number),
-                                                  ageCompare(CompareOp::Le, e.args[2]->number)});
+                return combine(Matcher::Op::And,
+                               {ageCompare(CompareOp::Ge, e.args[1]->number), ageCompare(CompareOp::Le, e.args[2]->number)});
             }
             default: return unsupported(e, "this kind of expression");
         }
@@ -328,9 +329,7 @@ struct MatcherCompiler {
         uint8_t firstOther = 3;
     };
     static std::vector<BucketKey> bucketKeys() {
-        auto charOf = [](size_t cls) {
-            return static_cast<PackedCode>(cls < 10 ? '0' + cls : 'A' + cls - 10);
-        };
+        auto charOf = [](size_t cls) { return static_cast<PackedCode>(cls < 10 ? '0' + cls : 'A' + cls - 10); };
         std::vector<BucketKey> keys(kBucketCount);
         size_t b = 0;
         for (size_t c0 = 0; c0 < 37; ++c0)

@@ -30,10 +30,10 @@ namespace cpe::audit {
 
 // One policy's coding rule, as the checker left it.
 struct RuleSpec {
-    std::string intervention;                     // the policy id, e.g. "ebi.tonsillectomy"
-    std::string title;                            // for the report
-    const NamedExpr* coding = nullptr;            // PolicyModel::coding
-    const CodesetInfo* cancerExclusion = nullptr; // null: the rule opts out
+    std::string intervention;                      // the policy id, e.g. "ebi.tonsillectomy"
+    std::string title;                             // for the report
+    const NamedExpr* coding = nullptr;             // PolicyModel::coding
+    const CodesetInfo* cancerExclusion = nullptr;  // null: the rule opts out
 };
 
 // Finds a named codeset (`any diagnosis in cancer_exclusion`).
@@ -44,7 +44,7 @@ struct EpisodeCodes {
     PackedCode primaryProcedure = 0;
     const PackedCode* procedures = nullptr;  // the procedures column, dominant first
     size_t procedureCount = 0;
-    const PackedCode* diagnoses = nullptr;   // primary first
+    const PackedCode* diagnoses = nullptr;  // primary first
     size_t diagnosisCount = 0;
 };
 
@@ -131,20 +131,20 @@ public:
     enum class Op : uint8_t { Const, And, Or, Not, Code, Age, Enum };
     struct Node {
         Op op = Op::Const;
-        bool value = false;              // Const
+        bool value = false;                         // Const
         CodePosition position = CodePosition::Any;  // Code
         CodeKind kind = CodeKind::Procedure;        // Code
-        CompareOp cmp = CompareOp::Eq;   // Age
-        uint8_t field = 0;               // Enum: 1 sex, 2 setting, 3 admission (EpisodeField)
-        uint8_t mask = 0;                // Enum: bit per allowed ordinal
-        double number = 0;               // Age
-        uint32_t first = 0, count = 0;   // And/Or/Not: children in childList; Code: set index in `first`
+        CompareOp cmp = CompareOp::Eq;              // Age
+        uint8_t field = 0;                          // Enum: 1 sex, 2 setting, 3 admission (EpisodeField)
+        uint8_t mask = 0;                           // Enum: bit per allowed ordinal
+        double number = 0;                          // Age
+        uint32_t first = 0, count = 0;              // And/Or/Not: children in childList; Code: set index in `first`
     };
     struct Rule {
         std::string intervention, title;
         uint32_t root = 0;
         bool excludeEmergencies = true;
-        int32_t cancerSet = -1;          // index into sets, or -1
+        int32_t cancerSet = -1;  // index into sets, or -1
     };
     const std::vector<Rule>& rules() const { return rules_; }
     const std::vector<Node>& nodes() const { return nodes_; }

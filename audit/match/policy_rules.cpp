@@ -32,7 +32,8 @@ RuleSelection selectCodingRules(const PolicyLibrary& library, int day, const std
 
     for (auto& [id, list] : versions) {
         if (!only.empty() && std::find(only.begin(), only.end(), id) == only.end()) continue;
-        std::sort(list.begin(), list.end(), [](const PolicyModel* a, const PolicyModel* b) { return a->effectiveDay < b->effectiveDay; });
+        std::sort(list.begin(), list.end(),
+                  [](const PolicyModel* a, const PolicyModel* b) { return a->effectiveDay < b->effectiveDay; });
         const PolicyModel* chosen = nullptr;
         for (const PolicyModel* p : list)
             if (inForce(*p, day)) chosen = p;

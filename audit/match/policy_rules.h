@@ -10,7 +10,7 @@
 namespace cpe::audit {
 
 struct RuleSelection {
-    std::vector<RuleSpec> rules;   // sorted by intervention id
+    std::vector<RuleSpec> rules;     // sorted by intervention id
     std::vector<std::string> notes;  // e.g. "ebi.x: no version in force on DATE; using 2026-04-01"
 };
 

@@ -8,9 +8,9 @@
 namespace cpe::audit {
 
 namespace {
-constexpr std::array<const char*, kColumnCount> kNames = {
-    "episode_id", "provider", "commissioner", "age", "sex", "admission_method",
-    "setting", "dominant_procedure", "procedures", "diagnoses", "admission_date"};
+constexpr std::array<const char*, kColumnCount> kNames = {"episode_id", "provider",         "commissioner",  "age",
+                                                          "sex",        "admission_method", "setting",       "dominant_procedure",
+                                                          "procedures", "diagnoses",        "admission_date"};
 
 std::string normalise(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
@@ -64,7 +64,8 @@ std::optional<ActivitySchema> checkHeader(const std::vector<std::string_view>& n
     std::vector<std::string> parts;
     if (!missing.empty()) parts.push_back("missing column" + std::string(missing.size() > 1 ? "s " : " ") + joinList(missing));
     if (!unknown.empty()) parts.push_back("unknown column" + std::string(unknown.size() > 1 ? "s " : " ") + joinList(unknown));
-    if (!repeated.empty()) parts.push_back("repeated column" + std::string(repeated.size() > 1 ? "s " : " ") + joinList(repeated));
+    if (!repeated.empty())
+        parts.push_back("repeated column" + std::string(repeated.size() > 1 ? "s " : " ") + joinList(repeated));
     error = "bad header: ";
     for (size_t i = 0; i < parts.size(); ++i) error += (i ? "; " : "") + parts[i];
     error += " (expected: " + joinList(expected) + ")";

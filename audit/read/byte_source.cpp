@@ -98,9 +98,9 @@ private:
         const char* raw = gzerror(gz_, &code);
         // zlib prefixes its message with the stream's name, here "<fd:N>: ".
         std::string message = raw ? raw : "unknown error";
-        if (message.rfind("<fd:", 0) == 0 && message.find(">: ") != std::string::npos)
-            message.erase(0, message.find(">: ") + 3);
-        throw AuditError(path_ + ": corrupt or truncated gzip data near byte " + std::to_string(position()) + " (" + message + ")");
+        if (message.rfind("<fd:", 0) == 0 && message.find(">: ") != std::string::npos) message.erase(0, message.find(">: ") + 3);
+        throw AuditError(path_ + ": corrupt or truncated gzip data near byte " + std::to_string(position()) + " (" + message +
+                         ")");
     }
     gzFile gz_ = nullptr;
     std::string path_;

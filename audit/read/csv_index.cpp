@@ -148,14 +148,13 @@ size_t indexPortable(const char* p, size_t length, int32_t origin, int32_t* sepa
 CPE_TARGET_AVX2 size_t indexAvx2(const char* p, size_t length, int32_t origin, int32_t* separators, uint32_t* rowEnds) {
     return indexBlocks<Avx2>(p, length, origin, separators, rowEnds);
 }
-CPE_TARGET_AVX512 size_t indexAvx512(const char* p, size_t length, int32_t origin, int32_t* separators,
-                                     uint32_t* rowEnds) {
+CPE_TARGET_AVX512 size_t indexAvx512(const char* p, size_t length, int32_t origin, int32_t* separators, uint32_t* rowEnds) {
     return indexBlocks<Avx512>(p, length, origin, separators, rowEnds);
 }
 bool supports(IndexIsa isa) {
     __builtin_cpu_init();
-    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") &&
-                      __builtin_cpu_supports("bmi") && __builtin_cpu_supports("bmi2");
+    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt") && __builtin_cpu_supports("bmi") &&
+                      __builtin_cpu_supports("bmi2");
     switch (isa) {
         case IndexIsa::Portable: return true;
         case IndexIsa::Avx2: return avx2;

@@ -21,8 +21,8 @@ const char* kUnterminated = "unterminated quoted field";
 // when the record ends at `end` outside quotes, or null when `end` comes
 // inside a quoted field.
 template <bool Copy>
-const char* scanRecord(const char* p, const char* end, std::string* scratch, size_t* ends, size_t& fieldCount,
-                       uint32_t& newlines, const char*& error) {
+const char* scanRecord(const char* p, const char* end, std::string* scratch, size_t* ends, size_t& fieldCount, uint32_t& newlines,
+                       const char*& error) {
     State state = State::FieldStart;
     fieldCount = 0;
     newlines = 0;
@@ -114,7 +114,7 @@ bool RecordScanner::next(Record& r) {
         r.error = nullptr;
         r.line = newlines_;
         if (nextRow_ < rows_) serveRow(r);
-        else slowRecord(r);  // no quote-free row starts the window
+        else slowRecord(r);                                                             // no quote-free row starts the window
         if (r.fieldCount == 1 && r.bounds[1] - r.bounds[0] == 1 && !r.error) continue;  // blank line
         return true;
     }

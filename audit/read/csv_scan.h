@@ -37,18 +37,16 @@ struct Record {
     // no branch for the reader. For a quote-free record the bounds are the
     // scanner's separator index itself (see RecordScanner), so serving a
     // record copies nothing.
-    std::string_view field(size_t i) const {
-        return {begin + bounds[i] + 1, static_cast<size_t>(bounds[i + 1] - bounds[i] - 1)};
-    }
+    std::string_view field(size_t i) const { return {begin + bounds[i] + 1, static_cast<size_t>(bounds[i + 1] - bounds[i] - 1)}; }
 
     const char* begin = nullptr;
     // fieldCount + 1 entries are readable, or kMaxRecordFields + 1 when
     // there are more fields (what lies beyond is never read).
     const int32_t* bounds = nullptr;
-    size_t fieldCount = 0;          // fields seen, even beyond kMaxRecordFields
-    uint64_t line = 0;              // 0-based line of the record's start, within the chunk
-    uint32_t lines = 1;             // physical lines the record spans
-    const char* error = nullptr;    // why the record is malformed, or null
+    size_t fieldCount = 0;        // fields seen, even beyond kMaxRecordFields
+    uint64_t line = 0;            // 0-based line of the record's start, within the chunk
+    uint32_t lines = 1;           // physical lines the record spans
+    const char* error = nullptr;  // why the record is malformed, or null
 };
 
 // Splits a chunk into records in two stages, as SIMD JSON parsers do. Stage

@@ -120,9 +120,7 @@ bool parseFields(const Record& record, const Layout& schema, Episode& out, std::
         case '1': out.sex = Sex::Male; break;
         case '2': out.sex = Sex::Female; break;
         case '9': out.sex = Sex::Unknown; break;
-        default:
-            reason = "sex " + shown(sex) + " is not 1 (male), 2 (female) or 9 (not known)";
-            return false;
+        default: reason = "sex " + shown(sex) + " is not 1 (male), 2 (female) or 9 (not known)"; return false;
     }
 
     std::string_view method = field(Column::AdmissionMethod);

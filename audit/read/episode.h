@@ -25,10 +25,10 @@ struct Episode {
     Sex sex = Sex::Unknown;
     Setting setting = Setting::APC;
     Admission admission = Admission::Other;
-    int32_t date = 0;                  // admission date as YYYYMMDD: compares like the date
-    PackedCode primaryProcedure = 0;   // dominant_procedure; 0 when empty
-    std::string_view procedures;       // '|'-separated, dominant first
-    std::string_view diagnoses;        // '|'-separated, primary first
+    int32_t date = 0;                 // admission date as YYYYMMDD: compares like the date
+    PackedCode primaryProcedure = 0;  // dominant_procedure; 0 when empty
+    std::string_view procedures;      // '|'-separated, dominant first
+    std::string_view diagnoses;       // '|'-separated, primary first
 };
 
 // Validates and converts one record. For a malformed row returns false and

@@ -1,8 +1,8 @@
 #include "audit/report/funnel_svg.h"
 
 #include <algorithm>
-#include <charconv>
 #include <cctype>
+#include <charconv>
 #include <cmath>
 #include <vector>
 
@@ -113,21 +113,21 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
     std::string s;
     s += "<svg class=\"funnel\" viewBox=\"0 0 " + num(kWidth) + " " + num(kHeight) +
          "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Funnel plot for " + escapeHtml(ia.title) + "\">";
-    s += "<defs><clipPath id=\"" + clipId + "\"><rect x=\"" + num(kLeft) + "\" y=\"" + num(kTop) + "\" width=\"" +
-         num(kPlotW) + "\" height=\"" + num(kPlotH) + "\"/></clipPath></defs>";
+    s += "<defs><clipPath id=\"" + clipId + "\"><rect x=\"" + num(kLeft) + "\" y=\"" + num(kTop) + "\" width=\"" + num(kPlotW) +
+         "\" height=\"" + num(kPlotH) + "\"/></clipPath></defs>";
     s += "<rect x=\"" + num(kLeft) + "\" y=\"" + num(kTop) + "\" width=\"" + num(kPlotW) + "\" height=\"" + num(kPlotH) +
          "\" fill=\"#f8fafb\"/>";
 
     // Grid and ticks.
     for (double y = 0; y <= yMax + yStep / 2; y += yStep) {
-        s += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft + kPlotW) + "\" y1=\"" + num(py(y)) + "\" y2=\"" +
-             num(py(y)) + "\" stroke=\"#e3e8ec\"/>";
+        s += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft + kPlotW) + "\" y1=\"" + num(py(y)) + "\" y2=\"" + num(py(y)) +
+             "\" stroke=\"#e3e8ec\"/>";
         s += "<text x=\"" + num(kLeft - 8) + "\" y=\"" + num(py(y) + 4) + "\" text-anchor=\"end\" class=\"tick\">" +
              tickLabel(y, yStep, yMax) + "</text>";
     }
     for (double x = 0; x <= xMax + xStep / 2; x += xStep) {
-        s += "<line x1=\"" + num(px(x)) + "\" x2=\"" + num(px(x)) + "\" y1=\"" + num(kTop) + "\" y2=\"" +
-             num(kTop + kPlotH) + "\" stroke=\"#e3e8ec\"/>";
+        s += "<line x1=\"" + num(px(x)) + "\" x2=\"" + num(px(x)) + "\" y1=\"" + num(kTop) + "\" y2=\"" + num(kTop + kPlotH) +
+             "\" stroke=\"#e3e8ec\"/>";
         s += "<text x=\"" + num(px(x)) + "\" y=\"" + num(kTop + kPlotH + 18) + "\" text-anchor=\"middle\" class=\"tick\">" +
              tickLabel(x, xStep, xMax) + "</text>";
     }
@@ -135,13 +135,13 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
          num(kTop + kPlotH) + "\" stroke=\"" + kGrey + "\"/>";
     s += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft) + "\" y1=\"" + num(kTop) + "\" y2=\"" + num(kTop + kPlotH) +
          "\" stroke=\"" + kGrey + "\"/>";
-    std::string xTitle = analysis.perPopulation ? "Population"
+    std::string xTitle = analysis.perPopulation                    ? "Population"
                          : analysis.grouping == Grouping::Provider ? "Provider's episodes of any kind (volume)"
                                                                    : "Commissioner's episodes of any kind (volume)";
     s += "<text x=\"" + num(kLeft + kPlotW / 2) + "\" y=\"" + num(kHeight - 12) + "\" text-anchor=\"middle\" class=\"axis\">" +
          xTitle + "</text>";
-    s += "<text transform=\"translate(18," + num(kTop + kPlotH / 2) + ") rotate(-90)\" text-anchor=\"middle\" class=\"axis\">Episodes " +
-         yUnit + "</text>";
+    s += "<text transform=\"translate(18," + num(kTop + kPlotH / 2) +
+         ") rotate(-90)\" text-anchor=\"middle\" class=\"axis\">Episodes " + yUnit + "</text>";
 
     // Control limits, sampled densely where they curve (small volumes).
     s += "<g clip-path=\"url(#" + clipId + ")\" fill=\"none\">";
@@ -187,10 +187,11 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
     std::string labels;
     for (const GroupRow* g : order) {
         double x = px(g->volume), y = py(std::min(g->funnelY, yMax));
-        std::string tip = escapeHtml(g->name) + ": " + shownCount(g->episodes, suppress) + " episodes, " +
-                          (analysis.perPopulation ? "population " : "volume ") + thousands(static_cast<uint64_t>(g->volume)) +
-                          (suppress && g->episodes >= 1 && g->episodes <= 5 ? "" : ", " + decimalWithThousands(g->funnelY, 2) + " " + yUnit) +
-                          " (" + describe(g->position) + ")";
+        std::string tip =
+            escapeHtml(g->name) + ": " + shownCount(g->episodes, suppress) + " episodes, " +
+            (analysis.perPopulation ? "population " : "volume ") + thousands(static_cast<uint64_t>(g->volume)) +
+            (suppress && g->episodes >= 1 && g->episodes <= 5 ? "" : ", " + decimalWithThousands(g->funnelY, 2) + " " + yUnit) +
+            " (" + describe(g->position) + ")";
         s += "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"4.5\" fill=\"" + colourOf(g->position) +
              "\" stroke=\"#fff\" stroke-width=\"1\"><title>" + tip + "</title></circle>";
         if (g->position != FunnelPosition::Above998 && g->position != FunnelPosition::Below998) continue;
@@ -200,8 +201,8 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
             double dx, dy;
             int align;  // -1 end, 0 middle, 1 start
         };
-        static const Spot spots[] = {{7, 4, 1},   {-7, 4, -1},  {0, -8, 0},   {0, 15, 0},  {7, -6, 1},
-                                     {7, 14, 1},  {-7, -6, -1}, {-7, 14, -1}, {0, -19, 0}, {0, 26, 0}};
+        static const Spot spots[] = {{7, 4, 1},  {-7, 4, -1},  {0, -8, 0},   {0, 15, 0},  {7, -6, 1},
+                                     {7, 14, 1}, {-7, -6, -1}, {-7, 14, -1}, {0, -19, 0}, {0, 26, 0}};
         for (const Spot& sp : spots) {
             double ax = x + sp.dx, ay = y + sp.dy;
             double x0 = sp.align == 1 ? ax : sp.align == -1 ? ax - w : ax - w / 2;
@@ -212,7 +213,8 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
             if (clash) continue;
             taken.push_back(b);
             const char* anchor = sp.align == 1 ? "" : sp.align == -1 ? " text-anchor=\"end\"" : " text-anchor=\"middle\"";
-            labels += "<text x=\"" + num(ax) + "\" y=\"" + num(ay) + "\" class=\"label\"" + anchor + ">" + escapeHtml(g->name) + "</text>";
+            labels += "<text x=\"" + num(ax) + "\" y=\"" + num(ay) + "\" class=\"label\"" + anchor + ">" + escapeHtml(g->name) +
+                      "</text>";
             break;
         }
     }

@@ -105,10 +105,9 @@ void writeVariationCsv(const std::string& path, const Analysis& analysis) {
     std::string out = "intervention,providers,episodes,min,p10,p25,p50,p75,p90,max,n_fold\n";
     for (const InterventionAnalysis& ia : analysis.interventions) {
         const Variation& v = ia.variation;
-        out += csvField(ia.id) + "," + std::to_string(v.groups) + "," + std::to_string(v.episodes) + "," +
-               formatNumber(v.min) + "," + formatNumber(v.p10) + "," + formatNumber(v.p25) + "," + formatNumber(v.p50) +
-               "," + formatNumber(v.p75) + "," + formatNumber(v.p90) + "," + formatNumber(v.max) + "," +
-               (v.nFold ? formatNumber(*v.nFold) : "") + "\n";
+        out += csvField(ia.id) + "," + std::to_string(v.groups) + "," + std::to_string(v.episodes) + "," + formatNumber(v.min) +
+               "," + formatNumber(v.p10) + "," + formatNumber(v.p25) + "," + formatNumber(v.p50) + "," + formatNumber(v.p75) +
+               "," + formatNumber(v.p90) + "," + formatNumber(v.max) + "," + (v.nFold ? formatNumber(*v.nFold) : "") + "\n";
     }
     f.write(out);
     f.commit();

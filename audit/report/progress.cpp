@@ -19,7 +19,8 @@ void TerminalProgress::update(const ScanProgress& p) {
         line += decimalWithThousands(pct > 100 ? 100 : pct, 0) + "% · ";
     }
     double rate = p.seconds > 0 ? static_cast<double>(p.rows) / p.seconds : 0;
-    line += thousands(p.rows) + " rows · " + decimalWithThousands(rate / 1e6, 2) + "M rows/s · " + decimalWithThousands(p.seconds, 1) + " s";
+    line += thousands(p.rows) + " rows · " + decimalWithThousands(rate / 1e6, 2) + "M rows/s · " +
+            decimalWithThousands(p.seconds, 1) + " s";
     std::fputs(line.c_str(), out_);
     std::fflush(out_);
     drawn_ = true;

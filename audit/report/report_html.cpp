@@ -57,8 +57,10 @@ code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12.5
 
 std::string pill(FunnelPosition p) {
     switch (p) {
-        case FunnelPosition::Above998: return "<span class=\"pill p2\" title=\"above the 99.8% control limit\">&#9650; 99.8%</span>";
-        case FunnelPosition::Below998: return "<span class=\"pill p2\" title=\"below the 99.8% control limit\">&#9660; 99.8%</span>";
+        case FunnelPosition::Above998:
+            return "<span class=\"pill p2\" title=\"above the 99.8% control limit\">&#9650; 99.8%</span>";
+        case FunnelPosition::Below998:
+            return "<span class=\"pill p2\" title=\"below the 99.8% control limit\">&#9660; 99.8%</span>";
         case FunnelPosition::Above95: return "<span class=\"pill p1\" title=\"above the 95% control limit\">&#9650; 95%</span>";
         case FunnelPosition::Below95: return "<span class=\"pill p1\" title=\"below the 95% control limit\">&#9660; 95%</span>";
         default: return "<span class=\"pill p0\" title=\"within the 95% control limits\">within</span>";
@@ -66,8 +68,8 @@ std::string pill(FunnelPosition p) {
 }
 
 std::string card(const std::string& n, const std::string& label, bool warn = false) {
-    return std::string("<div class=\"card") + (warn ? " warn" : "") + "\"><div class=\"n\">" + n + "</div><div class=\"l\">" + label +
-           "</div></div>";
+    return std::string("<div class=\"card") + (warn ? " warn" : "") + "\"><div class=\"n\">" + n + "</div><div class=\"l\">" +
+           label + "</div></div>";
 }
 
 std::string anchorOf(const std::string& id) {
@@ -104,15 +106,18 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
     if (info.rowsOutsidePeriod) h += card(thousands(info.rowsOutsidePeriod), "rows outside the period");
     h += card(shownCount(info.episodesCounted, sup), "EBI episodes counted");
     h += card(std::to_string(a.interventions.size()), "interventions audited");
-    h += card(std::to_string(groupsWithRows), groupWord + (groupsWithRows == 1 ? "" : "s") +
-                                                 (a.perPopulation ? " with a population" : " with activity"));
+    h += card(std::to_string(groupsWithRows),
+              groupWord + (groupsWithRows == 1 ? "" : "s") + (a.perPopulation ? " with a population" : " with activity"));
     h += "</div>";
 
     // Overview.
     h += "<section><h2>Overview</h2><p class=\"stats\">Variation between " + groupWord + "s in " + valueWord +
-         ". N-fold is the 90th percentile divided by the 10th (the EBI programme's measure); a dash means the 10th percentile is 0.</p>";
+         ". N-fold is the 90th percentile divided by the 10th (the EBI programme's measure); a dash means the 10th percentile is "
+         "0.</p>";
     h += "<div class=\"scroll\" style=\"max-height:none\"><table class=\"overview\"><thead><tr><th>Intervention</th>"
-         "<th class=\"n\">Episodes</th><th class=\"n\">" + groupTitle + "s with any</th><th class=\"n\">P10</th>"
+         "<th class=\"n\">Episodes</th><th class=\"n\">" +
+         groupTitle +
+         "s with any</th><th class=\"n\">P10</th>"
          "<th class=\"n\">Median</th><th class=\"n\">P90</th><th class=\"n\">N-fold</th><th class=\"n\">High (99.8%)</th>"
          "<th class=\"n\">Low (99.8%)</th></tr></thead><tbody>";
     for (const InterventionAnalysis& ia : a.interventions) {
@@ -143,11 +148,13 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
         h += "<section id=\"" + anchorOf(ia.id) + "\"><h2>" + escapeHtml(titled ? ia.title : ia.id) +
              (titled ? "<span class=\"id\">" + escapeHtml(ia.id) + "</span>" : std::string()) + "</h2>";
         h += "<p class=\"stats\"><b>" + shownCount(v.episodes, sup) + "</b> episodes · <b>" + std::to_string(v.groups) + "</b> " +
-             groupWord + "s · " + valueWord + ": min <b>" + statistic(v.min, a, sup) + "</b>, P10 <b>" + statistic(v.p10, a, sup) +
-             "</b>, P25 <b>" + statistic(v.p25, a, sup) + "</b>, median <b>" + statistic(v.p50, a, sup) + "</b>, P75 <b>" +
-             statistic(v.p75, a, sup) + "</b>, P90 <b>" + statistic(v.p90, a, sup) + "</b>, max <b>" + statistic(v.max, a, sup) +
-             "</b> · N-fold <b>" + (v.nFold ? decimalWithThousands(*v.nFold, 1) : std::string("–")) + "</b> · overall " +
-             decimalWithThousands(ia.target, 2) + " " + (a.perPopulation ? "per 100,000 population" : "per 1,000 episodes") + "</p>";
+             groupWord + "s · " + valueWord + ": min <b>" + statistic(v.min, a, sup) + "</b>, P10 <b>" +
+             statistic(v.p10, a, sup) + "</b>, P25 <b>" + statistic(v.p25, a, sup) + "</b>, median <b>" +
+             statistic(v.p50, a, sup) + "</b>, P75 <b>" + statistic(v.p75, a, sup) + "</b>, P90 <b>" + statistic(v.p90, a, sup) +
+             "</b>, max <b>" + statistic(v.max, a, sup) + "</b> · N-fold <b>" +
+             (v.nFold ? decimalWithThousands(*v.nFold, 1) : std::string("–")) + "</b> · overall " +
+             decimalWithThousands(ia.target, 2) + " " + (a.perPopulation ? "per 100,000 population" : "per 1,000 episodes") +
+             "</p>";
         size_t notPlotted = 0;
         if (sup)
             for (const GroupRow& g : ia.groups) notPlotted += g.episodes >= 1 && g.episodes <= 5;
@@ -165,7 +172,8 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
         }
         std::stable_sort(rows.begin(), rows.end(), [](const GroupRow* x, const GroupRow* y) { return x->funnelY > y->funnelY; });
         h += "<div class=\"scroll\"><table><thead><tr><th>" + groupTitle + "</th><th class=\"n\">Episodes</th><th class=\"n\">" +
-             (a.perPopulation ? "Population" : "All eps.") + "</th><th class=\"n\">" + perUnit + "</th><th>Funnel</th></tr></thead><tbody>";
+             (a.perPopulation ? "Population" : "All eps.") + "</th><th class=\"n\">" + perUnit +
+             "</th><th>Funnel</th></tr></thead><tbody>";
         for (const GroupRow* g : rows) {
             bool hidden = sup && g->episodes >= 1 && g->episodes <= 5;
             h += "<tr><td><code>" + escapeHtml(g->name) + "</code></td><td class=\"n\">" + shownCount(g->episodes, sup) +
@@ -175,9 +183,10 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
         if (rows.empty()) h += "<tr><td colspan=\"5\" class=\"muted\">No episodes counted.</td></tr>";
         h += "</tbody></table></div>";
         if (!none.empty()) {
-            h += "<p class=\"none\">No episodes at " + std::to_string(none.size()) + " " + groupWord + (none.size() == 1 ? "" : "s") +
-                 " (counted as 0): ";
-            for (size_t i = 0; i < none.size(); ++i) h += (i ? ", " : "") + std::string("<code>") + escapeHtml(none[i]) + "</code>";
+            h += "<p class=\"none\">No episodes at " + std::to_string(none.size()) + " " + groupWord +
+                 (none.size() == 1 ? "" : "s") + " (counted as 0): ";
+            for (size_t i = 0; i < none.size(); ++i)
+                h += (i ? ", " : "") + std::string("<code>") + escapeHtml(none[i]) + "</code>";
             h += "</p>";
         }
         h += "</div></div></section>";
@@ -186,8 +195,8 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
     // Data quality.
     h += "<section><h2>Data quality</h2><p class=\"stats\">" + thousands(info.rowsRead) + " rows read, " +
          thousands(info.rowsRejected) + " rejected" +
-         (info.rowsOutsidePeriod ? ", " + thousands(info.rowsOutsidePeriod) + " outside the period" : std::string()) +
-         ", in " + decimalWithThousands(info.seconds, 2) + " s.";
+         (info.rowsOutsidePeriod ? ", " + thousands(info.rowsOutsidePeriod) + " outside the period" : std::string()) + ", in " +
+         decimalWithThousands(info.seconds, 2) + " s.";
     if (!a.withoutPopulation.empty()) {
         h += " Commissioners with activity but no population (left out of rates): ";
         for (size_t i = 0; i < a.withoutPopulation.size(); ++i)
@@ -196,7 +205,8 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
     }
     h += "</p>";
     if (!info.firstRejects.empty()) {
-        h += "<div class=\"scroll\" style=\"max-height:260px\"><table><thead><tr><th class=\"n\">Line</th><th>Reason</th></tr></thead><tbody>";
+        h += "<div class=\"scroll\" style=\"max-height:260px\"><table><thead><tr><th "
+             "class=\"n\">Line</th><th>Reason</th></tr></thead><tbody>";
         for (const auto& [line, reason] : info.firstRejects)
             h += "<tr><td class=\"n\">" + std::to_string(line) + "</td><td>" + escapeHtml(reason) + "</td></tr>";
         h += "</tbody></table></div>";
@@ -205,13 +215,17 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
                  thousands(info.rowsRejected) + "; every one is in <code>rejects.csv</code>.</p>";
     }
     h += "</section></main><footer>";
-    h += "<p><b>Method.</b> Each policy's coding rule (its procedure and diagnosis codes by position, age, sex and setting) is applied to "
-         "every episode; unless a rule says otherwise, emergency admissions and episodes with a cancer diagnosis are left out. "
-         "The variation statistics run over every " + groupWord + (a.perPopulation ? " in the population file" : " with activity in the period") +
-         ", counting 0 where it had none. Percentiles interpolate between order statistics (type 7). Funnel limits use the normal "
-         "approximation around the overall " + std::string(a.perPopulation ? "rate (Poisson)" : "proportion (binomial)") +
-         " at 95% (dashed) and 99.8% (solid).</p>";
-    h += sup ? "<p><b>Small numbers.</b> Counts from 1 to 5 are shown as * to protect patients; the CSV files hold exact counts.</p>"
+    h +=
+        "<p><b>Method.</b> Each policy's coding rule (its procedure and diagnosis codes by position, age, sex and setting) is "
+        "applied to "
+        "every episode; unless a rule says otherwise, emergency admissions and episodes with a cancer diagnosis are left out. "
+        "The variation statistics run over every " +
+        groupWord + (a.perPopulation ? " in the population file" : " with activity in the period") +
+        ", counting 0 where it had none. Percentiles interpolate between order statistics (type 7). Funnel limits use the normal "
+        "approximation around the overall " +
+        std::string(a.perPopulation ? "rate (Poisson)" : "proportion (binomial)") + " at 95% (dashed) and 99.8% (solid).</p>";
+    h += sup ? "<p><b>Small numbers.</b> Counts from 1 to 5 are shown as * to protect patients; the CSV files hold exact "
+               "counts.</p>"
              : "<p><b>Small numbers are not suppressed</b> in this report (<code>--no-suppress</code>): do not publish it.</p>";
     h += "<p>Generated by <code>cpe audit</code>.</p></footer></body></html>\n";
     return h;

@@ -15,8 +15,8 @@ namespace cpe::audit {
 struct ReportInfo {
     std::string activityPath;
     std::string policiesPath;
-    std::string period;         // "all admission dates", or "2024-04-01 to 2025-03-31"
-    std::string generatedAt;    // local time, as text
+    std::string period;       // "all admission dates", or "2024-04-01 to 2025-03-31"
+    std::string generatedAt;  // local time, as text
     double seconds = 0;
     bool suppress = true;
     uint64_t rowsRead = 0, rowsRejected = 0, rowsOutsidePeriod = 0, episodesCounted = 0;

@@ -19,7 +19,8 @@ struct Parser {
                 ++i;
             } else if (std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.') {
                 size_t j = i;
-                while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_' || text[j] == '.')) ++j;
+                while (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_' || text[j] == '.'))
+                    ++j;
                 tokens.push_back(text.substr(i, j - i));
                 i = j;
             } else if ((c == '<' || c == '>' || c == '=' || c == '!') && i + 1 < text.size() && text[i + 1] == '=') {
@@ -261,36 +262,43 @@ CodingRules ebiRules() {
     r.codeset("cancer_exclusion", {{"C00", "C97"}, {"D00", "D09"}, {"D37", "D48"}});
     r.fragment("adults", "age >= 19");
     r.rule("ebi.snoring_surgery",
-           "primary procedure in {F324, F325, F326} and primary diagnosis in {R065} and not secondary diagnosis in {G473} and adults");
+           "primary procedure in {F324, F325, F326} and primary diagnosis in {R065} and not secondary diagnosis in {G473} and "
+           "adults");
     r.rule("ebi.dilatation_curettage_hmb", "primary procedure in {Q103} and any diagnosis in {N92} and sex is female");
-    r.rule("ebi.knee_arthroscopy_oa",
-           "(primary procedure in {W851, W852} or (primary procedure in {W802} and secondary procedure in {Y767} and "
-           "secondary procedure in {Z846})) and primary diagnosis in {M15, M17} and not secondary diagnosis in {M238} and adults");
+    r.rule(
+        "ebi.knee_arthroscopy_oa",
+        "(primary procedure in {W851, W852} or (primary procedure in {W802} and secondary procedure in {Y767} and "
+        "secondary procedure in {Z846})) and primary diagnosis in {M15, M17} and not secondary diagnosis in {M238} and adults");
     r.rule("ebi.back_pain_injection",
            "primary procedure in {A521, A522, A528, A529, A577, A735, V544} and primary diagnosis in {M545}");
     r.rule("ebi.tonsillectomy",
            "any procedure in {F341-F349, F361} and any diagnosis in {J03, J350} and not any diagnosis in {G473, J36, J390}");
-    r.rule("ebi.grommets",
-           "primary procedure in {D151} and primary diagnosis in {H652, H653, H654, H659, H66} and age < 12");
+    r.rule("ebi.grommets", "primary procedure in {D151} and primary diagnosis in {H652, H653, H654, H659, H66} and age < 12");
     r.rule("ebi.carpal_tunnel_release",
            "primary procedure in {A651, A658, A659} and any diagnosis in {G560} and adults and setting in {APC, OP}");
     r.rule("ebi.dupuytrens_contracture",
-           "primary procedure in {T521, T522, T525, T526, T541, T543} and primary diagnosis in {M720} and adults and setting in {APC, OP}");
+           "primary procedure in {T521, T522, T525, T526, T541, T543} and primary diagnosis in {M720} and adults and setting in "
+           "{APC, OP}");
     r.rule("ebi.ganglion_excision",
            "primary procedure in {T591, T592, T601, T602} and primary diagnosis in {M674, M255} and setting in {APC, OP}");
     r.rule("ebi.trigger_finger_release",
            "primary procedure in {T691, T692, T698, T699, T701, T702, T711, T718, T719, T723, T728, T729} and "
            "primary diagnosis in {M653, M6584, M6594} and adults and setting in {APC, OP}");
     r.rule("ebi.varicose_veins", "primary procedure in {L84-L88} and primary diagnosis in {I83, O220, O878}");
-    r.rule("ebi.hysterectomy_hmb", "primary procedure in {Q07, Q08} and any diagnosis in {N92} and sex is female and setting in {APC}");
-    r.rule("ebi.breast_reduction", "primary procedure in {B311} and any diagnosis in {N62} and sex is female and setting in {APC}");
+    r.rule("ebi.hysterectomy_hmb",
+           "primary procedure in {Q07, Q08} and any diagnosis in {N92} and sex is female and setting in {APC}");
+    r.rule("ebi.breast_reduction",
+           "primary procedure in {B311} and any diagnosis in {N62} and sex is female and setting in {APC}");
     r.rule("ebi.benign_skin_lesions",
            "primary procedure in {S05, S06, S08, S09, S10, S11} and primary diagnosis in {D17, D18, D22, D23, L72, L82, B07} "
            "and setting in {APC, OP}");
-    r.rule("ebi.chalazia_removal", "primary procedure in {C121, C122, C128, C129} and any diagnosis in {H001} and setting in {APC, OP}");
-    r.rule("ebi.haemorrhoid_surgery", "primary procedure in {H511, H512, H513, H518, H519} and any diagnosis in {K64, O224, O872}");
+    r.rule("ebi.chalazia_removal",
+           "primary procedure in {C121, C122, C128, C129} and any diagnosis in {H001} and setting in {APC, OP}");
+    r.rule("ebi.haemorrhoid_surgery",
+           "primary procedure in {H511, H512, H513, H518, H519} and any diagnosis in {K64, O224, O872}");
     r.rule("ebi.shoulder_decompression",
-           "any diagnosis in {M754} and not any diagnosis in {M751} and ((primary procedure in {O291} and secondary procedure in {Y767}) "
+           "any diagnosis in {M754} and not any diagnosis in {M751} and ((primary procedure in {O291} and secondary procedure in "
+           "{Y767}) "
            "or (primary procedure in {W572, W844} and secondary procedure in {Z812}))");
     return r;
 }

@@ -227,7 +227,8 @@ TEST_CASE("the 64-byte fast path splits quote-free text exactly as reading line 
                 size_t f = 0;
                 while (true) {
                     size_t comma = row.find(',', f);
-                    if (x.fields.size() < kMaxRecordFields) x.fields.push_back(row.substr(f, comma == std::string::npos ? std::string::npos : comma - f));
+                    if (x.fields.size() < kMaxRecordFields)
+                        x.fields.push_back(row.substr(f, comma == std::string::npos ? std::string::npos : comma - f));
                     ++x.fieldCount;
                     if (comma == std::string::npos) break;
                     f = comma + 1;
@@ -256,8 +257,8 @@ TEST_CASE("every version of stage one splits records identically, quotes and lon
     // malformed quotes, CRLF, blank lines, runs of commas and lines longer
     // than a 4 KiB window; each version must give the portable one's records.
     std::mt19937 rng(8);
-    const std::vector<std::string> pieces = {"abc", "\"q,uoted\"", "\"multi\nline\"", "\"x\"\"y\"", "", "bad\"q", "F341|Y534",
-                                             std::string(70, 'x'), std::string(30, ','), "\r"};
+    const std::vector<std::string> pieces = {"abc",    "\"q,uoted\"", "\"multi\nline\"",    "\"x\"\"y\"",         "",
+                                             "bad\"q", "F341|Y534",   std::string(70, 'x'), std::string(30, ','), "\r"};
     for (int round = 0; round < 40; ++round) {
         std::string text;
         const int rows = 50 + static_cast<int>(rng() % 200);

@@ -158,9 +158,9 @@ policy ebi.y {
 TEST_CASE("cpe audit: the small file end to end") {
     TempDir dir("cpe-audit-cli");
     std::string out = dir.file("out");
-    Run r = runCpe("audit --policies " + dataPath("policies") + " --activity " + dataPath("activity_small.csv") + " --out " + out +
-                    " --as-of 2026-06-01",
-                dir);
+    Run r = runCpe("audit --policies " + dataPath("policies") + " --activity " + dataPath("activity_small.csv") + " --out " +
+                       out + " --as-of 2026-06-01",
+                   dir);
     CHECK(r.exit == 0);
     CHECK(r.out.find("audit: 35 rows read, 10 rejected, 14 episodes counted in ") == 0);
     CHECK(readFile(out + "/activity.csv") ==
@@ -193,18 +193,19 @@ TEST_CASE("cpe audit: the small file end to end") {
 
     // --from/--to, and JSON output.
     r = runCpe("--format json audit --policies " + dataPath("policies") + " --activity " + dataPath("activity_small.csv") +
-                " --out " + out + " --from 2024-04-01 --to 2025-03-31",
-            dir);
+                   " --out " + out + " --from 2024-04-01 --to 2025-03-31",
+               dir);
     CHECK(r.exit == 0);
-    CHECK(r.out.find("\"rows_read\":35,\"rows_rejected\":10,\"rows_outside_period\":2,\"episodes_counted\":12") != std::string::npos);
+    CHECK(r.out.find("\"rows_read\":35,\"rows_rejected\":10,\"rows_outside_period\":2,\"episodes_counted\":12") !=
+          std::string::npos);
 }
 
 TEST_CASE("cpe audit: rates by commissioner with a population file") {
     TempDir dir("cpe-audit-pop");
     std::string out = dir.file("out");
-    Run r = runCpe("audit --policies " + dataPath("policies") + " --activity " + dataPath("activity_small.csv") + " --population " +
-                    dataPath("population_small.csv") + " --out " + out,
-                dir);
+    Run r = runCpe("audit --policies " + dataPath("policies") + " --activity " + dataPath("activity_small.csv") +
+                       " --population " + dataPath("population_small.csv") + " --out " + out,
+                   dir);
     CHECK(r.exit == 0);
     // Snoring: 06K 2 episodes / 100,000 = 2.0; 07H 1 / 50,000 = 2.0; 99X none = 0.
     // Sorted 0, 2, 2: p10 = 0.4 (h = 0.2), p25 = 1 (h = 0.5), p90 = 2, n-fold 5.
@@ -217,8 +218,8 @@ TEST_CASE("cpe audit: rates by commissioner with a population file") {
     CHECK(readFile(out + "/activity.csv").find("ebi.snoring_surgery,RAJ,2\n") != std::string::npos);
 
     r = runCpe("audit --policies " + dataPath("policies") + " --activity " + dataPath("activity_small.csv") + " --population " +
-                dataPath("population_small.csv") + " --by provider --out " + out,
-            dir);
+                   dataPath("population_small.csv") + " --by provider --out " + out,
+               dir);
     CHECK(r.exit == 2);
     CHECK(r.err.find("cannot be used with --by provider") != std::string::npos);
 }
@@ -258,7 +259,8 @@ TEST_CASE("cpe audit: errors are clear and name the file") {
 TEST_CASE("cpe audit --cases: outcomes by policy and provider") {
     TempDir dir("cpe-audit-cases");
     std::string out = dir.file("out");
-    Run r = runCpe("audit --policies " + dataPath("case_policies") + " --cases " + dataPath("cases_small.ndjson") + " --out " + out, dir);
+    Run r = runCpe(
+        "audit --policies " + dataPath("case_policies") + " --cases " + dataPath("cases_small.ndjson") + " --out " + out, dir);
     CHECK(r.exit == 0);
     CHECK(r.out.find("case audit: 10 cases read, 4 rejected, 6 decided") == 0);
     // Worked by hand: c1 eligible, c2 not eligible (age 14), c3 undetermined

@@ -14,8 +14,9 @@ using namespace cpe::audit;
 
 namespace {
 
-const std::vector<std::string_view> kHeader = {"episode_id", "provider", "commissioner", "age", "sex", "admission_method",
-                                               "setting", "dominant_procedure", "procedures", "diagnoses", "admission_date"};
+const std::vector<std::string_view> kHeader = {"episode_id", "provider",         "commissioner",  "age",
+                                               "sex",        "admission_method", "setting",       "dominant_procedure",
+                                               "procedures", "diagnoses",        "admission_date"};
 
 // Parses one row given as its field values in the spec's column order, laid
 // out in the file in `order` (order[i]: the spec column written i-th; empty:
@@ -249,8 +250,7 @@ TEST_CASE("setting is APC or OP in any case, and nothing else") {
     Episode e;
     std::string reason;
     auto setting = [&](const char* value) {
-        return parse(with(6, value), e, reason) ? std::string(e.setting == Setting::APC ? "APC" : "OP")
-                                                : std::string("rejected");
+        return parse(with(6, value), e, reason) ? std::string(e.setting == Setting::APC ? "APC" : "OP") : std::string("rejected");
     };
     CHECK(setting("APC") == "APC");
     CHECK(setting("apc") == "APC");
@@ -265,8 +265,9 @@ TEST_CASE("setting is APC or OP in any case, and nothing else") {
 
 TEST_CASE("columns in any order parse exactly as in the spec's order") {
     const std::vector<std::vector<std::string>> rows = {
-        good(), with(3, "131"), with(4, "F"), with(5, "2A"), with(6, "op"), with(7, ""), with(8, "|J03||I10|"),
-        with(10, "2024-02-30"), with(0, ""), with(1, ""), {"E1", "RAJ"},
+        good(),        with(3, "131"), with(4, "F"),          with(5, "2A"),
+        with(6, "op"), with(7, ""),    with(8, "|J03||I10|"), with(10, "2024-02-30"),
+        with(0, ""),   with(1, ""),    {"E1", "RAJ"},
     };
     std::mt19937 rng(11);
     std::vector<size_t> order(kHeader.size());
@@ -336,7 +337,7 @@ TEST_CASE("age, sex, admission method and setting convert exactly as a byte-by-b
 
         CHECK(parse(with(5, v), e, reason) == (v.size() == 2));
         if (v.size() == 2) {
-            const Admission want = v[0] == '2' ? Admission::Emergency
+            const Admission want = v[0] == '2'                                   ? Admission::Emergency
                                    : (v[0] == '1' && v[1] >= '1' && v[1] <= '3') ? Admission::Elective
                                                                                  : Admission::Other;
             CHECK(e.admission == want);

@@ -263,8 +263,8 @@ TEST_CASE("the quick test on procedure text lets through every row the packed te
     // lower case, with dots, spaces, one-character and empty items.
     auto rules = cpe::audit::test::ebiRules();
     auto m = rules.compile();
-    const std::vector<std::string> pieces = {"F34", "f34", "F3.4", ".F34", " F34", "F", "", "Q07", "H51", "X29", "Z9",
-                                             "C50", "W82", "w8", "1", "A"};
+    const std::vector<std::string> pieces = {"F34", "f34", "F3.4", ".F34", " F34", "F",  "",  "Q07",
+                                             "H51", "X29", "Z9",   "C50",  "W82",  "w8", "1", "A"};
     std::mt19937 rng(5);
     size_t passedText = 0, passedPacked = 0;
     for (int round = 0; round < 20000; ++round) {

@@ -51,7 +51,8 @@ TEST_CASE("the progress line: percentage of bytes, rows, rows per second, redraw
     CHECK(drawn(true, true, {at(50, 200, 1000000, 2.0)}, false) ==
           clear + "  audit: 25% · 1,000,000 rows · 0.50M rows/s · 2.0 s");
     // Gzip or stdin without a known size: no percentage.
-    CHECK(drawn(true, true, {at(50, std::nullopt, 3000000, 1.5)}, false) == clear + "  audit: 3,000,000 rows · 2.00M rows/s · 1.5 s");
+    CHECK(drawn(true, true, {at(50, std::nullopt, 3000000, 1.5)}, false) ==
+          clear + "  audit: 3,000,000 rows · 2.00M rows/s · 1.5 s");
     // Each update redraws the same line; finish() wipes it for the summary.
     CHECK(drawn(true, true, {at(1, 4, 10, 1.0), at(4, 4, 40, 2.0)}, true) ==
           clear + "  audit: 25% · 10 rows · 0.00M rows/s · 1.0 s" + clear + "  audit: 100% · 40 rows · 0.00M rows/s · 2.0 s" +

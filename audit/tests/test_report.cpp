@@ -84,7 +84,8 @@ TEST_CASE("report.html is self-contained: no script, no external resource") {
     }
     // One section and one funnel plot per intervention.
     size_t svgs = 0;
-    for (size_t at = html.find("<svg class=\"funnel\""); at != std::string::npos; at = html.find("<svg class=\"funnel\"", at + 1)) ++svgs;
+    for (size_t at = html.find("<svg class=\"funnel\""); at != std::string::npos; at = html.find("<svg class=\"funnel\"", at + 1))
+        ++svgs;
     CHECK(svgs == 17);
     // These rules' titles are their ids: the id is not repeated beside them.
     CHECK(html.find("<h2>ebi.tonsillectomy</h2>") != std::string::npos);
@@ -132,10 +133,11 @@ TEST_CASE("report.html renders in headless Chromium") {
     runActivityAudit(*m, o);
 
     std::string png = dir.file("report.png");
-    std::string cmd = "timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
-                      "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
-                      dir.file("profile") + " --screenshot=" + png + " --window-size=1200,1600 file://" + dir.file("out/report.html") +
-                      " >" + dir.file("chromium.log") + " 2>&1";
+    std::string cmd =
+        "timeout 120 chromium --headless --no-sandbox --disable-gpu --disable-quic --no-first-run "
+        "--disable-background-networking --disable-component-update --disable-sync --user-data-dir=" +
+        dir.file("profile") + " --screenshot=" + png + " --window-size=1200,1600 file://" + dir.file("out/report.html") + " >" +
+        dir.file("chromium.log") + " 2>&1";
     int status = std::system(cmd.c_str());
     CHECK(WIFEXITED(status));
     std::string image = readFile(png);

@@ -58,7 +58,9 @@ TEST_CASE("random bytes after a good header: no crash, every row accounted for, 
                 size_t at = rng() % (r.size() + 1);
                 switch (rng() % 3) {
                     case 0: r.insert(at, 1, alphabet[rng() % alphabet.size()]); break;
-                    case 1: if (at < r.size()) r.erase(at, 1); break;
+                    case 1:
+                        if (at < r.size()) r.erase(at, 1);
+                        break;
                     default: r = r.substr(0, at); break;
                 }
             }
@@ -88,7 +90,9 @@ TEST_CASE("random bytes after a good header: no crash, every row accounted for, 
 
 TEST_CASE("population files: good, and every kind of bad") {
     TempDir dir("cpe-audit-population");
-    writeFile(dir.file("good.csv"), "\xEF\xBB\xBF" "Commissioner, Population\r\n06K,612000\n\"07H\",322000.5\n");
+    writeFile(dir.file("good.csv"),
+              "\xEF\xBB\xBF"
+              "Commissioner, Population\r\n06K,612000\n\"07H\",322000.5\n");
     Population p = readPopulation(dir.file("good.csv"));
     CHECK(p.byCommissioner.size() == 2);
     CHECK(p.byCommissioner.at("07H") == doctest::Approx(322000.5));

@@ -42,10 +42,11 @@ Outcome scan(const Matcher& m, ScanOptions o) {
 }
 
 const std::map<std::string, uint64_t> kExpected = {
-    {"ebi.snoring_surgery/RAJ", 2},        {"ebi.snoring_surgery/RBB", 1},   {"ebi.tonsillectomy/RAJ", 2},
-    {"ebi.tonsillectomy/RBB", 1},          {"ebi.grommets/RAJ", 1},          {"ebi.carpal_tunnel_release/RBB", 2},
-    {"ebi.hysterectomy_hmb/RAJ", 1},       {"ebi.shoulder_decompression/RAJ", 1}, {"ebi.varicose_veins/RAJ", 2},
-    {"ebi.knee_arthroscopy_oa/RBB", 1},
+    {"ebi.snoring_surgery/RAJ", 2},  {"ebi.snoring_surgery/RBB", 1},
+    {"ebi.tonsillectomy/RAJ", 2},    {"ebi.tonsillectomy/RBB", 1},
+    {"ebi.grommets/RAJ", 1},         {"ebi.carpal_tunnel_release/RBB", 2},
+    {"ebi.hysterectomy_hmb/RAJ", 1}, {"ebi.shoulder_decompression/RAJ", 1},
+    {"ebi.varicose_veins/RAJ", 2},   {"ebi.knee_arthroscopy_oa/RBB", 1},
 };
 
 }  // namespace
@@ -234,7 +235,8 @@ TEST_CASE("a header-only file, a BOM and CRLF line ends") {
     auto m = rules.compile();
     TempDir dir("cpe-audit-bom");
     std::string header =
-        "episode_id,provider,commissioner,age,sex,admission_method,setting,dominant_procedure,procedures,diagnoses,admission_date";
+        "episode_id,provider,commissioner,age,sex,admission_method,setting,dominant_procedure,procedures,diagnoses,admission_"
+        "date";
     writeFile(dir.file("only.csv"), header);
     ScanOptions o;
     o.path = dir.file("only.csv");

@@ -28,11 +28,11 @@ TEST_CASE("variation: min, percentiles, max and n-fold") {
     CHECK(v.episodes == 150);
     CHECK(v.min == 10);
     CHECK(v.max == 50);
-    CHECK(v.p10 == doctest::Approx(14));   // h = 0.4
-    CHECK(v.p25 == doctest::Approx(20));   // h = 1
+    CHECK(v.p10 == doctest::Approx(14));  // h = 0.4
+    CHECK(v.p25 == doctest::Approx(20));  // h = 1
     CHECK(v.p50 == doctest::Approx(30));
     CHECK(v.p75 == doctest::Approx(40));
-    CHECK(v.p90 == doctest::Approx(46));   // h = 3.6
+    CHECK(v.p90 == doctest::Approx(46));  // h = 3.6
     REQUIRE(v.nFold.has_value());
     CHECK(*v.nFold == doctest::Approx(46.0 / 14.0));
 }

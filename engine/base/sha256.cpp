@@ -21,8 +21,7 @@ std::string toHex(const unsigned char* bytes, size_t n) {
 std::string sha256Hex(std::string_view data) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int len = 0;
-    if (!EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr))
-        throw std::runtime_error("SHA-256 failed");
+    if (!EVP_Digest(data.data(), data.size(), digest, &len, EVP_sha256(), nullptr)) throw std::runtime_error("SHA-256 failed");
     return toHex(digest, len);
 }
 

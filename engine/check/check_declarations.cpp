@@ -22,8 +22,7 @@ void Checker::collectUnits() {
                 if (auto it = modules_.find(unit.id); it != modules_.end())
                     diags_.error(unit.span, "module '" + unit.id + "' is already declared at " +
                                                 lib_->sources->location(it->second->unit->span));
-                else
-                    modules_[unit.id] = &d;
+                else modules_[unit.id] = &d;
             } else {
                 policies_.push_back(&d);
                 policiesById_[unit.id].push_back(&d);

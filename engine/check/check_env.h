@@ -34,8 +34,8 @@ enum class Mode { Fact, Coding, Output };
 
 // Where names are looked up, innermost first.
 struct Scope {
-    std::vector<const UnitDecls*> chain;                      // the unit, then its ancestors
-    std::vector<const UnitDecls*> modules;                    // every module used along the chain
+    std::vector<const UnitDecls*> chain;                       // the unit, then its ancestors
+    std::vector<const UnitDecls*> modules;                     // every module used along the chain
     std::map<std::string, std::shared_ptr<NamedExpr>>* named;  // effective criteria/values/outputs/coding
     PolicyModel* policy = nullptr;
 };
@@ -79,8 +79,7 @@ inline const std::vector<std::string> kBuiltins = {"years_since", "months_since"
 // modules_, policies_) are the environment every later step looks names up in.
 class Checker {
 public:
-    Checker(std::shared_ptr<SourceSet> sources, std::vector<SourceFileAst> files, Diagnostics& diags)
-        : diags_(diags) {
+    Checker(std::shared_ptr<SourceSet> sources, std::vector<SourceFileAst> files, Diagnostics& diags) : diags_(diags) {
         lib_ = std::make_unique<CheckedLibrary>();
         lib_->sources = std::move(sources);
         lib_->files = std::move(files);
@@ -104,8 +103,8 @@ private:
     // ------------------------------------------------ check_declarations.cpp
     void collectUnits();
     template <typename Map>
-    bool claim(Map& map, std::set<std::string>& names, const std::string& name, const Span& span,
-               typename Map::mapped_type value, const char* what);
+    bool claim(Map& map, std::set<std::string>& names, const std::string& name, const Span& span, typename Map::mapped_type value,
+               const char* what);
     void collectMembers(UnitDecls& d);
     std::vector<std::string> moduleNames() const;
     void checkUses();

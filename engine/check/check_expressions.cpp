@@ -62,9 +62,9 @@ std::string Checker::join(const std::vector<std::string>& v) {
 Type Checker::check(Expr& e, Ctx& ctx) {
     switch (e.kind) {
         case ExprKind::Number:
-            return set(e, Type{std::floor(e.number) == e.number && e.text.find('.') == std::string::npos ? TypeKind::Int
-                                                                                                          : TypeKind::Dec,
-                               nullptr, e.unit});
+            return set(
+                e, Type{std::floor(e.number) == e.number && e.text.find('.') == std::string::npos ? TypeKind::Int : TypeKind::Dec,
+                        nullptr, e.unit});
         case ExprKind::Date: {
             auto day = parseDate(e.text);
             if (!day) {
@@ -93,9 +93,7 @@ Type Checker::check(Expr& e, Ctx& ctx) {
             return set(e, t);
         }
         case ExprKind::Arith: return checkArith(e, ctx);
-        case ExprKind::Not:
-            expectBool(*e.args[0], ctx, "the operand of 'not'");
-            return set(e, Type::of(TypeKind::Bool));
+        case ExprKind::Not: expectBool(*e.args[0], ctx, "the operand of 'not'"); return set(e, Type::of(TypeKind::Bool));
         case ExprKind::And:
         case ExprKind::Or:
         case ExprKind::AllOf:
@@ -118,9 +116,10 @@ Type Checker::check(Expr& e, Ctx& ctx) {
         case ExprKind::Has: return checkHas(e, ctx);
         case ExprKind::CodeAt:
             if (ctx.mode != Mode::Coding) {
-                diags_.error(e.span, "'" + std::string(e.position == CodePosition::Primary     ? "primary"
-                                                       : e.position == CodePosition::Secondary ? "secondary"
-                                                                                               : "any") +
+                diags_.error(e.span, "'" +
+                                         std::string(e.position == CodePosition::Primary     ? "primary"
+                                                     : e.position == CodePosition::Secondary ? "secondary"
+                                                                                             : "any") +
                                          " " + (e.codeKind == CodeKind::Procedure ? "procedure" : "diagnosis") +
                                          "' describes coded activity and belongs in a coding rule");
                 return error(e);
@@ -169,12 +168,12 @@ Type Checker::checkName(Expr& e, Ctx& ctx) {
             return set(e, Type::of(TypeKind::Bool));
         }
         if (lookup(*ctx.scope, &UnitDecls::facts, n)) {
-            diags_.error(e.span, "'" + n + "' is a fact about a referral; a coding rule reads the episode: age, sex, "
-                                 "setting, admission and its codes");
+            diags_.error(e.span, "'" + n +
+                                     "' is a fact about a referral; a coding rule reads the episode: age, sex, "
+                                     "setting, admission and its codes");
             return error(e);
         }
-        diags_.error(e.span, "unknown name '" + n + "' in a coding rule" +
-                                 didYouMean(n, visibleNames(*ctx.scope, Mode::Coding)));
+        diags_.error(e.span, "unknown name '" + n + "' in a coding rule" + didYouMean(n, visibleNames(*ctx.scope, Mode::Coding)));
         return error(e);
     }
     if (n == "outcome" && !lookup(*ctx.scope, &UnitDecls::facts, n)) {
@@ -227,8 +226,7 @@ Type Checker::checkName(Expr& e, Ctx& ctx) {
         return error(e);
     }
     std::string hint = didYouMean(n, visibleNames(*ctx.scope, ctx.mode));
-    if (hint.empty() && lib_->fact(n))
-        hint = " (it is declared in another policy; declare it in a shared module and 'use' it)";
+    if (hint.empty() && lib_->fact(n)) hint = " (it is declared in another policy; declare it in a shared module and 'use' it)";
     diags_.error(e.span, "unknown name '" + n + "'" + hint);
     return error(e);
 }

@@ -34,18 +34,18 @@ void Checker::checkVariants() {
         const Span& at = p.variantWhen->span;
         auto base = policiesById_.find(p.variantOf);
         if (p.variantOf == p.id) {
-            diags_.error(at, "policy '" + p.id + "' cannot be a variant of itself; give the variant its own id, e.g. " +
-                                 p.id + ".area");
+            diags_.error(
+                at, "policy '" + p.id + "' cannot be a variant of itself; give the variant its own id, e.g. " + p.id + ".area");
         } else if (base == policiesById_.end()) {
             std::vector<std::string> ids;
             for (auto& [id, _] : policiesById_) ids.push_back(id);
-            diags_.error(at, "'" + p.id + "' is a variant of an unknown policy '" + p.variantOf + "'" +
-                                 didYouMean(p.variantOf, ids));
+            diags_.error(at,
+                         "'" + p.id + "' is a variant of an unknown policy '" + p.variantOf + "'" + didYouMean(p.variantOf, ids));
         } else {
             for (const PolicyModel& other : lib_->policies)
                 if (other.id == p.variantOf && !other.variantOf.empty()) {
-                    diags_.error(at, "'" + p.variantOf + "' is itself a variant of '" + other.variantOf +
-                                         "'; make '" + p.id + "' a variant of '" + other.variantOf + "'");
+                    diags_.error(at, "'" + p.variantOf + "' is itself a variant of '" + other.variantOf + "'; make '" + p.id +
+                                         "' a variant of '" + other.variantOf + "'");
                     break;
                 }
             byBase[p.variantOf].push_back(&p);
@@ -57,10 +57,9 @@ void Checker::checkVariants() {
                 if (list[i]->id != list[j]->id && sameExpr(*list[i]->variantWhen, *list[j]->variantWhen)) {
                     const std::string& first = std::min(list[i]->id, list[j]->id);
                     const std::string& second = std::max(list[i]->id, list[j]->id);
-                    diags_.error(list[j]->variantWhen->span,
-                                 "variants '" + first + "' and '" + second + "' of '" + base +
-                                     "' have the same condition, so '" + second +
-                                     "' could never be chosen (variants are tried in id order)");
+                    diags_.error(list[j]->variantWhen->span, "variants '" + first + "' and '" + second + "' of '" + base +
+                                                                 "' have the same condition, so '" + second +
+                                                                 "' could never be chosen (variants are tried in id order)");
                 }
 }
 
@@ -102,8 +101,14 @@ void Checker::checkPolicy(UnitDecls& d, PolicyModel& p) {
         std::vector<std::string> sources;
         for (const HeaderItem* h : (*it)->header) {
             switch (h->kind) {
-                case HeaderItem::Kind::Title: p.title = h->value; hasTitle |= own; break;
-                case HeaderItem::Kind::Version: p.version = h->value; hasVersion |= own; break;
+                case HeaderItem::Kind::Title:
+                    p.title = h->value;
+                    hasTitle |= own;
+                    break;
+                case HeaderItem::Kind::Version:
+                    p.version = h->value;
+                    hasVersion |= own;
+                    break;
                 case HeaderItem::Kind::Effective:
                     p.effective = h->value;
                     p.until = h->until;
@@ -126,8 +131,7 @@ void Checker::checkPolicy(UnitDecls& d, PolicyModel& p) {
     }
     if (!hasTitle) diags_.error(p.span, "policy '" + p.id + "' needs a title: title \"...\"");
     if (!hasVersion) diags_.error(p.span, "policy '" + p.id + "' needs a version: version \"2026-04-01\"");
-    if (!hasEffective)
-        diags_.error(p.span, "policy '" + p.id + "' needs the date it takes effect: effective 2026-04-01");
+    if (!hasEffective) diags_.error(p.span, "policy '" + p.id + "' needs the date it takes effect: effective 2026-04-01");
     if (!p.effective.empty() && !hasEffective) checkEffectiveText(p);
 
     // Effective criteria/values/outputs: own first, then inherited clones.
@@ -142,13 +146,12 @@ void Checker::checkPolicy(UnitDecls& d, PolicyModel& p) {
                                           (d.unit->extends.empty() ? "this policy extends no other"
                                                                    : "'" + d.unit->extends + "' has no such name"));
             if (own && !n->isOverride && existing != named.end())
-                diags_.error(n->span, "'" + n->name + "' is inherited from '" + d.unit->extends +
-                                          "'; write 'override' to replace it");
+                diags_.error(n->span,
+                             "'" + n->name + "' is inherited from '" + d.unit->extends + "'; write 'override' to replace it");
             std::shared_ptr<NamedExpr> copy = own ? n : cloneNamed(*n);
             copy->origin = (*it)->unit->id;
             if (existing != named.end()) {
-                if (existing->second->kind != copy->kind)
-                    diags_.error(n->span, "'" + n->name + "' changes kind in the override");
+                if (existing->second->kind != copy->kind) diags_.error(n->span, "'" + n->name + "' changes kind in the override");
                 std::replace(order.begin(), order.end(), existing->second, copy);
                 existing->second = copy;
             } else {
@@ -278,16 +281,15 @@ void Checker::checkVersionOverlaps() {
             PolicyModel* prev = list[i - 1];
             PolicyModel* cur = list[i];
             if (!prev->untilDay) {
-                diags_.error(prev->span, "version '" + prev->version + "' of '" + id +
-                                             "' has no end date but version '" + cur->version + "' takes effect on " +
-                                             cur->effective + "; add: effective " + prev->effective + " until " +
-                                             formatDate(cur->effectiveDay - 1));
+                diags_.error(prev->span, "version '" + prev->version + "' of '" + id + "' has no end date but version '" +
+                                             cur->version + "' takes effect on " + cur->effective + "; add: effective " +
+                                             prev->effective + " until " + formatDate(cur->effectiveDay - 1));
             } else if (*prev->untilDay >= cur->effectiveDay) {
-                diags_.error(cur->span, "version '" + cur->version + "' of '" + id + "' overlaps version '" +
-                                            prev->version + "' (in force until " + prev->until + ")");
+                diags_.error(cur->span, "version '" + cur->version + "' of '" + id + "' overlaps version '" + prev->version +
+                                            "' (in force until " + prev->until + ")");
             } else if (*prev->untilDay + 1 < cur->effectiveDay) {
-                diags_.error(cur->span, "gap between versions of '" + id + "': '" + prev->version + "' ends " +
-                                            prev->until + " but '" + cur->version + "' starts " + cur->effective);
+                diags_.error(cur->span, "gap between versions of '" + id + "': '" + prev->version + "' ends " + prev->until +
+                                            " but '" + cur->version + "' starts " + cur->effective);
             }
         }
     }

@@ -15,9 +15,11 @@ Type Checker::checkCompare(Expr& e, Ctx& ctx) {
         if (!unitsCompatible(a, b)) diags_.error(e.span, "'" + op + "' " + unitMismatch(a, b));
     } else if (a.kind == TypeKind::Enum && sameType(a, b)) {
         if (!equality && !a.enumInfo->ordered)
-            diags_.error(e.span, a.enumInfo->name + " is an unordered enum; only 'is' and '==' apply (declare it "
-                                 "with levels (a < b < ...) to order it)");
-    } else if (a.kind == b.kind && (a.kind == TypeKind::Date || (equality && (a.kind == TypeKind::Bool || a.kind == TypeKind::Text)))) {
+            diags_.error(e.span, a.enumInfo->name +
+                                     " is an unordered enum; only 'is' and '==' apply (declare it "
+                                     "with levels (a < b < ...) to order it)");
+    } else if (a.kind == b.kind &&
+               (a.kind == TypeKind::Date || (equality && (a.kind == TypeKind::Bool || a.kind == TypeKind::Text)))) {
     } else {
         diags_.error(e.span, "cannot compare " + describe(a) + " with " + describe(b));
     }
@@ -81,11 +83,12 @@ Type Checker::checkBetween(Expr& e, Ctx& ctx) {
         if (!ordered) diags_.error(e.span, "'between' needs numbers, dates or ordered levels, not " + describe(a));
         for (const Type* t : {&lo, &hi}) {
             bool ok = (a.numeric() && t->numeric() && unitsCompatible(a, *t)) || sameType(a, *t);
-            if (!ok) diags_.error(e.span, "'between' " + (a.numeric() && t->numeric() ? unitMismatch(a, *t)
-                                                                                      : "mixes " + describe(a) + " and " + describe(*t)));
+            if (!ok)
+                diags_.error(e.span,
+                             "'between' " + (a.numeric() && t->numeric() ? unitMismatch(a, *t)
+                                                                         : "mixes " + describe(a) + " and " + describe(*t)));
         }
-        if (e.args[1]->kind == ExprKind::Number && e.args[2]->kind == ExprKind::Number &&
-            e.args[1]->number > e.args[2]->number)
+        if (e.args[1]->kind == ExprKind::Number && e.args[2]->kind == ExprKind::Number && e.args[1]->number > e.args[2]->number)
             diags_.error(e.span, "empty range: the lower bound is above the upper bound");
     }
     return set(e, Type::of(TypeKind::Bool));
@@ -99,8 +102,8 @@ Type Checker::checkWithin(Expr& e, Ctx& ctx) {
     if (n.kind != TypeKind::Int && n.kind != TypeKind::Error)
         diags_.error(e.args[1]->span, "'within' needs a whole number of " + e.text);
     if (std::find(kTimeUnits.begin(), kTimeUnits.end(), e.text) == kTimeUnits.end())
-        diags_.error(e.span, "unknown period '" + e.text + "'; write days, weeks, months or years" +
-                                 didYouMean(e.text, kTimeUnits));
+        diags_.error(e.span,
+                     "unknown period '" + e.text + "'; write days, weeks, months or years" + didYouMean(e.text, kTimeUnits));
     return set(e, Type::of(TypeKind::Bool));
 }
 
@@ -108,7 +111,8 @@ Type Checker::checkHas(Expr& e, Ctx& ctx) {
     Type a = check(*e.args[0], ctx);
     if (a.kind == TypeKind::CodeList) checkCodeSet(*e.set, ctx);
     else if (a.kind == TypeKind::TextList) {
-        if (!e.set->ref.empty()) diags_.error(e.set->span, "a list of text is matched against values written out: {\"3\", \"37\"}");
+        if (!e.set->ref.empty())
+            diags_.error(e.set->span, "a list of text is matched against values written out: {\"3\", \"37\"}");
         for (const SetItem& item : e.set->items)
             if (!item.hi.empty()) diags_.error(item.span, "ranges apply to codes, not text");
     } else if (a.kind != TypeKind::Error) {

@@ -39,8 +39,10 @@ void Checker::checkRules(const DecideBlock& block, bool own, Scope& scope, Polic
             continue;
         }
         if (std::find(kOutcomeWords.begin(), kOutcomeWords.end(), r.outcome) == kOutcomeWords.end()) {
-            diags_.error(r.outcomeSpan, "unknown outcome '" + r.outcome + "'; a rule gives one of eligible, "
-                                        "not_eligible, review or exempt" + didYouMean(r.outcome, kOutcomeWords));
+            diags_.error(r.outcomeSpan, "unknown outcome '" + r.outcome +
+                                            "'; a rule gives one of eligible, "
+                                            "not_eligible, review or exempt" +
+                                            didYouMean(r.outcome, kOutcomeWords));
             if (!r.when) sawOtherwise = true;  // still the last rule: one error, not two
             continue;
         }
@@ -70,14 +72,14 @@ void Checker::checkRules(const DecideBlock& block, bool own, Scope& scope, Polic
     for (size_t i = 0; i < use->rules.size(); ++i)
         for (size_t j = i + 1; j < use->rules.size(); ++j)
             if (use->rules[i].when && use->rules[j].when && sameExpr(*use->rules[i].when, *use->rules[j].when))
-                diags_.error(use->rules[j].span, "unreachable: the rule at " +
-                                                     lib_->sources->location(use->rules[i].span) +
+                diags_.error(use->rules[j].span, "unreachable: the rule at " + lib_->sources->location(use->rules[i].span) +
                                                      " has the same condition");
 }
 
 bool Checker::sameExpr(const Expr& a, const Expr& b) {
-    if (a.kind != b.kind || a.text != b.text || a.compareOp != b.compareOp || a.number != b.number || a.boolValue != b.boolValue ||
-        a.negated != b.negated || a.args.size() != b.args.size() || a.set.has_value() != b.set.has_value())
+    if (a.kind != b.kind || a.text != b.text || a.compareOp != b.compareOp || a.number != b.number ||
+        a.boolValue != b.boolValue || a.negated != b.negated || a.args.size() != b.args.size() ||
+        a.set.has_value() != b.set.has_value())
         return false;
     if (a.set) {
         if (a.set->ref != b.set->ref || a.set->items.size() != b.set->items.size()) return false;
@@ -118,15 +120,13 @@ void Checker::checkNamed(NamedExpr& n, Scope& scope) {
         return;
     }
     st = 1;
-    Mode mode = n.kind == NamedExpr::Kind::Coding   ? Mode::Coding
-                : n.kind == NamedExpr::Kind::Output ? Mode::Output
-                                                    : Mode::Fact;
+    Mode mode = n.kind == NamedExpr::Kind::Coding ? Mode::Coding : n.kind == NamedExpr::Kind::Output ? Mode::Output : Mode::Fact;
     Ctx ctx{&scope, mode};
     if (n.kind == NamedExpr::Kind::Criterion || n.kind == NamedExpr::Kind::Coding) {
         expectBool(*n.expr, ctx, n.kind == NamedExpr::Kind::Criterion ? "a criterion" : "a coding rule");
         if (n.kind == NamedExpr::Kind::Criterion && n.text.empty())
-            diags_.error(n.span, "criterion '" + n.name + "' needs the wording a person reads: criterion " + n.name +
-                                     " \"...\" = ...");
+            diags_.error(n.span,
+                         "criterion '" + n.name + "' needs the wording a person reads: criterion " + n.name + " \"...\" = ...");
     } else {
         Type t = check(*n.expr, ctx);
         if (t.kind == TypeKind::CodeList || t.kind == TypeKind::TextList || t.kind == TypeKind::Set)

@@ -10,8 +10,8 @@ void Checker::checkTests() {
         if (it == policiesById_.end()) {
             std::vector<std::string> ids;
             for (auto& [id, _] : policiesById_) ids.push_back(id);
-            diags_.error(t->policySpan, "test \"" + t->name + "\" is for an unknown policy '" + t->policy + "'" +
-                                            didYouMean(t->policy, ids));
+            diags_.error(t->policySpan,
+                         "test \"" + t->name + "\" is for an unknown policy '" + t->policy + "'" + didYouMean(t->policy, ids));
             continue;
         }
         const PolicyModel* model = nullptr;

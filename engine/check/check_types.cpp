@@ -52,8 +52,7 @@ Type Checker::resolveTypeRef(const TypeRef& ref, const Scope& scope, const std::
         case TypeRef::Kind::Named: {
             const TypeDecl* decl = lookup(scope, &UnitDecls::types, ref.name);
             if (!decl) {
-                std::vector<std::string> names{"boolean", "integer", "decimal", "date", "text", "enum", "levels",
-                                               "list"};
+                std::vector<std::string> names{"boolean", "integer", "decimal", "date", "text", "enum", "levels", "list"};
                 for (auto* u : scope.chain)
                     for (auto& [n, _] : u->types) names.push_back(n);
                 for (auto* u : scope.modules)
@@ -69,8 +68,8 @@ Type Checker::resolveTypeRef(const TypeRef& ref, const Scope& scope, const std::
                 if (!ref.upTo.empty()) {
                     int top = e.index(ref.upTo);
                     if (top < 0)
-                        diags_.error(ref.span, "'" + ref.upTo + "' is not a level of " + e.name +
-                                                   didYouMean(ref.upTo, e.members));
+                        diags_.error(ref.span,
+                                     "'" + ref.upTo + "' is not a level of " + e.name + didYouMean(ref.upTo, e.members));
                     else if (!e.ordered)
                         diags_.error(ref.span, "'up to' needs ordered levels; " + e.name + " is an unordered enum");
                     else
@@ -119,9 +118,8 @@ void Checker::registerFacts() {
                 const FactInfo* other = existing->second;
                 if (!sameType(other->type, info.type) || other->allowed != info.allowed || other->min != info.min ||
                     other->max != info.max)
-                    diags_.error(decl->span, "fact '" + name + "' is declared as " + describe(info.type) +
-                                                 " here but as " + describe(other->type) + " at " +
-                                                 lib_->sources->location(other->span) +
+                    diags_.error(decl->span, "fact '" + name + "' is declared as " + describe(info.type) + " here but as " +
+                                                 describe(other->type) + " at " + lib_->sources->location(other->span) +
                                                  "; a fact has one meaning and one type in every policy");
                 factOf_[decl] = other;
                 continue;
@@ -138,8 +136,7 @@ void Checker::registerFacts() {
 bool Checker::sameType(const Type& a, const Type& b) {
     if (a.kind != b.kind || a.unit != b.unit) return false;
     if (a.kind != TypeKind::Enum) return true;
-    return a.enumInfo == b.enumInfo ||
-           (a.enumInfo->members == b.enumInfo->members && a.enumInfo->ordered == b.enumInfo->ordered);
+    return a.enumInfo == b.enumInfo || (a.enumInfo->members == b.enumInfo->members && a.enumInfo->ordered == b.enumInfo->ordered);
 }
 
 // ---------------------------------------------------------------- modules
@@ -179,8 +176,8 @@ const GroupInfo* Checker::group(const GroupDecl* decl, const Scope& scope) {
         const FactInfo* info = factOf_[fact];
         if (g.members.empty()) g.type = info->type;
         else if (!sameType(g.type, info->type))
-            diags_.error(span, "group " + decl->name + " mixes " + describe(g.type) + " with " + describe(info->type) +
-                                   " ('" + member + "'); its members must share one type");
+            diags_.error(span, "group " + decl->name + " mixes " + describe(g.type) + " with " + describe(info->type) + " ('" +
+                                   member + "'); its members must share one type");
         g.members.push_back(info);
     }
     return &g;
@@ -201,16 +198,16 @@ CodeRange Checker::codeRange(const std::string& lo, const std::string& hi, const
     CodeRange r{normaliseCode(lo), normaliseCode(hi)};
     auto validCode = [](const std::string& code) {
         if (code.size() < 2 || code.size() > 7 || !std::isupper(static_cast<unsigned char>(code[0]))) return false;
-        return std::all_of(code.begin() + 1, code.end(),
-                           [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) || std::isupper(static_cast<unsigned char>(ch)); });
+        return std::all_of(code.begin() + 1, code.end(), [](char ch) {
+            return std::isdigit(static_cast<unsigned char>(ch)) || std::isupper(static_cast<unsigned char>(ch));
+        });
     };
     if (!validCode(r.lo)) diags_.error(span, "'" + lo + "' is not an OPCS-4 or ICD-10 code (a letter then digits)");
     if (!r.hi.empty()) {
         if (!validCode(r.hi)) diags_.error(span, "'" + hi + "' is not an OPCS-4 or ICD-10 code (a letter then digits)");
         else if (r.hi.size() != r.lo.size())
             diags_.error(span, "the ends of a code range must have the same length ('" + lo + "' and '" + hi + "')");
-        else if (r.hi < r.lo)
-            diags_.error(span, "empty code range: '" + hi + "' comes before '" + lo + "'");
+        else if (r.hi < r.lo) diags_.error(span, "empty code range: '" + hi + "' comes before '" + lo + "'");
     }
     return r;
 }

@@ -8,12 +8,12 @@ namespace cpe {
 namespace check_internal {
 
 std::unique_ptr<CheckedLibrary> Checker::run() {
-    collectUnits();     // check_declarations.cpp
-    checkUses();        // check_declarations.cpp
-    registerFacts();    // check_types.cpp
-    checkModules();     // check_types.cpp
-    checkPolicies();    // check_policies.cpp, then check_rules.cpp and the expression files for each policy
-    checkTests();       // check_tests.cpp
+    collectUnits();   // check_declarations.cpp
+    checkUses();      // check_declarations.cpp
+    registerFacts();  // check_types.cpp
+    checkModules();   // check_types.cpp
+    checkPolicies();  // check_policies.cpp, then check_rules.cpp and the expression files for each policy
+    checkTests();     // check_tests.cpp
     return std::move(lib_);
 }
 

@@ -87,7 +87,7 @@ struct CheckedRule {
     Span span;
     std::string outcomeWord;  // as written: eligible | not_eligible | review | exempt
     Outcome outcome;
-    Route route;              // explicit or the policy's default for the outcome
+    Route route;                 // explicit or the policy's default for the outcome
     const Expr* when = nullptr;  // null for `otherwise`
 };
 
@@ -103,16 +103,16 @@ struct PolicyModel {
     std::string accessRoute = "criteria_based";  // criteria_based | prior_approval | not_routinely_commissioned
     bool ifrAllowed = true;
     std::string extends;
-    std::string variantOf;          // `variant of ID when ...`
+    std::string variantOf;  // `variant of ID when ...`
     const Expr* variantWhen = nullptr;
 
     // Criteria, values and outputs in declaration order (inherited first),
     // owned here: inherited ones are clones resolved in this policy's scope.
     std::vector<std::shared_ptr<NamedExpr>> criteria, values, outputs;
     std::vector<CheckedRule> rules;
-    std::shared_ptr<NamedExpr> coding;     // the audit coding rule, if any
+    std::shared_ptr<NamedExpr> coding;             // the audit coding rule, if any
     const CodesetInfo* cancerExclusion = nullptr;  // applied to `coding` unless it opts out
-    std::vector<const FactInfo*> factsRead;  // in the order the policy reads them
+    std::vector<const FactInfo*> factsRead;        // in the order the policy reads them
 
     const NamedExpr* criterion(const std::string& name) const;
     const NamedExpr* output(const std::string& name) const;
@@ -127,13 +127,13 @@ struct ModuleModel {
 struct CheckedLibrary {
     std::shared_ptr<SourceSet> sources;
     std::vector<SourceFileAst> files;
-    std::deque<FactInfo> facts;               // global: one fact, one meaning, one type
+    std::deque<FactInfo> facts;  // global: one fact, one meaning, one type
     std::map<std::string, const FactInfo*> factsByName;
     std::deque<EnumInfo> enums;
     std::deque<CodesetInfo> codesets;
     std::deque<GroupInfo> groups;
     std::deque<ModuleModel> modules;
-    std::deque<PolicyModel> policies;         // every version and variant
+    std::deque<PolicyModel> policies;  // every version and variant
     std::vector<const TestDecl*> tests;
     // Inherited criteria and decide blocks are cloned per policy; they live here.
     std::vector<std::shared_ptr<NamedExpr>> ownedNamed;

@@ -52,10 +52,10 @@ private:
         if (s >= 0) return static_cast<uint32_t>(s);
         s = static_cast<int32_t>(p_.slots.size());
         p_.slots.push_back(f);
-        SlotKind kind = f->type.kind == TypeKind::Bool                                               ? SlotKind::Bool
-                        : f->type.kind == TypeKind::Text                                             ? SlotKind::Text
+        SlotKind kind = f->type.kind == TypeKind::Bool                                             ? SlotKind::Bool
+                        : f->type.kind == TypeKind::Text                                           ? SlotKind::Text
                         : f->type.kind == TypeKind::CodeList || f->type.kind == TypeKind::TextList ? SlotKind::List
-                                                                                                     : SlotKind::Number;
+                                                                                                   : SlotKind::Number;
         p_.slotKinds.push_back(kind);
         return static_cast<uint32_t>(s);
     }
@@ -152,8 +152,7 @@ private:
                 return emit(n, {number(*e.args[0]), number(*e.args[1])});
             }
             case ExprKind::Has: return has(e);
-            case ExprKind::If:
-                return emit(Node{Op::BIf}, {boolean(*e.args[0]), boolean(*e.args[1]), boolean(*e.args[2])});
+            case ExprKind::If: return emit(Node{Op::BIf}, {boolean(*e.args[0]), boolean(*e.args[1]), boolean(*e.args[2])});
             default: break;
         }
         throw std::logic_error("compiler: not a boolean expression at " + lib_.sources->location(e.span));
@@ -212,7 +211,7 @@ private:
     // Named criteria and values compile once; every reference shares the node.
     uint32_t named(const NamedExpr& n) {
         if (auto it = namedNodes_.find(&n); it != namedNodes_.end()) return it->second;
-        uint32_t body = n.expr->type.kind == TypeKind::Bool ? boolean(*n.expr)
+        uint32_t body = n.expr->type.kind == TypeKind::Bool   ? boolean(*n.expr)
                         : n.expr->type.kind == TypeKind::Text ? text(*n.expr)
                                                               : number(*n.expr);
         uint32_t result = body;
@@ -257,8 +256,7 @@ private:
                 n.cmp = static_cast<uint8_t>(e.text[0]);
                 return emit(n, {number(*e.args[0]), number(*e.args[1])});
             }
-            case ExprKind::If:
-                return emit(Node{Op::NIf}, {boolean(*e.args[0]), number(*e.args[1]), number(*e.args[2])});
+            case ExprKind::If: return emit(Node{Op::NIf}, {boolean(*e.args[0]), number(*e.args[1]), number(*e.args[2])});
             case ExprKind::Call: {
                 auto b = static_cast<Builtin>(e.builtin);
                 if (b == Builtin::Min || b == Builtin::Max) {
@@ -278,7 +276,8 @@ private:
                     const Expr* it = pred.args[0]->kind == ExprKind::It ? pred.args[0].get() : pred.args[1].get();
                     const Expr* value = it == pred.args[0].get() ? pred.args[1].get() : pred.args[0].get();
                     if (it->kind == ExprKind::It && constant(*value)) {
-                        CompareOp cmp = pred.kind == ExprKind::Is ? (pred.negated ? CompareOp::Ne : CompareOp::Eq) : pred.compareOp;
+                        CompareOp cmp =
+                            pred.kind == ExprKind::Is ? (pred.negated ? CompareOp::Ne : CompareOp::Eq) : pred.compareOp;
                         if (it != pred.args[0].get()) cmp = flip(cmp);
                         Node n{Op::NCountCmp};
                         n.cmp = static_cast<uint8_t>(cmp);

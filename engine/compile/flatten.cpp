@@ -124,7 +124,8 @@ private:
                 const FactInfo& fact = *p_.slots[n.a];
                 // Exactly the evaluator's answer for this fact unknown.
                 Tri unknown;
-                if (!mayTake(fact, n.imm) && (static_cast<CompareOp>(n.cmp) == CompareOp::Eq || static_cast<CompareOp>(n.cmp) == CompareOp::Ne)) {
+                if (!mayTake(fact, n.imm) &&
+                    (static_cast<CompareOp>(n.cmp) == CompareOp::Eq || static_cast<CompareOp>(n.cmp) == CompareOp::Ne)) {
                     unknown = static_cast<CompareOp>(n.cmp) == CompareOp::Eq ? Tri::False : Tri::True;
                 } else {
                     ValueRange r = possibleValues(fact);

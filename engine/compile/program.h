@@ -37,22 +37,22 @@ enum class Op : uint8_t {
     BCmpConst,          // cmp; kids[0] numeric; imm: constant             (a_count >= 2)
     BBetweenSlotConst,  // a: numeric slot; imm: low; b: consts index of high (bmi between 19 and 30)
     // ---- numeric nodes (evaluate to an interval)
-    NConst,      // imm
-    NFact,       // a: slot
+    NConst,  // imm
+    NFact,   // a: slot
     NIt,
-    NNeg,        // kids[0]
-    NArith,      // cmp: '+', '-', '*', '/'; kids[0], kids[1]
-    NIf,         // kids[0] cond, kids[1], kids[2]
-    NMin,        // kids
-    NMax,        // kids
-    NCount,      // kids[0] predicate; kids[1..] members
-    NSince,      // kids[0] date; b: 0 years 1 months 2 days
-    NCountCmp,   // cmp; imm: constant; kids: member *slots*     (count of G where it is severe)
-                 // b: 1 + level-histogram index when cmp is Eq over an enum group, else 0
-    NValue,      // kids[0]; b: cache index. A named value, computed once per decision
+    NNeg,       // kids[0]
+    NArith,     // cmp: '+', '-', '*', '/'; kids[0], kids[1]
+    NIf,        // kids[0] cond, kids[1], kids[2]
+    NMin,       // kids
+    NMax,       // kids
+    NCount,     // kids[0] predicate; kids[1..] members
+    NSince,     // kids[0] date; b: 0 years 1 months 2 days
+    NCountCmp,  // cmp; imm: constant; kids: member *slots*     (count of G where it is severe)
+                // b: 1 + level-histogram index when cmp is Eq over an enum group, else 0
+    NValue,     // kids[0]; b: cache index. A named value, computed once per decision
     // ---- text nodes
-    TConst,      // b: text index
-    TFact,       // a: slot
+    TConst,  // b: text index
+    TFact,   // a: slot
 };
 
 // `outcome` in an output reads this pseudo-slot: the decided outcome.
@@ -62,11 +62,11 @@ struct Node {
     Op op;
     uint8_t cmp = 0;
     uint16_t nkids = 0;
-    uint32_t a = 0;       // slot / criterion index
-    uint32_t b = 0;       // side-table index
+    uint32_t a = 0;  // slot / criterion index
+    uint32_t b = 0;  // side-table index
     uint32_t c = 0;
-    uint32_t firstKid = 0;  // index into Program::kids
-    uint32_t criterion = 0; // 1 + index in Program::criteria when this node is a named criterion's body
+    uint32_t firstKid = 0;   // index into Program::kids
+    uint32_t criterion = 0;  // 1 + index in Program::criteria when this node is a named criterion's body
     double imm = 0;
 };
 
@@ -104,7 +104,7 @@ struct CompiledRule {
     Outcome outcome;
     Route route;
     bool exempt = false;
-    int32_t when = -1;   // node; -1 for `otherwise`
+    int32_t when = -1;          // node; -1 for `otherwise`
     uint32_t entry = kNoSteps;  // first step of `when` in Program::steps, or kStepDone | Tri when constant
     std::string conditionText;  // the condition as written, for reasons without a named criterion
     std::string at;
@@ -138,9 +138,9 @@ struct Program {
     std::vector<LevelHistogram> histograms;
     std::vector<Step> steps;  // every rule's flattened condition
 
-    std::vector<const FactInfo*> slots;   // local slot -> fact, in the order the policy reads them
+    std::vector<const FactInfo*> slots;  // local slot -> fact, in the order the policy reads them
     std::vector<SlotKind> slotKinds;
-    std::vector<int32_t> slotOfFact;      // global fact id -> local slot, or -1
+    std::vector<int32_t> slotOfFact;  // global fact id -> local slot, or -1
     std::vector<CompiledCriterion> criteria;
     std::vector<CompiledRule> rules;
     std::vector<CompiledOutput> outputs;

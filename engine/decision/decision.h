@@ -21,14 +21,14 @@ struct Reason {
     std::string_view criterion;  // criterion id, e.g. "female_bmi"
     std::string_view text;       // the policy's wording
     Tri result = Tri::Unknown;
-    std::string_view at;         // "policies/fertility/ivf.cpl:14:5"
+    std::string_view at;  // "policies/fertility/ivf.cpl:14:5"
 };
 
 struct OutputValue {
     std::string_view name;
     Type type;
     bool known = false;
-    double number = 0;      // numbers, booleans (0/1), enum ordinals, dates (days)
+    double number = 0;  // numbers, booleans (0/1), enum ordinals, dates (days)
 };
 
 struct Decision {

@@ -26,7 +26,8 @@ nlohmann::ordered_json decisionToJson(const Decision& d) {
         nlohmann::ordered_json reason;
         reason["criterion"] = r.criterion;
         reason["text"] = r.text;
-        reason["result"] = r.result == Tri::Unknown ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.result == Tri::True);
+        reason["result"] =
+            r.result == Tri::Unknown ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.result == Tri::True);
         reason["at"] = r.at;
         reasons.push_back(std::move(reason));
     }

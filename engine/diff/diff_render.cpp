@@ -18,7 +18,8 @@ std::string changeWords(const PolicyChange& c) {
     for (const auto& d : c.details) thresholds &= isThreshold(d);
     if (!c.details.empty()) words.push_back(thresholds ? "threshold changed" : "condition changed");
     if (c.section == "rules" && c.before != c.after) words.push_back("outcome or route changed");
-    if (c.section != "rules" && c.before != c.after) words.push_back(c.section == "criteria" ? "reworded" : "description changed");
+    if (c.section != "rules" && c.before != c.after)
+        words.push_back(c.section == "criteria" ? "reworded" : "description changed");
     std::string s;
     for (size_t i = 0; i < words.size(); ++i) s += (i ? ", " : "") + words[i];
     return s;
@@ -26,7 +27,7 @@ std::string changeWords(const PolicyChange& c) {
 
 const char* sectionTitle(const std::string& s) {
     static const std::map<std::string, const char*> titles = {
-        {"header", "Header"}, {"criteria", "Criteria"}, {"values", "Values"}, {"outputs", "Outputs"},
+        {"header", "Header"},        {"criteria", "Criteria"},          {"values", "Values"},   {"outputs", "Outputs"},
         {"rules", "Decision rules"}, {"coding", "Coding rule (audit)"}, {"facts", "Facts read"}};
     auto it = titles.find(s);
     return it == titles.end() ? "Other" : it->second;
@@ -71,8 +72,9 @@ void renderChange(std::ostringstream& out, const PolicyChange& c) {
     for (const ExprDetail& d : c.details)
         if (d.kind != "replaced" || d.before != c.exprBefore) out << "      " << d.text << "\n";
     if (c.section == "rules" && c.before != c.after) out << "      " << c.before << " → " << c.after << "\n";
-    else if (c.before != c.after) out << "      " << (c.section == "criteria" ? "wording: " : "description: ") << quoted(c.before)
-                                      << " → " << quoted(c.after) << "\n";
+    else if (c.before != c.after)
+        out << "      " << (c.section == "criteria" ? "wording: " : "description: ") << quoted(c.before) << " → "
+            << quoted(c.after) << "\n";
     if (c.exprBefore != c.exprAfter) {
         out << "      was: " << (c.exprBefore.empty() ? "(none)" : c.exprBefore) << "\n";
         out << "      now: " << (c.exprAfter.empty() ? "(none)" : c.exprAfter) << "\n";
@@ -95,7 +97,7 @@ Counts count(const PolicyDiff& diff) {
             else c.add("header item changed");
             continue;
         }
-        std::string noun = ch.section == "criteria" ? "criterion"
+        std::string noun = ch.section == "criteria"  ? "criterion"
                            : ch.section == "values"  ? "value"
                            : ch.section == "outputs" ? "output"
                            : ch.section == "rules"   ? "rule"
@@ -110,7 +112,8 @@ Counts count(const PolicyDiff& diff) {
         if (other) c.add(noun + " with condition changed");
         if (ch.section == "criteria" && ch.before != ch.after) c.add("criterion reworded");
         if (ch.section == "rules" && ch.before != ch.after) c.add("rule with outcome or route changed");
-        if ((ch.section == "values" || ch.section == "outputs") && ch.before != ch.after) c.add(noun + " with description changed");
+        if ((ch.section == "values" || ch.section == "outputs") && ch.before != ch.after)
+            c.add(noun + " with description changed");
     }
     return c;
 }
@@ -134,14 +137,34 @@ std::string plural(const std::string& phrase, int n) {
 std::string diffSummary(const PolicyDiff& diff) {
     if (diff.empty()) return "no differences";
     Counts c = count(diff);
-    static const char* order[] = {"threshold changed", "criterion added", "criterion removed", "criterion renamed",
-                                  "criterion reworded", "criterion with condition changed", "route setting changed",
-                                  "value added", "value removed", "value renamed", "value with condition changed",
-                                  "value with description changed", "output added", "output removed", "output renamed",
-                                  "output with condition changed", "output with description changed", "rule added",
-                                  "rule removed", "rule with condition changed", "rule with outcome or route changed",
-                                  "coding rule added", "coding rule removed", "coding rule with condition changed",
-                                  "fact read added", "fact read removed", "dates changed", "header item changed"};
+    static const char* order[] = {"threshold changed",
+                                  "criterion added",
+                                  "criterion removed",
+                                  "criterion renamed",
+                                  "criterion reworded",
+                                  "criterion with condition changed",
+                                  "route setting changed",
+                                  "value added",
+                                  "value removed",
+                                  "value renamed",
+                                  "value with condition changed",
+                                  "value with description changed",
+                                  "output added",
+                                  "output removed",
+                                  "output renamed",
+                                  "output with condition changed",
+                                  "output with description changed",
+                                  "rule added",
+                                  "rule removed",
+                                  "rule with condition changed",
+                                  "rule with outcome or route changed",
+                                  "coding rule added",
+                                  "coding rule removed",
+                                  "coding rule with condition changed",
+                                  "fact read added",
+                                  "fact read removed",
+                                  "dates changed",
+                                  "header item changed"};
     std::string s;
     for (const char* key : order)
         if (auto it = c.n.find(key); it != c.n.end() && it->second > 0) s += (s.empty() ? "" : ", ") + plural(key, it->second);
@@ -168,13 +191,14 @@ std::string diffToText(const PolicyDiff& diff) {
 
 nlohmann::ordered_json diffToJson(const PolicyDiff& diff) {
     auto side = [](const PolicyDiff::Side& s) {
-        return nlohmann::ordered_json{{"label", s.label.empty() ? s.id + "@" + s.version : s.label},
-                                      {"id", s.id},
-                                      {"version", s.version},
-                                      {"title", s.title},
-                                      {"effective", s.effective},
-                                      {"until", s.until.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.until)},
-                                      {"at", s.location}};
+        return nlohmann::ordered_json{
+            {"label", s.label.empty() ? s.id + "@" + s.version : s.label},
+            {"id", s.id},
+            {"version", s.version},
+            {"title", s.title},
+            {"effective", s.effective},
+            {"until", s.until.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(s.until)},
+            {"at", s.location}};
     };
     nlohmann::ordered_json j;
     j["old"] = side(diff.oldSide);

@@ -49,7 +49,9 @@ std::vector<std::string> setItems(const SetExpr& s) {
 }
 
 std::string codeAtWords(const Expr& e) {
-    std::string pos = e.position == CodePosition::Primary ? "primary" : e.position == CodePosition::Secondary ? "secondary" : "any";
+    std::string pos = e.position == CodePosition::Primary     ? "primary"
+                      : e.position == CodePosition::Secondary ? "secondary"
+                                                              : "any";
     return pos + (e.codeKind == CodeKind::Procedure ? " procedure codes" : " diagnosis codes");
 }
 
@@ -166,16 +168,12 @@ private:
                     role = "period";
                     unit = parent->text;
                     break;
-                case ExprKind::AtLeast:
-                    role = "items needed";
-                    break;
+                case ExprKind::AtLeast: role = "items needed"; break;
                 case ExprKind::If:
                     subject = "if " + printExpr(*parent->args[0]);
                     role = index == 1 ? "value when true" : "value otherwise";
                     break;
-                default:
-                    subject = printExpr(*parent);
-                    role = "number";
+                default: subject = printExpr(*parent); role = "number";
             }
         }
         add("threshold", subject, role, numberText(a, unit), numberText(b, unit));
@@ -188,15 +186,16 @@ private:
         d.text = "comparison of " + subject + ": '" + before + "' → '" + after + "'";
         std::string ia = inclusivity(a.compareOp), ib = inclusivity(b.compareOp);
         if (!ia.empty() && !ib.empty() && ia != ib && limitRole(a.compareOp, true) == limitRole(b.compareOp, true))
-            d.text += " (the limit " + (a.args[1]->kind == ExprKind::Number ? numberText(*a.args[1], a.args[0]->type.unit)
-                                                                             : printExpr(*a.args[1])) +
-                      " is now " + ib + ")";
+            d.text +=
+                " (the limit " +
+                (a.args[1]->kind == ExprKind::Number ? numberText(*a.args[1], a.args[0]->type.unit) : printExpr(*a.args[1])) +
+                " is now " + ib + ")";
         out.push_back(std::move(d));
     }
 
     void setChange(const Expr& a, const Expr& b) {
         std::vector<std::string> ia = setItems(*a.set), ib = setItems(*b.set);
-        std::string subject = !a.set->ref.empty()         ? "code set " + a.set->ref
+        std::string subject = !a.set->ref.empty()          ? "code set " + a.set->ref
                               : a.kind == ExprKind::CodeAt ? codeAtWords(a)
                                                            : printExpr(*a.args[0]);
         if (a.set->ref != b.set->ref && !(a.set->ref.empty() && b.set->ref.empty())) return replaced(a, b);
@@ -216,8 +215,7 @@ private:
         if (a.kind == ExprKind::AtLeast && b.kind == ExprKind::AtLeast && a.number != b.number)
             add("count", name + " (...)", "items needed", std::to_string(static_cast<int>(a.number)),
                 std::to_string(static_cast<int>(b.number)));
-        else if (a.kind != b.kind && listName(a) != listName(b))
-            add("replaced", "", "list", listName(a), listName(b));
+        else if (a.kind != b.kind && listName(a) != listName(b)) add("replaced", "", "list", listName(a), listName(b));
         // Items present on both sides (by text) are unchanged; of the rest, as
         // many as pair up by position are compared, the others added/removed.
         std::vector<std::string> ta, tb;

@@ -18,7 +18,7 @@ struct ExprDetail {
     std::string subject;  // what the number limits ("bmi"), or the list/set it is in
     std::string role;     // upper limit | lower limit | value | period | items needed | ...
     std::string before, after;
-    std::string text;     // the whole detail as one sentence fragment
+    std::string text;  // the whole detail as one sentence fragment
 };
 
 // The finer changes that turn `a` into `b`; empty when they print the same.

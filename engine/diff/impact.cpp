@@ -15,15 +15,15 @@
 namespace cpe {
 
 const char* changeClassName(ChangeClass c) {
-    static const char* names[] = {"unchanged",      "gains_eligibility", "loses_eligibility", "to_undetermined",
-                                  "from_undetermined", "route_changed",  "other_change"};
+    static const char* names[] = {"unchanged",         "gains_eligibility", "loses_eligibility", "to_undetermined",
+                                  "from_undetermined", "route_changed",     "other_change"};
     return names[static_cast<size_t>(c)];
 }
 
 const char* changeClassLabel(ChangeClass c) {
-    static const char* labels[] = {"unchanged",           "becomes eligible",        "no longer eligible",
-                                   "becomes undetermined", "no longer undetermined", "route changes",
-                                   "other change"};
+    static const char* labels[] = {
+        "unchanged",     "becomes eligible", "no longer eligible", "becomes undetermined", "no longer undetermined",
+        "route changes", "other change"};
     return labels[static_cast<size_t>(c)];
 }
 

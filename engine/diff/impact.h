@@ -19,12 +19,12 @@ namespace cpe {
 // The headline kinds of change, in the order reports show them.
 enum class ChangeClass : uint8_t {
     Unchanged,
-    GainsEligibility,   // not eligible → eligible
-    LosesEligibility,   // eligible → not eligible
-    ToUndetermined,     // decided → undetermined
-    FromUndetermined,   // undetermined → decided
-    RouteChanged,       // same outcome, other route
-    OtherChange,        // anything else (to or from review)
+    GainsEligibility,  // not eligible → eligible
+    LosesEligibility,  // eligible → not eligible
+    ToUndetermined,    // decided → undetermined
+    FromUndetermined,  // undetermined → decided
+    RouteChanged,      // same outcome, other route
+    OtherChange,       // anything else (to or from review)
 };
 inline constexpr size_t kChangeClasses = 7;
 const char* changeClassName(ChangeClass c);   // "gains_eligibility", ...
@@ -34,7 +34,7 @@ ChangeClass classify(Outcome oldOutcome, Route oldRoute, Outcome newOutcome, Rou
 struct ImpactOptions {
     std::vector<std::string> byFacts;  // breakdowns, one per fact
     size_t examplesPerChange = 3;
-    int defaultDay = 0;                // for cases without as_of
+    int defaultDay = 0;  // for cases without as_of
 };
 
 struct ImpactCounts {
@@ -58,7 +58,7 @@ struct ImpactCaseError {
 
 struct ImpactReport {
     std::string oldLabel, newLabel;
-    size_t lines = 0;                          // non-blank input lines
+    size_t lines = 0;  // non-blank input lines
     ImpactCounts total;
     std::vector<ImpactTransition> transitions;  // every (old, new) pair seen, changed ones first, then by count
     std::array<std::vector<std::string>, kChangeClasses> examples;

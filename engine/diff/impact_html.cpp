@@ -134,8 +134,8 @@ table.breakdown th.num { white-space: normal; }
 .swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 7px; vertical-align: -1px; }
 )css";
     h << pageHead("Impact: " + r.oldLabel + " → " + r.newLabel, extraCss);
-    h << "<header class=\"band\"><div class=\"kicker\">Impact of a policy change</div><h1>" << escapeHtml(r.oldLabel)
-      << " → " << escapeHtml(r.newLabel) << "</h1><div class=\"sub\">" << thousands(r.total.cases)
+    h << "<header class=\"band\"><div class=\"kicker\">Impact of a policy change</div><h1>" << escapeHtml(r.oldLabel) << " → "
+      << escapeHtml(r.newLabel) << "</h1><div class=\"sub\">" << thousands(r.total.cases)
       << " cases decided under both versions · " << pct(r.total.changed(), r.total.cases)
       << " change outcome or route</div></header>\n<main>\n";
 
@@ -146,8 +146,8 @@ table.breakdown th.num { white-space: normal; }
     h << "<div class=\"cards\">\n";
     card(thousands(r.total.cases), "cases", "#005eb8");
     card(thousands(r.total.changed()), "change outcome or route", "#1d2730");
-    for (ChangeClass c : {ChangeClass::GainsEligibility, ChangeClass::LosesEligibility, ChangeClass::ToUndetermined,
-                          ChangeClass::RouteChanged})
+    for (ChangeClass c :
+         {ChangeClass::GainsEligibility, ChangeClass::LosesEligibility, ChangeClass::ToUndetermined, ChangeClass::RouteChanged})
         card(thousands(r.total.byClass[static_cast<size_t>(c)]), changeClassLabel(c), kColours[static_cast<size_t>(c)]);
     h << "</div>\n";
 

@@ -45,8 +45,7 @@ std::string impactToText(const ImpactReport& r) {
     for (size_t k = 0; k < kChangeClasses; ++k) {
         auto cls = static_cast<ChangeClass>(k);
         out << pad(changeClassLabel(cls), 24) << pad(thousands(r.total.byClass[k]), 10, true)
-            << pad(percent(r.total.byClass[k], r.total.cases), 9, true) << "   "
-            << (k == 0 ? "" : join(r.examples[k])) << "\n";
+            << pad(percent(r.total.byClass[k], r.total.cases), 9, true) << "   " << (k == 0 ? "" : join(r.examples[k])) << "\n";
     }
 
     bool anyChange = false;
@@ -115,12 +114,11 @@ nlohmann::ordered_json impactToJson(const ImpactReport& r) {
     j["examples"] = examples;
     j["transitions"] = nlohmann::ordered_json::array();
     for (const ImpactTransition& t : r.transitions)
-        j["transitions"].push_back(
-            {{"from", {{"outcome", outcomeName(t.oldOutcome)}, {"route", routeName(t.oldRoute)}}},
-             {"to", {{"outcome", outcomeName(t.newOutcome)}, {"route", routeName(t.newRoute)}}},
-             {"change", changeClassName(classify(t.oldOutcome, t.oldRoute, t.newOutcome, t.newRoute))},
-             {"count", t.count},
-             {"examples", t.examples}});
+        j["transitions"].push_back({{"from", {{"outcome", outcomeName(t.oldOutcome)}, {"route", routeName(t.oldRoute)}}},
+                                    {"to", {{"outcome", outcomeName(t.newOutcome)}, {"route", routeName(t.newRoute)}}},
+                                    {"change", changeClassName(classify(t.oldOutcome, t.oldRoute, t.newOutcome, t.newRoute))},
+                                    {"count", t.count},
+                                    {"examples", t.examples}});
     j["breakdowns"] = nlohmann::ordered_json::array();
     for (const ImpactReport::Breakdown& b : r.breakdowns) {
         nlohmann::ordered_json groups = nlohmann::ordered_json::array();

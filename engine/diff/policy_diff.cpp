@@ -118,7 +118,8 @@ private:
             c.newAt = sb_.location(y->span);
         }
         for (const NamedExpr* x : removed) {
-            auto same = std::find_if(added.begin(), added.end(), [&](const NamedExpr* y) { return diffExpr(*x->expr, *y->expr).empty(); });
+            auto same = std::find_if(added.begin(), added.end(),
+                                     [&](const NamedExpr* y) { return diffExpr(*x->expr, *y->expr).empty(); });
             if (same != added.end()) {
                 const NamedExpr* y = *same;
                 PolicyChange& c = add(section, "renamed", x->name + " → " + y->name);

@@ -16,9 +16,9 @@
 namespace cpe {
 
 struct PolicyChange {
-    std::string section;  // header | criteria | values | outputs | rules | coding | facts
-    std::string kind;     // changed | added | removed | renamed
-    std::string name;     // header field, criterion/value/output id, "rule 2", fact name
+    std::string section;                // header | criteria | values | outputs | rules | coding | facts
+    std::string kind;                   // changed | added | removed | renamed
+    std::string name;                   // header field, criterion/value/output id, "rule 2", fact name
     std::string before, after;          // header value, wording, or a rule's outcome and route
     std::string exprBefore, exprAfter;  // the expressions as written ("" when not one)
     std::vector<ExprDetail> details;    // the finer changes inside the expression

@@ -25,8 +25,8 @@ PolicyRef parsePolicyRef(const std::string& arg) {
     std::string idPart = rest;
     auto hash = rest.find('#');
     std::string head = hash == std::string::npos ? rest : rest.substr(0, hash);
-    bool isFile = head.find('/') != std::string::npos || (head.size() > 4 && head.ends_with(".cpl")) ||
-                  (hash != std::string::npos);
+    bool isFile =
+        head.find('/') != std::string::npos || (head.size() > 4 && head.ends_with(".cpl")) || (hash != std::string::npos);
     if (isFile) {
         ref.file = head;
         idPart = hash == std::string::npos ? "" : rest.substr(hash + 1);
@@ -34,7 +34,8 @@ PolicyRef parsePolicyRef(const std::string& arg) {
     if (auto at = idPart.find('@'); at != std::string::npos) {
         ref.version = idPart.substr(at + 1);
         idPart.resize(at);
-        if (ref.version.empty()) throw DiffError("'" + arg + "': nothing after '@'; write ID@VERSION, e.g. fertility.ivf@2026-04-01");
+        if (ref.version.empty())
+            throw DiffError("'" + arg + "': nothing after '@'; write ID@VERSION, e.g. fertility.ivf@2026-04-01");
     }
     // ID.{FACT}: the last part of the id comes from each case.
     if (auto open = idPart.find(".{"); open != std::string::npos && idPart.back() == '}') {
@@ -100,8 +101,7 @@ std::set<std::string> declaredUnits(const std::string& path, const std::string& 
 const CompiledPolicy* pick(const PolicyLibrary& lib, const std::string& id, const std::string& version, int day,
                            const std::string& refText) {
     auto versions = lib.versions(id);
-    if (versions.empty())
-        throw DiffError(refText + ": no policy '" + id + "'" + didYouMean(id, lib.policyIds()));
+    if (versions.empty()) throw DiffError(refText + ": no policy '" + id + "'" + didYouMean(id, lib.policyIds()));
     if (!version.empty()) {
         for (const CompiledPolicy* c : versions)
             if (c->model->version == version) return c;
@@ -131,8 +131,9 @@ ResolvedPolicy PolicyResolver::resolve(const PolicyRef& ref) {
     std::string id = ref.id;
     if (ref.file.empty()) {
         if (base_.empty())
-            throw DiffError(ref.text + ": a policy id needs a library to find it in, and there is none (no policies/ folder "
-                                       "here); give --policies PATH or --registry FILE, or name a .cpl file");
+            throw DiffError(ref.text +
+                            ": a policy id needs a library to find it in, and there is none (no policies/ folder "
+                            "here); give --policies PATH or --registry FILE, or name a .cpl file");
         if (!baseLibrary_) baseLibrary_ = build(base_);
         out.library = baseLibrary_;
     } else {
@@ -161,9 +162,9 @@ ResolvedPolicy PolicyResolver::resolve(const PolicyRef& ref) {
                 std::string list;
                 for (const auto& p : policies) list += (list.empty() ? "" : ", ") + p;
                 throw DiffError(ref.text + ": " +
-                                (policies.empty() ? "the file declares no policy"
-                                                  : "the file declares several policies (" + list + "); write " + ref.file +
-                                                        "#ID"));
+                                (policies.empty()
+                                     ? "the file declares no policy"
+                                     : "the file declares several policies (" + list + "); write " + ref.file + "#ID"));
             }
             id = *policies.begin();
         }

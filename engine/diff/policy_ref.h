@@ -41,8 +41,8 @@ struct PolicyRef {
     std::string id;       // "" : the only policy the file declares
     std::string version;  // "" : in force on the reference date, else the newest
     bool withVariants = false;
-    std::string byFact;   // ID.{FACT}: the fact whose value completes the id ("" otherwise)
-    std::string text;     // as the user wrote it
+    std::string byFact;  // ID.{FACT}: the fact whose value completes the id ("" otherwise)
+    std::string text;    // as the user wrote it
 };
 
 // Throws DiffError on a malformed reference.
@@ -63,7 +63,7 @@ struct ResolvedPolicy {
     // then the first of them (for the diff and labels).
     std::string byFact;
     std::vector<std::pair<std::string, const CompiledPolicy*>> byValue;
-    std::string label;                            // "fertility.ivf@2026-04-01"
+    std::string label;  // "fertility.ivf@2026-04-01"
 };
 
 // Builds libraries on demand and resolves references against them; the

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "engine/base/sha256.h"
 #include "engine/compile/program.h"
 #include "engine/diff/policy_diff.h"
 #include "engine/doc/thresholds.h"
@@ -11,7 +12,6 @@
 #include "engine/eval/fact_binding.h"
 #include "engine/explain/explain.h"
 #include "engine/registry/canonical.h"
-#include "engine/base/sha256.h"
 #include "engine/syntax/printer.h"
 
 namespace cpe {
@@ -124,12 +124,15 @@ std::vector<Bullet> changeBullets(const PolicyDiff& d) {
         if (c.section == "facts") b.text = (c.kind == "added" ? "Now reads " : "No longer reads ") + code(c.name);
         else if (c.section == "header")
             b.text = what + ": " + (c.before.empty() ? "(none)" : c.before) + " → " + (c.after.empty() ? "(none)" : c.after);
-        else if (c.kind == "added") b.text = "Adds " + what + (c.after.empty() ? "" : ": " + c.after) + (c.exprAfter.empty() ? "" : "  " + code(c.exprAfter));
+        else if (c.kind == "added")
+            b.text =
+                "Adds " + what + (c.after.empty() ? "" : ": " + c.after) + (c.exprAfter.empty() ? "" : "  " + code(c.exprAfter));
         else if (c.kind == "removed") b.text = "Removes " + what + (c.before.empty() ? "" : ": " + c.before);
         else if (c.kind == "renamed") b.text = "Renames criterion " + code(c.name);
         else {
             b.text = "Changes " + what;
-            for (const ExprDetail& x : c.details) b.children.push_back({x.kind == "replaced" ? code(x.before) + " → " + code(x.after) : x.text, {}});
+            for (const ExprDetail& x : c.details)
+                b.children.push_back({x.kind == "replaced" ? code(x.before) + " → " + code(x.after) : x.text, {}});
             if (c.before != c.after && c.section != "rules")
                 b.children.push_back({"wording: “" + c.before + "” → “" + c.after + "”", {}});
             if (c.section == "rules" && c.before != c.after) b.children.push_back({c.before + " → " + c.after, {}});
@@ -179,8 +182,8 @@ private:
 
     void page(Writer& w, const PolicyModel& p) {
         w.title("Clear thresholds and access criteria · [all policies](index.page)", p.title,
-                code(p.id) + " · version " + p.version + " · in force " + inForceWords(p) + " · " + status(p, day_) +
-                    " on " + dayText());
+                code(p.id) + " · version " + p.version + " · in force " + inForceWords(p) + " · " + status(p, day_) + " on " +
+                    dayText());
 
         std::vector<std::pair<std::string, std::string>> facts = {
             {"Policy", code(p.id)},
@@ -191,8 +194,7 @@ private:
         if (!p.owner.empty()) facts.push_back({"Owner", p.owner});
         if (!p.variantOf.empty())
             facts.push_back({"Variant of", link(p.variantOf) + ", applied when " + conditionInEnglish(*p.variantWhen)});
-        else if (!p.extends.empty())
-            facts.push_back({"Based on", link(p.extends)});
+        else if (!p.extends.empty()) facts.push_back({"Based on", link(p.extends)});
         w.definitions(facts);
         if (!p.sources.empty()) {
             w.heading(2, "Sources");
@@ -217,7 +219,8 @@ private:
         if (!thresholds.empty()) {
             w.heading(2, "Thresholds");
             rows.clear();
-            for (const Threshold& t : thresholds) rows.push_back({code(t.where), t.quantity, t.comparison, "**" + t.limit + "**"});
+            for (const Threshold& t : thresholds)
+                rows.push_back({code(t.where), t.quantity, t.comparison, "**" + t.limit + "**"});
             w.table({"In", "Quantity", "Limit", "Value"}, rows);
         }
 
@@ -248,8 +251,7 @@ private:
         for (auto& [id, m] : lead_)
             if (m->variantOf == p.id || (m->variantOf.empty() && m->extends == p.id))
                 rows.push_back({link(id), m->title,
-                                m->variantWhen ? conditionInEnglish(*m->variantWhen) : "asked for by its own id",
-                                m->version});
+                                m->variantWhen ? conditionInEnglish(*m->variantWhen) : "asked for by its own id", m->version});
         if (!rows.empty()) {
             w.heading(2, "Variants");
             w.paragraph("Older area policies and other variants built on this one. A request for " + code(p.id) +
@@ -291,21 +293,23 @@ private:
     void index(Writer& w) {
         w.title("Essex commissioning policies", "Clear thresholds and access criteria",
                 std::to_string(lead_.size()) + " policies · versions in force on " + dayText());
-        w.paragraph("Each page sets out a policy's access route, its criteria in the policy's own words, the thresholds it "
-                    "applies, its sources and the dates it is in force. The pages are generated from the same policy "
-                    "files that decide referrals, so they always match the rules applied.");
+        w.paragraph(
+            "Each page sets out a policy's access route, its criteria in the policy's own words, the thresholds it "
+            "applies, its sources and the dates it is in force. The pages are generated from the same policy "
+            "files that decide referrals, so they always match the rules applied.");
         std::map<std::string, std::vector<const PolicyModel*>> groups;
         for (auto& [id, m] : lead_) groups[id.substr(0, id.find('.'))].push_back(m);
-        static const std::map<std::string, std::string> names = {
-            {"ebi", "Evidence-Based Interventions"}, {"fertility", "Specialist fertility services"},
-            {"chc", "Continuing Healthcare"},         {"s117", "Section 117 aftercare"},
-            {"srp", "Service restriction policies"}};
+        static const std::map<std::string, std::string> names = {{"ebi", "Evidence-Based Interventions"},
+                                                                 {"fertility", "Specialist fertility services"},
+                                                                 {"chc", "Continuing Healthcare"},
+                                                                 {"s117", "Section 117 aftercare"},
+                                                                 {"srp", "Service restriction policies"}};
         for (auto& [group, models] : groups) {
             auto name = names.find(group);
             w.heading(2, name == names.end() ? group : name->second);
             std::vector<std::vector<std::string>> rows;
             for (const PolicyModel* m : models) {
-                std::string route = m->accessRoute == "prior_approval"             ? "prior approval"
+                std::string route = m->accessRoute == "prior_approval"               ? "prior approval"
                                     : m->accessRoute == "not_routinely_commissioned" ? "not routinely commissioned"
                                                                                      : "criteria based";
                 // The index lists the versions in force on the day; only the

@@ -12,7 +12,7 @@
 namespace cpe {
 
 struct DocFile {
-    std::string name;     // "index.html", "fertility.ivf.md"
+    std::string name;  // "index.html", "fertility.ivf.md"
     std::string content;
 };
 

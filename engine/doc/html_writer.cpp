@@ -48,8 +48,7 @@ std::string inlineHtml(const std::string& text) {
                 std::string href = text.substr(close + 2, end - close - 2);
                 // Links between generated pages are written "ID.page"; each rendering picks its extension.
                 if (href.size() > 5 && href.ends_with(".page")) href = href.substr(0, href.size() - 5) + ".html";
-                out += "<a href=\"" + escapeHtml(href) + "\">" +
-                       inlineHtml(text.substr(i + 1, close - i - 1)) + "</a>";
+                out += "<a href=\"" + escapeHtml(href) + "\">" + inlineHtml(text.substr(i + 1, close - i - 1)) + "</a>";
                 i = end + 1;
                 continue;
             }
@@ -78,13 +77,14 @@ public:
               << "</h1><div class=\"sub\">" << inlineHtml(sub) << "</div></header>\n";
     }
     void heading(int level, const std::string& text, const std::string& anchor) override {
-        out_ << "<h" << level << (anchor.empty() ? "" : " id=\"" + escapeHtml(anchor) + "\"") << ">" << inlineHtml(text)
-             << "</h" << level << ">\n";
+        out_ << "<h" << level << (anchor.empty() ? "" : " id=\"" + escapeHtml(anchor) + "\"") << ">" << inlineHtml(text) << "</h"
+             << level << ">\n";
     }
     void paragraph(const std::string& text) override { out_ << "<p>" << inlineHtml(text) << "</p>\n"; }
     void definitions(const std::vector<std::pair<std::string, std::string>>& items) override {
         out_ << "<dl class=\"facts\">\n";
-        for (const auto& [term, value] : items) out_ << "<dt>" << inlineHtml(term) << "</dt><dd>" << inlineHtml(value) << "</dd>\n";
+        for (const auto& [term, value] : items)
+            out_ << "<dt>" << inlineHtml(term) << "</dt><dd>" << inlineHtml(value) << "</dd>\n";
         out_ << "</dl>\n";
     }
     void table(const std::vector<std::string>& heads, const std::vector<std::vector<std::string>>& rows,
@@ -109,7 +109,10 @@ public:
     }
     void bullets(const std::vector<Bullet>& items) override { list(items); }
     void ruleBox(Tone tone, const std::string& heading, const std::vector<Bullet>& condition) override {
-        const char* cls = tone == Tone::Good ? "eligible" : tone == Tone::Bad ? "not_eligible" : tone == Tone::Warn ? "review" : "";
+        const char* cls = tone == Tone::Good   ? "eligible"
+                          : tone == Tone::Bad  ? "not_eligible"
+                          : tone == Tone::Warn ? "review"
+                                               : "";
         out_ << "<div class=\"rule " << cls << "\"><h4>" << inlineHtml(heading) << "</h4>\n";
         if (!condition.empty()) list(condition);
         out_ << "</div>\n";

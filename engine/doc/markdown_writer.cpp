@@ -18,8 +18,7 @@ std::string cell(const std::string& text) {
 
 // Links between generated pages are written "ID.page"; here they become "ID.md".
 std::string links(std::string text) {
-    for (size_t at = text.find(".page)"); at != std::string::npos; at = text.find(".page)", at))
-        text.replace(at, 6, ".md)");
+    for (size_t at = text.find(".page)"); at != std::string::npos; at = text.find(".page)", at)) text.replace(at, 6, ".md)");
     return text;
 }
 

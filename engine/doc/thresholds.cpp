@@ -42,7 +42,8 @@ std::vector<Threshold> thresholdsOf(const PolicyModel& p) {
                     bool left = l.kind == ExprKind::Number && r.kind != ExprKind::Number;
                     const Expr& q = left ? r : l;
                     const Expr& number = left ? l : r;
-                    out.push_back({n.name, quantityOf(q), words(e.compareOp, left), numberText(number, q.type.unit), printExpr(e)});
+                    out.push_back(
+                        {n.name, quantityOf(q), words(e.compareOp, left), numberText(number, q.type.unit), printExpr(e)});
                 }
             } else if (e.kind == ExprKind::Between && e.args[1]->kind == ExprKind::Number &&
                        e.args[2]->kind == ExprKind::Number) {

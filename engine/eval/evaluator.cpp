@@ -76,7 +76,7 @@ bool Evaluator::allows(uint32_t slot, double ordinal) const { return mayTake(*p_
 // dear next to everything else here, so the last answer is kept.
 int Evaluator::earliestDay(uint32_t unit, int amount) {
     if (withinKey_[0] == asOf_ && withinKey_[1] == static_cast<int>(unit) && withinKey_[2] == amount) return withinValue_;
-    int earliest = unit == 0 ? asOf_ - amount
+    int earliest = unit == 0   ? asOf_ - amount
                    : unit == 1 ? asOf_ - 7 * amount
                    : unit == 2 ? subtractMonths(asOf_, amount)
                                : subtractMonths(asOf_, 12 * amount);
@@ -89,10 +89,8 @@ int Evaluator::earliestDay(uint32_t unit, int amount) {
 
 Evaluator::Evaluator(const Program& program)
     : p_(program), ruleResults_(program.rules.size(), Tri::Unknown), cacheGen_(program.valueCaches, 0),
-      cacheValue_(program.valueCaches), histGen_(program.histograms.size(), 0),
-      histLanes_(2 * program.histograms.size(), 0) {
-    if (!program.histograms.empty())
-        histCounts_.resize(program.histograms.back().offset + 2 * program.histograms.back().levels);
+      cacheValue_(program.valueCaches), histGen_(program.histograms.size(), 0), histLanes_(2 * program.histograms.size(), 0) {
+    if (!program.histograms.empty()) histCounts_.resize(program.histograms.back().offset + 2 * program.histograms.back().levels);
     // For packed histograms: the levels each member may take, one byte lane each.
     slotLevelLanes_.assign(program.slots.size(), 0);
     for (const Program::LevelHistogram& h : program.histograms)
@@ -157,7 +155,6 @@ void Evaluator::fillLevelCounts(uint32_t h) {
     const int* counts = histCounts_.data() + hist.offset;
     return {static_cast<double>(counts[level]), static_cast<double>(counts[level] + counts[hist.levels + level])};
 }
-
 
 template <bool Memo>
 Tri Evaluator::bool_(uint32_t index) {
@@ -239,8 +236,7 @@ template <bool Memo, int Depth>
         if (!quick(k[i], t)) {
             const Node& kid = p_.nodes[k[i]];
             if constexpr (Depth > 0) {
-                t = kid.op == Op::BAnd || kid.op == Op::BOr ? allOrAny<Memo, Depth - 1>(kid, p_.kidsOf(kid))
-                                                              : bool_<Memo>(k[i]);
+                t = kid.op == Op::BAnd || kid.op == Op::BOr ? allOrAny<Memo, Depth - 1>(kid, p_.kidsOf(kid)) : bool_<Memo>(k[i]);
             } else {
                 t = bool_<Memo>(k[i]);
             }
@@ -546,9 +542,7 @@ Evaluator::Verdict Evaluator::run() {
     size_t i = 0;
     for (; i < rules; ++i) {
         const CompiledRule& r = p_.rules[i];
-        Tri t = r.when < 0             ? Tri::True
-                : r.entry != kNoSteps ? steps(r.entry)
-                                      : leaf<false>(static_cast<uint32_t>(r.when));
+        Tri t = r.when < 0 ? Tri::True : r.entry != kNoSteps ? steps(r.entry) : leaf<false>(static_cast<uint32_t>(r.when));
         ruleResults_[i] = t;
         if (t == Tri::False) continue;
         if (!any) {
@@ -647,7 +641,8 @@ void Evaluator::missingNumber(uint32_t index) {
         case Op::NCountCmp:
             // An unknown member that cannot take the level (`up to high`) cannot change the count.
             for (uint16_t i = 0; i < n.nkids; ++i)
-                if (!f_.known[k[i]] && (static_cast<CompareOp>(n.cmp) != CompareOp::Eq || allows(k[i], n.imm))) missingSlots_[k[i]] = 1;
+                if (!f_.known[k[i]] && (static_cast<CompareOp>(n.cmp) != CompareOp::Eq || allows(k[i], n.imm)))
+                    missingSlots_[k[i]] = 1;
             return;
         case Op::NCount: {
             for (uint16_t i = 1; i < n.nkids; ++i) {

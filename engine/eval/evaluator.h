@@ -96,7 +96,7 @@ private:
     int asOf_ = 0;
     Interval it_{0, 0};
     Tri itBool_ = Tri::Unknown;
-    double outcome_ = -1;  // for `outcome` in outputs; -1 while undecided
+    double outcome_ = -1;           // for `outcome` in outputs; -1 while undecided
     std::vector<Tri> ruleResults_;  // per rule, for rules [0, rulesRun_) of the last run
     size_t rulesRun_ = 0;
     std::vector<uint8_t> seenCriteria_;
@@ -108,9 +108,9 @@ private:
     uint32_t generation_ = 0;
     std::vector<uint32_t> cacheGen_;
     std::vector<Interval> cacheValue_;
-    std::vector<uint32_t> histGen_;  // same stamps for Program::histograms
-    std::vector<int> histCounts_;    // histograms that are not packed: levels known counts, then levels open
-    std::vector<std::uint64_t> histLanes_;      // packed: known lanes, open lanes per histogram
+    std::vector<uint32_t> histGen_;              // same stamps for Program::histograms
+    std::vector<int> histCounts_;                // histograms that are not packed: levels known counts, then levels open
+    std::vector<std::uint64_t> histLanes_;       // packed: known lanes, open lanes per histogram
     std::vector<std::uint64_t> slotLevelLanes_;  // packed: the levels a member may take, one lane each
     void fillLevelCounts(uint32_t histogram);
     Interval levelCount(const Node& countNode);

@@ -35,16 +35,14 @@ std::string describeFactType(const FactInfo& f) {
             }
             return s;
         }
-        case TypeKind::CodeList:
-            return f.listKind == ListKind::Opcs ? "array of OPCS-4 codes" : "array of ICD-10 codes";
+        case TypeKind::CodeList: return f.listKind == ListKind::Opcs ? "array of OPCS-4 codes" : "array of ICD-10 codes";
         case TypeKind::TextList: return "array of strings";
         default: return "value";
     }
 }
 
 static bool validCode(const std::string& normalised) {
-    if (normalised.size() < 3 || normalised.size() > 7 || !std::isupper(static_cast<unsigned char>(normalised[0])))
-        return false;
+    if (normalised.size() < 3 || normalised.size() > 7 || !std::isupper(static_cast<unsigned char>(normalised[0]))) return false;
     for (size_t i = 1; i < normalised.size(); ++i)
         if (!std::isalnum(static_cast<unsigned char>(normalised[i]))) return false;
     return true;
@@ -90,8 +88,7 @@ std::string factValueProblem(const FactInfo& f, const nlohmann::json& v) {
 
 std::optional<InputError> bindFacts(const CheckedLibrary& lib, const Program& program, const nlohmann::json& facts,
                                     FactValues& out) {
-    if (!facts.is_object())
-        return InputError{"bad_request", "'facts' must be a JSON object of fact names and values", "facts"};
+    if (!facts.is_object()) return InputError{"bad_request", "'facts' must be a JSON object of fact names and values", "facts"};
     out.prepare(program);
     for (const auto& [name, value] : facts.items()) {
         const FactInfo* f = lib.fact(name);

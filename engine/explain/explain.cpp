@@ -61,8 +61,7 @@ std::string conditionInEnglish(const Expr& e) {
             return operand(*e.args[0]) + " " + comparisonInEnglish(e.compareOp) + " " + operand(*e.args[1]) +
                    unitOf(*e.args[0], *e.args[1]);
         case ExprKind::Is: return operand(*e.args[0]) + (e.negated ? " is not " : " is ") + operand(*e.args[1]);
-        case ExprKind::In:
-            return operand(*e.args[0]) + (e.negated ? " is none of " : " is one of ") + setInEnglish(*e.set);
+        case ExprKind::In: return operand(*e.args[0]) + (e.negated ? " is none of " : " is one of ") + setInEnglish(*e.set);
         case ExprKind::Between:
             return operand(*e.args[0]) + " is between " + operand(*e.args[1]) + " and " + operand(*e.args[2]) +
                    unitOf(*e.args[0], *e.args[2]) + " (inclusive)";
@@ -112,8 +111,7 @@ void tree(std::ostringstream& out, const Expr& e, int depth) {
                     if (body.kind == ExprKind::AllOf || body.kind == ExprKind::AnyOf || body.kind == ExprKind::And ||
                         body.kind == ExprKind::Or || body.kind == ExprKind::AtLeast || body.kind == ExprKind::Name)
                         tree(out, body, depth + 1);
-                    else
-                        out << pad << "    (" << conditionInEnglish(body) << ")\n";
+                    else out << pad << "    (" << conditionInEnglish(body) << ")\n";
                 }
                 return;
             }
@@ -209,9 +207,11 @@ nlohmann::ordered_json explainPolicyJson(const PolicyModel& p) {
         j["rules"].push_back(rule);
     }
     j["criteria"] = nlohmann::ordered_json::array();
-    for (const auto& c : p.criteria) j["criteria"].push_back({{"id", c->name}, {"text", c->text}, {"expression", printExpr(*c->expr)}});
+    for (const auto& c : p.criteria)
+        j["criteria"].push_back({{"id", c->name}, {"text", c->text}, {"expression", printExpr(*c->expr)}});
     j["outputs"] = nlohmann::ordered_json::array();
-    for (const auto& o : p.outputs) j["outputs"].push_back({{"name", o->name}, {"text", o->text}, {"expression", printExpr(*o->expr)}});
+    for (const auto& o : p.outputs)
+        j["outputs"].push_back({{"name", o->name}, {"text", o->text}, {"expression", printExpr(*o->expr)}});
     return j;
 }
 

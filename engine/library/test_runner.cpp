@@ -51,8 +51,8 @@ TestResult runOne(const PolicyLibrary& lib, const TestDecl& t) {
     }
     DecideResult result = lib.decide({t.policy, &facts, asOf});
     const InputError* error = std::get_if<InputError>(&result);
-    bool expectsError = std::any_of(t.items.begin(), t.items.end(),
-                                    [](const TestItem& i) { return i.kind == TestItem::Kind::ExpectError; });
+    bool expectsError =
+        std::any_of(t.items.begin(), t.items.end(), [](const TestItem& i) { return i.kind == TestItem::Kind::ExpectError; });
     if (error && !expectsError) {
         fail(t.span, "the facts were refused: " + error->message);
         return r;
@@ -103,8 +103,8 @@ TestResult runOne(const PolicyLibrary& lib, const TestDecl& t) {
                 }
                 nlohmann::json got = outputToJson(*it);
                 nlohmann::json want = factValueToJson(item.value);
-                bool same = got == want || (got.is_number() && want.is_number() &&
-                                            std::fabs(got.get<double>() - want.get<double>()) < 1e-9);
+                bool same = got == want ||
+                            (got.is_number() && want.is_number() && std::fabs(got.get<double>() - want.get<double>()) < 1e-9);
                 if (!same) fail(item.span, "expected output " + item.text + " = " + want.dump() + ", got " + got.dump());
                 break;
             }

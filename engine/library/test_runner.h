@@ -8,8 +8,8 @@
 namespace cpe {
 
 struct TestFailure {
-    std::string at;        // file:line:col of the failing expectation (or the test)
-    std::string message;   // "expected outcome eligible, got not_eligible"
+    std::string at;       // file:line:col of the failing expectation (or the test)
+    std::string message;  // "expected outcome eligible, got not_eligible"
 };
 
 struct TestResult {

@@ -37,9 +37,7 @@ bool VariantSelector::hasVariants(const std::string& baseId) const {
     return std::any_of(conditions_.begin(), conditions_.end(), [&](auto& c) { return c->variant->variantOf == baseId; });
 }
 
-static bool inForce(const PolicyModel& p, int day) {
-    return p.effectiveDay <= day && (!p.untilDay || day <= *p.untilDay);
-}
+static bool inForce(const PolicyModel& p, int day) { return p.effectiveDay <= day && (!p.untilDay || day <= *p.untilDay); }
 
 std::vector<const PolicyModel*> VariantSelector::variantsInForce(const std::string& baseId, int day) const {
     std::vector<const PolicyModel*> out;

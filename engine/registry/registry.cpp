@@ -5,8 +5,8 @@
 #include <filesystem>
 #include <sstream>
 
-#include "engine/registry/canonical.h"
 #include "engine/base/sha256.h"
+#include "engine/registry/canonical.h"
 
 namespace cpe::registry {
 namespace {
@@ -107,10 +107,11 @@ std::string firstDifference(const std::string& before, const std::string& after)
     }
 }
 
-void logEvent(Database& db, const std::string& kind, const std::string& id, const std::string& version,
-              const std::string& action, const std::string& hash, const std::string& by, const std::string& at) {
-    db.prepare("INSERT INTO events (kind, id, version, action, content_hash, published_by, published_at) "
-               "VALUES (?, ?, ?, ?, ?, ?, ?)")
+void logEvent(Database& db, const std::string& kind, const std::string& id, const std::string& version, const std::string& action,
+              const std::string& hash, const std::string& by, const std::string& at) {
+    db.prepare(
+          "INSERT INTO events (kind, id, version, action, content_hash, published_by, published_at) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?)")
         .bind(1, kind)
         .bind(2, id)
         .bindOptional(3, version)
@@ -180,8 +181,7 @@ void PolicyRegistry::ensureSchema(bool create) {
         tx.commit();
         return;
     }
-    if (app != kApplicationId)
-        throw RegistryError(db_.path() + ": an SQLite database, but not a cpe policy registry");
+    if (app != kApplicationId) throw RegistryError(db_.path() + ": an SQLite database, but not a cpe policy registry");
     if (std::int64_t v = pragma(db_, "user_version"); v != kSchemaVersion)
         throw RegistryError(db_.path() + ": registry schema version " + std::to_string(v) + ", but this cpe reads version " +
                             std::to_string(kSchemaVersion));
@@ -203,8 +203,9 @@ PublishResult PolicyRegistry::publish(const PolicyLibrary& lib, const std::strin
             if (it != latest.end() && it->contentHash == item.contentHash) {
                 item.action = Action::Unchanged;
             } else {
-                db_.prepare("INSERT INTO modules (name, content_hash, source_text, source_path, published_by, published_at) "
-                            "VALUES (?, ?, ?, ?, ?, ?)")
+                db_.prepare(
+                       "INSERT INTO modules (name, content_hash, source_text, source_path, published_by, published_at) "
+                       "VALUES (?, ?, ?, ?, ?, ?)")
                     .bind(1, item.id)
                     .bind(2, item.contentHash)
                     .bind(3, u.text)
@@ -223,8 +224,8 @@ PublishResult PolicyRegistry::publish(const PolicyLibrary& lib, const std::strin
         item.version = p.version;
         item.effective = p.effective;
         item.until = p.until;
-        Statement find = db_.prepare(std::string("SELECT ") + kVersionColumns +
-                                     " FROM policy_versions WHERE id = ? AND version = ?");
+        Statement find =
+            db_.prepare(std::string("SELECT ") + kVersionColumns + " FROM policy_versions WHERE id = ? AND version = ?");
         find.bind(1, p.id).bind(2, p.version);
         if (!find.step()) {
             db_.prepare(std::string("INSERT INTO policy_versions (") + kVersionColumns +
@@ -248,8 +249,9 @@ PublishResult PolicyRegistry::publish(const PolicyLibrary& lib, const std::strin
             if (stored.contentHash == item.contentHash) {
                 item.action = Action::Unchanged;
             } else if (stored.until.empty() && !p.until.empty() && withoutEndDate(u.text) == stored.sourceText) {
-                db_.prepare("UPDATE policy_versions SET until = ?, content_hash = ?, source_text = ? "
-                            "WHERE id = ? AND version = ?")
+                db_.prepare(
+                       "UPDATE policy_versions SET until = ?, content_hash = ?, source_text = ? "
+                       "WHERE id = ? AND version = ?")
                     .bind(1, p.until)
                     .bind(2, item.contentHash)
                     .bind(3, u.text)
@@ -290,9 +292,7 @@ std::vector<std::string> PolicyRegistry::policyIds() {
     return out;
 }
 
-std::vector<PublishedVersion> PolicyRegistry::versions(const std::string& id) {
-    return queryVersions(db_, "WHERE id = ?", id);
-}
+std::vector<PublishedVersion> PolicyRegistry::versions(const std::string& id) { return queryVersions(db_, "WHERE id = ?", id); }
 
 std::vector<PublishedVersion> PolicyRegistry::allVersions() { return queryVersions(db_, "", ""); }
 

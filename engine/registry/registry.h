@@ -15,8 +15,8 @@
 #include <vector>
 
 #include "engine/library/policy_library.h"
-#include "engine/storage/sqlite.h"
 #include "engine/source/source_set.h"
+#include "engine/storage/sqlite.h"
 
 namespace cpe::registry {
 
@@ -39,9 +39,9 @@ struct PublishedModule {
 // One line of the registry's log: what happened to which version, by whom.
 struct Event {
     std::int64_t seq = 0;
-    std::string kind;     // policy | module
+    std::string kind;  // policy | module
     std::string id, version;
-    std::string action;   // published | end_date_set | updated (modules)
+    std::string action;  // published | end_date_set | updated (modules)
     std::string contentHash, by, at;
 };
 

@@ -8,9 +8,9 @@
 namespace cpe {
 
 struct SourceFile {
-    std::string path;               // as the user named it, for messages
+    std::string path;  // as the user named it, for messages
     std::string text;
-    std::vector<size_t> lineStarts; // byte offset of each line's first character
+    std::vector<size_t> lineStarts;  // byte offset of each line's first character
 };
 
 // Owns the text of every loaded file so that spans stay printable for as long

@@ -30,8 +30,8 @@ public:
     Statement& bind(int index, std::int64_t value);
     Statement& bindNull(int index);
     Statement& bindOptional(int index, const std::string& textOrEmpty);  // "" binds NULL
-    bool step();  // true while a row is ready, false when done
-    void reset();  // ready for new bindings
+    bool step();                                                         // true while a row is ready, false when done
+    void reset();                                                        // ready for new bindings
 
     std::string text(int column) const;  // "" for NULL
     std::optional<std::string> optionalText(int column) const;

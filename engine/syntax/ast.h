@@ -39,30 +39,30 @@ struct Type {
 // ------------------------------------------------------------------ expressions
 
 enum class ExprKind {
-    Number,      // number, unit
-    Date,        // text "YYYY-MM-DD"; checker fills number (days since 1970-01-01)
-    String,      // text
-    Bool,        // boolValue
-    Name,        // text; a fact, criterion, value, group, codeset, enum member or episode field
-    It,          // the member being counted in `count of G where ...`
-    Call,        // text = function name, args
-    Negate,      // -args[0]
-    Arith,       // args[0] op args[1], op in + - * /
-    Not,         // not args[0]
-    And,         // args...
-    Or,          // args...
-    AllOf,       // all of (args...)
-    AnyOf,       // any of (args...)
-    AtLeast,     // at least `count` of (args...)
-    Compare,     // args[0] op args[1], op in < <= > >= == !=
-    Is,          // args[0] is [not] args[1]
-    In,          // args[0] [not] in set
-    Between,     // args[0] between args[1] and args[2] (inclusive)
-    Within,      // args[0] within args[1] <text: days|weeks|months|years> (before as_of)
-    Has,         // args[0] has set
-    CodeAt,      // position/codeKind in set (coding rules)
-    CountOf,     // count of <text: group> where args[0]
-    If,          // if args[0] then args[1] else args[2]
+    Number,   // number, unit
+    Date,     // text "YYYY-MM-DD"; checker fills number (days since 1970-01-01)
+    String,   // text
+    Bool,     // boolValue
+    Name,     // text; a fact, criterion, value, group, codeset, enum member or episode field
+    It,       // the member being counted in `count of G where ...`
+    Call,     // text = function name, args
+    Negate,   // -args[0]
+    Arith,    // args[0] op args[1], op in + - * /
+    Not,      // not args[0]
+    And,      // args...
+    Or,       // args...
+    AllOf,    // all of (args...)
+    AnyOf,    // any of (args...)
+    AtLeast,  // at least `count` of (args...)
+    Compare,  // args[0] op args[1], op in < <= > >= == !=
+    Is,       // args[0] is [not] args[1]
+    In,       // args[0] [not] in set
+    Between,  // args[0] between args[1] and args[2] (inclusive)
+    Within,   // args[0] within args[1] <text: days|weeks|months|years> (before as_of)
+    Has,      // args[0] has set
+    CodeAt,   // position/codeKind in set (coding rules)
+    CountOf,  // count of <text: group> where args[0]
+    If,       // if args[0] then args[1] else args[2]
 };
 
 enum class CodePosition { Primary, Secondary, Any };
@@ -71,15 +71,15 @@ enum class CodeKind { Procedure, Diagnosis };
 struct SetItem {
     Span span;
     enum class Kind { Name, String, Number } kind = Kind::Name;
-    std::string lo;      // the item, or the first of a range
-    std::string hi;      // last of a range ("" when not a range)
+    std::string lo;  // the item, or the first of a range
+    std::string hi;  // last of a range ("" when not a range)
     double number = 0;
 };
 
 struct SetExpr {
     Span span;
-    std::string ref;             // a named codeset when non-empty
-    std::vector<SetItem> items;  // an inline set otherwise
+    std::string ref;                       // a named codeset when non-empty
+    std::vector<SetItem> items;            // an inline set otherwise
     const CodesetInfo* codeset = nullptr;  // checker: `ref` resolved
 };
 
@@ -89,12 +89,12 @@ using ExprPtr = std::unique_ptr<Expr>;
 struct Expr {
     ExprKind kind;
     Span span;
-    std::string text;     // name, string, function, arithmetic op, date text, time unit
+    std::string text;                     // name, string, function, arithmetic op, date text, time unit
     CompareOp compareOp = CompareOp::Eq;  // Compare: its operator
-    std::string unit;     // for number literals: "kg/m2"
-    double number = 0;    // number literal, date in days, at-least count
+    std::string unit;                     // for number literals: "kg/m2"
+    double number = 0;                    // number literal, date in days, at-least count
     bool boolValue = false;
-    bool negated = false; // `is not`, `not in`
+    bool negated = false;  // `is not`, `not in`
     CodePosition position = CodePosition::Any;
     CodeKind codeKind = CodeKind::Procedure;
     std::vector<ExprPtr> args;
@@ -102,12 +102,12 @@ struct Expr {
 
     // ---- filled by the checker
     Type type;
-    const FactInfo* fact = nullptr;       // Name resolved to a fact
-    const NamedExpr* named = nullptr;     // Name resolved to a criterion/value/coding fragment
-    int enumOrdinal = -1;                 // Name resolved to an enum member
-    int episodeField = -1;                // Name resolved to an episode field (coding scope)
-    int builtin = -1;                     // Call resolved to a builtin
-    const GroupInfo* group = nullptr;     // CountOf resolved to its group
+    const FactInfo* fact = nullptr;    // Name resolved to a fact
+    const NamedExpr* named = nullptr;  // Name resolved to a criterion/value/coding fragment
+    int enumOrdinal = -1;              // Name resolved to an enum member
+    int episodeField = -1;             // Name resolved to an episode field (coding scope)
+    int builtin = -1;                  // Call resolved to a builtin
+    const GroupInfo* group = nullptr;  // CountOf resolved to its group
 
     Expr(ExprKind k, Span s) : kind(k), span(s) {}
     ExprPtr clone() const;
@@ -133,23 +133,47 @@ struct TypeRef {
 struct HeaderItem {
     Span span;
     enum class Kind { Title, Version, Effective, Owner, Source, Route, Ifr, Variant } kind;
-    std::string value;   // title/version/owner/source text; effective from; route kind; "allowed"/"none"
-    std::string until;   // effective ... until
+    std::string value;  // title/version/owner/source text; effective from; route kind; "allowed"/"none"
+    std::string until;  // effective ... until
     std::string variantOf;
-    ExprPtr condition;   // variant of X when <condition>
+    ExprPtr condition;  // variant of X when <condition>
 };
 
-struct UseDecl { Span span; std::string module; };
-struct TypeDecl { Span span; std::string name; TypeRef type; };
-struct FactDecl { Span span; std::string name; TypeRef type; std::string description; };
-struct CodeItem { Span span; std::string lo, hi; };
-struct CodesetDecl { Span span; std::string name; std::string description; std::vector<CodeItem> items; };
-struct GroupDecl { Span span; std::string name; std::vector<std::pair<std::string, Span>> members; };
+struct UseDecl {
+    Span span;
+    std::string module;
+};
+struct TypeDecl {
+    Span span;
+    std::string name;
+    TypeRef type;
+};
+struct FactDecl {
+    Span span;
+    std::string name;
+    TypeRef type;
+    std::string description;
+};
+struct CodeItem {
+    Span span;
+    std::string lo, hi;
+};
+struct CodesetDecl {
+    Span span;
+    std::string name;
+    std::string description;
+    std::vector<CodeItem> items;
+};
+struct GroupDecl {
+    Span span;
+    std::string name;
+    std::vector<std::pair<std::string, Span>> members;
+};
 
 struct NamedExpr {
     enum class Kind { Criterion, Value, Output, Coding };
     Kind kind = Kind::Criterion;
-    Span span;       // the name
+    Span span;         // the name
     std::string name;  // "" for a policy's own coding rule
     std::string text;  // the wording a person reads (criterion), or description
     bool isOverride = false;
@@ -162,17 +186,22 @@ struct NamedExpr {
 struct Rule {
     Span span;
     Comments comments;
-    std::string outcome;   // eligible | not_eligible | review | exempt | undetermined
+    std::string outcome;  // eligible | not_eligible | review | exempt | undetermined
     Span outcomeSpan;
-    std::string route;     // explicit route, "" for the policy's default
+    std::string route;  // explicit route, "" for the policy's default
     Span routeSpan;
-    ExprPtr when;          // null for `otherwise`
+    ExprPtr when;  // null for `otherwise`
 };
 
-struct DecideBlock { Span span; bool isOverride = false; std::vector<Rule> rules; std::vector<std::string> trailingComments; };
+struct DecideBlock {
+    Span span;
+    bool isOverride = false;
+    std::vector<Rule> rules;
+    std::vector<std::string> trailingComments;
+};
 
-using MemberBody = std::variant<HeaderItem, UseDecl, TypeDecl, FactDecl, CodesetDecl, GroupDecl,
-                                std::shared_ptr<NamedExpr>, std::shared_ptr<DecideBlock>>;
+using MemberBody = std::variant<HeaderItem, UseDecl, TypeDecl, FactDecl, CodesetDecl, GroupDecl, std::shared_ptr<NamedExpr>,
+                                std::shared_ptr<DecideBlock>>;
 
 struct Member {
     Comments comments;
@@ -181,7 +210,7 @@ struct Member {
 
 struct Unit {
     enum class Kind { Module, Policy } kind = Kind::Policy;
-    Span span;       // the id
+    Span span;  // the id
     std::string id;
     std::string extends;
     Span extendsSpan;
@@ -201,17 +230,21 @@ struct FactValue {
     std::vector<FactValue> items;
 };
 
-struct Binding { Span span; std::string name; FactValue value; };
+struct Binding {
+    Span span;
+    std::string name;
+    FactValue value;
+};
 
 struct TestItem {
     Span span;
     Comments comments;
     enum class Kind { AsOf, Given, ExpectError, ExpectMissing, ExpectReasons, ExpectOutput, ExpectOutcome } kind;
-    std::string text;                  // as-of date, error substring, outcome, output name
-    std::string route;                 // expected route ("" = not asserted)
-    std::vector<Binding> bindings;     // given
+    std::string text;                                 // as-of date, error substring, outcome, output name
+    std::string route;                                // expected route ("" = not asserted)
+    std::vector<Binding> bindings;                    // given
     std::vector<std::pair<std::string, Span>> names;  // missing / reasons
-    FactValue value;                   // expected output
+    FactValue value;                                  // expected output
 };
 
 struct TestDecl {
@@ -219,7 +252,7 @@ struct TestDecl {
     std::string name;
     std::string policy;
     Span policySpan;
-    std::string like;      // name of the test whose facts and date this one starts from
+    std::string like;  // name of the test whose facts and date this one starts from
     Span likeSpan;
     std::vector<TestItem> items;
     std::vector<std::string> trailingComments;

@@ -7,11 +7,11 @@
 #include <mutex>
 #include <set>
 
-#include "engine/source/utf8.h"
-#include "engine/syntax/antlr_support.h"
 #include "CplLexer.h"
 #include "CplParser.h"
 #include "antlr4-runtime.h"
+#include "engine/source/utf8.h"
+#include "engine/syntax/antlr_support.h"
 
 namespace cpe {
 namespace {
@@ -96,8 +96,7 @@ public:
             } else if (auto* p = top->policyDecl()) {
                 decl.comments = take(p->getStart(), braceOf(p));
                 auto names = p->qualifiedName();
-                decl.body = unit(Unit::Kind::Policy, names[0], names.size() > 1 ? names[1] : nullptr, p->member(),
-                                 p->getStop());
+                decl.body = unit(Unit::Kind::Policy, names[0], names.size() > 1 ? names[1] : nullptr, p->member(), p->getStop());
             } else if (auto* t = top->testDecl()) {
                 decl.comments = take(t->getStart(), braceOf(t));
                 decl.body = test(t);
@@ -194,8 +193,7 @@ private:
     std::string text(CplParser::NameContext* ctx) { return ctx ? textOf(ctx) : ""; }
 
     // ------------------------------------------------------------ units
-    std::shared_ptr<Unit> unit(Unit::Kind kind, CplParser::QualifiedNameContext* id,
-                               CplParser::QualifiedNameContext* extends,
+    std::shared_ptr<Unit> unit(Unit::Kind kind, CplParser::QualifiedNameContext* id, CplParser::QualifiedNameContext* extends,
                                const std::vector<CplParser::MemberContext*>& members, antlr4::Token* close) {
         auto u = std::make_shared<Unit>();
         u->kind = kind;
@@ -250,8 +248,7 @@ private:
         if (auto* c = m->criterionDecl())
             return named(NamedExpr::Kind::Criterion, c->name(), c->STRING(), c->OVERRIDE, c->expr());
         if (auto* v = m->valueDecl()) return named(NamedExpr::Kind::Value, v->name(), v->STRING(), v->OVERRIDE, v->expr());
-        if (auto* o = m->outputDecl())
-            return named(NamedExpr::Kind::Output, o->name(), o->STRING(), o->OVERRIDE, o->expr());
+        if (auto* o = m->outputDecl()) return named(NamedExpr::Kind::Output, o->name(), o->STRING(), o->OVERRIDE, o->expr());
         if (auto* c = m->codingDecl()) {
             auto n = named(NamedExpr::Kind::Coding, c->name(), nullptr, c->OVERRIDE, c->expr());
             if (!c->name()) n->span = span(c->getStart());
@@ -269,9 +266,8 @@ private:
         return textOf(c);
     }
 
-    std::shared_ptr<NamedExpr> named(NamedExpr::Kind kind, CplParser::NameContext* name,
-                                     antlr4::tree::TerminalNode* wording, antlr4::Token* override,
-                                     CplParser::ExprContext* e) {
+    std::shared_ptr<NamedExpr> named(NamedExpr::Kind kind, CplParser::NameContext* name, antlr4::tree::TerminalNode* wording,
+                                     antlr4::Token* override, CplParser::ExprContext* e) {
         auto n = std::make_shared<NamedExpr>();
         n->kind = kind;
         n->name = text(name);
@@ -305,7 +301,7 @@ private:
         } else if (auto* r = dynamic_cast<CplParser::RouteItemContext*>(h)) {
             item.kind = HeaderItem::Kind::Route;
             std::string words = textOf(r->accessRoute());
-            item.value = words == "criteriabased"    ? "criteria_based"
+            item.value = words == "criteriabased"   ? "criteria_based"
                          : words == "priorapproval" ? "prior_approval"
                                                     : "not_routinely_commissioned";
         } else if (auto* i = dynamic_cast<CplParser::IfrItemContext*>(h)) {
@@ -540,7 +536,7 @@ private:
         auto* c = static_cast<CplParser::CodePositionContext*>(p);
         auto out = make(ExprKind::CodeAt, p);
         std::string pos = textOf(c->position);
-        out->position = pos == "primary" ? CodePosition::Primary
+        out->position = pos == "primary"     ? CodePosition::Primary
                         : pos == "secondary" ? CodePosition::Secondary
                                              : CodePosition::Any;
         out->codeKind = textOf(c->kind) == "procedure" ? CodeKind::Procedure : CodeKind::Diagnosis;
@@ -735,7 +731,8 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
     if (std::optional<size_t> bad = firstInvalidUtf8(text)) {
         const std::vector<size_t>& starts = sources.file(file).lineStarts;
         size_t line = static_cast<size_t>(std::upper_bound(starts.begin(), starts.end(), *bad) - starts.begin());
-        auto col = static_cast<uint32_t>(countCodePoints(std::string_view(text).substr(starts[line - 1], *bad - starts[line - 1])) + 1);
+        auto col =
+            static_cast<uint32_t>(countCodePoints(std::string_view(text).substr(starts[line - 1], *bad - starts[line - 1])) + 1);
         char byte[8];
         std::snprintf(byte, sizeof byte, "0x%02X", static_cast<unsigned char>(text[*bad]));
         diags.error(Span{file, static_cast<uint32_t>(line), col, static_cast<uint32_t>(line), col + 1},
@@ -765,8 +762,7 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
         Span sp{file, static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 1),
                 static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 2)};
         std::string ch = t->getText();
-        diags.error(sp, ch == "\"" ? "unterminated string (strings end on the same line)"
-                                   : "unexpected character '" + ch + "'");
+        diags.error(sp, ch == "\"" ? "unterminated string (strings end on the same line)" : "unexpected character '" + ch + "'");
         if (diags.errorCount() > 50) break;
     }
     if (bad) return std::nullopt;

@@ -100,14 +100,11 @@ public:
             }
             case ExprKind::Compare:
                 return child(*e.args[0], PAdd) + " " + std::string(spelling(e.compareOp)) + " " + child(*e.args[1], PAdd);
-            case ExprKind::Is:
-                return child(*e.args[0], PAdd) + (e.negated ? " is not " : " is ") + child(*e.args[1], PAdd);
-            case ExprKind::In:
-                return child(*e.args[0], PAdd) + (e.negated ? " not in " : " in ") + setText(*e.set);
+            case ExprKind::Is: return child(*e.args[0], PAdd) + (e.negated ? " is not " : " is ") + child(*e.args[1], PAdd);
+            case ExprKind::In: return child(*e.args[0], PAdd) + (e.negated ? " not in " : " in ") + setText(*e.set);
             case ExprKind::Between:
                 return child(*e.args[0], PAdd) + " between " + child(*e.args[1], PAdd) + " and " + child(*e.args[2], PAdd);
-            case ExprKind::Within:
-                return child(*e.args[0], PAdd) + " within " + child(*e.args[1], PAdd) + " " + e.text;
+            case ExprKind::Within: return child(*e.args[0], PAdd) + " within " + child(*e.args[1], PAdd) + " " + e.text;
             case ExprKind::Has: return child(*e.args[0], PAdd) + " has " + setText(*e.set);
             case ExprKind::CodeAt: {
                 std::string pos = e.position == CodePosition::Primary     ? "primary"
@@ -116,8 +113,7 @@ public:
                 return pos + (e.codeKind == CodeKind::Procedure ? " procedure in " : " diagnosis in ") + setText(*e.set);
             }
             case ExprKind::CountOf: return "count of " + e.text + " where " + flat(*e.args[0]);
-            case ExprKind::If:
-                return "if " + flat(*e.args[0]) + " then " + flat(*e.args[1]) + " else " + flat(*e.args[2]);
+            case ExprKind::If: return "if " + flat(*e.args[0]) + " then " + flat(*e.args[1]) + " else " + flat(*e.args[2]);
         }
         return "?";
     }
@@ -141,14 +137,15 @@ public:
                 std::string word = e.kind == ExprKind::And ? "and " : "or ";
                 std::string out = laidChild(*e.args[0], static_cast<Prec>(p + 1), indent, used);
                 for (size_t i = 1; i < e.args.size(); ++i)
-                    out += "\n" + pad + word +
-                           laidChild(*e.args[i], static_cast<Prec>(p + 1), indent + 4, indent + 4 + static_cast<int>(word.size()));
+                    out +=
+                        "\n" + pad + word +
+                        laidChild(*e.args[i], static_cast<Prec>(p + 1), indent + 4, indent + 4 + static_cast<int>(word.size()));
                 return out;
             }
             case ExprKind::Not: return "not " + laidChild(*e.args[0], PNot, indent, used + 4);
             case ExprKind::If:
-                return "if " + flat(*e.args[0]) + "\n" + pad + "then " + laid(*e.args[1], indent + 4, indent + 9) + "\n" +
-                       pad + "else " + laid(*e.args[2], indent + 4, indent + 9);
+                return "if " + flat(*e.args[0]) + "\n" + pad + "then " + laid(*e.args[1], indent + 4, indent + 9) + "\n" + pad +
+                       "else " + laid(*e.args[2], indent + 4, indent + 9);
             default: return one;
         }
     }
@@ -159,9 +156,7 @@ private:
         if (e.kind == ExprKind::AnyOf) return "any of ";
         return "at least " + number(e.number, "") + " of ";
     }
-    std::string child(const Expr& e, Prec needed) {
-        return precOf(e) < needed ? "(" + flat(e) + ")" : flat(e);
-    }
+    std::string child(const Expr& e, Prec needed) { return precOf(e) < needed ? "(" + flat(e) + ")" : flat(e); }
     std::string laidChild(const Expr& e, Prec needed, int indent, int used) {
         if (precOf(e) < needed) return "(" + laid(e, indent, used + 1) + ")";
         return laid(e, indent, used);
@@ -246,7 +241,8 @@ private:
                 else if constexpr (std::is_same_v<T, UseDecl>) return "use " + b.module;
                 else if constexpr (std::is_same_v<T, TypeDecl>) return "type " + b.name + " = " + printTypeRef(b.type);
                 else if constexpr (std::is_same_v<T, FactDecl>)
-                    return "fact " + b.name + ": " + printTypeRef(b.type) + (b.description.empty() ? "" : " " + quote(b.description));
+                    return "fact " + b.name + ": " + printTypeRef(b.type) +
+                           (b.description.empty() ? "" : " " + quote(b.description));
                 else if constexpr (std::is_same_v<T, CodesetDecl>) {
                     std::string head = "codeset " + b.name + (b.description.empty() ? "" : " " + quote(b.description)) + " = {";
                     std::string items;

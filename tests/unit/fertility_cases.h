@@ -23,7 +23,7 @@ struct FertilityCase {
     std::string area;  // legacy_area: hwe | mse | snee
     int imdQuintile = 3;
     std::string asOf;
-    int asOfDay = 0;   // days since 1970-01-01
+    int asOfDay = 0;  // days since 1970-01-01
     bool registered = true;
     int age = 30;
     std::optional<int> bmiTenths;  // BMI x 10 (so 30.0 is exactly 300)
@@ -36,7 +36,7 @@ struct FertilityCase {
     int iuiCycles = 0;
     int previousCycles = 0;
     std::optional<int> amhTenths;
-    int amhTestDay = 0;    // days since 1970-01-01
+    int amhTestDay = 0;  // days since 1970-01-01
     std::string amhTestDate;
     bool sterilisation = false;
 };

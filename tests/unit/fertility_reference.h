@@ -59,8 +59,8 @@ inline ReferenceDecision referenceFertility(const FertilityCase& c, const std::s
     K recent = truth(c.amhTestDay >= limit && c.amhTestDay <= c.asOfDay);
     int entitlement = hwe ? 1 : (c.age < 40 ? 2 : 1);
     K cycles = truth(entitlement - c.previousCycles >= 1);
-    K eligible = all({truth(c.registered), age, bmi, nonSmoker, partner, truth(c.livingChildren == 0),
-                      truth(!c.sterilisation), infertility, amh, recent, cycles});
+    K eligible = all({truth(c.registered), age, bmi, nonSmoker, partner, truth(c.livingChildren == 0), truth(!c.sterilisation),
+                      infertility, amh, recent, cycles});
     if (eligible == K::T) return {Outcome::Eligible, Route::PriorApproval};
     if (eligible == K::F) return {Outcome::NotEligible, Route::Ifr};
     return {Outcome::Undetermined, Route::None};

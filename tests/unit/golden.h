@@ -13,9 +13,7 @@
 namespace cpe::testing {
 
 // A path inside the source tree, e.g. sourcePath("tests/golden/errors").
-inline std::filesystem::path sourcePath(const std::string& relative) {
-    return std::filesystem::path(CPE_SOURCE_DIR) / relative;
-}
+inline std::filesystem::path sourcePath(const std::string& relative) { return std::filesystem::path(CPE_SOURCE_DIR) / relative; }
 
 // The file's bytes, exactly (no newline translation); "" when it cannot be read.
 inline std::string readFile(const std::filesystem::path& path) {
@@ -35,8 +33,7 @@ inline void checkGolden(const std::filesystem::path& path, const std::string& ac
         return;
     }
     if (!std::filesystem::exists(path)) {
-        FAIL_CHECK("golden file missing: " << path.string() << " (CPE_UPDATE_GOLDEN=1 writes it)\n--- actual ---\n"
-                                           << actual);
+        FAIL_CHECK("golden file missing: " << path.string() << " (CPE_UPDATE_GOLDEN=1 writes it)\n--- actual ---\n" << actual);
         return;
     }
     std::string expected = readFile(path);

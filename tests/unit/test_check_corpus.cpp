@@ -112,7 +112,8 @@ std::vector<Comment> comments(const std::string& s) {
     std::vector<Comment> out;
     uint32_t line = 1;
     auto skip = [&](size_t from, size_t to) {  // moves past s[from, to), counting lines
-        line += static_cast<uint32_t>(std::count(s.begin() + static_cast<std::ptrdiff_t>(from), s.begin() + static_cast<std::ptrdiff_t>(to), '\n'));
+        line += static_cast<uint32_t>(
+            std::count(s.begin() + static_cast<std::ptrdiff_t>(from), s.begin() + static_cast<std::ptrdiff_t>(to), '\n'));
         return to;
     };
     size_t n = s.size();
@@ -167,7 +168,11 @@ bool looksLikeExpectation(const std::string& text) {
         if (a.size() - b.size() > 1) return false;
         size_t i = 0, j = 0, edits = 0;
         while (i < a.size() && j < b.size()) {
-            if (a[i] == b[j]) { ++i; ++j; continue; }
+            if (a[i] == b[j]) {
+                ++i;
+                ++j;
+                continue;
+            }
             if (++edits > 1) return false;
             ++i;
             if (a.size() == b.size()) ++j;
@@ -177,8 +182,9 @@ bool looksLikeExpectation(const std::string& text) {
     return nearly("error") || nearly("warning") || word == "note" || word == "notes";
 }
 
-const char* kSyntax = "write // error: MESSAGE, // error@COL: MESSAGE or // error@LINE:COL: MESSAGE "
-                      "(or warning, note); see tests/check/README.md";
+const char* kSyntax =
+    "write // error: MESSAGE, // error@COL: MESSAGE or // error@LINE:COL: MESSAGE "
+    "(or warning, note); see tests/check/README.md";
 
 void readExpectations(const std::string& file, const std::string& source, std::vector<Expectation>& out,
                       std::vector<Problem>& problems) {
@@ -279,7 +285,8 @@ std::string runCase(const Case& c) {
                 out << "    " << show(actual[i]) << "\n      (to expect it, end line " << actual[i].line << " with  // "
                     << actual[i].severity << "@" << *actual[i].col << ": " << actual[i].message << ")\n";
     }
-    if (!libraryAsExpected) out << "  the library was " << (b.library ? "built despite errors" : "not built, without an error") << "\n";
+    if (!libraryAsExpected)
+        out << "  the library was " << (b.library ? "built despite errors" : "not built, without an error") << "\n";
     out << "  everything reported:\n";
     for (const Expectation& a : actual) out << "    " << show(a) << "\n";
     return out.str();
@@ -320,22 +327,29 @@ TEST_CASE("check corpus: a wrong or unreadable expectation fails its case") {
         std::ofstream(dir / name, std::ios::binary) << text;
         return Case{name, {name}, dir};
     };
-    const std::string policy = "policy p {\n    title \"P\"\n    version \"1\"\n    effective 2026-01-01\n"
-                               "    fact bmi: decimal [kg/m2] \"BMI\"\n"
-                               "    fact amh: decimal [pmol/L] \"AMH\"\n";
+    const std::string policy =
+        "policy p {\n    title \"P\"\n    version \"1\"\n    effective 2026-01-01\n"
+        "    fact bmi: decimal [kg/m2] \"BMI\"\n"
+        "    fact amh: decimal [pmol/L] \"AMH\"\n";
     const std::string decide = "    decide {\n        otherwise not_eligible\n    }\n}\n";
-    const std::string right = "    criterion a \"A\" = bmi > amh   // error@23: '>' compares [kg/m2] with [pmol/L]; convert one of them first\n";
+    const std::string right =
+        "    criterion a \"A\" = bmi > amh   // error@23: '>' compares [kg/m2] with [pmol/L]; convert one of them first\n";
 
     Case ok = write("ok.cpl", policy + right + decide);
     CHECK(runCase(ok).empty());
 
-    Case wrongMessage = write("wrong.cpl", policy + "    criterion a \"A\" = bmi > amh   // error@23: '>' compares apples with pears\n" + decide);
+    Case wrongMessage =
+        write("wrong.cpl", policy + "    criterion a \"A\" = bmi > amh   // error@23: '>' compares apples with pears\n" + decide);
     std::string diff = runCase(wrongMessage);
     CHECK(diff.find("expected, not reported:\n    wrong.cpl:7:23: error: '>' compares apples with pears") != std::string::npos);
     CHECK(diff.find("reported, not expected") != std::string::npos);
     CHECK(diff.find("// error@23: '>' compares [kg/m2] with [pmol/L]; convert one of them first") != std::string::npos);
 
-    Case wrongColumn = write("column.cpl", policy + "    criterion a \"A\" = bmi > amh   // error@24: '>' compares [kg/m2] with [pmol/L]; convert one of them first\n" + decide);
+    Case wrongColumn = write(
+        "column.cpl",
+        policy +
+            "    criterion a \"A\" = bmi > amh   // error@24: '>' compares [kg/m2] with [pmol/L]; convert one of them first\n" +
+            decide);
     CHECK(runCase(wrongColumn).find("expected, not reported") != std::string::npos);
 
     Case unexpected = write("silent.cpl", policy + "    criterion a \"A\" = bmi > amh\n" + decide);

@@ -66,7 +66,8 @@ TEST_CASE("the diff names each kind of change") {
     fs::path root = fs::path(CPE_SOURCE_DIR) / "tests" / "golden" / "diff";
     auto text = [&](const char* name) { return runCase(root / name).text; };
     CHECK(text("thresholds").find("upper limit of bmi: 30 kg/m2 → 32 kg/m2") != std::string::npos);
-    CHECK(text("thresholds").find("comparison of amh_pmol_l: '>' → '>=' (the limit 5.4 pmol/L is now included)") != std::string::npos);
+    CHECK(text("thresholds").find("comparison of amh_pmol_l: '>' → '>=' (the limit 5.4 pmol/L is now included)") !=
+          std::string::npos);
     CHECK(text("thresholds").find("period of amh_test_date: 12 months → 6 months") != std::string::npos);
     CHECK(text("criteria").find("+ partner_bmi_ok  \"The partner's BMI is under 30\"") != std::string::npos);
     CHECK(text("criteria").find("- non_smoker  \"Does not smoke\"") != std::string::npos);
@@ -121,12 +122,13 @@ TEST_CASE("references that do not resolve say why") {
                          DiffError);
     CHECK_THROWS_WITH_AS(resolver.resolve(parsePolicyRef("t.ivf@7")), "t.ivf@7: 't.ivf' has no version '7' (versions: 1)",
                          DiffError);
-    CHECK_THROWS_WITH_AS(resolver.resolve(parsePolicyRef("t.ivf.snee+variants")),
-                         "t.ivf.snee+variants: 't.ivf.snee' has no variants (no policy declares 'variant of t.ivf.snee when ...')",
-                         DiffError);
-    CHECK_THROWS_WITH_AS(resolver.resolve(parsePolicyRef(lib.string())),
-                         (lib.string() + ": the file declares several policies (t.ivf, t.ivf.snee); write " + lib.string() + "#ID").c_str(),
-                         DiffError);
+    CHECK_THROWS_WITH_AS(
+        resolver.resolve(parsePolicyRef("t.ivf.snee+variants")),
+        "t.ivf.snee+variants: 't.ivf.snee' has no variants (no policy declares 'variant of t.ivf.snee when ...')", DiffError);
+    CHECK_THROWS_WITH_AS(
+        resolver.resolve(parsePolicyRef(lib.string())),
+        (lib.string() + ": the file declares several policies (t.ivf, t.ivf.snee); write " + lib.string() + "#ID").c_str(),
+        DiffError);
     CHECK_THROWS_AS(resolver.resolve(parsePolicyRef("/no/such/file.cpl")), DiffError);
     PolicyResolver empty({}, 0);
     CHECK_THROWS_WITH_AS(empty.resolve(parsePolicyRef("t.ivf")),

@@ -18,11 +18,11 @@ using testing::readFile;
 
 const std::string kGolden = std::string(CPE_SOURCE_DIR) + "/tests/golden/";
 
-Decision decide(const PolicyLibrary& lib, const std::string& policy, const std::string& facts,
-                const char* asOf = "2026-06-01") {
+Decision decide(const PolicyLibrary& lib, const std::string& policy, const std::string& facts, const char* asOf = "2026-06-01") {
     nlohmann::json f = nlohmann::json::parse(facts);
     DecideResult r = lib.decide({policy, &f, std::string(asOf)});
-    REQUIRE_MESSAGE(std::holds_alternative<Decision>(r), (std::holds_alternative<InputError>(r) ? std::get<InputError>(r).message : ""));
+    REQUIRE_MESSAGE(std::holds_alternative<Decision>(r),
+                    (std::holds_alternative<InputError>(r) ? std::get<InputError>(r).message : ""));
     return std::get<Decision>(r);
 }
 
@@ -108,7 +108,9 @@ TEST_CASE("three-valued evaluation decides as soon as the known facts decide") {
         CHECK(decide(lib, "t.ivf", std::string(base) + "30}").outcome == Outcome::Eligible);
         CHECK(decide(lib, "t.ivf", std::string(base) + "30.1}").outcome == Outcome::NotEligible);
         CHECK(decide(lib, "t.ivf", std::string(base) + "18.9}").outcome == Outcome::NotEligible);
-        Decision old = decide(lib, "t.ivf", R"({"smoker": false, "d1": "no", "d2": "no", "d3": "no", "amh": 6, "bmi": 20, "test_date": "2025-05-31"})");
+        Decision old =
+            decide(lib, "t.ivf",
+                   R"({"smoker": false, "d1": "no", "d2": "no", "d3": "no", "amh": 6, "bmi": 20, "test_date": "2025-05-31"})");
         CHECK(old.outcome == Outcome::NotEligible);
         Decision eligible = decide(lib, "t.ivf", std::string(base) + "25}");
         CHECK(outputToJson(eligible.outputs[0]) == 2);
@@ -150,7 +152,7 @@ TEST_CASE("fmt lays files out canonically, keeps every comment, and is idempoten
     auto again = parseFile(sources, g, diags);
     REQUIRE(again);
     CHECK(formatFile(*again) == once);
-    for (const char* comment : {"// A policy written by hand", "// trailing comment on the header",
-                                "// why the threshold is 7", "// the usual case"})
+    for (const char* comment :
+         {"// A policy written by hand", "// trailing comment on the header", "// why the threshold is 7", "// the usual case"})
         CHECK(once.find(comment) != std::string::npos);
 }

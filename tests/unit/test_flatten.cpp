@@ -63,7 +63,8 @@ void compareWithTree(const Program& flat, uint32_t seed, size_t cases, Counts& c
             switch (flat.slotKinds[s]) {
                 case SlotKind::Bool: f.set(s, static_cast<double>(below(2))); break;
                 case SlotKind::Number:
-                    if (fact.type.kind == TypeKind::Enum) f.set(s, static_cast<double>(below(fact.type.enumInfo->members.size())));
+                    if (fact.type.kind == TypeKind::Enum)
+                        f.set(s, static_cast<double>(below(fact.type.enumInfo->members.size())));
                     else f.set(s, numbers[below(numbers.size())]);
                     break;
                 case SlotKind::Text:

@@ -37,13 +37,19 @@ TEST_CASE("an impact run counts, breaks down and gives examples; bad lines are r
     // t.ivf.snee: ages 23-39 only, and the partner's BMI must be under 30.
     std::string good = R"("bmi": 25, "smoker": false, "amh_pmol_l": 10, "amh_test_date": "2026-01-01")";
     std::istringstream cases(
-        "{\"id\": \"a\", \"facts\": {\"age_years\": 41, \"partner_bmi\": 25, \"legacy_area\": \"snee\", " + good + "}}\n"
-        "{\"id\": \"b\", \"facts\": {\"age_years\": 30, \"partner_bmi\": 25, \"legacy_area\": \"hwe\", \"region\": \"north\", " + good + "}}\n"
+        "{\"id\": \"a\", \"facts\": {\"age_years\": 41, \"partner_bmi\": 25, \"legacy_area\": \"snee\", " + good +
+        "}}\n"
+        "{\"id\": \"b\", \"facts\": {\"age_years\": 30, \"partner_bmi\": 25, \"legacy_area\": \"hwe\", \"region\": \"north\", " +
+        good +
+        "}}\n"
         "\n"
-        "{\"id\": \"c\", \"facts\": {\"age_years\": 30, \"legacy_area\": \"snee\", " + good + "}}\n"
+        "{\"id\": \"c\", \"facts\": {\"age_years\": 30, \"legacy_area\": \"snee\", " +
+        good +
+        "}}\n"
         "not json\n"
         "{\"id\": \"e\", \"facts\": {\"age_years\": \"thirty\"}}\n"
-        "{\"id\": \"f\", \"region\": \"south\", \"facts\": {\"age_years\": 40, \"partner_bmi\": 31, \"legacy_area\": \"mse\", " + good + "}}\n");
+        "{\"id\": \"f\", \"region\": \"south\", \"facts\": {\"age_years\": 40, \"partner_bmi\": 31, \"legacy_area\": \"mse\", " +
+        good + "}}\n");
     ImpactOptions options;
     options.byFacts = {"legacy_area", "region"};
     options.defaultDay = *parseDate("2026-06-01");
@@ -161,8 +167,8 @@ TEST_CASE("impact of the harmonised fertility draft on 100,000 generated referra
         options.byFacts = {"legacy_area", "imd_quintile"};
         options.defaultDay = *parseDate("2026-06-01");
         ImpactReport report = runImpact(before, draft, in, options);
-        MESSAGE("fertility.ivf." << old << " → fertility.ivf: " << report.total.cases << " cases in " << report.seconds
-                                 << " s, " << report.total.changed() << " changed");
+        MESSAGE("fertility.ivf." << old << " → fertility.ivf: " << report.total.cases << " cases in " << report.seconds << " s, "
+                                 << report.total.changed() << " changed");
         CHECK(report.errorCount == 0);
         CHECK(report.total.cases == n);
         CHECK(report.seconds < 30);  // typically about a second; generous for a loaded machine

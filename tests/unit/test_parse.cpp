@@ -167,8 +167,8 @@ TEST_CASE("tests parse with their facts, date and expectations") {
 TEST_CASE("a file with a syntax error yields no AST") {
     for (const char* text : {"policy p {\n    title \"x\"\n",   // the parser: a missing brace
                              "policy p {\n    title \"x\n}\n",  // the lexer: an unterminated string
-                             "policy p { title \"\xFF\" }",    // not UTF-8
-                             "policy p { title \"\xE2\x89"}) { // ends inside a character
+                             "policy p { title \"\xFF\" }",     // not UTF-8
+                             "policy p { title \"\xE2\x89"}) {  // ends inside a character
         CAPTURE(text);
         auto p = parse(text);
         CHECK_FALSE(p->ast);

@@ -119,8 +119,8 @@ TEST_CASE("a successor can be published once the earlier version gets its end da
           std::string::npos);
     CHECK(reg.versions("p").size() == 1);  // all or nothing
 
-    PublishResult both = reg.publish(
-        *lib(policyText("1", "2025-04-01", 30, "2026-03-31") + policyText("2", "2026-04-01", 32)), "bob", "2026-02-01T09:00:00Z");
+    PublishResult both = reg.publish(*lib(policyText("1", "2025-04-01", 30, "2026-03-31") + policyText("2", "2026-04-01", 32)),
+                                     "bob", "2026-02-01T09:00:00Z");
     CHECK_FALSE(both.refused());
     CHECK(actionFor(both, "p", "1") == Action::EndDateSet);
     CHECK(actionFor(both, "p", "2") == Action::Published);
@@ -134,8 +134,8 @@ TEST_CASE("a successor can be published once the earlier version gets its end da
     CHECK(events[1].by == "bob");
 
     // Moving an end date that is already set is a change like any other.
-    PublishResult moved = reg.publish(
-        *lib(policyText("1", "2025-04-01", 30, "2026-04-30") + policyText("2", "2026-05-01", 32)), "carol", "2026-03-01T09:00:00Z");
+    PublishResult moved = reg.publish(*lib(policyText("1", "2025-04-01", 30, "2026-04-30") + policyText("2", "2026-05-01", 32)),
+                                      "carol", "2026-03-01T09:00:00Z");
     CHECK(moved.refused());
 }
 
@@ -164,7 +164,8 @@ TEST_CASE("the registry loads back as a library that decides like the files") {
 
 TEST_CASE("bad registry files get clear errors") {
     TempDb db;
-    CHECK_THROWS_WITH_AS(PolicyRegistry(db.path, false), (db.path + ": no such registry (publish to it first: cpe publish PATH --db " + db.path + ")").c_str(),
+    CHECK_THROWS_WITH_AS(PolicyRegistry(db.path, false),
+                         (db.path + ": no such registry (publish to it first: cpe publish PATH --db " + db.path + ")").c_str(),
                          RegistryError);
     {
         std::ofstream f(db.path);

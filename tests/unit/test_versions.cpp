@@ -34,10 +34,11 @@ const Decision decide(const PolicyLibrary& lib, const std::string& id, const nlo
     return std::get<Decision>(r);
 }
 
-const char* kTwoVersions = "policy p {\n"
-                           "    title \"P\"\n    version \"2025\"\n    effective 2025-04-01 until 2026-03-31\n    use fx\n"
-                           "    criterion bmi_ok \"BMI in range\" = bmi between 19 and 30\n"
-                           "    decide {\n        eligible when bmi_ok\n        otherwise not_eligible\n    }\n}\n";
+const char* kTwoVersions =
+    "policy p {\n"
+    "    title \"P\"\n    version \"2025\"\n    effective 2025-04-01 until 2026-03-31\n    use fx\n"
+    "    criterion bmi_ok \"BMI in range\" = bmi between 19 and 30\n"
+    "    decide {\n        eligible when bmi_ok\n        otherwise not_eligible\n    }\n}\n";
 
 }  // namespace
 
@@ -79,11 +80,13 @@ test "from the change BMI 31 is within range" for p {
     expect eligible
 }
 )";
-    auto b = build({{"fx.cpl", kFixtureModule}, {"p.cpl", std::string(kTwoVersions) + policy("p", "2026", "2026-04-01", 32) + tests}});
+    auto b =
+        build({{"fx.cpl", kFixtureModule}, {"p.cpl", std::string(kTwoVersions) + policy("p", "2026", "2026-04-01", 32) + tests}});
     REQUIRE_MESSAGE(b.library, b.errors());
     auto results = runPolicyTests(*b.library);
     REQUIRE(results.size() == 2);
-    for (const TestResult& r : results) CHECK_MESSAGE(r.passed(), r.name << ": " << (r.failures.empty() ? "" : r.failures[0].message));
+    for (const TestResult& r : results)
+        CHECK_MESSAGE(r.passed(), r.name << ": " << (r.failures.empty() ? "" : r.failures[0].message));
 }
 
 // ---------------------------------------------------------------- variants
@@ -94,7 +97,9 @@ std::string variantLibrary(const std::string& snee = "legacy_area is snee", cons
                            const std::string& hweUntil = "") {
     return policy("p", "2026", "2024-04-01", 30) +
            "policy p.snee extends p {\n    title \"P (SNEE)\"\n    version \"snee-1\"\n    effective 2024-04-01\n"
-           "    variant of p when " + snee + "\n"
+           "    variant of p when " +
+           snee +
+           "\n"
            "    override criterion bmi_ok \"BMI in range\" = bmi between 19 and 35\n}\n"
            "policy p.hwe extends p {\n    title \"P (HWE)\"\n    version \"hwe-1\"\n    effective 2024-04-01" +
            (hweUntil.empty() ? "" : " until " + hweUntil) + "\n    variant of p when " + hwe +
@@ -131,7 +136,8 @@ TEST_CASE("a request for a policy with area variants is decided by the variant t
 }
 
 TEST_CASE("a variant applies only while one of its versions is in force") {
-    auto b = build({{"fx.cpl", kFixtureModule}, {"p.cpl", variantLibrary("legacy_area is snee", "legacy_area is hwe", "2026-03-31")}});
+    auto b =
+        build({{"fx.cpl", kFixtureModule}, {"p.cpl", variantLibrary("legacy_area is snee", "legacy_area is hwe", "2026-03-31")}});
     REQUIRE_MESSAGE(b.library, b.errors());
     nlohmann::json hwe = {{"bmi", 28}, {"legacy_area", "hwe"}};
     CHECK(decide(*b.library, "p", hwe, "2026-03-31").policy == "p.hwe");

@@ -59,8 +59,8 @@ void writeFile(const std::string& path, const std::string& text) {
 }
 
 ServerProcess::ServerProcess(const TempDir& dir, std::vector<std::string> args) : dir_(dir) {
-    std::vector<std::string> full{cpeBinary(),  "serve",           "--port", "0", "--db", dir.file("log.db"),
-                                  "--access-log", dir.file("access.log")};
+    std::vector<std::string> full{cpeBinary(),           "serve", "--port", "0", "--db", dir.file("log.db"), "--access-log",
+                                  dir.file("access.log")};
     full.insert(full.end(), args.begin(), args.end());
     int out[2];
     if (pipe(out) != 0) throw std::runtime_error("pipe failed");

@@ -1,8 +1,8 @@
 #pragma once
 // Runs the real `cpe serve` (the binary under test, $CPE_BIN) as a child
 // process on a free loopback port, in a temporary folder of its own.
-#include <csignal>
 #include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -23,8 +23,8 @@ private:
     std::filesystem::path path_;
 };
 
-std::string cpeBinary();            // $CPE_BIN
-std::string fixturePolicies();      // $CPE_SERVER_TEST_POLICIES
+std::string cpeBinary();        // $CPE_BIN
+std::string fixturePolicies();  // $CPE_SERVER_TEST_POLICIES
 std::string readFile(const std::string& path);
 void writeFile(const std::string& path, const std::string& text);
 

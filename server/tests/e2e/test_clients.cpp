@@ -11,15 +11,15 @@ using namespace std::chrono_literals;
 
 TEST_CASE("stalled clients are cut off by the read timeout; others are served meanwhile") {
     TempDir dir;
-    ServerProcess server(dir, {"--policies", fixturePolicies(), "--read-timeout", "0.5", "--keep-alive", "1",
-                               "--threads", "1"});
+    ServerProcess server(dir, {"--policies", fixturePolicies(), "--read-timeout", "0.5", "--keep-alive", "1", "--threads", "1"});
     const int port = server.port();
 
     RawConnection headers(port);  // stops halfway through its headers
     headers.send("POST /v1/decisions HTTP/1.1\r\nHost: t\r\nContent-Ty");
     RawConnection body(port);  // promises 200 bytes of body, sends 20
-    body.send("POST /v1/decisions HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
-              "{\"policy\": \"fixtur");
+    body.send(
+        "POST /v1/decisions HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n"
+        "{\"policy\": \"fixtur");
     RawConnection silent(port);  // connects and says nothing
 
     // Stalled and silent connections tie up no thread: everyone else is

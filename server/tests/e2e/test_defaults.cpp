@@ -34,8 +34,7 @@ std::string listeningAddress(int port) {
             std::string slot, local, remote, state;
             fields >> slot >> local >> remote >> state;
             auto colon = local.rfind(':');
-            if (state == "0A" && colon != std::string::npos && local.substr(colon + 1) == portHex)
-                return local.substr(0, colon);
+            if (state == "0A" && colon != std::string::npos && local.substr(colon + 1) == portHex) return local.substr(0, colon);
         }
     }
     return "";
@@ -105,11 +104,10 @@ TEST_CASE("/metrics is Prometheus text; the access log is one JSON line a reques
 
     // Requests are counted once their response is written, in whatever order
     // the responses finish: wait until all five are.
-    const std::vector<std::string> counted = {
-        "cpe_http_requests_total{endpoint=\"/v1/decisions\",status=\"200\"} 2\n",
-        "cpe_http_requests_total{endpoint=\"/v1/decisions\",status=\"400\"} 1\n",
-        "cpe_http_requests_total{endpoint=\"/v1/policies\",status=\"200\"} 1\n",
-        "cpe_http_requests_total{endpoint=\"other\",status=\"404\"} 1\n"};
+    const std::vector<std::string> counted = {"cpe_http_requests_total{endpoint=\"/v1/decisions\",status=\"200\"} 2\n",
+                                              "cpe_http_requests_total{endpoint=\"/v1/decisions\",status=\"400\"} 1\n",
+                                              "cpe_http_requests_total{endpoint=\"/v1/policies\",status=\"200\"} 1\n",
+                                              "cpe_http_requests_total{endpoint=\"other\",status=\"404\"} 1\n"};
     auto allCounted = [&](const std::string& metrics) {
         for (const std::string& line : counted)
             if (metrics.find(line) == std::string::npos) return false;
@@ -152,8 +150,7 @@ TEST_CASE("/metrics is Prometheus text; the access log is one JSON line a reques
     // Requests by endpoint and status (checked above); decisions by policy
     // and outcome.
     CHECK(text.find("cpe_decisions_total{policy=\"fixture.threshold\",outcome=\"eligible\"} 1\n") != std::string::npos);
-    CHECK(text.find("cpe_decisions_total{policy=\"fixture.bariatric\",outcome=\"not_eligible\"} 1\n") !=
-          std::string::npos);
+    CHECK(text.find("cpe_decisions_total{policy=\"fixture.bariatric\",outcome=\"not_eligible\"} 1\n") != std::string::npos);
 
     // The latency histogram of /v1/decisions: cumulative buckets ending in
     // +Inf, which equals _count.

@@ -51,15 +51,12 @@ TEST_CASE("decisions, policies, health and metrics are served") {
         CHECK(shared["outcome"] == "eligible");
         json bariatric = post(port, "/v1/decisions",
                               decideBody("fixture.bariatric",
-                                         {{"age", 30}, {"bmi", 52.0}, {"smoker", false}, {"diabetes", "none"}},
-                                         "2026-06-01"))
+                                         {{"age", 30}, {"bmi", 52.0}, {"smoker", false}, {"diabetes", "none"}}, "2026-06-01"))
                              .json();
         CHECK(bariatric["outcome"] == "eligible");
         CHECK(bariatric["outputs"]["sessions"] == 6);
         // A smoker is not eligible whatever the BMI, even when it is unknown.
-        json smoker = post(port, "/v1/decisions",
-                           decideBody("fixture.bariatric", {{"age", 30}, {"smoker", true}}))
-                          .json();
+        json smoker = post(port, "/v1/decisions", decideBody("fixture.bariatric", {{"age", 30}, {"smoker", true}})).json();
         CHECK(smoker["outcome"] == "not_eligible");
     }
 
@@ -109,15 +106,13 @@ TEST_CASE("decisions, policies, health and metrics are served") {
             REQUIRE(r.status == 200);
             CHECK(r.contentType.find("text/plain") == 0);
             m = r.body;
-            if (m.find("cpe_http_request_duration_seconds_count{endpoint=\"/v1/decisions\"} 3\n") != std::string::npos)
-                break;
+            if (m.find("cpe_http_request_duration_seconds_count{endpoint=\"/v1/decisions\"} 3\n") != std::string::npos) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(20));
         }
         CHECK(m.find("cpe_http_requests_total{endpoint=\"/v1/decisions\",status=\"200\"} 2\n") != std::string::npos);
         CHECK(m.find("cpe_http_requests_total{endpoint=\"/v1/decisions\",status=\"400\"} 1\n") != std::string::npos);
         CHECK(m.find("cpe_decisions_total{policy=\"fixture.threshold\",outcome=\"eligible\"} 1\n") != std::string::npos);
-        CHECK(m.find("cpe_decisions_total{policy=\"fixture.threshold\",outcome=\"not_eligible\"} 1\n") !=
-              std::string::npos);
+        CHECK(m.find("cpe_decisions_total{policy=\"fixture.threshold\",outcome=\"not_eligible\"} 1\n") != std::string::npos);
         CHECK(m.find("cpe_http_request_duration_seconds_count{endpoint=\"/v1/decisions\"} 3\n") != std::string::npos);
         CHECK(m.find("cpe_library_generation 1\n") != std::string::npos);
     }

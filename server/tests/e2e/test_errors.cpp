@@ -30,8 +30,8 @@ TEST_CASE("bad requests get 400, 404, 405 or 413 with a JSON error") {
             const char* body;
             const char* field;
         };
-        for (Case c : {Case{R"([1])", ""}, Case{R"({"facts": {}})", "policy"},
-                       Case{R"({"policy": 7, "facts": {}})", "policy"}, Case{R"({"policy": "fixture.threshold"})", "facts"},
+        for (Case c : {Case{R"([1])", ""}, Case{R"({"facts": {}})", "policy"}, Case{R"({"policy": 7, "facts": {}})", "policy"},
+                       Case{R"({"policy": "fixture.threshold"})", "facts"},
                        Case{R"({"policy": "fixture.threshold", "facts": "score=8"})", "facts"},
                        Case{R"({"policy": "fixture.threshold", "facts": {}, "as_of": "tomorrow"})", "as_of"},
                        Case{R"({"policy": "fixture.threshold", "facts": {}, "asof": "2026-01-01"})", "asof"}}) {
@@ -95,8 +95,8 @@ TEST_CASE("bad requests get 400, 404, 405 or 413 with a JSON error") {
         CHECK(reply.find("body_too_large") != std::string::npos);
     }
     SUBCASE("deeply nested JSON does not crash the server") {
-        std::string deep = R"({"policy": "fixture.threshold", "facts": {"score": )" + std::string(1500, '[') +
-                           std::string(1500, ']') + "}}";
+        std::string deep =
+            R"({"policy": "fixture.threshold", "facts": {"score": )" + std::string(1500, '[') + std::string(1500, ']') + "}}";
         Response r = decide(deep);
         CHECK(r.status == 400);
         CHECK(r.isError("bad_fact"));

@@ -33,9 +33,9 @@ TEST_CASE("the decision log keeps a hash of the facts; cpe log queries it") {
         for (int i = 0; i < 3; ++i)
             REQUIRE(post(port, "/v1/decisions", decideBody("fixture.threshold", {{"score", kSecret}})).status == 200);
         REQUIRE(post(port, "/v1/decisions", decideBody("fixture.threshold", {{"score", 2}})).status == 200);
-        REQUIRE(post(port, "/v1/decisions",
-                     decideBody("fixture.bariatric", {{"age", 30}, {"smoker", true}}, "2026-02-01"))
-                    .status == 200);
+        REQUIRE(
+            post(port, "/v1/decisions", decideBody("fixture.bariatric", {{"age", 30}, {"smoker", true}}, "2026-02-01")).status ==
+            200);
         REQUIRE(post(port, "/v1/decisions", decideBody("fixture.threshold", {{"score", "x"}})).status == 400);
         server.signal(SIGTERM);
         REQUIRE(server.wait(20s) == 0);
@@ -80,8 +80,8 @@ TEST_CASE("the decision log keeps a hash of the facts; cpe log queries it") {
     const std::string lastDay = all.front()["time"].get<std::string>().substr(0, 10);
     auto range = jsonLines(runCpe({"--format", "json", "log", "--db", db, "--from", firstDay, "--to", lastDay}, code));
     CHECK(range.size() == 5);
-    auto rangeNo = jsonLines(runCpe(
-        {"--format", "json", "log", "--db", db, "--from", firstDay, "--to", lastDay, "--outcome", "not_eligible"}, code));
+    auto rangeNo = jsonLines(
+        runCpe({"--format", "json", "log", "--db", db, "--from", firstDay, "--to", lastDay, "--outcome", "not_eligible"}, code));
     CHECK(rangeNo.size() == 2);
     CHECK(jsonLines(runCpe({"--format", "json", "log", "--db", db, "--from", "9999-12-31"}, code)).empty());
     CHECK(jsonLines(runCpe({"--format", "json", "log", "--db", db, "--limit", "2"}, code)).size() == 2);
@@ -101,9 +101,8 @@ TEST_CASE("the decision log keeps a hash of the facts; cpe log queries it") {
 
     // The same facts, given to `cpe log --facts`, find their decisions.
     writeFile(dir.file("facts.json"), json{{"score", kSecret}}.dump());
-    auto matched = jsonLines(runCpe({"--format", "json", "log", "--db", db, "--facts", dir.file("facts.json"),
-                                     "--salt-file", db + ".salt"},
-                                    code));
+    auto matched = jsonLines(
+        runCpe({"--format", "json", "log", "--db", db, "--facts", dir.file("facts.json"), "--salt-file", db + ".salt"}, code));
     CHECK(code == 0);
     CHECK(matched.size() == 3);
 
@@ -116,8 +115,8 @@ TEST_CASE("the decision log keeps a hash of the facts; cpe log queries it") {
 TEST_CASE("with --log-facts the facts are kept") {
     TempDir dir;
     ServerProcess server(dir, {"--policies", fixturePolicies(), "--log-facts"});
-    REQUIRE(post(server.port(), "/v1/decisions", decideBody("fixture.threshold", {{"score", 8}, {"age", nullptr}}))
-                .status == 200);
+    REQUIRE(post(server.port(), "/v1/decisions", decideBody("fixture.threshold", {{"score", 8}, {"age", nullptr}})).status ==
+            200);
     server.signal(SIGINT);
     REQUIRE(server.wait(20s) == 0);
     int code = 0;

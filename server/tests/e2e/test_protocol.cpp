@@ -34,8 +34,10 @@ TEST_CASE("HTTP protocol details") {
     }
     SUBCASE("Expect: 100-continue") {
         RawConnection c(port);
-        c.send("POST /v1/decisions HTTP/1.1\r\nHost: t\r\nConnection: close\r\nExpect: 100-continue\r\n"
-               "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n");
+        c.send(
+            "POST /v1/decisions HTTP/1.1\r\nHost: t\r\nConnection: close\r\nExpect: 100-continue\r\n"
+            "Content-Length: " +
+            std::to_string(body.size()) + "\r\n\r\n");
         c.send(body);
         std::string reply = c.readUntilClosed(10s, closed);
         CHECK(reply.rfind("HTTP/1.1 100", 0) == 0);
@@ -43,8 +45,8 @@ TEST_CASE("HTTP protocol details") {
     }
     SUBCASE("pipelined requests are answered in order") {
         RawConnection c(port);
-        std::string one = "POST /v1/decisions HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) +
-                          "\r\n\r\n" + body;
+        std::string one =
+            "POST /v1/decisions HTTP/1.1\r\nHost: t\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
         c.send(one + one + "GET /healthz HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n");
         std::string reply = c.readUntilClosed(10s, closed);
         CHECK(count(reply, "HTTP/1.1 200") == 3);

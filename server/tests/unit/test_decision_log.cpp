@@ -45,8 +45,8 @@ TEST_CASE("every appended decision is committed by close(), from many threads") 
         for (int t = 0; t < 4; ++t)
             threads.emplace_back([&log, t] {
                 for (int i = 0; i < 2500; ++i)
-                    log.append(record(k20260301 + (i % 3) * kDay + t, t % 2 ? "p.a" : "p.b",
-                                      i % 2 ? "eligible" : "not_eligible"));
+                    log.append(
+                        record(k20260301 + (i % 3) * kDay + t, t % 2 ? "p.a" : "p.b", i % 2 ? "eligible" : "not_eligible"));
             });
         for (auto& t : threads) t.join();
         log.close();

@@ -38,7 +38,6 @@ TEST_CASE("a salt file is created once, private, and then reused") {
 TEST_CASE("the reusable hasher gives the one-shot hash, call after call") {
     FactsHasher hasher("Jefe");
     for (int i = 0; i < 3; ++i)
-        CHECK(hasher("what do ya want for nothing?") ==
-              "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+        CHECK(hasher("what do ya want for nothing?") == "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
     CHECK(hasher("{}") == factsHash("Jefe", "{}"));
 }

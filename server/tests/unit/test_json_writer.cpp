@@ -18,9 +18,9 @@ const EnumInfo kLevels{"band", {"low", "high"}, true};
 }  // namespace
 
 TEST_CASE("strings are escaped as nlohmann::json escapes them") {
-    for (std::string s : {std::string("plain"), std::string("quote \" and \\ backslash"),
-                          std::string("tab\tnew\nline\r\b\f"), std::string("\x01\x1f\x7f"),
-                          std::string("BMI \xe2\x89\xa5 30 \xe2\x80\x94 caf\xc3\xa9"), std::string()}) {
+    for (std::string s :
+         {std::string("plain"), std::string("quote \" and \\ backslash"), std::string("tab\tnew\nline\r\b\f"),
+          std::string("\x01\x1f\x7f"), std::string("BMI \xe2\x89\xa5 30 \xe2\x80\x94 caf\xc3\xa9"), std::string()}) {
         CAPTURE(s);
         std::string out;
         appendJsonString(out, s);
@@ -36,8 +36,8 @@ TEST_CASE("a decision is written exactly as decisionToJson(d).dump() writes it")
 
     d.outcome = Outcome::NotEligible;
     d.route = Route::Ifr;
-    d.reasons.push_back({"female_bmi", "BMI of the woman between 19 and 30 \"inclusive\"", Tri::False,
-                         "policies/fertility/ivf.cpl:14:5"});
+    d.reasons.push_back(
+        {"female_bmi", "BMI of the woman between 19 and 30 \"inclusive\"", Tri::False, "policies/fertility/ivf.cpl:14:5"});
     d.reasons.push_back({"smoker", "Neither partner smokes\n", Tri::True, "policies/fertility/ivf.cpl:15:5"});
     d.reasons.push_back({"age", "Age \xe2\x89\xa4 42", Tri::Unknown, "x.cpl:1:1"});
     CHECK(written(d) == decisionToJson(d).dump());

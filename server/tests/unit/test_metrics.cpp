@@ -40,8 +40,7 @@ TEST_CASE("metrics render in the Prometheus text format") {
           std::string::npos);
     CHECK(text.find("cpe_http_request_duration_seconds_bucket{endpoint=\"/v1/decisions\",le=\"0.0025\"} 2\n") !=
           std::string::npos);
-    CHECK(text.find("cpe_http_request_duration_seconds_bucket{endpoint=\"/v1/decisions\",le=\"+Inf\"} 2\n") !=
-          std::string::npos);
+    CHECK(text.find("cpe_http_request_duration_seconds_bucket{endpoint=\"/v1/decisions\",le=\"+Inf\"} 2\n") != std::string::npos);
     CHECK(text.find("cpe_http_request_duration_seconds_count{endpoint=\"/v1/decisions\"} 2\n") != std::string::npos);
     CHECK(text.find("cpe_decisions_total{policy=\"fixture.threshold\",outcome=\"eligible\"} 2\n") != std::string::npos);
     CHECK(text.find("cpe_decisions_total{policy=\"fixture.threshold\",outcome=\"review\"} 0\n") != std::string::npos);
