@@ -767,7 +767,9 @@ private:
                     v.insert(v.end(), {a - 1, a, b, b + 1});
                 }
                 for (int transform = 1; transform <= 3; ++transform) {
-                    auto b = transform == 1 ? Builtin::YearsSince : transform == 2 ? Builtin::MonthsSince : Builtin::DaysSince;
+                    auto b = transform == 1   ? Builtin::YearsSince
+                             : transform == 2 ? Builtin::MonthsSince
+                                              : Builtin::DaysSince;
                     for (double y : thresholdsOf(i, transform)) {
                         for (double k = std::floor(y) - 1; k <= std::ceil(y) + 1; ++k) {
                             int n = static_cast<int>(k);
@@ -871,7 +873,8 @@ private:
                 }
             }
             if (reps.size() > 512) {
-                r_.notes_.push_back(r_.facts_[static_cast<size_t>(i)]->name + ": more than 512 list classes, cut short");
+                r_.notes_.push_back(r_.facts_[static_cast<size_t>(i)]->name +
+                                    ": more than 512 list classes, cut short");
                 break;
             }
         }
@@ -976,7 +979,8 @@ Result Reference::decide(const std::vector<std::optional<Val>>& values, uint64_t
             open.push_back(i);
             total *= classes_[i].size();
             if (total > maxCompletions)
-                throw ReferenceUnsupported(policy_.id + ": more than " + std::to_string(maxCompletions) + " completions");
+                throw ReferenceUnsupported(policy_.id + ": more than " + std::to_string(maxCompletions) +
+                                           " completions");
         }
     }
     // Mixed radix over the open facts: the first open fact varies fastest.

@@ -189,7 +189,9 @@ std::string describe(const Decision& d) {
     return s;
 }
 
-std::string describe(const exact::Result& r) { return describe(r.outcome, r.route, r.missing) + describeOutputs(r.outputs); }
+std::string describe(const exact::Result& r) {
+    return describe(r.outcome, r.route, r.missing) + describeOutputs(r.outputs);
+}
 
 bool sameNumber(double a, double b) { return a == b || std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(a)); }
 
@@ -393,7 +395,7 @@ exact::Result referenceOn(const char* policy, const char* factsText) {
 
 }  // namespace
 
-TEST_CASE("exact reference: its reading order is the checker's, and on policies/ its classes need no over-approximation") {
+TEST_CASE("exact reference: its reading order is the checker's; policies/ need no over-approximation") {
     size_t policies = 0;
     for (const PolicyLibrary* lib : {&bundled(), &fixture()})
         for (const PolicyModel& m : lib->checked().policies) {
@@ -498,7 +500,8 @@ size_t checkClassesComplete(const PolicyLibrary& lib, const PolicyModel& m, size
             reach(fine, byFine, outFine);
             reach(classes, byFine, outFine);
             bool same = byClasses == byFine;
-            for (size_t o = 0; o < outClasses.size(); ++o) same &= (outClasses[o].size() == 1) == (outFine[o].size() == 1);
+            for (size_t o = 0; o < outClasses.size(); ++o)
+                same &= (outClasses[o].size() == 1) == (outFine[o].size() == 1);
             if (!same && problems.size() < 10) {
                 values[f] = ref.classes(f)[0];
                 problems.push_back(m.id + ": " + fact.name + " has a behaviour its classes miss, with the others at " +
@@ -523,7 +526,8 @@ TEST_CASE("exact reference: a finer enumeration of numbers and dates finds no be
 
 TEST_CASE("exact reference: its calendar agrees with the engine's") {
     int start = *parseDate("2019-12-25"), end = *parseDate("2021-03-05");
-    int asOfs[] = {*parseDate("2020-02-29"), *parseDate("2021-02-28"), *parseDate("2020-03-31"), *parseDate("2021-01-31")};
+    int asOfs[] = {*parseDate("2020-02-29"), *parseDate("2021-02-28"), *parseDate("2020-03-31"),
+                   *parseDate("2021-01-31")};
     for (int asOf : asOfs)
         for (int d = start; d <= end; ++d) {
             REQUIRE(exact::refWholeMonths(d, asOf) == wholeMonthsBetween(d, asOf));
@@ -557,7 +561,8 @@ TEST_CASE("exact reference: the five cases where today's engine is too cautious"
         CHECK(r.outcome == Outcome::Undetermined);
         CHECK(r.missing == std::vector<std::string>{"suspected_malignancy"});
         exact::Result known = referenceOn(
-            "ebi.grommets", R"({"suspected_malignancy": false, "down_syndrome_or_cleft_palate": false, "ome_bilateral": false})");
+            "ebi.grommets",
+            R"({"suspected_malignancy": false, "down_syndrome_or_cleft_palate": false, "ome_bilateral": false})");
         CHECK(known.outcome == Outcome::NotEligible);
         CHECK(known.route == Route::Ifr);
     }
@@ -657,12 +662,14 @@ TEST_CASE("exact property: on partial facts the engine gives the exact decision"
         compareOne(bundled(), m, ref, values, run);
     }
     for (const PolicyLibrary* lib : {&bundled(), &fixture()})
-        for (const PolicyModel& m : lib->checked().policies) comparePartial(*lib, m, cases, cap, seedOf(m.id) + 1, run, minShare, maxShare);
+        for (const PolicyModel& m : lib->checked().policies)
+            comparePartial(*lib, m, cases, cap, seedOf(m.id) + 1, run, minShare, maxShare);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
     std::ostringstream out;
     out << "\n=== exact property: " << run.cases << " partial fact sets (the 5 quoted cases, then " << cases
-        << " a policy with " << minShare << " to " << maxShare << " of the facts unknown), " << run.completions << " completions enumerated, " << seconds << " s\n";
+        << " a policy with " << minShare << " to " << maxShare << " of the facts unknown), " << run.completions
+        << " completions enumerated, " << seconds << " s\n";
     out << run.mismatchedCases << " cases differ from the exact decision\n\nby kind (cases):\n";
     for (int k = 0; k < kKinds; ++k) out << "  " << kKindNames[k] << ": " << run.total[static_cast<size_t>(k)] << "\n";
     out << "\nby policy (cases run; then cases by kind):\n";
@@ -672,12 +679,14 @@ TEST_CASE("exact property: on partial facts the engine gives the exact decision"
         if (!sum) continue;
         out << "  " << id << " (" << run.casesByPolicy[id] << "):";
         for (int k = 0; k < kKinds; ++k)
-            if (counts[static_cast<size_t>(k)]) out << "  " << kKindNames[k] << " " << counts[static_cast<size_t>(k)] << ";";
+            if (counts[static_cast<size_t>(k)])
+                out << "  " << kKindNames[k] << " " << counts[static_cast<size_t>(k)] << ";";
         out << "\n";
     }
     out << "\nexamples (facts sent; engine and exact: outcome/route [missing] outputs):\n";
     for (const auto& [key, list] : run.examples)
-        for (const std::string& e : list) out << "  " << key.first << " — " << kKindNames[key.second] << "\n    " << e << "\n";
+        for (const std::string& e : list)
+            out << "  " << key.first << " — " << kKindNames[key.second] << "\n    " << e << "\n";
     std::cout << out.str() << std::flush;
     CHECK(run.total[kWrongDecision] == 0);
     CHECK(run.total[kOmittedMissing] == 0);
