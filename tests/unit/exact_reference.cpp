@@ -175,7 +175,7 @@ public:
             }
             case ExprKind::Compare:
             case ExprKind::Is: {
-                std::string op = e.kind == ExprKind::Is ? (e.negated ? "!=" : "==") : e.text;
+                std::string op = e.kind == ExprKind::Is ? (e.negated ? "!=" : "==") : std::string(spelling(e.compareOp));
                 TypeKind k = e.args[0]->type.kind;
                 if (k == TypeKind::Bool) {
                     bool eq = boolean(*e.args[0]) == boolean(*e.args[1]);
@@ -382,9 +382,7 @@ private:
         double c = 0;
         bool opaque = false;     // not affine (or enum-valued: then `facts` is empty, nothing to learn)
         std::vector<int> facts;  // opaque: the facts it reads
-        bool operator==(const Lin& o) const {
-            return opaque == o.opaque && c == o.c && facts == o.facts && terms == o.terms;
-        }
+        bool operator==(const Lin& o) const { return opaque == o.opaque && c == o.c && facts == o.facts && terms == o.terms; }
     };
     using Alts = std::vector<Lin>;
 
@@ -547,13 +545,11 @@ private:
                     int transform = b == Builtin::YearsSince ? 1 : b == Builtin::MonthsSince ? 2 : 3;
                     Alts out;
                     for (const Lin& l : alts(*e.args[0], it)) {
-                        if (!l.opaque && l.terms.empty())
-                            out.push_back(constant(sinceValue(b, static_cast<int>(l.c), r_.asOf_)));
+                        if (!l.opaque && l.terms.empty()) out.push_back(constant(sinceValue(b, static_cast<int>(l.c), r_.asOf_)));
                         else if (!l.opaque && l.terms.size() == 1 && l.terms[0].second == 1 && l.c == 0 &&
                                  l.terms[0].first.transform == 0)
                             out.push_back(variable(l.terms[0].first.fact, transform));
-                        else
-                            out.push_back(opaqueOf(factsOf(l)));
+                        else out.push_back(opaqueOf(factsOf(l)));
                     }
                     return dedupe(std::move(out));
                 }
@@ -662,8 +658,7 @@ private:
                 auto b = static_cast<Builtin>(e.builtin);
                 if (b == Builtin::Min || b == Builtin::Max)
                     for (size_t i = 0; i < e.args.size(); ++i)
-                        for (size_t j = i + 1; j < e.args.size(); ++j)
-                            equalAt(alts(*e.args[i], it), alts(*e.args[j], it), e);
+                        for (size_t j = i + 1; j < e.args.size(); ++j) equalAt(alts(*e.args[i], it), alts(*e.args[j], it), e);
                 break;
             }
             case ExprKind::Name:
@@ -767,13 +762,11 @@ private:
                     v.insert(v.end(), {a - 1, a, b, b + 1});
                 }
                 for (int transform = 1; transform <= 3; ++transform) {
-                    auto b = transform == 1   ? Builtin::YearsSince
-                             : transform == 2 ? Builtin::MonthsSince
-                                              : Builtin::DaysSince;
+                    auto b = transform == 1 ? Builtin::YearsSince : transform == 2 ? Builtin::MonthsSince : Builtin::DaysSince;
                     for (double y : thresholdsOf(i, transform)) {
                         for (double k = std::floor(y) - 1; k <= std::ceil(y) + 1; ++k) {
                             int n = static_cast<int>(k);
-                            int guess = transform == 1 ? refMinusMonths(r_.asOf_, 12 * n)
+                            int guess = transform == 1   ? refMinusMonths(r_.asOf_, 12 * n)
                                         : transform == 2 ? refMinusMonths(r_.asOf_, n)
                                                          : r_.asOf_ - n;
                             for (int d = guess - 5; d <= guess + 5; ++d)
@@ -873,8 +866,7 @@ private:
                 }
             }
             if (reps.size() > 512) {
-                r_.notes_.push_back(r_.facts_[static_cast<size_t>(i)]->name +
-                                    ": more than 512 list classes, cut short");
+                r_.notes_.push_back(r_.facts_[static_cast<size_t>(i)]->name + ": more than 512 list classes, cut short");
                 break;
             }
         }
@@ -979,8 +971,7 @@ Result Reference::decide(const std::vector<std::optional<Val>>& values, uint64_t
             open.push_back(i);
             total *= classes_[i].size();
             if (total > maxCompletions)
-                throw ReferenceUnsupported(policy_.id + ": more than " + std::to_string(maxCompletions) +
-                                           " completions");
+                throw ReferenceUnsupported(policy_.id + ": more than " + std::to_string(maxCompletions) + " completions");
         }
     }
     // Mixed radix over the open facts: the first open fact varies fastest.

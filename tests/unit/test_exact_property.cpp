@@ -26,8 +26,8 @@
 
 #include <array>
 #include <chrono>
-#include <cstdio>
 #include <cmath>
+#include <cstdio>
 #include <cstdlib>
 #include <iostream>
 #include <map>
@@ -175,8 +175,7 @@ std::string describe(Outcome o, Route r, const std::vector<std::string>& missing
 
 std::string describeOutputs(const std::vector<exact::OutputResult>& outs) {
     std::string s;
-    for (const auto& o : outs)
-        s += " " + o.name + "=" + (o.isText ? "(text)" : o.known ? std::to_string(o.number) : "null");
+    for (const auto& o : outs) s += " " + o.name + "=" + (o.isText ? "(text)" : o.known ? std::to_string(o.number) : "null");
     return s;
 }
 
@@ -184,14 +183,11 @@ std::vector<std::string> engineMissing(const Decision& d) { return {d.missingFac
 
 std::string describe(const Decision& d) {
     std::string s = describe(d.outcome, d.route, engineMissing(d));
-    for (const auto& o : d.outputs)
-        s += " " + std::string(o.name) + "=" + (o.known ? std::to_string(o.number) : "null");
+    for (const auto& o : d.outputs) s += " " + std::string(o.name) + "=" + (o.known ? std::to_string(o.number) : "null");
     return s;
 }
 
-std::string describe(const exact::Result& r) {
-    return describe(r.outcome, r.route, r.missing) + describeOutputs(r.outputs);
-}
+std::string describe(const exact::Result& r) { return describe(r.outcome, r.route, r.missing) + describeOutputs(r.outputs); }
 
 bool sameNumber(double a, double b) { return a == b || std::fabs(a - b) <= 1e-9 * std::max(1.0, std::fabs(a)); }
 
@@ -235,8 +231,8 @@ void compareKnown(const PolicyLibrary& lib, const PolicyModel& m, size_t exhaust
         exact::Result r = ref.decideKnown(plain);
         run.rulesDecided.insert(r.rule);
         exact::Result enumerated = ref.decide(values);  // one completion: must be the same
-        bool same = d.outcome == r.outcome && d.route == r.route && d.missingFacts.empty() &&
-                    enumerated.outcome == r.outcome && enumerated.route == r.route && enumerated.missing.empty();
+        bool same = d.outcome == r.outcome && d.route == r.route && d.missingFacts.empty() && enumerated.outcome == r.outcome &&
+                    enumerated.route == r.route && enumerated.missing.empty();
         for (size_t o = 0; o < r.outputs.size() && same; ++o) {
             if (r.outputs[o].isText) continue;
             same = d.outputs[o].name == r.outputs[o].name && d.outputs[o].known &&
@@ -255,14 +251,14 @@ void compareKnown(const PolicyLibrary& lib, const PolicyModel& m, size_t exhaust
 // ---------------------------------------------------------------- partial facts
 
 enum Kind {
-    kWrongDecision,    // the engine decided, and the exact decision differs: a real bug
-    kTooCautious,      // the engine says undetermined; the known facts decide
-    kExtraMissing,     // both undetermined; the engine lists a fact that cannot change the outcome or route
-    kOmittedMissing,   // both undetermined; the engine leaves out a fact that can: a real bug
-    kWrongOrder,       // the same missing facts in another order
-    kOutputCautious,   // the engine's output is null; the exact output is known
-    kOutputOutcome,    // the same, for an output that reads `outcome` of an undetermined decision (see below)
-    kOutputWrong,      // the engine's output is known, and the exact one is null or another value: a real bug
+    kWrongDecision,   // the engine decided, and the exact decision differs: a real bug
+    kTooCautious,     // the engine says undetermined; the known facts decide
+    kExtraMissing,    // both undetermined; the engine lists a fact that cannot change the outcome or route
+    kOmittedMissing,  // both undetermined; the engine leaves out a fact that can: a real bug
+    kWrongOrder,      // the same missing facts in another order
+    kOutputCautious,  // the engine's output is null; the exact output is known
+    kOutputOutcome,   // the same, for an output that reads `outcome` of an undetermined decision (see below)
+    kOutputWrong,     // the engine's output is known, and the exact one is null or another value: a real bug
     kKinds
 };
 // kOutputOutcome is kept apart: when the decision is undetermined, the
@@ -322,8 +318,7 @@ void compareOne(const PolicyLibrary& lib, const PolicyModel& m, const Reference&
         ++run.byPolicy[m.id][static_cast<size_t>(k)];
         ++run.total[static_cast<size_t>(k)];
         auto& ex = run.examples[{m.id, k}];
-        if (ex.size() < 2)
-            ex.push_back(facts.dump() + "\n        engine: " + describe(d) + "\n        exact:  " + describe(r));
+        if (ex.size() < 2) ex.push_back(facts.dump() + "\n        engine: " + describe(d) + "\n        exact:  " + describe(r));
     }
     run.mismatchedCases += any;
 }
@@ -333,8 +328,8 @@ void compareOne(const PolicyLibrary& lib, const PolicyModel& m, const Reference&
 // from the classes, so they sit on and beside every constant: uniformly in
 // half the cases, and in the others mostly the first (or mostly the last)
 // class of each fact, so corners such as "every domain at no" come up too.
-void comparePartial(const PolicyLibrary& lib, const PolicyModel& m, size_t cases, uint64_t cap, uint32_t seed,
-                    PartialRun& run, double minShare = 0.2, double maxShare = 0.5) {
+void comparePartial(const PolicyLibrary& lib, const PolicyModel& m, size_t cases, uint64_t cap, uint32_t seed, PartialRun& run,
+                    double minShare = 0.2, double maxShare = 0.5) {
     Reference ref(lib.checked(), m, asOfFor(m));
     const size_t n = ref.facts().size();
     std::mt19937 rng(seed);
@@ -402,8 +397,7 @@ TEST_CASE("exact reference: its reading order is the checker's; policies/ need n
             Reference ref(lib->checked(), m, asOfFor(m));
             // The rules' and outputs' facts come first in factsRead (a variant's condition is read last).
             REQUIRE(ref.facts().size() <= m.factsRead.size());
-            for (size_t i = 0; i < ref.facts().size(); ++i)
-                CHECK_MESSAGE(ref.facts()[i] == m.factsRead[i], m.id << " #" << i);
+            for (size_t i = 0; i < ref.facts().size(); ++i) CHECK_MESSAGE(ref.facts()[i] == m.factsRead[i], m.id << " #" << i);
             if (lib == &bundled())
                 CHECK_MESSAGE(ref.notes().empty(), m.id << ": " << (ref.notes().empty() ? "" : ref.notes()[0]));
             for (size_t i = 0; i < ref.facts().size(); ++i) CHECK(!ref.classes(i).empty());
@@ -500,8 +494,7 @@ size_t checkClassesComplete(const PolicyLibrary& lib, const PolicyModel& m, size
             reach(fine, byFine, outFine);
             reach(classes, byFine, outFine);
             bool same = byClasses == byFine;
-            for (size_t o = 0; o < outClasses.size(); ++o)
-                same &= (outClasses[o].size() == 1) == (outFine[o].size() == 1);
+            for (size_t o = 0; o < outClasses.size(); ++o) same &= (outClasses[o].size() == 1) == (outFine[o].size() == 1);
             if (!same && problems.size() < 10) {
                 values[f] = ref.classes(f)[0];
                 problems.push_back(m.id + ": " + fact.name + " has a behaviour its classes miss, with the others at " +
@@ -526,8 +519,7 @@ TEST_CASE("exact reference: a finer enumeration of numbers and dates finds no be
 
 TEST_CASE("exact reference: its calendar agrees with the engine's") {
     int start = *parseDate("2019-12-25"), end = *parseDate("2021-03-05");
-    int asOfs[] = {*parseDate("2020-02-29"), *parseDate("2021-02-28"), *parseDate("2020-03-31"),
-                   *parseDate("2021-01-31")};
+    int asOfs[] = {*parseDate("2020-02-29"), *parseDate("2021-02-28"), *parseDate("2020-03-31"), *parseDate("2021-01-31")};
     for (int asOf : asOfs)
         for (int d = start; d <= end; ++d) {
             REQUIRE(exact::refWholeMonths(d, asOf) == wholeMonthsBetween(d, asOf));
@@ -561,8 +553,7 @@ TEST_CASE("exact reference: the five cases where today's engine is too cautious"
         CHECK(r.outcome == Outcome::Undetermined);
         CHECK(r.missing == std::vector<std::string>{"suspected_malignancy"});
         exact::Result known = referenceOn(
-            "ebi.grommets",
-            R"({"suspected_malignancy": false, "down_syndrome_or_cleft_palate": false, "ome_bilateral": false})");
+            "ebi.grommets", R"({"suspected_malignancy": false, "down_syndrome_or_cleft_palate": false, "ome_bilateral": false})");
         CHECK(known.outcome == Outcome::NotEligible);
         CHECK(known.route == Route::Ifr);
     }
@@ -603,8 +594,8 @@ TEST_CASE("exact reference agrees with the engine on fully known facts: every po
     for (const PolicyModel& m : lib.checked().policies) compareKnown(lib, m, 8192, 4000, seedOf(m.id), run);
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     for (const std::string& e : run.examples) MESSAGE(e);
-    MESSAGE(run.sets << " fully known fact sets over " << run.policies << " policies, " << run.mismatches
-                     << " mismatches, " << seconds << " s");
+    MESSAGE(run.sets << " fully known fact sets over " << run.policies << " policies, " << run.mismatches << " mismatches, "
+                     << seconds << " s");
     CHECK(run.policies == 30);
     CHECK(run.sets > 40000);
     CHECK(run.mismatches == 0);
@@ -667,9 +658,9 @@ TEST_CASE("exact property: on partial facts the engine gives the exact decision"
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
 
     std::ostringstream out;
-    out << "\n=== exact property: " << run.cases << " partial fact sets (the 5 quoted cases, then " << cases
-        << " a policy with " << minShare << " to " << maxShare << " of the facts unknown), " << run.completions
-        << " completions enumerated, " << seconds << " s\n";
+    out << "\n=== exact property: " << run.cases << " partial fact sets (the 5 quoted cases, then " << cases << " a policy with "
+        << minShare << " to " << maxShare << " of the facts unknown), " << run.completions << " completions enumerated, "
+        << seconds << " s\n";
     out << run.mismatchedCases << " cases differ from the exact decision\n\nby kind (cases):\n";
     for (int k = 0; k < kKinds; ++k) out << "  " << kKindNames[k] << ": " << run.total[static_cast<size_t>(k)] << "\n";
     out << "\nby policy (cases run; then cases by kind):\n";
@@ -679,14 +670,12 @@ TEST_CASE("exact property: on partial facts the engine gives the exact decision"
         if (!sum) continue;
         out << "  " << id << " (" << run.casesByPolicy[id] << "):";
         for (int k = 0; k < kKinds; ++k)
-            if (counts[static_cast<size_t>(k)])
-                out << "  " << kKindNames[k] << " " << counts[static_cast<size_t>(k)] << ";";
+            if (counts[static_cast<size_t>(k)]) out << "  " << kKindNames[k] << " " << counts[static_cast<size_t>(k)] << ";";
         out << "\n";
     }
     out << "\nexamples (facts sent; engine and exact: outcome/route [missing] outputs):\n";
     for (const auto& [key, list] : run.examples)
-        for (const std::string& e : list)
-            out << "  " << key.first << " — " << kKindNames[key.second] << "\n    " << e << "\n";
+        for (const std::string& e : list) out << "  " << key.first << " — " << kKindNames[key.second] << "\n    " << e << "\n";
     std::cout << out.str() << std::flush;
     CHECK(run.total[kWrongDecision] == 0);
     CHECK(run.total[kOmittedMissing] == 0);
@@ -782,13 +771,13 @@ TEST_CASE("exact reference: it gives what the policies' own tests expect") {
                 auto o = std::find_if(r.outputs.begin(), r.outputs.end(), [&](auto& x) { return x.name == item.text; });
                 if (o == r.outputs.end() || o->isText) continue;
                 nlohmann::json want = testValueJson(item.value);
-                bool same = want.is_null() ? !o->known
+                bool same = want.is_null()      ? !o->known
                             : want.is_boolean() ? o->known && o->number == (want.get<bool>() ? 1 : 0)
-                            : want.is_number() ? o->known && sameNumber(o->number, want.get<double>())
-                                               : true;  // enum or date outputs: not compared here
+                            : want.is_number()  ? o->known && sameNumber(o->number, want.get<double>())
+                                                : true;  // enum or date outputs: not compared here
                 if (!same)
-                    problems.push_back("expects output " + item.text + " = " + want.dump() + "; exact: " +
-                                       (o->known ? std::to_string(o->number) : "null"));
+                    problems.push_back("expects output " + item.text + " = " + want.dump() +
+                                       "; exact: " + (o->known ? std::to_string(o->number) : "null"));
             }
         }
         if (!problems.empty()) {
