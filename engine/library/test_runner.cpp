@@ -24,32 +24,8 @@ TestResult runOne(const PolicyLibrary& lib, const TestDecl& t) {
     r.at = lib.sources().location(t.span);
     auto fail = [&](const Span& at, std::string msg) { r.failures.push_back({lib.sources().location(at), std::move(msg)}); };
 
-    // Facts and date come from the `like` chain, oldest first, then this test.
-    std::vector<const TestDecl*> chain{&t};
-    while (!chain.back()->like.empty()) {
-        const TestDecl* base = nullptr;
-        for (const TestDecl* other : lib.checked().tests)
-            if (other->policy == t.policy && other->name == chain.back()->like) base = other;
-        if (!base || std::find(chain.begin(), chain.end(), base) != chain.end()) break;  // the checker reported it
-        chain.push_back(base);
-    }
-    nlohmann::json facts = nlohmann::json::object();
-    std::optional<std::string> asOf;
-    for (auto it = chain.rbegin(); it != chain.rend(); ++it)
-        for (const TestItem& item : (*it)->items) {
-            if (item.kind == TestItem::Kind::AsOf) asOf = item.text;
-            if (item.kind == TestItem::Kind::Given)
-                for (const Binding& b : item.bindings) facts[b.name] = factValueToJson(b.value);
-        }
-    // Tests never depend on the day they run: without `as of`, the policy's own effective date.
-    if (!asOf) {
-        for (const PolicyModel& p : lib.checked().policies)
-            if (p.id == t.policy) {
-                asOf = p.effective;
-                break;
-            }
-    }
-    DecideResult result = lib.decide({t.policy, &facts, asOf});
+    TestRequest request = testRequest(lib, t);
+    DecideResult result = lib.decide({t.policy, &request.facts, request.asOf});
     const InputError* error = std::get_if<InputError>(&result);
     bool expectsError =
         std::any_of(t.items.begin(), t.items.end(), [](const TestItem& i) { return i.kind == TestItem::Kind::ExpectError; });
@@ -115,6 +91,32 @@ TestResult runOne(const PolicyLibrary& lib, const TestDecl& t) {
 }
 
 }  // namespace
+
+TestRequest testRequest(const PolicyLibrary& lib, const TestDecl& t) {
+    std::vector<const TestDecl*> chain{&t};
+    while (!chain.back()->like.empty()) {
+        const TestDecl* base = nullptr;
+        for (const TestDecl* other : lib.checked().tests)
+            if (other->policy == t.policy && other->name == chain.back()->like) base = other;
+        if (!base || std::find(chain.begin(), chain.end(), base) != chain.end()) break;  // the checker reported it
+        chain.push_back(base);
+    }
+    TestRequest request;
+    for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+        for (const TestItem& item : (*it)->items) {
+            if (item.kind == TestItem::Kind::AsOf) request.asOf = item.text;
+            if (item.kind == TestItem::Kind::Given)
+                for (const Binding& b : item.bindings) request.facts[b.name] = factValueToJson(b.value);
+        }
+    if (!request.asOf) {
+        for (const PolicyModel& p : lib.checked().policies)
+            if (p.id == t.policy) {
+                request.asOf = p.effective;
+                break;
+            }
+    }
+    return request;
+}
 
 std::vector<TestResult> runPolicyTests(const PolicyLibrary& lib) {
     std::vector<TestResult> results;

@@ -1,5 +1,6 @@
 #pragma once
 // Runs the `test` blocks written beside the policies.
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,5 +22,14 @@ struct TestResult {
 };
 
 std::vector<TestResult> runPolicyTests(const PolicyLibrary& lib);
+
+// The request a test makes: facts and date from its `like` chain, oldest
+// first, then the test itself. Tests never depend on the day they run: without
+// `as of`, the policy's own effective date.
+struct TestRequest {
+    nlohmann::json facts = nlohmann::json::object();
+    std::optional<std::string> asOf;
+};
+TestRequest testRequest(const PolicyLibrary& lib, const TestDecl& t);
 
 }  // namespace cpe

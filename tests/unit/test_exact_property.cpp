@@ -35,6 +35,8 @@
 #include <set>
 #include <sstream>
 
+#include "engine/eval/fact_binding.h"
+#include "engine/library/test_runner.h"
 #include "exact_reference.h"
 #include "library_fixture.h"
 
@@ -683,26 +685,6 @@ TEST_CASE("exact property: on partial facts the engine gives the exact decision"
     CHECK(run.mismatchedCases == 0);
 }
 
-namespace {
-
-nlohmann::json testValueJson(const FactValue& v) {
-    switch (v.kind) {
-        case FactValue::Kind::Number:
-            if (v.isInteger) return static_cast<int64_t>(v.number);
-            return v.number;
-        case FactValue::Kind::Bool: return v.boolValue;
-        case FactValue::Kind::Unknown: return nullptr;
-        case FactValue::Kind::List: {
-            nlohmann::json a = nlohmann::json::array();
-            for (const FactValue& item : v.items) a.push_back(testValueJson(item));
-            return a;
-        }
-        default: return v.text;  // dates, strings, enum members
-    }
-}
-
-}  // namespace
-
 TEST_CASE("exact reference: it gives what the policies' own tests expect") {
     // The tests beside the policies were written by hand from the policy
     // documents; the reference must meet every `expect` outcome, route,
@@ -718,29 +700,9 @@ TEST_CASE("exact reference: it gives what the policies' own tests expect") {
         bool expectsError = std::any_of(t->items.begin(), t->items.end(),
                                         [](const TestItem& i) { return i.kind == TestItem::Kind::ExpectError; });
         if (expectsError) continue;
-        std::vector<const TestDecl*> chain{t};
-        while (!chain.back()->like.empty()) {
-            const TestDecl* base = nullptr;
-            for (const TestDecl* other : lib.checked().tests)
-                if (other->policy == t->policy && other->name == chain.back()->like) base = other;
-            if (!base || std::find(chain.begin(), chain.end(), base) != chain.end()) break;
-            chain.push_back(base);
-        }
-        nlohmann::json facts = nlohmann::json::object();
-        std::optional<std::string> asOf;
-        for (auto it = chain.rbegin(); it != chain.rend(); ++it)
-            for (const TestItem& item : (*it)->items) {
-                if (item.kind == TestItem::Kind::AsOf) asOf = item.text;
-                if (item.kind == TestItem::Kind::Given)
-                    for (const Binding& b : item.bindings) facts[b.name] = testValueJson(b.value);
-            }
-        if (!asOf)
-            for (const PolicyModel& p : lib.checked().policies)
-                if (p.id == t->policy) {
-                    asOf = p.effective;
-                    break;
-                }
-        int day = *parseDate(*asOf);
+        TestRequest request = testRequest(lib, *t);
+        const nlohmann::json& facts = request.facts;
+        int day = *parseDate(*request.asOf);
         const PolicyModel* m = lib.model(t->policy, day);
         REQUIRE(m);
         Reference ref(lib.checked(), *m, day);
@@ -770,7 +732,7 @@ TEST_CASE("exact reference: it gives what the policies' own tests expect") {
             if (item.kind == TestItem::Kind::ExpectOutput) {
                 auto o = std::find_if(r.outputs.begin(), r.outputs.end(), [&](auto& x) { return x.name == item.text; });
                 if (o == r.outputs.end() || o->isText) continue;
-                nlohmann::json want = testValueJson(item.value);
+                nlohmann::json want = factValueToJson(item.value);
                 bool same = want.is_null()      ? !o->known
                             : want.is_boolean() ? o->known && o->number == (want.get<bool>() ? 1 : 0)
                             : want.is_number()  ? o->known && sameNumber(o->number, want.get<double>())
