@@ -317,6 +317,7 @@ void compilePolicy(const CheckedLibrary& lib, const PolicyModel& model, Compiled
     out.model = &model;
     Compiler(lib, model, out.program).run();
     flattenRules(out.program);
+    computeSlotClasses(out.program);
 }
 
 }  // namespace cpe

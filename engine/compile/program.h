@@ -138,6 +138,15 @@ struct Program {
     std::vector<LevelHistogram> histograms;
     std::vector<Step> steps;  // every rule's flattened condition
 
+    // The boundary classes of each slot (slot_classes.cpp), for the exact
+    // refinement of decisions with unknown facts (engine/eval/refine.cpp):
+    // values such that any value the fact may take behaves like one of them
+    // in every node. Empty: the refinement leaves the slot unknown.
+    std::vector<std::vector<double>> slotClasses;
+    // Slots with the same number are interchangeable: members of a group that
+    // only the same counts read, with the same classes.
+    std::vector<uint32_t> slotSymmetry;
+
     std::vector<const FactInfo*> slots;  // local slot -> fact, in the order the policy reads them
     std::vector<SlotKind> slotKinds;
     std::vector<int32_t> slotOfFact;  // global fact id -> local slot, or -1
@@ -156,6 +165,8 @@ struct CompiledPolicy {
 
 // Flattens each rule's condition into Program::steps (flatten.cpp).
 void flattenRules(Program& p);
+// Fills Program::slotClasses and slotSymmetry (slot_classes.cpp).
+void computeSlotClasses(Program& p);
 
 // Compiles a checked policy. The model must come from a library without errors.
 void compilePolicy(const CheckedLibrary& lib, const PolicyModel& model, CompiledPolicy& out);

@@ -490,7 +490,13 @@ bool Evaluator::hasCodes(const std::vector<std::string>& list, const std::vector
 Evaluator::Verdict Evaluator::verdict(const FactView& facts, int asOfDay) {
     f_ = facts;
     asOf_ = asOfDay;
-    return run();
+    Verdict v = run();
+    if (v.decidingRule >= 0) return v;
+    // Open: decided all the same if every completion of the unknown facts
+    // gives one outcome and route (refine.cpp).
+    Refined exact;
+    if (refine(v, false, exact) && exact.decided) return {exact.outcome, exact.route, -1};
+    return v;
 }
 
 // A rule's condition as flattened jumps (flatten.cpp): one leaf test per step.
@@ -669,8 +675,12 @@ void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
     f_ = facts;
     asOf_ = asOfDay;
     Verdict v = run();
-    out.outcome = v.outcome;
-    out.route = v.route;
+    // Left open by the three-valued pass: the exact answer (refine.cpp).
+    Refined exact;
+    const bool tried = v.decidingRule < 0;
+    bool refined = tried && refine(v, true, exact);
+    out.outcome = refined && exact.decided ? exact.outcome : v.outcome;
+    out.route = refined && exact.decided ? exact.route : v.route;
     out.reasons.clear();
     out.missingFacts.clear();
     out.outputs.clear();
@@ -702,19 +712,27 @@ void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
                         explainRule(i);
         }
     } else {
+        // Undetermined, or decided only by the refinement (no one rule held):
+        // the reasons are the rules left open. The missing facts are the
+        // refinement's when it ran, else every unknown fact beneath them.
         missingSlots_.assign(p_.slots.size(), 0);
         for (size_t i = 0; i < rulesRun_; ++i)
             if (ruleResults_[i] == Tri::Unknown) {
                 explainRule(i);
                 missing(static_cast<uint32_t>(p_.rules[i].when));
             }
-        for (size_t s = 0; s < missingSlots_.size(); ++s)
-            if (missingSlots_[s]) out.missingFacts.push_back(p_.slots[s]->name);
+        if (!refined) {
+            for (size_t s = 0; s < missingSlots_.size(); ++s)
+                if (missingSlots_[s]) out.missingFacts.push_back(p_.slots[s]->name);
+        } else if (!exact.decided) {
+            for (uint32_t s : exact.missing) out.missingFacts.push_back(p_.slots[s]->name);
+        }
     }
 
     memo_.assign(p_.nodes.size(), kNotDone);  // outputs may read `outcome`, which changes now
-    outcome_ = static_cast<double>(v.outcome);
-    if (v.outcome == Outcome::Undetermined) outcome_ = -1;
+    outcome_ = static_cast<double>(out.outcome);
+    if (out.outcome == Outcome::Undetermined) outcome_ = -1;
+    bool open = false;
     for (const CompiledOutput& o : p_.outputs) {
         OutputValue& value = out.outputs.emplace_back();
         value.name = o.name;
@@ -728,8 +746,18 @@ void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
             value.known = i.point();
             value.number = i.lo;
         }
+        open |= !o.isText && !value.known;
     }
     outcome_ = -1;
+    // An output left open: the value every completion gives, if they agree.
+    if (open && !tried) refined = refine(v, true, exact);
+    if (refined)
+        for (size_t i = 0; i < p_.outputs.size(); ++i) {
+            const ExactOutput& x = exact.outputs[i];
+            if (p_.outputs[i].isText || out.outputs[i].known || x.state != ExactOutput::Same) continue;
+            out.outputs[i].known = true;
+            out.outputs[i].number = x.value;
+        }
 }
 
 }  // namespace cpe

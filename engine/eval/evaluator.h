@@ -2,7 +2,10 @@
 // Three-valued (Kleene) evaluation of a compiled policy. Booleans are
 // true/false/unknown; numbers are intervals, so `count of ... >= 2` is decided
 // as soon as two members are known to match whatever the others are.
+#include <atomic>
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/compile/program.h"
@@ -58,13 +61,24 @@ public:
     struct Verdict {
         Outcome outcome;
         Route route;
-        int decidingRule;  // index of the rule whose condition held, or -1 when undetermined
+        // The rule whose condition held; -1 when undetermined, or when the
+        // exact refinement decided (every completion gives the outcome, by
+        // different rules).
+        int decidingRule;
     };
     // The hot path: outcome and route only.
     Verdict verdict(const FactView& facts, int asOfDay);
     // Everything the contract asks for: reasons, missing facts and outputs.
     // `out`'s vectors are cleared and refilled, keeping their capacity.
     void decide(const FactView& facts, int asOfDay, Decision& out);
+
+    // How often decisions needed the exact refinement (refine.cpp), and how
+    // often it reached its bound and kept the three-valued answer. Process-wide.
+    struct RefineCounters {
+        std::atomic<uint64_t> runs{0};
+        std::atomic<uint64_t> boundHits{0};
+    };
+    static RefineCounters& refineCounters();
 
 private:
     template <bool Memo>
@@ -90,6 +104,46 @@ private:
     void missing(uint32_t node);
     void missingNumber(uint32_t node);
     bool hasCodes(const std::vector<std::string>& list, const std::vector<CodeRange>& ranges) const;
+
+    // ---- the exact refinement (refine.cpp)
+    struct ExactOutput {
+        enum State : uint8_t { Unseen, Same, Varies } state = Unseen;
+        double value = 0;
+    };
+    struct Refined {
+        bool decided = false;
+        Outcome outcome = Outcome::Undetermined;
+        Route route = Route::None;
+        std::vector<uint32_t> missing;  // slots, in reading order, when not decided
+        std::vector<ExactOutput> outputs;
+    };
+    // False when there is nothing to search or the bound was reached: the
+    // three-valued answer stands. Leaves the rule results of the facts as given.
+    bool refine(const Verdict& v, bool withOutputs, Refined& out);
+    void beginRefine(bool withOutputs);
+    void endRefine();
+    Verdict pass();
+    uint32_t firstClass(const std::vector<uint32_t>& order, size_t depth) const;
+    void setSlot(uint32_t slot, uint32_t cls);
+    bool outputsSettled(Outcome outcome);
+    void recordOutputs(Outcome outcome, bool final);
+    bool searchDone() const;
+    void searchDecision(size_t depth);
+    bool searchDependence(uint32_t slot, const std::vector<uint32_t>& others, size_t depth);
+    FactView original_{nullptr, nullptr};
+    std::vector<double> rNum_;
+    std::vector<uint8_t> rKnown_;
+    std::vector<uint8_t> ruleSlots_;
+    std::vector<uint32_t> relevant_;
+    std::vector<uint32_t> chosen_;
+    std::vector<ExactOutput> exactOutputs_;
+    uint32_t passes_ = 0;
+    bool withOutputs_ = false;
+    bool rulesDecided_ = false;
+    Outcome rootOutcome_ = Outcome::Undetermined;
+    int distinct_ = 0;
+    bool undetermined_ = false;
+    std::pair<Outcome, Route> first_{};
 
     const Program& p_;
     FactView f_{nullptr, nullptr};

@@ -1,0 +1,286 @@
+// The exact refinement of a three-valued decision (docs/language.md, "Facts
+// not known"). The Kleene pass in evaluator.cpp is sound: what it decides holds
+// for every value the unknown facts could take. It is not always exact: it
+// treats `a_count` and `b_count` as independent although one domain cannot be
+// both, and it lists every unknown fact beneath an unknown rule although some
+// cannot change the outcome. When it leaves a decision open, this file settles
+// it by searching the unknown facts' boundary classes (Program::slotClasses):
+//
+// - the decision: depth first over the relevant unknown slots, giving each
+//   its classes in turn and running the Kleene pass again at every step; a
+//   branch stops as soon as that pass decides it (and its outputs), so most
+//   branches end after one or two slots. Interchangeable slots
+//   (Program::slotSymmetry: members that only the same counts read) take
+//   their classes in non-decreasing order only, which visits each multiset of
+//   values once: 28 leaves instead of 729 for six unknown checklist domains;
+// - the missing facts, when it stays undetermined: a fact is missing exactly
+//   when some values of the others make its own value change the outcome or
+//   route. Searched the same way, one fact (or one set of interchangeable
+//   facts) at a time;
+// - the outputs: the value every completion gives, else unknown.
+//
+// Each search is bounded (kRefineBudget Kleene passes per decision). Past the
+// bound the three-valued answer stands — sound, if cautious — and the hit is
+// counted (refineCounters(), in /metrics and the bench).
+#include <algorithm>
+#include <cmath>
+
+#include "engine/eval/evaluator.h"
+
+namespace cpe {
+namespace {
+
+// Kleene passes one decision may spend refining. The policies in policies/
+// never come near it (the exact property test counts hits); a policy built
+// to explode (dozens of interacting unknown numbers) stops here.
+constexpr uint32_t kRefineBudget = 1u << 15;
+
+struct BudgetSpent {};
+
+}  // namespace
+
+Evaluator::RefineCounters& Evaluator::refineCounters() {
+    static RefineCounters counters;
+    return counters;
+}
+
+// Copies the facts into scratch the search may write, and lists the unknown
+// slots the open rules (and the open outputs) read: only those can change
+// anything (a node the Kleene pass decided is decided for every completion).
+void Evaluator::beginRefine(bool withOutputs) {
+    const size_t n = p_.slots.size();
+    original_ = f_;
+    rNum_.assign(f_.num, f_.num + n);
+    rKnown_.assign(f_.known, f_.known + n);
+    f_.num = rNum_.data();
+    f_.known = rKnown_.data();
+    passes_ = 0;
+
+    memo_.assign(p_.nodes.size(), kNotDone);
+    missingSlots_.assign(n, 0);
+    for (size_t i = 0; i < rulesRun_; ++i)
+        if (ruleResults_[i] == Tri::Unknown) missing(static_cast<uint32_t>(p_.rules[i].when));
+    ruleSlots_ = missingSlots_;
+    if (withOutputs) {
+        outcome_ = rulesDecided_ ? static_cast<double>(rootOutcome_) : -1;
+        for (const CompiledOutput& o : p_.outputs) {
+            if (o.isText) continue;
+            if (o.isBool ? bool_<true>(o.node) == Tri::Unknown : !num_<true>(o.node).point()) missingNumber(o.node);
+        }
+        outcome_ = -1;
+    }
+    // Slots without classes stay unknown through the search.
+    relevant_.clear();
+    for (uint32_t s = 0; s < n; ++s)
+        if (missingSlots_[s] && !p_.slotClasses[s].empty()) relevant_.push_back(s);
+    chosen_.assign(n, 0);
+}
+
+void Evaluator::endRefine() {
+    f_ = original_;
+    run();  // the rule results of the facts as given, for the reasons
+    memo_.assign(p_.nodes.size(), kNotDone);
+}
+
+Evaluator::Verdict Evaluator::pass() {
+    if (++passes_ > kRefineBudget) throw BudgetSpent{};
+    return run();
+}
+
+// The first class index a slot may take: interchangeable slots take their
+// classes in non-decreasing order, so each multiset of values is tried once.
+uint32_t Evaluator::firstClass(const std::vector<uint32_t>& order, size_t depth) const {
+    const uint32_t s = order[depth];
+    for (size_t d = depth; d-- > 0;)
+        if (p_.slotSymmetry[order[d]] == p_.slotSymmetry[s]) return chosen_[order[d]];
+    return 0;
+}
+
+void Evaluator::setSlot(uint32_t slot, uint32_t cls) {
+    chosen_[slot] = cls;
+    rNum_[slot] = p_.slotClasses[slot][cls];
+    rKnown_[slot] = 1;
+}
+
+// The outputs as this completion (or branch) leaves them; false while one is open.
+bool Evaluator::outputsSettled(Outcome outcome) {
+    outcome_ = outcome == Outcome::Undetermined ? -1 : static_cast<double>(outcome);
+    bool settled = true;
+    for (size_t i = 0; i < p_.outputs.size() && settled; ++i) {
+        const CompiledOutput& o = p_.outputs[i];
+        if (o.isText || exactOutputs_[i].state == ExactOutput::Varies) continue;
+        if (o.isBool) {
+            Tri t = bool_<false>(o.node);
+            settled = t != Tri::Unknown;
+        } else {
+            settled = num_<false>(o.node).point();
+        }
+    }
+    outcome_ = -1;
+    return settled;
+}
+
+void Evaluator::recordOutputs(Outcome outcome, bool final) {
+    outcome_ = outcome == Outcome::Undetermined ? -1 : static_cast<double>(outcome);
+    for (size_t i = 0; i < p_.outputs.size(); ++i) {
+        const CompiledOutput& o = p_.outputs[i];
+        ExactOutput& x = exactOutputs_[i];
+        if (o.isText || x.state == ExactOutput::Varies) continue;
+        bool known;
+        double value;
+        if (o.isBool) {
+            Tri t = bool_<false>(o.node);
+            known = t != Tri::Unknown;
+            value = t == Tri::True ? 1 : 0;
+        } else {
+            Interval v = num_<false>(o.node);
+            known = v.point();
+            value = v.lo;
+        }
+        if (!known) {
+            if (final) x.state = ExactOutput::Varies;
+            continue;
+        }
+        if (x.state == ExactOutput::Unseen) {
+            x.state = ExactOutput::Same;
+            x.value = value;
+        } else if (x.value != value) {
+            x.state = ExactOutput::Varies;
+        }
+    }
+    outcome_ = -1;
+}
+
+bool Evaluator::searchDone() const {
+    if (!(undetermined_ || distinct_ > 1)) return false;
+    for (size_t i = 0; i < p_.outputs.size(); ++i)
+        if (withOutputs_ && !p_.outputs[i].isText && exactOutputs_[i].state != ExactOutput::Varies) return false;
+    return true;
+}
+
+// Every completion of the relevant slots from `depth` on: the outcomes and
+// routes they reach, and (withOutputs_) the outputs' values.
+void Evaluator::searchDecision(size_t depth) {
+    Verdict v = pass();
+    const bool decided = v.decidingRule >= 0;
+    const bool last = depth == relevant_.size();
+    if (decided && (!withOutputs_ || outputsSettled(v.outcome) || last)) {
+        if (distinct_ == 0) {
+            first_ = {v.outcome, v.route};
+            distinct_ = 1;
+        } else if (first_.first != v.outcome || first_.second != v.route) {
+            distinct_ = 2;
+        }
+        if (withOutputs_) recordOutputs(v.outcome, true);
+        return;
+    }
+    if (last) {  // open only through slots without classes
+        undetermined_ = true;
+        if (withOutputs_) recordOutputs(Outcome::Undetermined, true);
+        return;
+    }
+    const uint32_t s = relevant_[depth];
+    const size_t classes = p_.slotClasses[s].size();
+    for (uint32_t c = firstClass(relevant_, depth); c < classes && !searchDone(); ++c) {
+        setSlot(s, c);
+        searchDecision(depth + 1);
+    }
+    rKnown_[s] = 0;
+}
+
+// Whether some values of `others` (from `depth` on) make `slot`'s value change
+// the outcome or route. Where slots without classes keep it open, the answer
+// is yes: the fact may matter.
+bool Evaluator::searchDependence(uint32_t slot, const std::vector<uint32_t>& others, size_t depth) {
+    Verdict v = pass();
+    if (v.decidingRule >= 0) return false;  // decided whatever `slot` is
+    bool open = false;
+    bool have = false;
+    std::pair<Outcome, Route> seen{};
+    const size_t classes = p_.slotClasses[slot].size();
+    for (uint32_t c = 0; c < classes; ++c) {
+        setSlot(slot, c);
+        Verdict w = pass();
+        if (w.decidingRule < 0) {
+            open = true;
+            continue;
+        }
+        if (!have) {
+            seen = {w.outcome, w.route};
+            have = true;
+        } else if (seen.first != w.outcome || seen.second != w.route) {
+            rKnown_[slot] = 0;
+            return true;
+        }
+    }
+    rKnown_[slot] = 0;
+    if (!open) return false;
+    if (depth == others.size()) return true;
+    const uint32_t s = others[depth];
+    const size_t sClasses = p_.slotClasses[s].size();
+    for (uint32_t c = firstClass(others, depth); c < sClasses; ++c) {
+        setSlot(s, c);
+        if (searchDependence(slot, others, depth + 1)) {
+            rKnown_[s] = 0;
+            return true;
+        }
+    }
+    rKnown_[s] = 0;
+    return false;
+}
+
+bool Evaluator::refine(const Verdict& v, bool withOutputs, Refined& out) {
+    RefineCounters& counters = refineCounters();
+    counters.runs.fetch_add(1, std::memory_order_relaxed);
+    withOutputs_ = withOutputs && !p_.outputs.empty();
+    rulesDecided_ = v.decidingRule >= 0;
+    rootOutcome_ = v.outcome;
+    beginRefine(withOutputs_);
+    out.missing.clear();
+    if (relevant_.empty()) {
+        endRefine();
+        return false;  // nothing to search: the three-valued answer is the exact one
+    }
+    exactOutputs_.assign(p_.outputs.size(), ExactOutput{});
+    distinct_ = 0;
+    undetermined_ = false;
+    try {
+        searchDecision(0);
+        out.decided = !undetermined_ && distinct_ == 1;
+        if (out.decided) {
+            out.outcome = first_.first;
+            out.route = first_.second;
+        } else {
+            // Only what the rules read can change the outcome. Interchangeable
+            // slots depend alike: one search per set.
+            std::vector<uint32_t> candidates, others;
+            for (uint32_t s : relevant_)
+                if (ruleSlots_[s]) candidates.push_back(s);
+            std::vector<int8_t> bySymmetry;  // per symmetry number: -1 not searched, 0 no, 1 yes
+            for (uint32_t s : candidates) {
+                uint32_t sym = p_.slotSymmetry[s];
+                if (sym >= bySymmetry.size()) bySymmetry.resize(sym + 1, -1);
+                if (bySymmetry[sym] < 0) {
+                    others.clear();
+                    for (uint32_t t : candidates)
+                        if (t != s) others.push_back(t);
+                    bySymmetry[sym] = searchDependence(s, others, 0) ? 1 : 0;
+                }
+                if (bySymmetry[sym] == 1) out.missing.push_back(s);
+            }
+            // Slots without classes stay listed: they may matter.
+            for (uint32_t s = 0; s < p_.slots.size(); ++s)
+                if (ruleSlots_[s] && p_.slotClasses[s].empty()) out.missing.push_back(s);
+            std::sort(out.missing.begin(), out.missing.end());
+        }
+        out.outputs = exactOutputs_;
+    } catch (const BudgetSpent&) {
+        counters.boundHits.fetch_add(1, std::memory_order_relaxed);
+        endRefine();
+        return false;
+    }
+    endRefine();
+    return true;
+}
+
+}  // namespace cpe
