@@ -154,6 +154,7 @@ Figures measure(const char* label, const CompiledPolicy& policy, const std::vect
 
     volatile size_t sink = 0;
     Figures f{};
+    const uint64_t hitsBefore = Evaluator::refineCounters().boundHits.load();
     f.hand = bestRate(n, 3, [&] {
         size_t eligible = 0;
         for (size_t i = 0; i < n; ++i) eligible += hand(cases[i]) == Outcome::Eligible;
@@ -182,6 +183,43 @@ Figures measure(const char* label, const CompiledPolicy& policy, const std::vect
     std::printf("%-16s %12.2f M/s %12.2f M/s %12.2f M/s %9.2fx %12.2f M/s  (%zu of %zu undetermined)\n", label,
                 f.engineOutcome / 1e6, f.engineFull / 1e6, f.hand / 1e6, f.hand / f.engineOutcome, f.engineUnknown / 1e6,
                 f.undetermined, n);
+
+    // With facts unknown: the exact answer (refine.cpp) against the
+    // three-valued answer alone, in the same run on the same cases.
+    const size_t m = std::min<size_t>(n, 200000);
+    Evaluator three(p);
+    three.threeValuedOnly();
+    for (double rate : {0.2, 0.5}) {
+        Batch b = fill(p, cases, value, rate, rate < 0.3 ? 2u : 3u);
+        size_t openThree = 0, openExact = 0;
+        auto outcomes = [&](Evaluator& e, size_t& open) {
+            return bestRate(m, 3, [&] {
+                size_t u = 0;
+                for (size_t i = 0; i < m; ++i) u += e.verdict(b.view(i), kAsOf).outcome == Outcome::Undetermined;
+                open = u;
+                sink = sink + u;
+            });
+        };
+        auto decisions = [&](Evaluator& e) {
+            return bestRate(m, 3, [&] {
+                size_t missing = 0;
+                for (size_t i = 0; i < m; ++i) {
+                    e.decide(b.view(i), kAsOf, d);
+                    missing += d.missingFacts.size();
+                }
+                sink = sink + missing;
+            });
+        };
+        double threeOutcome = outcomes(three, openThree), exactOutcome = outcomes(ev, openExact);
+        double threeFull = decisions(three), exactFull = decisions(ev);
+        std::printf(
+            "  %3.0f%% unknown      outcome %6.2f M/s exact, %6.2f three-valued (%4.2fx);"
+            "  +reasons %6.2f M/s exact, %6.2f three-valued (%4.2fx);  undetermined %zu exact, %zu three-valued\n",
+            rate * 100, exactOutcome / 1e6, threeOutcome / 1e6, threeOutcome / exactOutcome, exactFull / 1e6, threeFull / 1e6,
+            threeFull / exactFull, openExact, openThree);
+    }
+    std::printf("  refinement bound reached: %llu times\n",
+                static_cast<unsigned long long>(Evaluator::refineCounters().boundHits.load() - hitsBefore));
     return f;
 }
 

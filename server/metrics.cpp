@@ -4,6 +4,8 @@
 
 #include <fmt/format.h>
 
+#include "engine/eval/evaluator.h"
+
 namespace cpe::server {
 
 const char* endpointLabel(Endpoint e) {
@@ -137,6 +139,14 @@ std::string Metrics::render(const GaugeSource& g) const {
     gauge("cpe_decision_log_pending", "gauge", "Decisions queued for the decision log, not yet committed.", g.logPending);
     gauge("cpe_decision_log_written_total", "counter", "Decisions committed to the decision log.", g.logWritten);
     gauge("cpe_decision_log_errors_total", "counter", "Failed decision log commits (each is retried).", g.logErrors);
+    // The exact refinement of decisions with unknown facts (engine/eval/refine.cpp).
+    const Evaluator::RefineCounters& exact = Evaluator::refineCounters();
+    gauge("cpe_exact_refinements_total", "counter",
+          "Decisions the three-valued pass left open that were refined by searching the unknown facts.",
+          [&] { return exact.runs.load(); });
+    gauge("cpe_exact_bound_reached_total", "counter",
+          "Refinements that reached their bound and kept the three-valued (sound, cautious) answer.",
+          [&] { return exact.boundHits.load(); });
     return out;
 }
 

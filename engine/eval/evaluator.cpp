@@ -495,7 +495,7 @@ Evaluator::Verdict Evaluator::verdict(const FactView& facts, int asOfDay) {
     // Open: decided all the same if every completion of the unknown facts
     // gives one outcome and route (refine.cpp).
     Refined exact;
-    if (refine(v, false, exact) && exact.decided) return {exact.outcome, exact.route, -1};
+    if (refine(v, false, false, exact) && exact.decided) return {exact.outcome, exact.route, -1};
     return v;
 }
 
@@ -678,7 +678,7 @@ void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
     // Left open by the three-valued pass: the exact answer (refine.cpp).
     Refined exact;
     const bool tried = v.decidingRule < 0;
-    bool refined = tried && refine(v, true, exact);
+    bool refined = tried && refine(v, true, true, exact);
     out.outcome = refined && exact.decided ? exact.outcome : v.outcome;
     out.route = refined && exact.decided ? exact.route : v.route;
     out.reasons.clear();
@@ -750,7 +750,7 @@ void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
     }
     outcome_ = -1;
     // An output left open: the value every completion gives, if they agree.
-    if (open && !tried) refined = refine(v, true, exact);
+    if (open && !tried) refined = refine(v, true, false, exact);
     if (refined)
         for (size_t i = 0; i < p_.outputs.size(); ++i) {
             const ExactOutput& x = exact.outputs[i];

@@ -79,6 +79,9 @@ public:
         std::atomic<uint64_t> boundHits{0};
     };
     static RefineCounters& refineCounters();
+    // The three-valued answer alone, without the refinement: sound but not
+    // always exact. Only the benchmark's reference for what exactness costs.
+    void threeValuedOnly() { exact_ = false; }
 
 private:
     template <bool Memo>
@@ -119,7 +122,7 @@ private:
     };
     // False when there is nothing to search or the bound was reached: the
     // three-valued answer stands. Leaves the rule results of the facts as given.
-    bool refine(const Verdict& v, bool withOutputs, Refined& out);
+    bool refine(const Verdict& v, bool withOutputs, bool withMissing, Refined& out);
     void beginRefine(bool withOutputs);
     void endRefine();
     Verdict pass();
@@ -128,6 +131,10 @@ private:
     bool outputsSettled(Outcome outcome);
     void recordOutputs(Outcome outcome, bool final);
     bool searchDone() const;
+    bool recordLeaf(const Verdict& v, bool last);
+    uint32_t draw(size_t n);
+    void sampleDecision();
+    bool sampleDependence(uint32_t slot, const std::vector<uint32_t>& others);
     void searchDecision(size_t depth);
     bool searchDependence(uint32_t slot, const std::vector<uint32_t>& others, size_t depth);
     FactView original_{nullptr, nullptr};
@@ -137,6 +144,8 @@ private:
     std::vector<uint32_t> relevant_;
     std::vector<uint32_t> chosen_;
     std::vector<ExactOutput> exactOutputs_;
+    bool exact_ = true;
+    uint64_t rng_ = 0;
     uint32_t passes_ = 0;
     bool withOutputs_ = false;
     bool rulesDecided_ = false;

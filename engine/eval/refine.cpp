@@ -37,6 +37,10 @@ constexpr uint32_t kRefineBudget = 1u << 15;
 
 struct BudgetSpent {};
 
+// Random completions tried before each exhaustive search (see draw()).
+constexpr int kDecisionSamples = 4;
+constexpr int kDependenceSamples = 2;
+
 }  // namespace
 
 Evaluator::RefineCounters& Evaluator::refineCounters() {
@@ -158,13 +162,11 @@ bool Evaluator::searchDone() const {
     return true;
 }
 
-// Every completion of the relevant slots from `depth` on: the outcomes and
-// routes they reach, and (withOutputs_) the outputs' values.
-void Evaluator::searchDecision(size_t depth) {
-    Verdict v = pass();
+// One completion (or a branch the Kleene pass has settled): its outcome and
+// route, and its outputs. False when the branch is still open.
+bool Evaluator::recordLeaf(const Verdict& v, bool last) {
     const bool decided = v.decidingRule >= 0;
-    const bool last = depth == relevant_.size();
-    if (decided && (!withOutputs_ || outputsSettled(v.outcome) || last)) {
+    if (decided && (!withOutputs_ || last || outputsSettled(v.outcome))) {
         if (distinct_ == 0) {
             first_ = {v.outcome, v.route};
             distinct_ = 1;
@@ -172,13 +174,64 @@ void Evaluator::searchDecision(size_t depth) {
             distinct_ = 2;
         }
         if (withOutputs_) recordOutputs(v.outcome, true);
-        return;
+        return true;
     }
-    if (last) {  // open only through slots without classes
-        undetermined_ = true;
-        if (withOutputs_) recordOutputs(Outcome::Undetermined, true);
-        return;
+    if (!last) return false;
+    undetermined_ = true;  // open only through slots without classes
+    if (withOutputs_) recordOutputs(Outcome::Undetermined, true);
+    return true;
+}
+
+// A cheap look before the exhaustive searches: a few random completions.
+// Two that disagree settle that the decision stays open (most open decisions
+// do); a completion of the others under which `slot`'s value changes the
+// outcome settles that it is missing. Only when they find nothing does the
+// exhaustive search run. The draws are the same for the same facts, and
+// answers never depend on them, only how soon they come.
+uint32_t Evaluator::draw(size_t n) {
+    rng_ ^= rng_ << 13;
+    rng_ ^= rng_ >> 7;
+    rng_ ^= rng_ << 17;
+    return static_cast<uint32_t>(rng_ % n);
+}
+
+void Evaluator::sampleDecision() {
+    for (int k = 0; k < kDecisionSamples && !searchDone(); ++k) {
+        for (uint32_t s : relevant_) setSlot(s, draw(p_.slotClasses[s].size()));
+        recordLeaf(pass(), true);
     }
+    for (uint32_t s : relevant_) rKnown_[s] = 0;
+}
+
+bool Evaluator::sampleDependence(uint32_t slot, const std::vector<uint32_t>& others) {
+    const size_t classes = p_.slotClasses[slot].size();
+    bool found = false;
+    for (int k = 0; k < kDependenceSamples && !found; ++k) {
+        for (uint32_t t : others) setSlot(t, draw(p_.slotClasses[t].size()));
+        bool have = false;
+        std::pair<Outcome, Route> seen{};
+        for (uint32_t c = 0; c < classes && !found; ++c) {
+            setSlot(slot, c);
+            Verdict w = pass();
+            if (w.decidingRule < 0) continue;
+            if (!have) {
+                seen = {w.outcome, w.route};
+                have = true;
+            } else {
+                found = seen.first != w.outcome || seen.second != w.route;
+            }
+        }
+    }
+    for (uint32_t t : others) rKnown_[t] = 0;
+    rKnown_[slot] = 0;
+    return found;
+}
+
+// Every completion of the relevant slots from `depth` on: the outcomes and
+// routes they reach, and (withOutputs_) the outputs' values.
+void Evaluator::searchDecision(size_t depth) {
+    Verdict v = pass();
+    if (recordLeaf(v, depth == relevant_.size())) return;
     const uint32_t s = relevant_[depth];
     const size_t classes = p_.slotClasses[s].size();
     for (uint32_t c = firstClass(relevant_, depth); c < classes && !searchDone(); ++c) {
@@ -194,6 +247,23 @@ void Evaluator::searchDecision(size_t depth) {
 bool Evaluator::searchDependence(uint32_t slot, const std::vector<uint32_t>& others, size_t depth) {
     Verdict v = pass();
     if (v.decidingRule >= 0) return false;  // decided whatever `slot` is
+    // `slot`'s own classes are tried where the others are all unknown (a
+    // cheap witness) and where they are all set; in between, one pass says
+    // whether the branch is still open. Trying them at every node as well
+    // cost IVF four times the passes (most open branches lead to a witness).
+    if (depth > 0 && depth < others.size()) {
+        const uint32_t s = others[depth];
+        const size_t sClasses = p_.slotClasses[s].size();
+        for (uint32_t c = firstClass(others, depth); c < sClasses; ++c) {
+            setSlot(s, c);
+            if (searchDependence(slot, others, depth + 1)) {
+                rKnown_[s] = 0;
+                return true;
+            }
+        }
+        rKnown_[s] = 0;
+        return false;
+    }
     bool open = false;
     bool have = false;
     std::pair<Outcome, Route> seen{};
@@ -229,7 +299,8 @@ bool Evaluator::searchDependence(uint32_t slot, const std::vector<uint32_t>& oth
     return false;
 }
 
-bool Evaluator::refine(const Verdict& v, bool withOutputs, Refined& out) {
+bool Evaluator::refine(const Verdict& v, bool withOutputs, bool withMissing, Refined& out) {
+    if (!exact_) return false;
     RefineCounters& counters = refineCounters();
     counters.runs.fetch_add(1, std::memory_order_relaxed);
     withOutputs_ = withOutputs && !p_.outputs.empty();
@@ -244,13 +315,15 @@ bool Evaluator::refine(const Verdict& v, bool withOutputs, Refined& out) {
     exactOutputs_.assign(p_.outputs.size(), ExactOutput{});
     distinct_ = 0;
     undetermined_ = false;
+    rng_ = 0x9E3779B97F4A7C15ull;
     try {
-        searchDecision(0);
+        sampleDecision();
+        if (!searchDone()) searchDecision(0);
         out.decided = !undetermined_ && distinct_ == 1;
         if (out.decided) {
             out.outcome = first_.first;
             out.route = first_.second;
-        } else {
+        } else if (withMissing) {
             // Only what the rules read can change the outcome. Interchangeable
             // slots depend alike: one search per set.
             std::vector<uint32_t> candidates, others;
@@ -264,7 +337,7 @@ bool Evaluator::refine(const Verdict& v, bool withOutputs, Refined& out) {
                     others.clear();
                     for (uint32_t t : candidates)
                         if (t != s) others.push_back(t);
-                    bySymmetry[sym] = searchDependence(s, others, 0) ? 1 : 0;
+                    bySymmetry[sym] = sampleDependence(s, others) || searchDependence(s, others, 0) ? 1 : 0;
                 }
                 if (bySymmetry[sym] == 1) out.missing.push_back(s);
             }

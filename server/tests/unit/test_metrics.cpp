@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include "engine/eval/evaluator.h"
 #include "server/metrics.h"
 
 using namespace cpe::server;
@@ -47,4 +48,9 @@ TEST_CASE("metrics render in the Prometheus text format") {
     CHECK(text.find("cpe_library_reloads_total{result=\"failed\"} 1\n") != std::string::npos);
     CHECK(text.find("cpe_decision_log_pending 3\n") != std::string::npos);
     CHECK(text.find("# TYPE cpe_http_request_duration_seconds histogram\n") != std::string::npos);
+    // The exact refinement's counters, read from the engine.
+    CHECK(text.find("cpe_exact_refinements_total " + std::to_string(cpe::Evaluator::refineCounters().runs.load()) + "\n") !=
+          std::string::npos);
+    CHECK(text.find("cpe_exact_bound_reached_total " + std::to_string(cpe::Evaluator::refineCounters().boundHits.load()) +
+                    "\n") != std::string::npos);
 }
