@@ -249,54 +249,41 @@ bool Evaluator::searchDependence(uint32_t slot, const std::vector<uint32_t>& oth
     if (v.decidingRule >= 0) return false;  // decided whatever `slot` is
     // `slot`'s own classes are tried where the others are all unknown (a
     // cheap witness) and where they are all set; in between, one pass says
-    // whether the branch is still open. Trying them at every node as well
-    // cost IVF four times the passes (most open branches lead to a witness).
-    if (depth > 0 && depth < others.size()) {
-        const uint32_t s = others[depth];
-        const size_t sClasses = p_.slotClasses[s].size();
-        for (uint32_t c = firstClass(others, depth); c < sClasses; ++c) {
-            setSlot(s, c);
-            if (searchDependence(slot, others, depth + 1)) {
-                rKnown_[s] = 0;
+    // whether the branch is still open. Tried at every node as well, IVF
+    // with reasons at 50% unknown ran at 0.09 M decisions/s, against 0.16.
+    if (depth == 0 || depth == others.size()) {
+        bool open = false;
+        bool have = false;
+        std::pair<Outcome, Route> seen{};
+        const size_t classes = p_.slotClasses[slot].size();
+        for (uint32_t c = 0; c < classes; ++c) {
+            setSlot(slot, c);
+            Verdict w = pass();
+            if (w.decidingRule < 0) {
+                open = true;
+                continue;
+            }
+            if (!have) {
+                seen = {w.outcome, w.route};
+                have = true;
+            } else if (seen.first != w.outcome || seen.second != w.route) {
+                rKnown_[slot] = 0;
                 return true;
             }
         }
-        rKnown_[s] = 0;
-        return false;
+        rKnown_[slot] = 0;
+        if (!open) return false;
+        if (depth == others.size()) return true;  // open through slots without classes: it may matter
     }
-    bool open = false;
-    bool have = false;
-    std::pair<Outcome, Route> seen{};
-    const size_t classes = p_.slotClasses[slot].size();
-    for (uint32_t c = 0; c < classes; ++c) {
-        setSlot(slot, c);
-        Verdict w = pass();
-        if (w.decidingRule < 0) {
-            open = true;
-            continue;
-        }
-        if (!have) {
-            seen = {w.outcome, w.route};
-            have = true;
-        } else if (seen.first != w.outcome || seen.second != w.route) {
-            rKnown_[slot] = 0;
-            return true;
-        }
-    }
-    rKnown_[slot] = 0;
-    if (!open) return false;
-    if (depth == others.size()) return true;
     const uint32_t s = others[depth];
-    const size_t sClasses = p_.slotClasses[s].size();
-    for (uint32_t c = firstClass(others, depth); c < sClasses; ++c) {
+    const size_t classes = p_.slotClasses[s].size();
+    bool found = false;
+    for (uint32_t c = firstClass(others, depth); c < classes && !found; ++c) {
         setSlot(s, c);
-        if (searchDependence(slot, others, depth + 1)) {
-            rKnown_[s] = 0;
-            return true;
-        }
+        found = searchDependence(slot, others, depth + 1);
     }
     rKnown_[s] = 0;
-    return false;
+    return found;
 }
 
 bool Evaluator::refine(const Verdict& v, bool withOutputs, bool withMissing, Refined& out) {
