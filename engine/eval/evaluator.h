@@ -153,6 +153,11 @@ private:
     int distinct_ = 0;
     bool undetermined_ = false;
     std::pair<Outcome, Route> first_{};
+    struct Base {
+        std::vector<uint8_t> known;
+        std::vector<uint32_t> chosen;
+    };
+    Base bases_[2];
 
     const Program& p_;
     FactView f_{nullptr, nullptr};

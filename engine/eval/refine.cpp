@@ -167,11 +167,20 @@ bool Evaluator::searchDone() const {
 bool Evaluator::recordLeaf(const Verdict& v, bool last) {
     const bool decided = v.decidingRule >= 0;
     if (decided && (!withOutputs_ || last || outputsSettled(v.outcome))) {
+        const bool fresh = distinct_ == 0 || (distinct_ == 1 && (first_.first != v.outcome || first_.second != v.route));
         if (distinct_ == 0) {
             first_ = {v.outcome, v.route};
             distinct_ = 1;
         } else if (first_.first != v.outcome || first_.second != v.route) {
             distinct_ = 2;
+        }
+        // A completion of each outcome found is where the missing-fact search
+        // looks first: next to the completion where everything else passes,
+        // every fact of a deciding criterion changes the outcome.
+        if (fresh) {
+            Base& base = bases_[distinct_ - 1];
+            base.known.assign(rKnown_.begin(), rKnown_.end());
+            base.chosen = chosen_;
         }
         if (withOutputs_) recordOutputs(v.outcome, true);
         return true;
@@ -206,8 +215,11 @@ void Evaluator::sampleDecision() {
 bool Evaluator::sampleDependence(uint32_t slot, const std::vector<uint32_t>& others) {
     const size_t classes = p_.slotClasses[slot].size();
     bool found = false;
-    for (int k = 0; k < kDependenceSamples && !found; ++k) {
-        for (uint32_t t : others) setSlot(t, draw(p_.slotClasses[t].size()));
+    // The completions the decision search found first (one of each outcome),
+    // then random ones; a slot a base left unset takes a random class.
+    for (int k = 0; k < distinct_ + kDependenceSamples && !found; ++k) {
+        const Base* base = k < distinct_ ? &bases_[static_cast<size_t>(k)] : nullptr;
+        for (uint32_t t : others) setSlot(t, base && base->known[t] ? base->chosen[t] : draw(p_.slotClasses[t].size()));
         bool have = false;
         std::pair<Outcome, Route> seen{};
         for (uint32_t c = 0; c < classes && !found; ++c) {
