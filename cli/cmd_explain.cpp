@@ -47,7 +47,7 @@ void addExplainCommand(CLI::App& app, Globals& g) {
             g.exitCode = 2;
             return;
         }
-        if (g.format == "json") std::cout << explainPolicyJson(*model).dump(2) << "\n";
+        if (g.format == "json") std::cout << explainPolicyJson(*model, &lib->sources()).dump(2) << "\n";
         else std::cout << explainPolicy(*model);
     });
 }

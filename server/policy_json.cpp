@@ -1,5 +1,7 @@
 #include "server/policy_json.h"
 
+#include "engine/explain/explain.h"
+
 namespace cpe::server {
 
 namespace {
@@ -80,6 +82,9 @@ nlohmann::ordered_json policyDetailJson(const PolicyLibrary& lib, const PolicyMo
     for (const auto& c : p.criteria)
         if (c) criteria.push_back({{"id", c->name}, {"text", c->text}, {"at", lib.sources().location(c->span)}});
     j["criteria"] = std::move(criteria);
+    // The decide rules with each condition's presented structure: the same
+    // rendering as `cpe explain --format json` (engine/explain/condition_tree.h).
+    j["rules"] = rulesJson(p, &lib.sources());
     nlohmann::ordered_json outputs = nlohmann::ordered_json::array();
     for (const auto& o : p.outputs)
         if (o) outputs.push_back({{"name", o->name}, {"text", o->text}});

@@ -2,7 +2,7 @@
 // The policy descriptions GET /v1/policies and GET /v1/policies/{id} serve:
 // enough for a client to build a form (the facts a policy reads, with their
 // types and allowed values) and to show a person the criteria in the policy's
-// own words.
+// own words, and how the rules combine them.
 #include <string>
 
 #include <nlohmann/json.hpp>
@@ -18,8 +18,9 @@ const PolicyModel* describedVersion(const PolicyLibrary& lib, const std::string&
 nlohmann::ordered_json factJson(const FactInfo& fact);
 // id, title, version, kind, facts read, ...
 nlohmann::ordered_json policySummaryJson(const PolicyModel& policy, int day);
-// The summary plus criteria (with their text and source location), outputs
-// and every version of the id.
+// The summary plus criteria (with their text and source location), the
+// decide rules with their conditions (rulesJson: the structure `cpe explain`
+// and `cpe doc` show), outputs and every version of the id.
 nlohmann::ordered_json policyDetailJson(const PolicyLibrary& lib, const PolicyModel& policy, int day);
 
 }  // namespace cpe::server

@@ -10,6 +10,7 @@
 #include "engine/doc/thresholds.h"
 #include "engine/doc/writer.h"
 #include "engine/eval/fact_binding.h"
+#include "engine/explain/condition_tree.h"
 #include "engine/explain/explain.h"
 #include "engine/registry/canonical.h"
 #include "engine/syntax/printer.h"
@@ -50,50 +51,61 @@ Tone toneOf(const CheckedRule& r) {
     return Tone::Warn;
 }
 
-bool isList(const Expr& e) {
-    return e.kind == ExprKind::AllOf || e.kind == ExprKind::AnyOf || e.kind == ExprKind::And || e.kind == ExprKind::Or ||
-           e.kind == ExprKind::AtLeast;
+std::string listWords(const ConditionNode& n) {
+    if (n.kind == ConditionKind::All) return "**all** of:";
+    if (n.kind == ConditionKind::Any) return "**any** of:";
+    return "**at least " + std::to_string(n.count) + "** of:";
 }
 
-std::string listWords(const Expr& e) {
-    if (e.kind == ExprKind::AllOf || e.kind == ExprKind::And) return "**all** of:";
-    if (e.kind == ExprKind::AnyOf || e.kind == ExprKind::Or) return "**any** of:";
-    return "**at least " + std::to_string(static_cast<int>(e.number)) + "** of:";
+// A condition as nested bullets, a rendering of its presented structure
+// (engine/explain/condition_tree.h): each group one bullet with its items
+// nested under it, criteria by their wording with the test behind each one in
+// plain English.
+Bullet conditionBullet(const ConditionNode& n);
+
+// `not X` on one line: a criterion (or a named value) by its wording and id.
+std::string notLine(const ConditionNode& n) {
+    const ConditionNode& x = n.children.front();
+    if (x.kind == ConditionKind::Criterion) return "not: " + x.text + "  " + code(x.criterion);
+    if (x.kind == ConditionKind::Test && x.expr->kind == ExprKind::Name && x.expr->named)
+        return "not: " + x.expr->named->text + "  " + code(x.expr->named->name);
+    return n.text;
 }
 
-// A condition as nested bullets: criteria by their wording, with the test
-// behind each one in plain English.
-std::vector<Bullet> conditionBullets(const Expr& e) {
-    std::vector<Bullet> out;
-    if (isList(e)) {
-        for (const auto& a : e.args) {
-            std::vector<Bullet> sub = conditionBullets(*a);
-            out.insert(out.end(), sub.begin(), sub.end());
-        }
-        return out;
-    }
+// What a criterion's bullet shows under it: its body as a group, or as one
+// line (a criterion it names by its wording alone); nothing for a plain fact.
+std::vector<Bullet> criterionBody(const ConditionNode& criterion) {
+    if (bodyIsPlainFact(criterion)) return {};
+    const ConditionNode& body = criterion.children.front();
+    if (!readsAsOneLine(body)) return {conditionBullet(body)};
+    if (body.kind == ConditionKind::Criterion) return {{body.text.empty() ? body.criterion : body.text, {}}};
+    return {{body.text, {}}};
+}
+
+Bullet conditionBullet(const ConditionNode& n) {
     Bullet b;
-    if (e.kind == ExprKind::Name && e.named && e.named->kind == NamedExpr::Kind::Criterion) {
-        b.text = e.named->text + "  " + code(e.named->name);
-        const Expr& body = *e.named->expr;
-        if (isList(body)) {
-            Bullet head{listWords(body), conditionBullets(body)};
-            b.children.push_back(head);
-        } else if (!(body.kind == ExprKind::Name && body.fact)) {
-            b.children.push_back({conditionInEnglish(body), {}});
-        }
-    } else if (e.kind == ExprKind::Not && e.args[0]->kind == ExprKind::Name && e.args[0]->named) {
-        b.text = "not: " + e.args[0]->named->text + "  " + code(e.args[0]->named->name);
-    } else {
-        b.text = conditionInEnglish(e);
+    switch (n.kind) {
+        case ConditionKind::All:
+        case ConditionKind::Any:
+        case ConditionKind::AtLeast:
+            b.text = listWords(n);
+            for (const ConditionNode& c : n.children) b.children.push_back(conditionBullet(c));
+            break;
+        case ConditionKind::Criterion:
+            b.text = n.text + "  " + code(n.criterion);
+            b.children = criterionBody(n);
+            break;
+        case ConditionKind::Not:
+            if (readsAsOneLine(n)) {
+                b.text = notLine(n);
+            } else {
+                b.text = "**not**:";
+                b.children.push_back(conditionBullet(n.children.front()));
+            }
+            break;
+        case ConditionKind::Test: b.text = n.text; break;
     }
-    out.push_back(b);
-    return out;
-}
-
-std::vector<Bullet> ruleCondition(const Expr& e) {
-    if (isList(e)) return {{listWords(e), conditionBullets(e)}};
-    return conditionBullets(e);
+    return b;
 }
 
 std::string inForceWords(const PolicyModel& p) {
@@ -206,7 +218,8 @@ private:
         w.heading(2, "Who is eligible");
         for (size_t i = 0; i < p.rules.size(); ++i) {
             const CheckedRule& r = p.rules[i];
-            w.ruleBox(toneOf(r), ruleHeading(r, i == 0), r.when ? ruleCondition(*r.when) : std::vector<Bullet>{});
+            w.ruleBox(toneOf(r), ruleHeading(r, i == 0),
+                      r.when ? std::vector<Bullet>{conditionBullet(conditionTree(*r.when))} : std::vector<Bullet>{});
         }
 
         w.heading(2, "Criteria");

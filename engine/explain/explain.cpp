@@ -2,6 +2,7 @@
 
 #include <sstream>
 
+#include "engine/explain/condition_tree.h"
 #include "engine/syntax/printer.h"
 
 namespace cpe {
@@ -90,69 +91,44 @@ std::string accessRouteInEnglish(const PolicyModel& p) {
 
 namespace {
 
-void tree(std::ostringstream& out, const Expr& e, int depth) {
+// `cpe explain`'s text: the presented structure (condition_tree.h) as an
+// indented list, a criterion's body under it ("(...)" when it reads as one line).
+void tree(std::ostringstream& out, const ConditionNode& n, int depth) {
     std::string pad(static_cast<size_t>(depth * 2), ' ');
     auto list = [&](const std::string& head) {
         out << pad << "- " << head << ":\n";
-        for (const auto& a : e.args) tree(out, *a, depth + 1);
+        for (const ConditionNode& c : n.children) tree(out, c, depth + 1);
     };
-    switch (e.kind) {
-        case ExprKind::AllOf:
-        case ExprKind::And: list("ALL of"); return;
-        case ExprKind::AnyOf:
-        case ExprKind::Or: list("ANY of"); return;
-        case ExprKind::AtLeast: list("AT LEAST " + std::to_string(static_cast<int>(e.number)) + " of"); return;
-        case ExprKind::Name:
-            if (e.named && e.named->kind == NamedExpr::Kind::Criterion) {
-                out << pad << "- " << e.named->text << "  [" << e.named->name << "]\n";
-                const Expr& body = *e.named->expr;
-                bool simple = body.kind == ExprKind::Name && body.fact;
-                if (!simple) {
-                    if (body.kind == ExprKind::AllOf || body.kind == ExprKind::AnyOf || body.kind == ExprKind::And ||
-                        body.kind == ExprKind::Or || body.kind == ExprKind::AtLeast || body.kind == ExprKind::Name)
-                        tree(out, body, depth + 1);
-                    else out << pad << "    (" << conditionInEnglish(body) << ")\n";
-                }
+    switch (n.kind) {
+        case ConditionKind::All: list("ALL of"); return;
+        case ConditionKind::Any: list("ANY of"); return;
+        case ConditionKind::AtLeast: list("AT LEAST " + std::to_string(n.count) + " of"); return;
+        case ConditionKind::Criterion: {
+            out << pad << "- " << n.text << "  [" << n.criterion << "]\n";
+            if (bodyIsPlainFact(n)) return;
+            const ConditionNode& body = n.children.front();
+            // A group, and a name (a criterion, expanded; a value), on lines of their own.
+            bool ownLines = !readsAsOneLine(body) || body.kind == ConditionKind::Criterion ||
+                            (body.kind == ConditionKind::Test && body.expr->kind == ExprKind::Name);
+            if (ownLines) tree(out, body, depth + 1);
+            else out << pad << "    (" << body.text << ")\n";
+            return;
+        }
+        case ConditionKind::Not:
+            if (!readsAsOneLine(n)) {
+                list("NOT");
                 return;
             }
             [[fallthrough]];
-        default: out << pad << "- " << conditionInEnglish(e) << "\n";
+        case ConditionKind::Test: out << pad << "- " << n.text << "\n"; return;
     }
-}
-
-nlohmann::ordered_json treeJson(const Expr& e) {
-    nlohmann::ordered_json j;
-    auto list = [&](const std::string& kind) {
-        j["kind"] = kind;
-        j["items"] = nlohmann::ordered_json::array();
-        for (const auto& a : e.args) j["items"].push_back(treeJson(*a));
-    };
-    switch (e.kind) {
-        case ExprKind::AllOf:
-        case ExprKind::And: list("all"); break;
-        case ExprKind::AnyOf:
-        case ExprKind::Or: list("any"); break;
-        case ExprKind::AtLeast:
-            list("at_least");
-            j["count"] = static_cast<int>(e.number);
-            break;
-        default:
-            if (e.kind == ExprKind::Name && e.named && e.named->kind == NamedExpr::Kind::Criterion) {
-                j["kind"] = "criterion";
-                j["criterion"] = e.named->name;
-                j["text"] = e.named->text;
-                j["condition"] = treeJson(*e.named->expr);
-            } else {
-                j["kind"] = "condition";
-                j["text"] = conditionInEnglish(e);
-                j["expression"] = printExpr(e);
-            }
-    }
-    return j;
 }
 
 std::string outcomeWords(const CheckedRule& r) {
-    if (r.outcomeWord == "exempt") return "Outside the restriction (eligible, no approval needed)";
+    // `exempt` decides eligible with route none unless the rule names another route.
+    if (r.outcomeWord == "exempt")
+        return r.route == Route::None ? "Outside the restriction (eligible, no approval needed)"
+                                      : "Outside the restriction (eligible, route: " + std::string(routeName(r.route)) + ")";
     std::string o = r.outcome == Outcome::Eligible      ? "Eligible"
                     : r.outcome == Outcome::NotEligible ? "Not eligible"
                                                         : "Referred for professional review";
@@ -160,6 +136,52 @@ std::string outcomeWords(const CheckedRule& r) {
 }
 
 }  // namespace
+
+nlohmann::ordered_json conditionJson(const ConditionNode& n, const SourceSet* sources) {
+    nlohmann::ordered_json j;
+    auto list = [&](const char* kind) {
+        j["kind"] = kind;
+        j["items"] = nlohmann::ordered_json::array();
+        for (const ConditionNode& c : n.children) j["items"].push_back(conditionJson(c, sources));
+    };
+    switch (n.kind) {
+        case ConditionKind::All: list("all"); break;
+        case ConditionKind::Any: list("any"); break;
+        case ConditionKind::AtLeast:
+            list("at_least");
+            j["count"] = n.count;
+            break;
+        case ConditionKind::Criterion:
+            j["kind"] = "criterion";
+            j["criterion"] = n.criterion;
+            j["text"] = n.text;
+            j["condition"] = conditionJson(n.children.front(), sources);
+            break;
+        case ConditionKind::Not:
+        case ConditionKind::Test:
+            j["kind"] = "condition";
+            j["text"] = n.text;
+            j["expression"] = printExpr(*n.expr);
+            if (n.kind == ConditionKind::Not) j["negates"] = conditionJson(n.children.front(), sources);
+            break;
+    }
+    if (sources) j["at"] = sources->location(n.span);
+    return j;
+}
+
+nlohmann::ordered_json rulesJson(const PolicyModel& p, const SourceSet* sources) {
+    nlohmann::ordered_json rules = nlohmann::ordered_json::array();
+    for (const CheckedRule& r : p.rules) {
+        nlohmann::ordered_json rule;
+        rule["outcome"] = outcomeName(r.outcome);
+        rule["route"] = routeName(r.route);
+        rule["exempt"] = r.outcomeWord == "exempt";
+        rule["condition"] = r.when ? conditionJson(conditionTree(*r.when), sources) : nlohmann::ordered_json(nullptr);
+        if (sources) rule["at"] = sources->location(r.span);
+        rules.push_back(std::move(rule));
+    }
+    return rules;
+}
 
 std::string explainPolicy(const PolicyModel& p) {
     std::ostringstream out;
@@ -176,7 +198,7 @@ std::string explainPolicy(const PolicyModel& p) {
             continue;
         }
         out << (i ? "Else " : "") << outcomeWords(r) << " when:\n";
-        tree(out, *r.when, 1);
+        tree(out, conditionTree(*r.when), 1);
     }
     if (!p.outputs.empty()) {
         out << "\nOutputs:\n";
@@ -186,7 +208,7 @@ std::string explainPolicy(const PolicyModel& p) {
     return out.str();
 }
 
-nlohmann::ordered_json explainPolicyJson(const PolicyModel& p) {
+nlohmann::ordered_json explainPolicyJson(const PolicyModel& p, const SourceSet* sources) {
     nlohmann::ordered_json j;
     j["id"] = p.id;
     j["title"] = p.title;
@@ -197,15 +219,7 @@ nlohmann::ordered_json explainPolicyJson(const PolicyModel& p) {
     j["ifr_allowed"] = p.ifrAllowed;
     j["owner"] = p.owner;
     j["sources"] = p.sources;
-    j["rules"] = nlohmann::ordered_json::array();
-    for (const CheckedRule& r : p.rules) {
-        nlohmann::ordered_json rule;
-        rule["outcome"] = outcomeName(r.outcome);
-        rule["route"] = routeName(r.route);
-        rule["exempt"] = r.outcomeWord == "exempt";
-        rule["condition"] = r.when ? treeJson(*r.when) : nlohmann::ordered_json(nullptr);
-        j["rules"].push_back(rule);
-    }
+    j["rules"] = rulesJson(p, sources);
     j["criteria"] = nlohmann::ordered_json::array();
     for (const auto& c : p.criteria)
         j["criteria"].push_back({{"id", c->name}, {"text", c->text}, {"expression", printExpr(*c->expr)}});

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/check/model.h"
+#include "engine/explain/condition_tree.h"
 
 namespace cpe {
 
@@ -17,6 +18,19 @@ std::string accessRouteInEnglish(const PolicyModel& p);
 // The whole policy as indented plain text.
 std::string explainPolicy(const PolicyModel& p);
 // The same as a JSON tree: {"id", "title", ..., "rules": [{"outcome", "route", "condition": {...}}]}.
-nlohmann::ordered_json explainPolicyJson(const PolicyModel& p);
+// With `sources`, every rule and condition also says where it is written ("at").
+nlohmann::ordered_json explainPolicyJson(const PolicyModel& p, const SourceSet* sources = nullptr);
+
+// A condition's presented structure (condition_tree.h) as JSON, the form
+// `cpe explain --format json` and GET /v1/policies/{id} give:
+//   {"kind": "all" | "any", "items": [...]}, {"kind": "at_least", "items": [...], "count": N},
+//   {"kind": "criterion", "criterion": ID, "text": WORDING, "condition": {...its body}},
+//   {"kind": "condition", "text": PLAIN ENGLISH, "expression": AS WRITTEN}, and for `not X`
+//   the same with "negates": {...X}.
+// With `sources`, each node also has "at": a criterion where it is declared,
+// anything else where it is written.
+nlohmann::ordered_json conditionJson(const ConditionNode& condition, const SourceSet* sources = nullptr);
+// The decide rules in order: [{"outcome", "route", "exempt", "condition" (null for otherwise), "at"?}].
+nlohmann::ordered_json rulesJson(const PolicyModel& p, const SourceSet* sources = nullptr);
 
 }  // namespace cpe

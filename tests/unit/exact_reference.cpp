@@ -941,6 +941,11 @@ Result Reference::decideKnown(const std::vector<Val>& values) const {
     return r;
 }
 
+bool Reference::holds(const Expr& condition, const std::vector<Val>& values) const {
+    Interp in(*this, values);
+    return in.boolean(condition);
+}
+
 bool Reference::outputReadsOutcome(size_t o) const {
     std::set<const NamedExpr*> visited;
     std::function<bool(const Expr&)> reads = [&](const Expr& e) {

@@ -96,6 +96,10 @@ public:
 
     // Two-valued: every fact known.
     Result decideKnown(const std::vector<Val>& values) const;
+    // Two-valued: whether one boolean expression of the policy (a rule's
+    // condition, any part of one, a criterion's body) holds; it may read only
+    // facts in facts().
+    bool holds(const Expr& condition, const std::vector<Val>& values) const;
     // Exact: `values[i]` empty means unknown. Throws ReferenceUnsupported
     // when the product of the unknown facts' classes exceeds `maxCompletions`.
     Result decide(const std::vector<std::optional<Val>>& values, uint64_t maxCompletions = 2'000'000) const;

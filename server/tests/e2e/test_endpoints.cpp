@@ -87,6 +87,12 @@ TEST_CASE("decisions, policies, health and metrics are served") {
         REQUIRE(p["criteria"].size() == 3);
         CHECK(p["criteria"][0]["id"] == "adult");
         CHECK(p["criteria"][0]["text"] == "Aged 18 or over");
+        // The rules, with the structure of each condition (as cpe explain --format json gives it).
+        REQUIRE(p["rules"].size() == 4);
+        CHECK(p["rules"][2]["outcome"] == "eligible");
+        CHECK(p["rules"][2]["condition"]["criterion"] == "bmi_high");
+        CHECK(p["rules"][2]["condition"]["condition"]["kind"] == "any");
+        CHECK(p["rules"][2]["condition"]["condition"]["items"][1]["kind"] == "all");
         CHECK(p["versions"].size() == 1);
         Response missing = get(port, "/v1/policies/fixture.bariatrc");
         CHECK(missing.status == 404);
