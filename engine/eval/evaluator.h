@@ -148,6 +148,7 @@ private:
     uint64_t rng_ = 0;
     uint32_t passes_ = 0;
     bool withOutputs_ = false;
+    bool withReasons_ = false;  // called from decide(), which explains the rules afterwards
     bool rulesDecided_ = false;
     Outcome rootOutcome_ = Outcome::Undetermined;
     int distinct_ = 0;

@@ -82,7 +82,8 @@ void Evaluator::beginRefine(bool withOutputs) {
 
 void Evaluator::endRefine() {
     f_ = original_;
-    run();  // the rule results of the facts as given, for the reasons
+    if (!withReasons_) return;  // verdict(): nothing reads the rule results
+    run();                      // the rule results of the facts as given, for the reasons
     memo_.assign(p_.nodes.size(), kNotDone);
 }
 
@@ -205,8 +206,14 @@ uint32_t Evaluator::draw(size_t n) {
 }
 
 void Evaluator::sampleDecision() {
+    // The two extremes first (every slot at its lowest class, then at its
+    // highest: thresholds and levels are ordered, so they are the completions
+    // most likely to disagree), then random ones.
     for (int k = 0; k < kDecisionSamples && !searchDone(); ++k) {
-        for (uint32_t s : relevant_) setSlot(s, draw(p_.slotClasses[s].size()));
+        for (uint32_t s : relevant_) {
+            const size_t n = p_.slotClasses[s].size();
+            setSlot(s, k == 0 ? 0 : k == 1 ? static_cast<uint32_t>(n - 1) : draw(n));
+        }
         recordLeaf(pass(), true);
     }
     for (uint32_t s : relevant_) rKnown_[s] = 0;
@@ -303,6 +310,7 @@ bool Evaluator::refine(const Verdict& v, bool withOutputs, bool withMissing, Ref
     RefineCounters& counters = refineCounters();
     counters.runs.fetch_add(1, std::memory_order_relaxed);
     withOutputs_ = withOutputs && !p_.outputs.empty();
+    withReasons_ = withOutputs || withMissing;
     rulesDecided_ = v.decidingRule >= 0;
     rootOutcome_ = v.outcome;
     beginRefine(withOutputs_);
