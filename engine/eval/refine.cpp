@@ -1,5 +1,5 @@
-// The exact refinement of a three-valued decision (docs/language.md, "Facts
-// not known"). The Kleene pass in evaluator.cpp is sound: what it decides holds
+// The exact refinement of a three-valued decision (docs/language.md, "Unknown
+// facts"). The Kleene pass in evaluator.cpp is sound: what it decides holds
 // for every value the unknown facts could take. It is not always exact: it
 // treats `a_count` and `b_count` as independent although one domain cannot be
 // both, and it lists every unknown fact beneath an unknown rule although some
@@ -17,13 +17,14 @@
 //   when some values of the others make its own value change the outcome or
 //   route. Searched the same way, one fact (or one set of interchangeable
 //   facts) at a time;
+// - before each exhaustive search, a few cheap completions (sampleDecision,
+//   sampleDependence) that settle most cases at once;
 // - the outputs: the value every completion gives, else unknown.
 //
 // Each search is bounded (kRefineBudget Kleene passes per decision). Past the
 // bound the three-valued answer stands — sound, if cautious — and the hit is
 // counted (refineCounters(), in /metrics and the bench).
 #include <algorithm>
-#include <cmath>
 
 #include "engine/eval/evaluator.h"
 
@@ -37,7 +38,7 @@ constexpr uint32_t kRefineBudget = 1u << 15;
 
 struct BudgetSpent {};
 
-// Random completions tried before each exhaustive search (see draw()).
+// Completions tried before each exhaustive search (sampleDecision, sampleDependence).
 constexpr int kDecisionSamples = 4;
 constexpr int kDependenceSamples = 2;
 
@@ -192,12 +193,11 @@ bool Evaluator::recordLeaf(const Verdict& v, bool last) {
     return true;
 }
 
-// A cheap look before the exhaustive searches: a few random completions.
-// Two that disagree settle that the decision stays open (most open decisions
-// do); a completion of the others under which `slot`'s value changes the
-// outcome settles that it is missing. Only when they find nothing does the
-// exhaustive search run. The draws are the same for the same facts, and
-// answers never depend on them, only how soon they come.
+// A cheap look before the exhaustive searches: a few completions (the
+// extremes, the ones the decision search found, random ones). Two that disagree settle that the decision stays open (most open
+// decisions do); a completion of the others under which `slot`'s value changes the outcome settles that it is missing. Only when
+// they find nothing does the exhaustive search run. The random draws are the same for the same facts, and answers never depend on
+// them, only how soon they come.
 uint32_t Evaluator::draw(size_t n) {
     rng_ ^= rng_ << 13;
     rng_ ^= rng_ >> 7;
