@@ -146,6 +146,15 @@ struct Program {
     // Slots with the same number are interchangeable: members of a group that
     // only the same counts read, with the same classes.
     std::vector<uint32_t> slotSymmetry;
+    // A date read only against constant days and by `within N units`: its
+    // classes depend on the decision date, so the evaluator works them out per
+    // decision from these (refine.cpp). `windows` holds (unit, amount).
+    struct DateReads {
+        bool classable = false;
+        std::vector<double> thresholds;
+        std::vector<std::pair<uint32_t, int>> windows;
+    };
+    std::vector<DateReads> slotDates;
 
     std::vector<const FactInfo*> slots;  // local slot -> fact, in the order the policy reads them
     std::vector<SlotKind> slotKinds;

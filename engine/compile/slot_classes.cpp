@@ -11,6 +11,10 @@
 //   constant separates give the same result in every such comparison;
 // - an integer with at most kMaxEnumeratedRange values read any other way
 //   (arithmetic, `min`, comparisons with other facts): every value.
+// - a date read only against constant days and by `within N months`: each
+//   constant and each window's ends, the day before and the day after;
+//   the windows end on the decision date, so these classes are worked out per
+//   decision (Program::slotDates, refine.cpp).
 // Any other slot (a date under `years_since`, a decimal in arithmetic, text, a
 // code list) gets none: the refinement leaves it unknown, which is sound (the
 // three-valued pass decides nothing a value of it could overturn) though not
@@ -30,9 +34,10 @@ constexpr double kMaxEnumeratedRange = 64;
 
 struct SlotUse {
     std::set<double> thresholds;
-    bool general = false;            // read some way other than against a constant
-    std::set<uint32_t> directReads;  // nodes that read the slot itself
-    std::set<uint32_t> countReads;   // count nodes that count it as a member
+    std::set<std::pair<uint32_t, int>> windows;  // `within N units` (dates)
+    bool general = false;                        // read some way other than against a constant
+    std::set<uint32_t> directReads;              // nodes that read the slot itself
+    std::set<uint32_t> countReads;               // count nodes that count it as a member
 };
 
 bool isConst(const Program& p, uint32_t node, double& value) {
@@ -104,6 +109,14 @@ std::vector<SlotUse> collectUses(const Program& p) {
                 if (factSlot(p, k[0], slot) && isConst(p, k[1], lo) && isConst(p, k[2], hi)) {
                     uses[slot].thresholds.insert(lo);
                     uses[slot].thresholds.insert(hi);
+                    ++comparedLeaf[k[0]];
+                }
+                break;
+            }
+            case Op::BWithin: {
+                double amount = 0;
+                if (factSlot(p, k[0], slot) && isConst(p, k[1], amount)) {
+                    uses[slot].windows.insert({n.b, static_cast<int>(amount)});
                     ++comparedLeaf[k[0]];
                 }
                 break;
@@ -192,6 +205,7 @@ void computeSlotClasses(Program& p) {
     std::vector<SlotUse> uses = collectUses(p);
     p.slotClasses.assign(p.slots.size(), {});
     p.slotSymmetry.assign(p.slots.size(), 0);
+    p.slotDates.assign(p.slots.size(), {});
     for (uint32_t s = 0; s < p.slots.size(); ++s) {
         const FactInfo& fact = *p.slots[s];
         std::vector<double>& classes = p.slotClasses[s];
@@ -203,6 +217,11 @@ void computeSlotClasses(Program& p) {
                         if (mayTake(fact, static_cast<double>(m))) classes.push_back(static_cast<double>(m));
                 } else if (fact.type.kind == TypeKind::Int || fact.type.kind == TypeKind::Dec) {
                     classes = numberClasses(fact, uses[s]);
+                } else if (fact.type.kind == TypeKind::Date && !uses[s].general) {
+                    Program::DateReads& d = p.slotDates[s];
+                    d.classable = true;
+                    d.thresholds.assign(uses[s].thresholds.begin(), uses[s].thresholds.end());
+                    d.windows.assign(uses[s].windows.begin(), uses[s].windows.end());
                 }
                 break;
             default: break;  // text and lists: left unknown

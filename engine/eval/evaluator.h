@@ -127,6 +127,8 @@ private:
     void endRefine();
     Verdict pass();
     uint32_t firstClass(const std::vector<uint32_t>& order, size_t depth) const;
+    // A slot's boundary classes: the program's, or for a date this decision's.
+    const std::vector<double>& classesOf(uint32_t slot) const;
     void setSlot(uint32_t slot, uint32_t cls);
     bool outputsSettled(Outcome outcome);
     void recordOutputs(Outcome outcome, bool final);
@@ -141,6 +143,8 @@ private:
     std::vector<double> rNum_;
     std::vector<uint8_t> rKnown_;
     std::vector<uint8_t> ruleSlots_;
+    std::vector<std::vector<double>> dateClasses_;  // per slot, for dates read against the decision date
+    int dateClassesDay_ = -1;
     std::vector<uint32_t> relevant_;
     std::vector<uint32_t> chosen_;
     std::vector<ExactOutput> exactOutputs_;

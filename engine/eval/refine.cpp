@@ -74,10 +74,30 @@ void Evaluator::beginRefine(bool withOutputs) {
         }
         outcome_ = -1;
     }
+    // A date's classes end on the decision date: worked out once per date.
+    if (dateClassesDay_ != asOf_ || dateClasses_.size() != n) {
+        dateClasses_.assign(n, {});
+        for (uint32_t s = 0; s < n; ++s) {
+            const Program::DateReads& d = p_.slotDates[s];
+            if (!d.classable) continue;
+            std::vector<double> marks(d.thresholds);
+            for (const auto& [unit, amount] : d.windows) {
+                marks.push_back(earliestDay(unit, amount));
+                marks.push_back(asOf_);
+            }
+            std::vector<double>& days = dateClasses_[s];
+            for (double t : marks)
+                for (double day : {t - 1, t, t + 1}) days.push_back(day);
+            if (days.empty()) days.push_back(asOf_);
+            std::sort(days.begin(), days.end());
+            days.erase(std::unique(days.begin(), days.end()), days.end());
+        }
+        dateClassesDay_ = asOf_;
+    }
     // Slots without classes stay unknown through the search.
     relevant_.clear();
     for (uint32_t s = 0; s < n; ++s)
-        if (missingSlots_[s] && !p_.slotClasses[s].empty()) relevant_.push_back(s);
+        if (missingSlots_[s] && !classesOf(s).empty()) relevant_.push_back(s);
     chosen_.assign(n, 0);
 }
 
@@ -93,6 +113,10 @@ Evaluator::Verdict Evaluator::pass() {
     return run();
 }
 
+const std::vector<double>& Evaluator::classesOf(uint32_t slot) const {
+    return p_.slotDates[slot].classable ? dateClasses_[slot] : p_.slotClasses[slot];
+}
+
 // The first class index a slot may take: interchangeable slots take their
 // classes in non-decreasing order, so each multiset of values is tried once.
 uint32_t Evaluator::firstClass(const std::vector<uint32_t>& order, size_t depth) const {
@@ -104,7 +128,7 @@ uint32_t Evaluator::firstClass(const std::vector<uint32_t>& order, size_t depth)
 
 void Evaluator::setSlot(uint32_t slot, uint32_t cls) {
     chosen_[slot] = cls;
-    rNum_[slot] = p_.slotClasses[slot][cls];
+    rNum_[slot] = classesOf(slot)[cls];
     rKnown_[slot] = 1;
 }
 
@@ -211,7 +235,7 @@ void Evaluator::sampleDecision() {
     // most likely to disagree), then random ones.
     for (int k = 0; k < kDecisionSamples && !searchDone(); ++k) {
         for (uint32_t s : relevant_) {
-            const size_t n = p_.slotClasses[s].size();
+            const size_t n = classesOf(s).size();
             setSlot(s, k == 0 ? 0 : k == 1 ? static_cast<uint32_t>(n - 1) : draw(n));
         }
         recordLeaf(pass(), true);
@@ -220,13 +244,13 @@ void Evaluator::sampleDecision() {
 }
 
 bool Evaluator::sampleDependence(uint32_t slot, const std::vector<uint32_t>& others) {
-    const size_t classes = p_.slotClasses[slot].size();
+    const size_t classes = classesOf(slot).size();
     bool found = false;
     // The completions the decision search found first (one of each outcome),
     // then random ones; a slot a base left unset takes a random class.
     for (int k = 0; k < distinct_ + kDependenceSamples && !found; ++k) {
         const Base* base = k < distinct_ ? &bases_[static_cast<size_t>(k)] : nullptr;
-        for (uint32_t t : others) setSlot(t, base && base->known[t] ? base->chosen[t] : draw(p_.slotClasses[t].size()));
+        for (uint32_t t : others) setSlot(t, base && base->known[t] ? base->chosen[t] : draw(classesOf(t).size()));
         bool have = false;
         std::pair<Outcome, Route> seen{};
         for (uint32_t c = 0; c < classes && !found; ++c) {
@@ -252,7 +276,7 @@ void Evaluator::searchDecision(size_t depth) {
     Verdict v = pass();
     if (recordLeaf(v, depth == relevant_.size())) return;
     const uint32_t s = relevant_[depth];
-    const size_t classes = p_.slotClasses[s].size();
+    const size_t classes = classesOf(s).size();
     for (uint32_t c = firstClass(relevant_, depth); c < classes && !searchDone(); ++c) {
         setSlot(s, c);
         searchDecision(depth + 1);
@@ -274,7 +298,7 @@ bool Evaluator::searchDependence(uint32_t slot, const std::vector<uint32_t>& oth
         bool open = false;
         bool have = false;
         std::pair<Outcome, Route> seen{};
-        const size_t classes = p_.slotClasses[slot].size();
+        const size_t classes = classesOf(slot).size();
         for (uint32_t c = 0; c < classes; ++c) {
             setSlot(slot, c);
             Verdict w = pass();
@@ -295,7 +319,7 @@ bool Evaluator::searchDependence(uint32_t slot, const std::vector<uint32_t>& oth
         if (depth == others.size()) return true;  // open through slots without classes: it may matter
     }
     const uint32_t s = others[depth];
-    const size_t classes = p_.slotClasses[s].size();
+    const size_t classes = classesOf(s).size();
     bool found = false;
     for (uint32_t c = firstClass(others, depth); c < classes && !found; ++c) {
         setSlot(s, c);
@@ -350,7 +374,7 @@ bool Evaluator::refine(const Verdict& v, bool withOutputs, bool withMissing, Ref
             }
             // Slots without classes stay listed: they may matter.
             for (uint32_t s = 0; s < p_.slots.size(); ++s)
-                if (ruleSlots_[s] && p_.slotClasses[s].empty()) out.missing.push_back(s);
+                if (ruleSlots_[s] && classesOf(s).empty()) out.missing.push_back(s);
             std::sort(out.missing.begin(), out.missing.end());
         }
         out.outputs = exactOutputs_;

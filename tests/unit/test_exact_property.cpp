@@ -700,11 +700,12 @@ TEST_CASE("exact property: on partial facts the engine gives the exact decision,
     CHECK(Evaluator::refineCounters().boundHits.load() == hitsBefore);
 }
 
-TEST_CASE("exact property on every construct: exact but for unknown dates, text and lists the search leaves unknown") {
+TEST_CASE("exact property on every construct: exact but for the facts the search leaves unknown") {
     // The fixture reads an unknown code list through two overlapping code
-    // sets, text and dates under `years_since`: the refinement leaves such
-    // facts unknown (slot_classes.cpp), so the engine stays sound there and
-    // may name a fact that cannot matter, or leave an output open. Nothing else.
+    // sets, text, and dates under `years_since` and `days_since`: the
+    // refinement leaves such facts unknown (slot_classes.cpp), so the engine
+    // stays sound there and may name a fact that cannot matter, or leave an
+    // output open. Nothing else.
     PartialRun run = partialRun({&fixture()}, false, 500);
     CHECK(run.total[kWrongDecision] == 0);
     CHECK(run.total[kOmittedMissing] == 0);
