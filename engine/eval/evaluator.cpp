@@ -39,17 +39,7 @@ Tri compare(Interval a, Interval b, CompareOp cmp) {
 }
 
 // `v <op> n.imm` for a known v: the leaf of most criteria.
-inline Tri compareConst(double v, const Node& n) {
-    switch (static_cast<CompareOp>(n.cmp)) {
-        case CompareOp::Lt: return fromBool(v < n.imm);
-        case CompareOp::Le: return fromBool(v <= n.imm);
-        case CompareOp::Gt: return fromBool(v > n.imm);
-        case CompareOp::Ge: return fromBool(v >= n.imm);
-        case CompareOp::Eq: return fromBool(v == n.imm);
-        case CompareOp::Ne: return fromBool(v != n.imm);
-    }
-    return Tri::Unknown;
-}
+inline Tri compareConst(double v, const Node& n) { return fromBool(cpe::compare(static_cast<CompareOp>(n.cmp), v, n.imm)); }
 
 Tri negate(Tri t) { return t == Tri::Unknown ? t : fromBool(t == Tri::False); }
 
@@ -671,6 +661,22 @@ void Evaluator::missingNumber(uint32_t index) {
     }
 }
 
+// An output's value as the facts and `outcome_` stand (not for text
+// outputs); false when it is not known.
+template <bool Memo>
+bool Evaluator::outputValue(const CompiledOutput& o, double& value) {
+    if (o.isBool) {
+        Tri t = bool_<Memo>(o.node);
+        value = t == Tri::True ? 1 : 0;
+        return t != Tri::Unknown;
+    }
+    Interval i = num_<Memo>(o.node);
+    value = i.lo;
+    return i.point();
+}
+template bool Evaluator::outputValue<false>(const CompiledOutput&, double&);
+template bool Evaluator::outputValue<true>(const CompiledOutput&, double&);
+
 void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
     f_ = facts;
     asOf_ = asOfDay;
@@ -719,7 +725,7 @@ void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
         for (size_t i = 0; i < rulesRun_; ++i)
             if (ruleResults_[i] == Tri::Unknown) {
                 explainRule(i);
-                missing(static_cast<uint32_t>(p_.rules[i].when));
+                if (!refined) missing(static_cast<uint32_t>(p_.rules[i].when));  // else refine() settled them
             }
         if (!refined) {
             for (size_t s = 0; s < missingSlots_.size(); ++s)
@@ -737,15 +743,7 @@ void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
         OutputValue& value = out.outputs.emplace_back();
         value.name = o.name;
         value.type = o.type;
-        if (o.isBool) {
-            Tri t = bool_<true>(o.node);
-            value.known = t != Tri::Unknown;
-            value.number = t == Tri::True ? 1 : 0;
-        } else if (!o.isText) {
-            Interval i = num_<true>(o.node);
-            value.known = i.point();
-            value.number = i.lo;
-        }
+        if (!o.isText) value.known = outputValue<true>(o, value.number);
         open |= !o.isText && !value.known;
     }
     outcome_ = -1;

@@ -130,8 +130,9 @@ private:
     // A slot's boundary classes: the program's, or for a date this decision's.
     const std::vector<double>& classesOf(uint32_t slot) const;
     void setSlot(uint32_t slot, uint32_t cls);
-    bool outputsSettled(Outcome outcome);
-    void recordOutputs(Outcome outcome, bool final);
+    bool recordOutputs(Outcome outcome, bool last);
+    template <bool Memo>
+    bool outputValue(const CompiledOutput& o, double& value);
     bool searchDone() const;
     bool recordLeaf(const Verdict& v, bool last);
     uint32_t draw(size_t n);
@@ -148,6 +149,7 @@ private:
     std::vector<uint32_t> relevant_;
     std::vector<uint32_t> chosen_;
     std::vector<ExactOutput> exactOutputs_;
+    std::vector<std::pair<bool, double>> outputScratch_;  // recordOutputs: this completion's values
     bool exact_ = true;
     uint64_t rng_ = 0;
     uint32_t passes_ = 0;

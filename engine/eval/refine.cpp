@@ -68,10 +68,9 @@ void Evaluator::beginRefine(bool withOutputs) {
     ruleSlots_ = missingSlots_;
     if (withOutputs) {
         outcome_ = rulesDecided_ ? static_cast<double>(rootOutcome_) : -1;
-        for (const CompiledOutput& o : p_.outputs) {
-            if (o.isText) continue;
-            if (o.isBool ? bool_<true>(o.node) == Tri::Unknown : !num_<true>(o.node).point()) missingNumber(o.node);
-        }
+        double value = 0;
+        for (const CompiledOutput& o : p_.outputs)
+            if (!o.isText && !outputValue<true>(o, value)) missingNumber(o.node);
         outcome_ = -1;
     }
     // A date's classes end on the decision date: worked out once per date.
@@ -132,53 +131,31 @@ void Evaluator::setSlot(uint32_t slot, uint32_t cls) {
     rKnown_[slot] = 1;
 }
 
-// The outputs as this completion (or branch) leaves them; false while one is open.
-bool Evaluator::outputsSettled(Outcome outcome) {
+// The outputs this completion (or settled branch) gives, each worked out once
+// and recorded. When one is still open and `last` is false, the branch is not
+// settled: nothing is recorded and the answer is false.
+bool Evaluator::recordOutputs(Outcome outcome, bool last) {
     outcome_ = outcome == Outcome::Undetermined ? -1 : static_cast<double>(outcome);
+    outputScratch_.resize(p_.outputs.size());
     bool settled = true;
-    for (size_t i = 0; i < p_.outputs.size() && settled; ++i) {
+    for (size_t i = 0; i < p_.outputs.size() && (settled || last); ++i) {
         const CompiledOutput& o = p_.outputs[i];
         if (o.isText || exactOutputs_[i].state == ExactOutput::Varies) continue;
-        if (o.isBool) {
-            Tri t = bool_<false>(o.node);
-            settled = t != Tri::Unknown;
-        } else {
-            settled = num_<false>(o.node).point();
-        }
+        auto& [known, value] = outputScratch_[i];
+        known = outputValue<false>(o, value);
+        settled &= known;
     }
     outcome_ = -1;
-    return settled;
-}
-
-void Evaluator::recordOutputs(Outcome outcome, bool final) {
-    outcome_ = outcome == Outcome::Undetermined ? -1 : static_cast<double>(outcome);
+    if (!settled && !last) return false;
     for (size_t i = 0; i < p_.outputs.size(); ++i) {
-        const CompiledOutput& o = p_.outputs[i];
         ExactOutput& x = exactOutputs_[i];
-        if (o.isText || x.state == ExactOutput::Varies) continue;
-        bool known;
-        double value;
-        if (o.isBool) {
-            Tri t = bool_<false>(o.node);
-            known = t != Tri::Unknown;
-            value = t == Tri::True ? 1 : 0;
-        } else {
-            Interval v = num_<false>(o.node);
-            known = v.point();
-            value = v.lo;
-        }
-        if (!known) {
-            if (final) x.state = ExactOutput::Varies;
-            continue;
-        }
-        if (x.state == ExactOutput::Unseen) {
-            x.state = ExactOutput::Same;
-            x.value = value;
-        } else if (x.value != value) {
-            x.state = ExactOutput::Varies;
-        }
+        if (p_.outputs[i].isText || x.state == ExactOutput::Varies) continue;
+        const auto& [known, value] = outputScratch_[i];
+        if (!known) x.state = ExactOutput::Varies;  // open through slots without classes
+        else if (x.state == ExactOutput::Unseen) x = {ExactOutput::Same, value};
+        else if (x.value != value) x.state = ExactOutput::Varies;
     }
-    outcome_ = -1;
+    return true;
 }
 
 bool Evaluator::searchDone() const {
@@ -191,8 +168,8 @@ bool Evaluator::searchDone() const {
 // One completion (or a branch the Kleene pass has settled): its outcome and
 // route, and its outputs. False when the branch is still open.
 bool Evaluator::recordLeaf(const Verdict& v, bool last) {
-    const bool decided = v.decidingRule >= 0;
-    if (decided && (!withOutputs_ || last || outputsSettled(v.outcome))) {
+    if (v.decidingRule >= 0) {
+        if (withOutputs_ && !recordOutputs(v.outcome, last)) return false;
         const bool fresh = distinct_ == 0 || (distinct_ == 1 && (first_.first != v.outcome || first_.second != v.route));
         if (distinct_ == 0) {
             first_ = {v.outcome, v.route};
@@ -208,7 +185,6 @@ bool Evaluator::recordLeaf(const Verdict& v, bool last) {
             base.known.assign(rKnown_.begin(), rKnown_.end());
             base.chosen = chosen_;
         }
-        if (withOutputs_) recordOutputs(v.outcome, true);
         return true;
     }
     if (!last) return false;
