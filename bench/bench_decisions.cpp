@@ -109,8 +109,7 @@ Batch fill(const Program& p, const std::vector<Case>& cases, const std::function
 }
 
 struct Figures {
-    double engineOutcome, engineFull, hand, engineUnknown;
-    size_t undetermined;
+    double engineOutcome, engineFull, hand;
 };
 
 // This thread's CPU time: a per-core rate that other processes on the
@@ -139,7 +138,6 @@ Figures measure(const char* label, const CompiledPolicy& policy, const std::vect
                 const std::function<double(const Case&, const std::string&)>& value, Hand hand, bool& agree) {
     const Program& p = policy.program;
     Batch known = fill(p, cases, value, 0.0, 1);
-    Batch partly = fill(p, cases, value, 0.2, 2);
     Evaluator ev(p);
     size_t n = cases.size();
 
@@ -174,15 +172,8 @@ Figures measure(const char* label, const CompiledPolicy& policy, const std::vect
         }
         sink = sink + reasons;
     });
-    f.engineUnknown = bestRate(n, 3, [&] {
-        size_t undetermined = 0;
-        for (size_t i = 0; i < n; ++i) undetermined += ev.verdict(partly.view(i), kAsOf).outcome == Outcome::Undetermined;
-        sink = sink + undetermined;
-        f.undetermined = undetermined;
-    });
-    std::printf("%-16s %12.2f M/s %12.2f M/s %12.2f M/s %9.2fx %12.2f M/s  (%zu of %zu undetermined)\n", label,
-                f.engineOutcome / 1e6, f.engineFull / 1e6, f.hand / 1e6, f.hand / f.engineOutcome, f.engineUnknown / 1e6,
-                f.undetermined, n);
+    std::printf("%-16s %12.2f M/s %12.2f M/s %12.2f M/s %9.2fx\n", label, f.engineOutcome / 1e6, f.engineFull / 1e6, f.hand / 1e6,
+                f.hand / f.engineOutcome);
 
     // With facts unknown: the exact answer (refine.cpp) against the
     // three-valued answer alone, in the same run on the same cases.
@@ -277,8 +268,7 @@ int main(int argc, char** argv) {
     int earliestAmh = subtractMonths(kAsOf, 12);
     bool agree = true;
     std::printf("%zu generated fact sets per policy, one thread, best of 3 passes, rates per CPU-second of that thread\n", n);
-    std::printf("%-16s %16s %16s %16s %10s %16s\n", "policy", "engine outcome", "engine +reasons", "hand-written", "ratio",
-                "20% unknown");
+    std::printf("%-16s %16s %16s %16s %10s\n", "policy", "engine outcome", "engine +reasons", "hand-written", "ratio");
 
     auto tonsilValue = [](const Tonsil& c, const std::string& f) -> double {
         if (f == "suspected_malignancy") return c.malignancy;
