@@ -116,6 +116,7 @@ struct CompiledOutput {
     uint32_t node;
     bool isBool;
     bool isText;
+    int32_t bareSlot = -1;  // the output is affine in this slot's fact alone, or in an elapsed count of it (slot_classes.cpp)
 };
 
 struct Program {
@@ -146,15 +147,22 @@ struct Program {
     // Slots with the same number are interchangeable: members of a group that
     // only the same counts read, with the same classes.
     std::vector<uint32_t> slotSymmetry;
-    // A date read only against constant days and by `within N units`: its
-    // classes depend on the decision date, so the evaluator works them out per
-    // decision from these (refine.cpp). `windows` holds (unit, amount).
+    // A date read only against constant days, by `within N units` and by
+    // elapsed counts compared with constants: its classes depend on the
+    // decision date, so the evaluator works them out per decision from these
+    // (refine.cpp). `windows` holds (unit, amount); `since` holds (NSince
+    // unit, the constant its count is compared with).
     struct DateReads {
         bool classable = false;
         std::vector<double> thresholds;
         std::vector<std::pair<uint32_t, int>> windows;
+        std::vector<std::pair<uint32_t, double>> since;
     };
     std::vector<DateReads> slotDates;
+    // Text and list slots with classes: the value class i stands for.
+    std::vector<std::vector<std::string>> slotTexts;
+    std::vector<std::vector<std::vector<std::string>>> slotLists;
+    bool refinesValues = false;  // some text or list slot has classes
 
     std::vector<const FactInfo*> slots;  // local slot -> fact, in the order the policy reads them
     std::vector<SlotKind> slotKinds;

@@ -77,6 +77,11 @@ int Evaluator::earliestDay(uint32_t unit, int amount) {
     return earliest;
 }
 
+// `years_since` (unit 0), `months_since` (1), `days_since` (2) of a day, up to the decision date.
+double Evaluator::elapsed(uint32_t unit, int from) const {
+    return unit == 0 ? wholeYearsBetween(from, asOf_) : unit == 1 ? wholeMonthsBetween(from, asOf_) : asOf_ - from;
+}
+
 Evaluator::Evaluator(const Program& program)
     : p_(program), ruleResults_(program.rules.size(), Tri::Unknown), cacheGen_(program.valueCaches, 0),
       cacheValue_(program.valueCaches), histGen_(program.histograms.size(), 0), histLanes_(2 * program.histograms.size(), 0) {
@@ -451,8 +456,7 @@ template <bool Memo>
         case Op::NSince: {
             Interval d = num_<Memo>(k[0]);
             if (!d.point()) return kAnything;
-            int from = static_cast<int>(d.lo);
-            double v = n.b == 0 ? wholeYearsBetween(from, asOf_) : n.b == 1 ? wholeMonthsBetween(from, asOf_) : asOf_ - from;
+            double v = elapsed(n.b, static_cast<int>(d.lo));
             return {v, v};
         }
         default: break;

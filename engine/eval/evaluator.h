@@ -100,6 +100,7 @@ private:
     Interval unknownRange(uint32_t slot) const;
     bool allows(uint32_t slot, double ordinal) const;
     int earliestDay(uint32_t unit, int amount);
+    double elapsed(uint32_t unit, int from) const;
     Verdict run();
     Tri steps(uint32_t entry);
     const std::string* text(uint32_t node);
@@ -143,6 +144,8 @@ private:
     FactView original_{nullptr, nullptr};
     std::vector<double> rNum_;
     std::vector<uint8_t> rKnown_;
+    std::vector<std::string> rText_;
+    std::vector<std::vector<std::string>> rLists_;
     std::vector<uint8_t> ruleSlots_;
     std::vector<std::vector<double>> dateClasses_;  // per slot, for dates read against the decision date
     int dateClassesDay_ = -1;

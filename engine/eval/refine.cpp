@@ -25,7 +25,9 @@
 // bound the three-valued answer stands — sound, if cautious — and the hit is
 // counted (refineCounters(), in /metrics and the bench).
 #include <algorithm>
+#include <cmath>
 
+#include "engine/base/civil_date.h"
 #include "engine/eval/evaluator.h"
 
 namespace cpe {
@@ -59,6 +61,16 @@ void Evaluator::beginRefine(bool withOutputs) {
     rKnown_.assign(f_.known, f_.known + n);
     f_.num = rNum_.data();
     f_.known = rKnown_.data();
+    if (p_.refinesValues) {  // text and lists the search sets: scratch copies too
+        rText_.resize(n);
+        rLists_.resize(n);
+        for (size_t s = 0; s < n; ++s) {
+            if (original_.text) rText_[s] = original_.text[s];
+            if (original_.lists) rLists_[s] = original_.lists[s];
+        }
+        f_.text = rText_.data();
+        f_.lists = rLists_.data();
+    }
     passes_ = 0;
 
     memo_.assign(p_.nodes.size(), kNotDone);
@@ -70,7 +82,7 @@ void Evaluator::beginRefine(bool withOutputs) {
         outcome_ = rulesDecided_ ? static_cast<double>(rootOutcome_) : -1;
         double value = 0;
         for (const CompiledOutput& o : p_.outputs)
-            if (!o.isText && !outputValue<true>(o, value)) missingNumber(o.node);
+            if (!o.isText && o.bareSlot < 0 && !outputValue<true>(o, value)) missingNumber(o.node);
         outcome_ = -1;
     }
     // A date's classes end on the decision date: worked out once per date.
@@ -84,6 +96,19 @@ void Evaluator::beginRefine(bool withOutputs) {
                 marks.push_back(earliestDay(unit, amount));
                 marks.push_back(asOf_);
             }
+            // `years_since(d) >= c`: the days where the count crosses a
+            // whole number next to c. The count falls as d moves later, so
+            // the last day with a count of at least k is found by bisection.
+            for (const auto& [unit, c] : d.since)
+                for (double k : {std::floor(c) - 1, std::floor(c), std::ceil(c), std::ceil(c) + 1}) {
+                    int lo = daysFromCivil(kFirstDateYear, 1, 1), hi = daysFromCivil(kLastDateYear, 12, 31);
+                    if (elapsed(unit, lo) < k || elapsed(unit, hi) >= k) continue;  // no day, or every day
+                    while (hi - lo > 1) {                                           // elapsed(lo) >= k > elapsed(hi)
+                        int mid = lo + (hi - lo) / 2;
+                        (elapsed(unit, mid) >= k ? lo : hi) = mid;
+                    }
+                    marks.push_back(lo);
+                }
             std::vector<double>& days = dateClasses_[s];
             for (double t : marks)
                 for (double day : {t - 1, t, t + 1}) days.push_back(day);
@@ -129,6 +154,8 @@ void Evaluator::setSlot(uint32_t slot, uint32_t cls) {
     chosen_[slot] = cls;
     rNum_[slot] = classesOf(slot)[cls];
     rKnown_[slot] = 1;
+    if (p_.slotKinds[slot] == SlotKind::Text) rText_[slot] = p_.slotTexts[slot][cls];
+    else if (p_.slotKinds[slot] == SlotKind::List) rLists_[slot] = p_.slotLists[slot][cls];
 }
 
 // The outputs this completion (or settled branch) gives, each worked out once
@@ -320,6 +347,8 @@ bool Evaluator::refine(const Verdict& v, bool withOutputs, bool withMissing, Ref
         return false;  // nothing to search: the three-valued answer is the exact one
     }
     exactOutputs_.assign(p_.outputs.size(), ExactOutput{});
+    for (size_t i = 0; i < p_.outputs.size(); ++i)  // just an unknown fact: its values differ
+        if (p_.outputs[i].bareSlot >= 0 && !original_.known[p_.outputs[i].bareSlot]) exactOutputs_[i].state = ExactOutput::Varies;
     distinct_ = 0;
     undetermined_ = false;
     rng_ = 0x9E3779B97F4A7C15ull;
