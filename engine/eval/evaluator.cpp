@@ -528,12 +528,17 @@ Tri Evaluator::steps(uint32_t at) {
     return static_cast<Tri>(at & ~kStepDone);
 }
 
-Evaluator::Verdict Evaluator::run() {
+// Forgets the named values and level counts cached for the facts as they were.
+void Evaluator::nextGeneration() {
     if (++generation_ == 0) {  // wrapped: forget every stamp
         std::fill(cacheGen_.begin(), cacheGen_.end(), 0);
         std::fill(histGen_.begin(), histGen_.end(), 0);
         generation_ = 1;
     }
+}
+
+Evaluator::Verdict Evaluator::run() {
+    nextGeneration();
     Outcome outcome = Outcome::Undetermined;
     Route route = Route::None;
     bool any = false, conflict = false;

@@ -102,6 +102,7 @@ private:
     int earliestDay(uint32_t unit, int amount);
     double elapsed(uint32_t unit, int from) const;
     Verdict run();
+    void nextGeneration();
     Tri steps(uint32_t entry);
     const std::string* text(uint32_t node);
     void explain(uint32_t node, std::vector<Reason>& out);
@@ -124,7 +125,9 @@ private:
     // False when there is nothing to search or the bound was reached: the
     // three-valued answer stands. Leaves the rule results of the facts as given.
     bool refine(const Verdict& v, bool withOutputs, bool withMissing, Refined& out);
-    void beginRefine(bool withOutputs);
+    void beginRefine();
+    void findRelevant(bool withOutputs);
+    bool extremesDisagree();
     void endRefine();
     Verdict pass();
     uint32_t firstClass(const std::vector<uint32_t>& order, size_t depth) const;
@@ -147,6 +150,7 @@ private:
     std::vector<std::string> rText_;
     std::vector<std::vector<std::string>> rLists_;
     std::vector<uint8_t> ruleSlots_;
+    std::vector<Tri> savedResults_;                 // extremesDisagree(): the rule results of the facts as given
     std::vector<std::vector<double>> dateClasses_;  // per slot, for dates read against the decision date
     int dateClassesDay_ = -1;
     std::vector<uint32_t> relevant_;

@@ -3,7 +3,8 @@
 // policies/ and a fixture of awkward leaves are decided on random facts, some
 // unknown and many on a boundary, once with the steps and once with the same
 // program with the steps switched off; outcome, route, deciding rule, reasons,
-// missing facts and outputs must be identical.
+// missing facts and outputs must be identical, and the outcome-only path
+// (verdict) must give decide()'s outcome and route.
 #include <doctest/doctest.h>
 
 #include <functional>
@@ -85,6 +86,9 @@ void compareWithTree(const Program& flat, uint32_t seed, size_t cases, Counts& c
         REQUIRE(va.decidingRule == vb.decidingRule);
         a.decide(view, kDay, da);
         b.decide(view, kDay, db);
+        // verdict(), the outcome-only path, refines on its own: the same answer as decide().
+        REQUIRE(va.outcome == da.outcome);
+        REQUIRE(va.route == da.route);
         REQUIRE(da.outcome == db.outcome);
         REQUIRE(da.missingFacts == db.missingFacts);
         REQUIRE(da.reasons.size() == db.reasons.size());
