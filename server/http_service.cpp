@@ -220,7 +220,45 @@ private:
                 errorReply(500, InputError{"internal_error", "internal error; the request was not decided", ""}, &note_), {}};
         }
         if (routed.reload) return reloadElsewhere(keepAlive);
+        if (routed.decision) return recordThenRespond(std::move(routed), keepAlive, head);
         respond(std::move(routed), keepAlive, head);
+    }
+
+    // A decision is answered only once its record is committed. The I/O
+    // thread does not wait for that: the record goes to the log's queue with
+    // a completion, which the writer calls after the group commit; it posts
+    // back to this connection's strand, and the answer (the decision, or 503
+    // when the log could not record it) is written from there. The tracked
+    // executor keeps run() from returning while a decision waits.
+    void recordThenRespond(Routed routed, bool keepAlive, bool head) {
+        DecisionLog* log = ctx_.api.log();
+        if (!log) {
+            ctx_.api.answered(*routed.decision);
+            return respond(std::move(routed), keepAlive, head);
+        }
+        DecisionRecord record = std::move(routed.decision->record);
+        routed.decision->record = DecisionRecord{};
+        routed.decision->record.policy = record.policy;  // answered() counts by it
+        waiting_ = std::move(routed);
+        waitingKeepAlive_ = keepAlive;
+        waitingHead_ = head;
+        auto ex = net::prefer(socket_.get_executor(), net::execution::outstanding_work.tracked);
+        const bool queued = log->submit(std::move(record), [self = shared_from_this(), ex](bool committed) {
+            net::post(ex, [self, committed] { self->logged(committed); });
+        });
+        if (!queued) logged(false);
+    }
+
+    void logged(bool committed) {
+        Routed routed = std::move(*waiting_);
+        waiting_.reset();
+        if (committed) {
+            ctx_.api.answered(*routed.decision);
+            return respond(std::move(routed), waitingKeepAlive_, waitingHead_);
+        }
+        Routed refused{ctx_.api.logRefused(note_), {}};
+        refused.headers.emplace_back("Retry-After", std::to_string(kLogRetryAfterSeconds));
+        respond(std::move(refused), waitingKeepAlive_, waitingHead_);
     }
 
     // Compiling a library takes a while; do it off the I/O threads, which
@@ -263,9 +301,25 @@ private:
         const int status = static_cast<int>(res_.result_int());
         ctx_.metrics.countRequest(endpoint, status);
         ctx_.metrics.observeLatency(endpoint, seconds);
-        if (ctx_.access.enabled())
-            ctx_.access.write(AccessEntry{method_.empty() ? "-" : std::string_view(method_), path.empty() ? "-" : path,
-                                          remoteAddr_, remotePort_, status, seconds, bodyBytes_, res_.body().size(), &note_});
+        if (ctx_.access.enabled()) {
+            // Client-supplied names reach the access log only when the
+            // library declares them.
+            ctx_.api.redactNote(note_);
+            const std::string logged = loggedPath(path, endpoint);
+            ctx_.access.write(AccessEntry{method_.empty() ? "-" : std::string_view(method_), logged, remoteAddr_, remotePort_,
+                                          status, seconds, bodyBytes_, res_.body().size(), &note_});
+        }
+    }
+
+    std::string loggedPath(std::string_view path, Endpoint endpoint) const {
+        if (path.empty()) return "-";
+        if (endpoint == Endpoint::Other) return withheldName(path);
+        if (endpoint != Endpoint::Policy) return std::string(path);
+        std::string decoded;
+        std::optional<std::string> unused;
+        constexpr std::string_view prefix = "/v1/policies/";
+        if (splitTarget(path, decoded, unused) && ctx_.api.isPolicyId(decoded.substr(prefix.size()))) return decoded;
+        return std::string(prefix) + withheldName(path.substr(prefix.size()));
     }
 
     void close() {
@@ -290,6 +344,8 @@ private:
     bool timedOut_ = false, first_ = true, closeAfter_ = false;
     Clock::time_point start_;
     RequestNote note_;
+    std::optional<Routed> waiting_;  // decided, waiting for its commit
+    bool waitingKeepAlive_ = false, waitingHead_ = false;
     std::string method_, target_;
     std::size_t bodyBytes_ = 0;
 };

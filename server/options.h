@@ -20,8 +20,10 @@ struct ServeOptions {
     std::string dbPath = "cpe-decisions.db";
     std::string saltFile;  // "": dbPath + ".salt"
     bool logFacts = false;
-    std::string tokenFile;        // "": no authentication, HTTP reload disabled
-    std::string accessLog = "-";  // "-": stderr, "off": none, else a file
+    bool durablePowerLoss = false;       // --durable power-loss: fsync every commit (synchronous=FULL)
+    double logLockTimeoutSeconds = 2.0;  // the log locked longer than this: decisions refused (503)
+    std::string tokenFile;               // "": no authentication, HTTP reload disabled
+    std::string accessLog = "-";         // "-": stderr, "off": none, else a file
 };
 
 // One I/O thread per core: connections are served asynchronously, so an idle

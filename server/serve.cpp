@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <thread>
 
@@ -27,6 +28,9 @@ std::string effectiveSaltFile(const ServeOptions& o) { return o.saltFile.empty()
 int runServe(const ServeOptions& options) {
     // Before any thread exists, so that they all inherit the mask.
     blockServerSignals();
+    // A file-size limit (RLIMIT_FSIZE) reached by the log is a write error
+    // to refuse decisions over, not a reason to die.
+    std::signal(SIGXFSZ, SIG_IGN);
 
     std::optional<std::string> token;
     std::unique_ptr<DecisionLog> log;
@@ -41,7 +45,13 @@ int runServe(const ServeOptions& options) {
             return 1;
         }
         std::string salt = loadOrCreateSalt(effectiveSaltFile(options));
-        log = std::make_unique<DecisionLog>(DecisionLog::Options{options.dbPath, salt, options.logFacts});
+        DecisionLog::Options logOptions;
+        logOptions.path = options.dbPath;
+        logOptions.salt = std::move(salt);
+        logOptions.keepFacts = options.logFacts;
+        logOptions.durability = options.durablePowerLoss ? Durability::PowerLoss : Durability::ProcessCrash;
+        logOptions.lockTimeout = std::chrono::milliseconds(static_cast<long long>(options.logLockTimeoutSeconds * 1000));
+        log = std::make_unique<DecisionLog>(std::move(logOptions));
         accessLog = std::make_unique<AccessLog>(options.accessLog);
     } catch (const std::exception& e) {
         spdlog::error("cpe serve: {}", e.what());
@@ -84,9 +94,20 @@ int runServe(const ServeOptions& options) {
         finished.store(true);
     }  // the signal thread stops here
 
+    // Every answered decision is committed by now (an answer waits for its
+    // commit), so close() has nothing of a client's left to write.
+    const bool logReady = log->ready();
+    const std::string problem = log->problem();
     log->close();
     accessLog->flush();
     spdlog::info("stopped; {} decisions in the decision log this run", log->written());
+    if (!logReady) {
+        spdlog::error(
+            "stopped while the decision log could not be written ({}); decisions were refused meanwhile, "
+            "none answered is missing from it",
+            problem);
+        return 3;
+    }
     return 0;
 }
 
