@@ -305,21 +305,26 @@ private:
             // Client-supplied names reach the access log only when the
             // library declares them.
             ctx_.api.redactNote(note_);
-            const std::string logged = loggedPath(path, endpoint);
+            const std::string logged = loggedPath(path);
             ctx_.access.write(AccessEntry{method_.empty() ? "-" : std::string_view(method_), logged, remoteAddr_, remotePort_,
                                           status, seconds, bodyBytes_, res_.body().size(), &note_});
         }
     }
 
-    std::string loggedPath(std::string_view path, Endpoint endpoint) const {
-        if (path.empty()) return "-";
-        if (endpoint == Endpoint::Other) return withheldName(path);
-        if (endpoint != Endpoint::Policy) return std::string(path);
-        std::string decoded;
+    // The path as the access log shows it: the endpoint's, with a policy id
+    // only when the library declares it; any other path the client made up
+    // is withheld (its decoded length is kept).
+    std::string loggedPath(std::string_view raw) const {
+        if (raw.empty()) return "-";
+        std::string path;
         std::optional<std::string> unused;
+        if (!splitTarget(raw, path, unused)) path = std::string(raw);
+        const Endpoint endpoint = classifyPath(path);
+        if (endpoint == Endpoint::Other) return withheldName(path);
+        if (endpoint != Endpoint::Policy) return path;
         constexpr std::string_view prefix = "/v1/policies/";
-        if (splitTarget(path, decoded, unused) && ctx_.api.isPolicyId(decoded.substr(prefix.size()))) return decoded;
-        return std::string(prefix) + withheldName(path.substr(prefix.size()));
+        const std::string id = path.substr(prefix.size());
+        return ctx_.api.isPolicyId(id) ? path : std::string(prefix) + withheldName(id);
     }
 
     void close() {

@@ -32,4 +32,7 @@ unsigned defaultThreads();
 
 std::string effectiveSaltFile(const ServeOptions& o);
 
+// 127.0.0.0/8, ::1, localhost: reachable from this machine only.
+bool isLoopbackHost(const std::string& host);
+
 }  // namespace cpe::server

@@ -21,6 +21,10 @@
 
 namespace cpe::server {
 
+bool isLoopbackHost(const std::string& host) {
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0 || host == "::ffff:127.0.0.1";
+}
+
 unsigned defaultThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 std::string effectiveSaltFile(const ServeOptions& o) { return o.saltFile.empty() ? o.dbPath + ".salt" : o.saltFile; }
@@ -85,6 +89,11 @@ int runServe(const ServeOptions& options) {
         const unsigned threads = options.threads ? options.threads : defaultThreads();
         // The one line on stdout: scripts and tests wait for it (and read the
         // port from it when started with --port 0).
+        if (!token && !isLoopbackHost(options.host))
+            spdlog::warn(
+                "listening on {} beyond loopback without --token-file: anyone who can reach this port can ask "
+                "for decisions and read the policies; give --token-file, or --host 127.0.0.1",
+                options.host);
         std::printf("cpe serve: listening on http://%s:%d\n", options.host.c_str(), port);
         std::fflush(stdout);
         spdlog::info("{} policies from {}, {} I/O threads, body limit {} bytes, decision log {}{}{}",
