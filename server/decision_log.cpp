@@ -48,7 +48,8 @@ std::string formatLogTime(std::int64_t epochMs) {
 // The database side, touched only by the writer thread after construction.
 class DecisionLog::Writer {
 public:
-    Writer(const std::string& path, const std::string& salt, Durability durability, std::chrono::milliseconds lockTimeout)
+    Writer(const std::string& path, const std::string& salt, Durability durability, std::chrono::milliseconds lockTimeout,
+           int (*walHook)(void*, sqlite3*, const char*, int), void* hookArg)
         : db(path, sqlite::Database::Mode::ReadWriteCreate), salt_(salt), hash_(salt) {
         // Another writer holding the lock longer than this is a fault: the
         // requests waiting on this commit are refused rather than held.
@@ -61,6 +62,9 @@ public:
         db.exec(durability == Durability::PowerLoss ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
         db.exec(kDecisionLogSchema);
         checkSalt();
+        // No checkpoint inside a commit: the checkpointer thread does them.
+        sqlite3_wal_autocheckpoint(db.handle(), 0);
+        sqlite3_wal_hook(db.handle(), walHook, hookArg);
         insert = std::make_unique<sqlite::Statement>(db.handle(), db.path(),
                                                      "INSERT INTO decisions (decision_id, time, as_of, policy, policy_version, "
                                                      "outcome, route, reasons, facts_hash, facts) VALUES (?,?,?,?,?,?,?,?,?,?)");
@@ -128,6 +132,7 @@ DecisionLog::DecisionLog(Options options) : options_(std::move(options)) {
     makePrivate(options_.path);
     openWriter(true);
     thread_ = std::thread([this] { run(); });
+    checkpointer_ = std::thread([this] { checkpoints(); });
 }
 
 DecisionLog::~DecisionLog() { close(); }
@@ -138,7 +143,8 @@ void DecisionLog::openWriter(bool create) {
         if (::stat(options_.path.c_str(), &st) != 0)
             throw sqlite::Error(options_.path + ": the decision log file is missing (deleted while serving?)");
     }
-    writer_ = std::make_unique<Writer>(options_.path, options_.salt, options_.durability, options_.lockTimeout);
+    writer_ = std::make_unique<Writer>(options_.path, options_.salt, options_.durability, options_.lockTimeout,
+                                       &DecisionLog::walHook, this);
     struct stat st {};
     if (::stat(options_.path.c_str(), &st) != 0)
         throw sqlite::Error(options_.path + ": cannot stat the decision log: " + std::strerror(errno));
@@ -180,8 +186,50 @@ void DecisionLog::close() {
         stopping_ = true;
     }
     wake_.notify_all();
+    checkpointWake_.notify_all();
     if (thread_.joinable()) thread_.join();
-    writer_.reset();
+    if (checkpointer_.joinable()) checkpointer_.join();
+    writer_.reset();  // the last connection: checkpoints the WAL and removes it
+}
+
+namespace {
+// SQLite's own default for wal_autocheckpoint: about 4 MiB of WAL.
+constexpr int kCheckpointPages = 1000;
+}  // namespace
+
+int DecisionLog::walHook(void* self, sqlite3*, const char*, int pages) {
+    if (pages >= kCheckpointPages) {
+        auto* log = static_cast<DecisionLog*>(self);
+        {
+            std::lock_guard lock(log->mutex_);
+            log->checkpointDue_ = true;
+        }
+        log->checkpointWake_.notify_one();
+    }
+    return SQLITE_OK;
+}
+
+void DecisionLog::checkpoints() {
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            checkpointWake_.wait(lock, [&] { return checkpointDue_ || stopping_; });
+            if (stopping_) return;
+            checkpointDue_ = false;
+        }
+        // A connection of its own, opened without create: a deleted log is
+        // the writer's fault to report, not a file to make afresh here.
+        sqlite3* db = nullptr;
+        if (sqlite3_open_v2(options_.path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK) {
+            sqlite3_busy_timeout(db, 1000);
+            // PASSIVE: copies what it can without waiting on the writer,
+            // which goes on committing meanwhile; once all is copied, the
+            // next commit starts the WAL from its beginning again.
+            int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+            if (rc != SQLITE_OK) spdlog::debug("decision log {}: checkpoint: {}", options_.path, sqlite3_errmsg(db));
+        }
+        sqlite3_close(db);
+    }
 }
 
 void DecisionLog::run() {

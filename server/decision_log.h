@@ -26,6 +26,8 @@
 #include <thread>
 #include <vector>
 
+struct sqlite3;
+
 namespace cpe::server {
 
 struct DecisionRecord {
@@ -102,6 +104,11 @@ private:
     bool sameFile(std::string& error) const;
     bool reopen(std::string& error);
     void openWriter(bool create);
+    // Checkpoints (copying the WAL into the database, with fsyncs) run on a
+    // thread and connection of their own, never inside a commit that
+    // requests wait for.
+    static int walHook(void* self, sqlite3* db, const char* name, int pages);
+    void checkpoints();
 
     Options options_;
     std::unique_ptr<Writer> writer_;
@@ -117,6 +124,9 @@ private:
     std::atomic<bool> ready_{true};
     std::atomic<std::uint64_t> written_{0}, errors_{0}, commits_{0};
     std::thread thread_;
+    std::condition_variable checkpointWake_;
+    bool checkpointDue_ = false;
+    std::thread checkpointer_;
 };
 
 }  // namespace cpe::server

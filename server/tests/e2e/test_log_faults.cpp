@@ -158,6 +158,7 @@ TEST_CASE("a lock held past the bound: 503 with Retry-After, /healthz answers, /
     REQUIRE(waitUntil([&] { return load.answered() >= 100; }));
     sqlite3* other = nullptr;
     REQUIRE(sqlite3_open(server.db().c_str(), &other) == SQLITE_OK);
+    sqlite3_busy_timeout(other, 10000);  // the server commits all the time: wait for a gap
     REQUIRE(sqlite3_exec(other, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
 
     REQUIRE(waitUntil([&] { return load.refused() > 0; }));
