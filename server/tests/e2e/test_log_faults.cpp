@@ -3,10 +3,12 @@
 // X-Decision-Id a client received is in the log; while the log cannot be
 // written, decisions get 503 decision_log_unavailable with Retry-After,
 // /healthz stays up, /readyz says not ready, and service resumes by itself.
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include <atomic>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <random>
 #include <set>
@@ -261,4 +263,65 @@ TEST_CASE("--durable power-loss serves and records the same") {
     server.signal(SIGTERM);
     CHECK(server.wait(20s) == 0);
     CHECK(countDecisionRows(server.db(), "decision_id = '" + r.decisionId + "'") == 1);
+}
+
+namespace {
+
+// A small tmpfs over a folder, where mounting is allowed (root); unmounted
+// (lazily, so an open file cannot keep it) at scope end.
+class SmallFilesystem {
+public:
+    SmallFilesystem(const std::string& at, const char* size) : at_(at) {
+        mounted_ = ::mount("tmpfs", at.c_str(), "tmpfs", 0, (std::string("size=") + size + ",mode=0700").c_str()) == 0;
+    }
+    ~SmallFilesystem() {
+        if (mounted_) ::umount2(at_.c_str(), MNT_DETACH);
+    }
+    bool mounted() const { return mounted_; }
+
+private:
+    std::string at_;
+    bool mounted_ = false;
+};
+
+// Fills the filesystem at `path` to the last byte.
+void fill(const std::string& path) {
+    std::ofstream out(path, std::ios::binary);
+    const std::string block(4096, 'x');
+    while (out.write(block.data(), static_cast<std::streamsize>(block.size()))) {
+    }
+    out.close();
+    std::ofstream tail(path, std::ios::binary | std::ios::app);  // the last partial block
+    while (tail.put('x')) {
+    }
+}
+
+}  // namespace
+
+TEST_CASE("a full disk (tmpfs): 503s while full, served again once space is freed, nothing answered missing") {
+    TempDir dir;
+    SmallFilesystem fs(dir.path().string(), "8m");
+    if (!fs.mounted()) {
+        MESSAGE("tmpfs cannot be mounted here (needs root): the RLIMIT_FSIZE test above covers the full disk");
+        return;
+    }
+    ServerProcess server(dir, {"--policies", fixturePolicies()});
+    const int port = server.port();
+    Load load(port, 4);
+    REQUIRE(waitUntil([&] { return load.answered() >= 200; }));
+    fill(dir.file("ballast"));
+    REQUIRE(waitUntil([&] { return load.refused() >= 20; }, 60s));
+    CHECK(get(port, "/healthz").status == 200);
+    CHECK(get(port, "/readyz").status == 503);
+    std::filesystem::remove(dir.file("ballast"));
+    REQUIRE(waitUntil([&] { return get(port, "/readyz").status == 200; }));
+    const long long before = load.answered();
+    REQUIRE(waitUntil([&] { return load.answered() > before + 200; }));
+    load.stop();
+    CHECK(load.malformedRefusals() == 0);
+    CHECK(load.unexpected() == 0);
+    server.signal(SIGTERM);
+    CHECK(server.wait(20s) == 0);
+    CHECK(missingFromLog(load.ids(), server.db()).empty());
+    MESSAGE(load.answered() << " answered, " << load.refused() << " refused while the disk was full");
 }
