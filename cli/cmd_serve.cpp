@@ -48,6 +48,10 @@ Query the log with `cpe log --db FILE`.)");
     cmd->add_option("--max-body", o->maxBodyBytes, "Largest request body in bytes; larger gets 413")
         ->check(CLI::Range(std::size_t{64}, std::size_t{64} << 20))
         ->capture_default_str();
+    cmd->add_option("--max-connections", o->maxConnections,
+                    "Open connections accepted at once; beyond, a connection gets 503 too_many_connections and is "
+                    "closed (default 0: the file-descriptor limit, raised to its hard limit, less a reserve)")
+        ->capture_default_str();
     cmd->add_option("--read-timeout", o->readTimeoutSeconds,
                     "Seconds a client may stall while sending a request before it is cut off")
         ->check(CLI::Range(0.01, 3600.0))

@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -47,6 +48,8 @@ struct Context {
     Router router;
     net::io_context& ioc;
     std::atomic<bool> stopping{false};
+    std::size_t maxConnections = 0;  // effective cap (ServeOptions::maxConnections or the fd limit's)
+    std::atomic<std::size_t> open{0};
     std::mutex sessionsMutex;
     std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
 };
@@ -62,6 +65,8 @@ struct Context {
 class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(tcp::socket&& socket, Context& ctx) : socket_(std::move(socket)), timer_(socket_.get_executor()), ctx_(ctx) {
+        ctx_.open.fetch_add(1);
+        ctx_.metrics.connectionOpened();
         beast::error_code ec;
         auto remote = socket_.remote_endpoint(ec);
         if (!ec) {
@@ -72,8 +77,12 @@ public:
     }
 
     ~Session() {
-        std::lock_guard lock(ctx_.sessionsMutex);
-        ctx_.sessions.erase(this);
+        {
+            std::lock_guard lock(ctx_.sessionsMutex);
+            ctx_.sessions.erase(this);
+        }
+        ctx_.open.fetch_sub(1);
+        ctx_.metrics.connectionClosed();
     }
 
     void start() {
@@ -361,7 +370,30 @@ struct HttpService::Impl {
     Impl(const ServeOptions& o, Api& api, Metrics& metrics, AccessLog& access, std::optional<std::string> token)
         : ioc(static_cast<int>(o.threads ? o.threads : defaultThreads())),
           ctx(o, api, metrics, access, Router(api, std::move(token)), ioc), acceptor(net::make_strand(ioc)),
-          retry(acceptor.get_executor()) {}
+          retry(acceptor.get_executor()) {
+        ctx.maxConnections = o.maxConnections ? o.maxConnections : std::numeric_limits<std::size_t>::max();
+    }
+
+    // Beyond the cap: one short answer, written without waiting (it fits in
+    // any socket buffer), and the connection closed. A client is told why
+    // instead of hanging, and the descriptors left are kept for the log.
+    void refuseConnection(tcp::socket socket) {
+        static const std::string response = [] {
+            std::string body = errorBody(InputError{"too_many_connections",
+                                                    "the server has as many connections open as it accepts "
+                                                    "(--max-connections); retry shortly",
+                                                    ""});
+            return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+                   "Connection: close\r\nContent-Length: " +
+                   std::to_string(body.size()) + "\r\n\r\n" + body;
+        }();
+        ctx.metrics.connectionRefused();
+        beast::error_code ec;
+        socket.non_blocking(true, ec);
+        socket.write_some(net::buffer(response), ec);
+        socket.shutdown(tcp::socket::shutdown_send, ec);
+        socket.close(ec);
+    }
 
     void accept() {
         acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -376,7 +408,8 @@ struct HttpService::Impl {
                 });
                 return;
             }
-            std::make_shared<Session>(std::move(socket), ctx)->start();
+            if (ctx.open.load() >= ctx.maxConnections) refuseConnection(std::move(socket));
+            else std::make_shared<Session>(std::move(socket), ctx)->start();
             accept();
         });
     }

@@ -148,6 +148,12 @@ std::string Metrics::render(const GaugeSource& g) const {
         "# HELP cpe_decision_log_refusals_total Decisions refused with 503 because the decision log could not record them.\n"
         "# TYPE cpe_decision_log_refusals_total counter\n";
     out += fmt::format("cpe_decision_log_refusals_total {}\n", logRefusals_.load());
+    out += "# HELP cpe_http_connections_open Connections open now.\n# TYPE cpe_http_connections_open gauge\n";
+    out += fmt::format("cpe_http_connections_open {}\n", connectionsOpen_.load());
+    out +=
+        "# HELP cpe_http_connections_refused_total Connections beyond --max-connections, answered 503 and closed.\n"
+        "# TYPE cpe_http_connections_refused_total counter\n";
+    out += fmt::format("cpe_http_connections_refused_total {}\n", connectionsRefused_.load());
     // The exact refinement of decisions with unknown facts (engine/eval/refine.cpp).
     const Evaluator::RefineCounters& exact = Evaluator::refineCounters();
     gauge("cpe_exact_refinements_total", "counter",

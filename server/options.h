@@ -24,6 +24,7 @@ struct ServeOptions {
     double logLockTimeoutSeconds = 2.0;  // the log locked longer than this: decisions refused (503)
     std::string tokenFile;               // "": no authentication, HTTP reload disabled
     std::string accessLog = "-";         // "-": stderr, "off": none, else a file
+    std::size_t maxConnections = 0;      // 0: as many as the descriptor limit allows, less a reserve (fd_limit.h)
 };
 
 // One I/O thread per core: connections are served asynchronously, so an idle

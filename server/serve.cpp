@@ -14,6 +14,7 @@
 #include "server/auth.h"
 #include "server/decision_log.h"
 #include "server/facts_hash.h"
+#include "server/fd_limit.h"
 #include "server/http_service.h"
 #include "server/library_holder.h"
 #include "server/metrics.h"
@@ -29,9 +30,17 @@ unsigned defaultThreads() { return std::max(1u, std::thread::hardware_concurrenc
 
 std::string effectiveSaltFile(const ServeOptions& o) { return o.saltFile.empty() ? o.dbPath + ".salt" : o.saltFile; }
 
-int runServe(const ServeOptions& options) {
+int runServe(const ServeOptions& given) {
     // Before any thread exists, so that they all inherit the mask.
     blockServerSignals();
+    const FdLimits fds = raiseFdLimit();
+    ServeOptions options = given;
+    options.maxConnections = connectionCap(given.maxConnections, fds.soft);
+    if (given.maxConnections > options.maxConnections)
+        spdlog::warn(
+            "--max-connections {} lowered to {}: the file-descriptor limit is {}, of which {} are kept back "
+            "for the decision log and the rest",
+            given.maxConnections, options.maxConnections, fds.soft, fdReserve(fds.soft));
     // A file-size limit (RLIMIT_FSIZE) reached by the log is a write error
     // to refuse decisions over, not a reason to die.
     std::signal(SIGXFSZ, SIG_IGN);
@@ -99,6 +108,8 @@ int runServe(const ServeOptions& options) {
         spdlog::info("{} policies from {}, {} I/O threads, body limit {} bytes, decision log {}{}{}",
                      library.current()->policyIds().size(), library.origin(), threads, options.maxBodyBytes, options.dbPath,
                      options.logFacts ? " (with facts)" : "", token ? ", bearer token required" : "");
+        spdlog::info("at most {} connections (file descriptors: soft limit {}{}, hard {})", options.maxConnections, fds.soft,
+                     fds.soft != fds.before ? fmt::format(", raised from {}", fds.before) : std::string(), fds.hard);
         http.run();
         finished.store(true);
     }  // the signal thread stops here

@@ -79,6 +79,10 @@ ServerProcess::ServerProcess(const TempDir& dir, std::vector<std::string> args, 
             rlimit limit{static_cast<rlim_t>(launch.fileSizeLimit), static_cast<rlim_t>(launch.fileSizeLimit)};
             if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(125);
         }
+        if (launch.fdSoft > 0) {
+            rlimit limit{static_cast<rlim_t>(launch.fdSoft), static_cast<rlim_t>(launch.fdHard)};
+            if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(124);
+        }
         // The salt file and anything else the server writes land in the temp folder.
         if (chdir(dir.path().c_str()) != 0) _exit(126);
         auto argv = argvOf(full);

@@ -30,7 +30,8 @@ void writeFile(const std::string& path, const std::string& text);
 
 // How the child is started, beyond its arguments.
 struct Launch {
-    long long fileSizeLimit = 0;  // > 0: RLIMIT_FSIZE in bytes (a "full disk" for every file it writes)
+    long long fileSizeLimit = 0;       // > 0: RLIMIT_FSIZE in bytes (a "full disk" for every file it writes)
+    long long fdSoft = 0, fdHard = 0;  // > 0: RLIMIT_NOFILE
 };
 
 class ServerProcess {
