@@ -19,11 +19,16 @@ void addServeCommand(CLI::App& app, Globals& g) {
   GET  /v1/policies         policies with their title, version, kind and facts read (?as_of=)
   GET  /v1/policies/{id}    one policy with its criteria text (?as_of=)
   GET  /healthz             liveness (never needs the token)
+  GET  /readyz              readiness: 503 while the decision log cannot record decisions
   GET  /metrics             Prometheus text: requests, decisions, latency
   POST /v1/admin/reload     recompile the library (needs --token-file); SIGHUP does the same
 With --token-file, every endpoint but /healthz needs "Authorization: Bearer <token>".
 A library with errors is refused on reload and the one in service stays.
-SIGTERM or SIGINT: stop accepting, answer requests in flight, flush the decision log.
+Every decision is committed to the decision log before it is answered; while the log cannot
+be written (disk full, I/O error, locked past --log-lock-timeout, file deleted) decisions get
+503 decision_log_unavailable with Retry-After, and serving resumes once it can be written.
+SIGTERM or SIGINT: stop accepting, answer requests in flight, then exit: 0, or 3 when the
+decision log could not be written at the end.
 The decision log keeps a salted hash of the facts, not the facts (unless --log-facts);
 the salt file is created on first use: keep it, and keep it apart from the database.
 Query the log with `cpe log --db FILE`.)");
@@ -43,6 +48,10 @@ Query the log with `cpe log --db FILE`.)");
     cmd->add_option("--max-body", o->maxBodyBytes, "Largest request body in bytes; larger gets 413")
         ->check(CLI::Range(std::size_t{64}, std::size_t{64} << 20))
         ->capture_default_str();
+    cmd->add_option("--max-connections", o->maxConnections,
+                    "Open connections accepted at once; beyond, a connection gets 503 too_many_connections and is "
+                    "closed (default 0: the file-descriptor limit, raised to its hard limit, less a reserve)")
+        ->capture_default_str();
     cmd->add_option("--read-timeout", o->readTimeoutSeconds,
                     "Seconds a client may stall while sending a request before it is cut off")
         ->check(CLI::Range(0.01, 3600.0))
@@ -56,6 +65,16 @@ Query the log with `cpe log --db FILE`.)");
         ->capture_default_str();
     cmd->add_option("--db", o->dbPath, "SQLite decision log (created if missing; WAL mode)")->capture_default_str();
     cmd->add_option("--salt-file", o->saltFile, "Secret salt for the facts hash (default: <db>.salt, created if missing)");
+    cmd->add_option_function<std::string>(
+           "--durable", [o](const std::string& v) { o->durablePowerLoss = v == "power-loss"; },
+           "What an answered decision survives: process-crash (default: kill -9, OOM, crash) or power-loss "
+           "(an fsync per commit)")
+        ->check(CLI::IsMember({"process-crash", "power-loss"}))
+        ->default_str("process-crash");
+    cmd->add_option("--log-lock-timeout", o->logLockTimeoutSeconds,
+                    "Seconds to wait for another writer's lock on the decision log before refusing decisions (503)")
+        ->check(CLI::Range(0.01, 600.0))
+        ->capture_default_str();
     cmd->add_flag("--log-facts", o->logFacts, "Also store the facts in the decision log (they may identify a patient)");
     cmd->add_option("--token-file", o->tokenFile, "File whose first line is the bearer token clients must send")
         ->check(CLI::ExistingFile);

@@ -51,7 +51,10 @@ std::string newDecisionId() {
     return id;
 }
 
-Reply Api::decide(std::string_view body, RequestNote& note) const {
+std::string withheldName(std::string_view name) { return "<withheld " + std::to_string(name.size()) + " bytes>"; }
+
+Reply Api::decide(std::string_view body, RequestNote& note, std::optional<PendingDecision>& pending) const {
+    pending.reset();
     auto parsed = parseDecideBody(body);
     if (auto* error = std::get_if<InputError>(&parsed)) return errorReply(400, std::move(*error), &note);
     DecideBody& request = std::get<DecideBody>(parsed);
@@ -66,24 +69,60 @@ Reply Api::decide(std::string_view body, RequestNote& note) const {
     const Decision& decision = std::get<Decision>(result);
     note.outcome = outcomeName(decision.outcome);
     note.decisionId = newDecisionId();
-    metrics_.countDecision(decision.policy, decision.outcome);
-    if (log_) {
-        DecisionRecord record;
-        record.decisionId = note.decisionId;
-        record.timeMs = nowMs();
-        record.asOf = request.asOf ? *request.asOf : formatDate(todayDay());
-        record.policy = decision.policy;
-        record.policyVersion = decision.policyVersion;
-        record.outcome = note.outcome;
-        record.route = routeName(decision.route);
-        record.reasons = reasonIds(decision);
-        record.facts = canonicalFacts(request.facts());
-        log_->append(std::move(record));
-    }
+    PendingDecision& p = pending.emplace();
+    p.outcome = decision.outcome;
+    DecisionRecord& record = p.record;
+    record.decisionId = note.decisionId;
+    record.timeMs = nowMs();
+    record.asOf = request.asOf ? *request.asOf : formatDate(todayDay());
+    record.policy = decision.policy;
+    record.policyVersion = decision.policyVersion;
+    record.outcome = note.outcome;
+    record.route = routeName(decision.route);
+    record.reasons = reasonIds(decision);
+    record.facts = canonicalFacts(request.facts());
     Reply reply{200, {}};
     reply.body.reserve(512);
     appendDecisionJson(reply.body, decision);
     return reply;
+}
+
+void Api::answered(const PendingDecision& pending) const { metrics_.countDecision(pending.record.policy, pending.outcome); }
+
+Reply Api::logRefused(RequestNote& note) const {
+    metrics_.countLogRefusal();
+    note.outcome = nullptr;
+    note.decisionId.clear();
+    std::string why = log_ ? log_->problem() : "";
+    if (why.empty()) why = "the decision log could not record the decision";
+    return errorReply(503,
+                      InputError{"decision_log_unavailable",
+                                 "the decision was not made: every decision is recorded before it is answered, and the "
+                                 "decision log cannot record it now (" +
+                                     why + "); retry after " + std::to_string(kLogRetryAfterSeconds) + " s",
+                                 ""},
+                      &note);
+}
+
+bool Api::isPolicyId(const std::string& id) const { return !library_.current()->versions(id).empty(); }
+
+bool Api::isFactName(const std::string& name) const { return library_.current()->checked().fact(name) != nullptr; }
+
+void Api::redactNote(RequestNote& note) const {
+    // A decided request names a policy that decided it; only refusals and
+    // policy look-ups can carry a name the library does not declare.
+    if (note.outcome == nullptr && !note.policy.empty() && !isPolicyId(note.policy)) note.policy = withheldName(note.policy);
+    const std::string& field = note.errorField;
+    if (field.empty() || field == "policy" || field == "facts" || field == "as_of" || field == "body" || field == "id" ||
+        field == "Authorization")
+        return;
+    constexpr std::string_view facts = "facts.";
+    if (field.compare(0, facts.size(), facts) == 0) {
+        std::string name = field.substr(facts.size());
+        if (!isFactName(name)) note.errorField = std::string(facts) + withheldName(name);
+        return;
+    }
+    note.errorField = withheldName(field);
 }
 
 Reply Api::listPolicies(const std::optional<std::string>& asOf, RequestNote& note) const {
@@ -111,8 +150,17 @@ Reply Api::getPolicy(const std::string& id, const std::optional<std::string>& as
 
 Reply Api::health() const {
     Json j{{"status", "ok"}, {"policies", library_.current()->policyIds().size()}, {"library_generation", library_.generation()}};
-    if (log_) j["decision_log"] = {{"pending", log_->pending()}, {"written", log_->written()}, {"errors", log_->errors()}};
+    if (log_)
+        j["decision_log"] = {
+            {"ready", log_->ready()}, {"pending", log_->pending()}, {"written", log_->written()}, {"errors", log_->errors()}};
     return Reply{200, dump(j)};
+}
+
+Reply Api::readiness() const {
+    if (!log_ || log_->ready()) return Reply{200, dump(Json{{"status", "ready"}})};
+    return Reply{503, dump(Json{{"status", "not_ready"},
+                                {"reason", "decision_log_unavailable"},
+                                {"message", "decisions are refused (503): " + log_->problem()}})};
 }
 
 Reply Api::metrics() const {
@@ -123,6 +171,8 @@ Reply Api::metrics() const {
         g.logPending = [this] { return log_->pending(); };
         g.logWritten = [this] { return log_->written(); };
         g.logErrors = [this] { return log_->errors(); };
+        g.logReady = [this] { return log_->ready() ? std::uint64_t{1} : std::uint64_t{0}; };
+        g.logCommits = [this] { return log_->commits(); };
     }
     return Reply{200, metrics_.render(g), "text/plain; version=0.0.4; charset=utf-8"};
 }

@@ -1,5 +1,6 @@
 #include "server/auth.h"
 
+#include <cctype>
 #include <fstream>
 #include <stdexcept>
 
@@ -17,8 +18,11 @@ std::string loadToken(const std::string& path) {
 }
 
 bool bearerMatches(std::string_view header, std::string_view token) {
-    constexpr std::string_view scheme = "Bearer ";
-    if (header.size() < scheme.size() || header.substr(0, scheme.size()) != scheme) return false;
+    // The scheme is case-insensitive (RFC 9110, 11.1): Bearer, bearer, BEARER.
+    constexpr std::string_view scheme = "bearer ";
+    if (header.size() < scheme.size()) return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i)
+        if (std::tolower(static_cast<unsigned char>(header[i])) != scheme[i]) return false;
     std::string_view given = header.substr(scheme.size());
     // Length is not secret enough to hide; the bytes are.
     unsigned char diff = given.size() == token.size() ? 0 : 1;

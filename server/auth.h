@@ -11,8 +11,8 @@ namespace cpe::server {
 // quietly start open.
 std::string loadToken(const std::string& path);
 
-// Compares "Bearer <token>" in constant time, so response timing does not
-// reveal how much of a guess was right.
+// Compares "Bearer <token>" (the scheme in any letter case) in constant
+// time, so response timing does not reveal how much of a guess was right.
 bool bearerMatches(std::string_view authorizationHeader, std::string_view token);
 
 }  // namespace cpe::server

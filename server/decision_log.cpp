@@ -1,8 +1,13 @@
 #include "server/decision_log.h"
 
-#include <algorithm>
+#include <fcntl.h>
+#include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 #include <ctime>
-#include <fstream>
 
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
@@ -43,14 +48,23 @@ std::string formatLogTime(std::int64_t epochMs) {
 // The database side, touched only by the writer thread after construction.
 class DecisionLog::Writer {
 public:
-    Writer(const std::string& path, const std::string& salt)
+    Writer(const std::string& path, const std::string& salt, Durability durability, std::chrono::milliseconds lockTimeout,
+           int (*walHook)(void*, sqlite3*, const char*, int), void* hookArg)
         : db(path, sqlite::Database::Mode::ReadWriteCreate), salt_(salt), hash_(salt) {
+        // Another writer holding the lock longer than this is a fault: the
+        // requests waiting on this commit are refused rather than held.
+        sqlite3_busy_timeout(db.handle(), static_cast<int>(lockTimeout.count()));
         db.exec("PRAGMA journal_mode=WAL");
-        // NORMAL in WAL mode: a commit survives a crash of this process; only
-        // a power cut can lose the last commits. FULL would fsync every batch.
-        db.exec("PRAGMA synchronous=NORMAL");
+        // NORMAL in WAL mode: a commit is written to the WAL (in the kernel's
+        // hands) before COMMIT returns, so it survives a crash of this
+        // process; only a power cut can lose the last commits. FULL adds an
+        // fsync of the WAL to every commit.
+        db.exec(durability == Durability::PowerLoss ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
         db.exec(kDecisionLogSchema);
         checkSalt();
+        // No checkpoint inside a commit: the checkpointer thread does them.
+        sqlite3_wal_autocheckpoint(db.handle(), 0);
+        sqlite3_wal_hook(db.handle(), walHook, hookArg);
         insert = std::make_unique<sqlite::Statement>(db.handle(), db.path(),
                                                      "INSERT INTO decisions (decision_id, time, as_of, policy, policy_version, "
                                                      "outcome, route, reasons, facts_hash, facts) VALUES (?,?,?,?,?,?,?,?,?,?)");
@@ -93,26 +107,71 @@ private:
     FactsHasher hash_;
 };
 
-DecisionLog::DecisionLog(Options options)
-    : options_(std::move(options)), batchTarget_(std::max<std::size_t>(1, std::min(kBatchTarget, options_.maxQueue))) {
-    writer_ = std::make_unique<Writer>(options_.path, options_.salt);
+namespace {
+
+// The log, its WAL and SHM hold who was decided what (and with --log-facts
+// the facts): owner only. SQLite gives the WAL and SHM the database file's
+// mode, so creating the database 0600 covers them; files left by an older
+// run are tightened.
+void makePrivate(const std::string& path) {
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    if (fd >= 0) ::close(fd);
+    for (const std::string& file : {path, path + "-wal", path + "-shm"}) {
+        struct stat st {};
+        if (::stat(file.c_str(), &st) != 0 || (st.st_mode & 077) == 0) continue;
+        if (::chmod(file.c_str(), st.st_mode & 0700) == 0)
+            spdlog::warn("decision log: {} was readable by others; made it owner-only (0600)", file);
+        else spdlog::warn("decision log: {} is readable by others and cannot be made owner-only: {}", file, std::strerror(errno));
+    }
+}
+
+}  // namespace
+
+DecisionLog::DecisionLog(Options options) : options_(std::move(options)) {
+    if (options_.maxQueue == 0) options_.maxQueue = 1;
+    makePrivate(options_.path);
+    openWriter(true);
     thread_ = std::thread([this] { run(); });
+    checkpointer_ = std::thread([this] { checkpoints(); });
 }
 
 DecisionLog::~DecisionLog() { close(); }
 
-void DecisionLog::append(DecisionRecord record) {
+void DecisionLog::openWriter(bool create) {
+    if (!create) {
+        struct stat st {};
+        if (::stat(options_.path.c_str(), &st) != 0)
+            throw sqlite::Error(options_.path + ": the decision log file is missing (deleted while serving?)");
+    }
+    writer_ = std::make_unique<Writer>(options_.path, options_.salt, options_.durability, options_.lockTimeout,
+                                       &DecisionLog::walHook, this);
+    struct stat st {};
+    if (::stat(options_.path.c_str(), &st) != 0)
+        throw sqlite::Error(options_.path + ": cannot stat the decision log: " + std::strerror(errno));
+    device_ = st.st_dev;
+    inode_ = st.st_ino;
+    fileLost_ = false;
+}
+
+bool DecisionLog::submit(DecisionRecord record, Completion done) {
     bool wake;
     {
-        std::unique_lock lock(mutex_);
-        space_.wait(lock, [&] { return queue_.size() < options_.maxQueue || stopping_; });
-        queue_.push_back(std::move(record));
-        // Wake the writer for the first record of a batch and when a batch is
-        // full; in between it is lingering and a wake-up would be a wasted
-        // system call on the request path.
-        wake = queue_.size() == 1 || queue_.size() == batchTarget_;
+        std::lock_guard lock(mutex_);
+        if (failing_ || closed_) return false;
+        if (queue_.size() >= options_.maxQueue) return false;
+        queue_.push_back(Entry{std::move(record), std::move(done)});
+        wake = writerWaiting_ && queue_.size() == 1;
     }
     if (wake) wake_.notify_one();
+    return true;
+}
+
+std::string DecisionLog::problem() const {
+    std::lock_guard lock(mutex_);
+    if (failing_) return problem_;
+    if (queue_.size() >= options_.maxQueue)
+        return "the decision log is behind: " + std::to_string(queue_.size()) + " decisions wait for a commit";
+    return "";
 }
 
 std::uint64_t DecisionLog::pending() const {
@@ -127,58 +186,127 @@ void DecisionLog::close() {
         stopping_ = true;
     }
     wake_.notify_all();
-    space_.notify_all();
+    checkpointWake_.notify_all();
     if (thread_.joinable()) thread_.join();
-    writer_.reset();
+    if (checkpointer_.joinable()) checkpointer_.join();
+    writer_.reset();  // the last connection: checkpoints the WAL and removes it
 }
 
-void DecisionLog::run() {
-    std::vector<DecisionRecord> batch;
+namespace {
+// SQLite's own default for wal_autocheckpoint: about 4 MiB of WAL.
+constexpr int kCheckpointPages = 1000;
+}  // namespace
+
+int DecisionLog::walHook(void* self, sqlite3*, const char*, int pages) {
+    if (pages >= kCheckpointPages) {
+        auto* log = static_cast<DecisionLog*>(self);
+        {
+            std::lock_guard lock(log->mutex_);
+            log->checkpointDue_ = true;
+        }
+        log->checkpointWake_.notify_one();
+    }
+    return SQLITE_OK;
+}
+
+void DecisionLog::checkpoints() {
     for (;;) {
         {
             std::unique_lock lock(mutex_);
-            wake_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-            if (queue_.empty() && stopping_) return;
-            // Let a batch gather for a moment: one transaction per few hundred
-            // decisions instead of one each keeps SQLite's locking and WAL
-            // writes off the critical path. A decision waits at most kLinger
-            // in memory; shutdown cuts the wait short.
-            wake_.wait_for(lock, kLinger, [&] { return queue_.size() >= batchTarget_ || stopping_; });
+            checkpointWake_.wait(lock, [&] { return checkpointDue_ || stopping_; });
+            if (stopping_) return;
+            checkpointDue_ = false;
+        }
+        // A connection of its own, opened without create: a deleted log is
+        // the writer's fault to report, not a file to make afresh here.
+        sqlite3* db = nullptr;
+        if (sqlite3_open_v2(options_.path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) == SQLITE_OK) {
+            sqlite3_busy_timeout(db, 1000);
+            // PASSIVE: copies what it can without waiting on the writer,
+            // which goes on committing meanwhile; once all is copied, the
+            // next commit starts the WAL from its beginning again.
+            int rc = sqlite3_wal_checkpoint_v2(db, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+            if (rc != SQLITE_OK) spdlog::debug("decision log {}: checkpoint: {}", options_.path, sqlite3_errmsg(db));
+        }
+        sqlite3_close(db);
+    }
+}
+
+void DecisionLog::run() {
+    std::vector<Entry> batch;
+    for (;;) {
+        {
+            std::unique_lock lock(mutex_);
+            if (failing_) {
+                // Refusing meanwhile (submit() says no): wait, then probe.
+                wake_.wait_for(lock, options_.retryInterval, [&] { return stopping_; });
+                if (stopping_) {
+                    closed_ = true;
+                    return;
+                }
+            } else {
+                // Group commit: no lingering. Whatever queued up while the last
+                // commit ran goes in this one.
+                writerWaiting_ = true;
+                wake_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+                writerWaiting_ = false;
+                if (queue_.empty()) {  // stopping, all committed
+                    closed_ = true;
+                    return;
+                }
+            }
             batch.swap(queue_);
             inFlight_ = batch.size();
         }
-        space_.notify_all();
-        int attempt = 0;
-        while (!commit(batch)) {
-            errors_.fetch_add(1, std::memory_order_relaxed);
-            bool stopping;
-            {
-                std::lock_guard lock(mutex_);
-                stopping = stopping_;
-            }
-            // While serving, keep retrying (the disk may come back); when
-            // shutting down, give up after a few tries and spill to a file
-            // so that the records still survive.
-            if (stopping && ++attempt >= 3) {
-                spill(batch);
-                break;
-            }
-            std::this_thread::sleep_for(std::chrono::milliseconds(std::min(5000, 100 << std::min(attempt, 5))));
-            if (!stopping) ++attempt;
-        }
+        std::string error;
+        const bool ok = batch.empty() ? probe(error) : commit(batch, error);
         {
             std::lock_guard lock(mutex_);
+            if (ok && failing_) spdlog::warn("decision log {}: writable again; serving decisions", options_.path);
+            if (!ok) {
+                errors_.fetch_add(1, std::memory_order_relaxed);
+                if (!failing_ || error != problem_)
+                    spdlog::error("decision log {}: cannot record decisions, refusing them (503) until it can: {}", options_.path,
+                                  error);
+                problem_ = std::move(error);
+                // What queued behind the failed batch is refused with it.
+                for (Entry& e : queue_) batch.push_back(std::move(e));
+                queue_.clear();
+            } else {
+                problem_.clear();
+            }
+            failing_ = !ok;
+            ready_.store(ok, std::memory_order_relaxed);
             inFlight_ = 0;
         }
+        for (Entry& e : batch)
+            if (e.done) e.done(ok);
         batch.clear();
     }
 }
 
-bool DecisionLog::commit(std::vector<DecisionRecord>& batch) {
+bool DecisionLog::sameFile(std::string& error) const {
+    struct stat st {};
+    if (::stat(options_.path.c_str(), &st) != 0) {
+        error = options_.path + ": the decision log file was deleted while serving (" + std::strerror(errno) + ")";
+        return false;
+    }
+    if (st.st_dev != device_ || st.st_ino != inode_) {
+        error = options_.path + ": the decision log file was replaced by another file while serving";
+        return false;
+    }
+    return true;
+}
+
+bool DecisionLog::commit(const std::vector<Entry>& batch, std::string& error) {
+    if (fileLost_) {
+        error = options_.path + ": the decision log file was deleted or replaced";
+        return false;
+    }
     try {
         writer_->db.exec("BEGIN IMMEDIATE");
         try {
-            for (const DecisionRecord& r : batch) writer_->write(r, options_.keepFacts);
+            for (const Entry& e : batch) writer_->write(e.record, options_.keepFacts);
             writer_->db.exec("COMMIT");
         } catch (...) {
             writer_->insert->reset();
@@ -188,33 +316,58 @@ bool DecisionLog::commit(std::vector<DecisionRecord>& batch) {
             }
             throw;
         }
-        written_.fetch_add(batch.size(), std::memory_order_relaxed);
+    } catch (const std::exception& e) {
+        error = e.what();
+        return false;
+    }
+    commits_.fetch_add(1, std::memory_order_relaxed);
+    // Committed, but to the file the path names? After a deletion SQLite goes
+    // on writing to the unlinked file, where nobody will ever read it.
+    if (!sameFile(error)) {
+        fileLost_ = true;
+        return false;
+    }
+    written_.fetch_add(batch.size(), std::memory_order_relaxed);
+    return true;
+}
+
+bool DecisionLog::reopen(std::string& error) {
+    // Close the old connection first: its last act is to checkpoint its WAL
+    // into the old file and remove it, so that no stale WAL meets the new file.
+    writer_.reset();
+    try {
+        openWriter(false);
         return true;
     } catch (const std::exception& e) {
-        spdlog::error("decision log {}: commit of {} decisions failed: {}", options_.path, batch.size(), e.what());
+        error = e.what();
         return false;
     }
 }
 
-void DecisionLog::spill(const std::vector<DecisionRecord>& batch) {
-    std::string path = options_.path + ".unwritten.ndjson";
-    std::ofstream out(path, std::ios::app);
-    for (const DecisionRecord& r : batch) {
-        nlohmann::json j{{"decision_id", r.decisionId},
-                         {"time", formatLogTime(r.timeMs)},
-                         {"as_of", r.asOf},
-                         {"policy", r.policy},
-                         {"policy_version", r.policyVersion},
-                         {"outcome", r.outcome},
-                         {"route", r.route},
-                         {"reasons", nlohmann::json::parse(r.reasons, nullptr, false)},
-                         {"facts_hash", factsHash(options_.salt, r.facts)}};
-        if (options_.keepFacts) j["facts"] = nlohmann::json::parse(r.facts, nullptr, false);
-        out << j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n';
+// A real write, as a commit of decisions would make, when there are none to
+// make: the log is ready again only once something has been committed.
+bool DecisionLog::probe(std::string& error) {
+    if (fileLost_ || !writer_) {
+        if (!reopen(error)) return false;
+        spdlog::warn("decision log {}: reopened the file now at that path", options_.path);
     }
-    out.flush();
-    if (out) spdlog::error("decision log: {} decisions could not be committed; written to {}", batch.size(), path);
-    else spdlog::critical("decision log: {} decisions could not be committed nor written to {}", batch.size(), path);
+    try {
+        sqlite::Transaction tx(writer_->db);
+        sqlite::Statement put = writer_->db.prepare("INSERT OR REPLACE INTO meta (key, value) VALUES ('write_check', ?)");
+        put.bind(1, formatLogTime(
+                        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+                            .count()))
+            .step();
+        tx.commit();
+    } catch (const std::exception& e) {
+        error = e.what();
+        return false;
+    }
+    if (!sameFile(error)) {
+        fileLost_ = true;
+        return false;
+    }
+    return true;
 }
 
 }  // namespace cpe::server

@@ -12,6 +12,7 @@
 #include <sstream>
 #include <stdexcept>
 
+#include <fmt/format.h>
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/params.h>
@@ -73,6 +74,14 @@ std::string FactsHasher::operator()(std::string_view canonical) {
 std::string saltId(const std::string& salt) { return sha256Hex(salt).substr(0, 16); }
 
 std::string loadSalt(const std::string& path) {
+    // Whoever can read the salt can test guesses of a person's facts against
+    // the log's hashes: a salt others may read is refused, not used.
+    struct stat st {};
+    if (::stat(path.c_str(), &st) == 0 && (st.st_mode & 077) != 0)
+        throw std::runtime_error(
+            fmt::format("salt file {} has permissions {:04o}: group and others may not read or write "
+                        "it; run chmod 600 {}",
+                        path, st.st_mode & 07777, path));
     std::ifstream in(path);
     if (!in) throw std::runtime_error("cannot read salt file " + path + ": " + std::strerror(errno));
     std::stringstream buf;

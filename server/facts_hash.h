@@ -45,7 +45,8 @@ std::string saltId(const std::string& salt);
 // Reads the salt from `path`, or creates the file with 32 random bytes (hex)
 // readable only by its owner when it does not exist. Throws on failure.
 std::string loadOrCreateSalt(const std::string& path);
-// Reads an existing salt file. Throws when it is missing or empty.
+// Reads an existing salt file. Throws when it is missing or empty, or when
+// group or others have any permission on it.
 std::string loadSalt(const std::string& path);
 
 }  // namespace cpe::server

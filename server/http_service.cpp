@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
@@ -47,6 +48,8 @@ struct Context {
     Router router;
     net::io_context& ioc;
     std::atomic<bool> stopping{false};
+    std::size_t maxConnections = 0;  // effective cap (ServeOptions::maxConnections or the fd limit's)
+    std::atomic<std::size_t> open{0};
     std::mutex sessionsMutex;
     std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
 };
@@ -62,6 +65,8 @@ struct Context {
 class Session : public std::enable_shared_from_this<Session> {
 public:
     Session(tcp::socket&& socket, Context& ctx) : socket_(std::move(socket)), timer_(socket_.get_executor()), ctx_(ctx) {
+        ctx_.open.fetch_add(1);
+        ctx_.metrics.connectionOpened();
         beast::error_code ec;
         auto remote = socket_.remote_endpoint(ec);
         if (!ec) {
@@ -72,8 +77,12 @@ public:
     }
 
     ~Session() {
-        std::lock_guard lock(ctx_.sessionsMutex);
-        ctx_.sessions.erase(this);
+        {
+            std::lock_guard lock(ctx_.sessionsMutex);
+            ctx_.sessions.erase(this);
+        }
+        ctx_.open.fetch_sub(1);
+        ctx_.metrics.connectionClosed();
     }
 
     void start() {
@@ -220,7 +229,45 @@ private:
                 errorReply(500, InputError{"internal_error", "internal error; the request was not decided", ""}, &note_), {}};
         }
         if (routed.reload) return reloadElsewhere(keepAlive);
+        if (routed.decision) return recordThenRespond(std::move(routed), keepAlive, head);
         respond(std::move(routed), keepAlive, head);
+    }
+
+    // A decision is answered only once its record is committed. The I/O
+    // thread does not wait for that: the record goes to the log's queue with
+    // a completion, which the writer calls after the group commit; it posts
+    // back to this connection's strand, and the answer (the decision, or 503
+    // when the log could not record it) is written from there. The tracked
+    // executor keeps run() from returning while a decision waits.
+    void recordThenRespond(Routed routed, bool keepAlive, bool head) {
+        DecisionLog* log = ctx_.api.log();
+        if (!log) {
+            ctx_.api.answered(*routed.decision);
+            return respond(std::move(routed), keepAlive, head);
+        }
+        DecisionRecord record = std::move(routed.decision->record);
+        routed.decision->record = DecisionRecord{};
+        routed.decision->record.policy = record.policy;  // answered() counts by it
+        waiting_ = std::move(routed);
+        waitingKeepAlive_ = keepAlive;
+        waitingHead_ = head;
+        auto ex = net::prefer(socket_.get_executor(), net::execution::outstanding_work.tracked);
+        const bool queued = log->submit(std::move(record), [self = shared_from_this(), ex](bool committed) {
+            net::post(ex, [self, committed] { self->logged(committed); });
+        });
+        if (!queued) logged(false);
+    }
+
+    void logged(bool committed) {
+        Routed routed = std::move(*waiting_);
+        waiting_.reset();
+        if (committed) {
+            ctx_.api.answered(*routed.decision);
+            return respond(std::move(routed), waitingKeepAlive_, waitingHead_);
+        }
+        Routed refused{ctx_.api.logRefused(note_), {}};
+        refused.headers.emplace_back("Retry-After", std::to_string(kLogRetryAfterSeconds));
+        respond(std::move(refused), waitingKeepAlive_, waitingHead_);
     }
 
     // Compiling a library takes a while; do it off the I/O threads, which
@@ -263,9 +310,30 @@ private:
         const int status = static_cast<int>(res_.result_int());
         ctx_.metrics.countRequest(endpoint, status);
         ctx_.metrics.observeLatency(endpoint, seconds);
-        if (ctx_.access.enabled())
-            ctx_.access.write(AccessEntry{method_.empty() ? "-" : std::string_view(method_), path.empty() ? "-" : path,
-                                          remoteAddr_, remotePort_, status, seconds, bodyBytes_, res_.body().size(), &note_});
+        if (ctx_.access.enabled()) {
+            // Client-supplied names reach the access log only when the
+            // library declares them.
+            ctx_.api.redactNote(note_);
+            const std::string logged = loggedPath(path);
+            ctx_.access.write(AccessEntry{method_.empty() ? "-" : std::string_view(method_), logged, remoteAddr_, remotePort_,
+                                          status, seconds, bodyBytes_, res_.body().size(), &note_});
+        }
+    }
+
+    // The path as the access log shows it: the endpoint's, with a policy id
+    // only when the library declares it; any other path the client made up
+    // is withheld (its decoded length is kept).
+    std::string loggedPath(std::string_view raw) const {
+        if (raw.empty()) return "-";
+        std::string path;
+        std::optional<std::string> unused;
+        if (!splitTarget(raw, path, unused)) path = std::string(raw);
+        const Endpoint endpoint = classifyPath(path);
+        if (endpoint == Endpoint::Other) return withheldName(path);
+        if (endpoint != Endpoint::Policy) return path;
+        constexpr std::string_view prefix = "/v1/policies/";
+        const std::string id = path.substr(prefix.size());
+        return ctx_.api.isPolicyId(id) ? path : std::string(prefix) + withheldName(id);
     }
 
     void close() {
@@ -290,6 +358,8 @@ private:
     bool timedOut_ = false, first_ = true, closeAfter_ = false;
     Clock::time_point start_;
     RequestNote note_;
+    std::optional<Routed> waiting_;  // decided, waiting for its commit
+    bool waitingKeepAlive_ = false, waitingHead_ = false;
     std::string method_, target_;
     std::size_t bodyBytes_ = 0;
 };
@@ -300,7 +370,30 @@ struct HttpService::Impl {
     Impl(const ServeOptions& o, Api& api, Metrics& metrics, AccessLog& access, std::optional<std::string> token)
         : ioc(static_cast<int>(o.threads ? o.threads : defaultThreads())),
           ctx(o, api, metrics, access, Router(api, std::move(token)), ioc), acceptor(net::make_strand(ioc)),
-          retry(acceptor.get_executor()) {}
+          retry(acceptor.get_executor()) {
+        ctx.maxConnections = o.maxConnections ? o.maxConnections : std::numeric_limits<std::size_t>::max();
+    }
+
+    // Beyond the cap: one short answer, written without waiting (it fits in
+    // any socket buffer), and the connection closed. A client is told why
+    // instead of hanging, and the descriptors left are kept for the log.
+    void refuseConnection(tcp::socket socket) {
+        static const std::string response = [] {
+            std::string body = errorBody(InputError{"too_many_connections",
+                                                    "the server has as many connections open as it accepts "
+                                                    "(--max-connections); retry shortly",
+                                                    ""});
+            return "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\nRetry-After: 1\r\n"
+                   "Connection: close\r\nContent-Length: " +
+                   std::to_string(body.size()) + "\r\n\r\n" + body;
+        }();
+        ctx.metrics.connectionRefused();
+        beast::error_code ec;
+        socket.non_blocking(true, ec);
+        socket.write_some(net::buffer(response), ec);
+        socket.shutdown(tcp::socket::shutdown_send, ec);
+        socket.close(ec);
+    }
 
     void accept() {
         acceptor.async_accept(net::make_strand(ioc), [this](beast::error_code ec, tcp::socket socket) {
@@ -315,7 +408,8 @@ struct HttpService::Impl {
                 });
                 return;
             }
-            std::make_shared<Session>(std::move(socket), ctx)->start();
+            if (ctx.open.load() >= ctx.maxConnections) refuseConnection(std::move(socket));
+            else std::make_shared<Session>(std::move(socket), ctx)->start();
             accept();
         });
     }

@@ -14,6 +14,7 @@ const char* endpointLabel(Endpoint e) {
         case Endpoint::Policies: return "/v1/policies";
         case Endpoint::Policy: return "/v1/policies/{id}";
         case Endpoint::Healthz: return "/healthz";
+        case Endpoint::Readyz: return "/readyz";
         case Endpoint::Metrics: return "/metrics";
         case Endpoint::Reload: return "/v1/admin/reload";
         default: return "other";
@@ -28,6 +29,7 @@ Endpoint classifyPath(std::string_view path) {
         path.find('/', policyPrefix.size()) == std::string_view::npos)
         return Endpoint::Policy;
     if (path == "/healthz") return Endpoint::Healthz;
+    if (path == "/readyz") return Endpoint::Readyz;
     if (path == "/metrics") return Endpoint::Metrics;
     if (path == "/v1/admin/reload") return Endpoint::Reload;
     return Endpoint::Other;
@@ -138,7 +140,20 @@ std::string Metrics::render(const GaugeSource& g) const {
     gauge("cpe_library_policies", "gauge", "Distinct policy ids in the library in service.", g.libraryPolicies);
     gauge("cpe_decision_log_pending", "gauge", "Decisions queued for the decision log, not yet committed.", g.logPending);
     gauge("cpe_decision_log_written_total", "counter", "Decisions committed to the decision log.", g.logWritten);
-    gauge("cpe_decision_log_errors_total", "counter", "Failed decision log commits (each is retried).", g.logErrors);
+    gauge("cpe_decision_log_errors_total", "counter", "Failed decision log commits and probes.", g.logErrors);
+    gauge("cpe_decision_log_commits_total", "counter", "Decision log transactions (group commits).", g.logCommits);
+    gauge("cpe_decision_log_ready", "gauge", "1 while the decision log can record decisions, 0 while they are refused.",
+          g.logReady);
+    out +=
+        "# HELP cpe_decision_log_refusals_total Decisions refused with 503 because the decision log could not record them.\n"
+        "# TYPE cpe_decision_log_refusals_total counter\n";
+    out += fmt::format("cpe_decision_log_refusals_total {}\n", logRefusals_.load());
+    out += "# HELP cpe_http_connections_open Connections open now.\n# TYPE cpe_http_connections_open gauge\n";
+    out += fmt::format("cpe_http_connections_open {}\n", connectionsOpen_.load());
+    out +=
+        "# HELP cpe_http_connections_refused_total Connections beyond --max-connections, answered 503 and closed.\n"
+        "# TYPE cpe_http_connections_refused_total counter\n";
+    out += fmt::format("cpe_http_connections_refused_total {}\n", connectionsRefused_.load());
     // The exact refinement of decisions with unknown facts (engine/eval/refine.cpp).
     const Evaluator::RefineCounters& exact = Evaluator::refineCounters();
     gauge("cpe_exact_refinements_total", "counter",

@@ -17,14 +17,14 @@ namespace cpe::server {
 
 // Endpoints as metric labels: a fixed set, so that clients probing random
 // paths cannot grow the label space without bound.
-enum class Endpoint : uint8_t { Decisions, Policies, Policy, Healthz, Metrics, Reload, Other, Count_ };
+enum class Endpoint : uint8_t { Decisions, Policies, Policy, Healthz, Readyz, Metrics, Reload, Other, Count_ };
 const char* endpointLabel(Endpoint e);
 Endpoint classifyPath(std::string_view path);
 
 // Extra figures that live elsewhere (the decision log, the library), read when
 // /metrics is rendered.
 struct GaugeSource {
-    std::function<std::uint64_t()> logPending, logWritten, logErrors, libraryGeneration, libraryPolicies;
+    std::function<std::uint64_t()> logPending, logWritten, logErrors, logReady, logCommits, libraryGeneration, libraryPolicies;
 };
 
 class Metrics {
@@ -38,6 +38,12 @@ public:
     void observeLatency(Endpoint e, double seconds);
     void countDecision(const std::string& policy, Outcome outcome);
     void countReload(bool ok);
+    // A decision refused with 503 because the decision log could not record it.
+    void countLogRefusal() { logRefusals_.fetch_add(1, std::memory_order_relaxed); }
+    void connectionOpened() { connectionsOpen_.fetch_add(1, std::memory_order_relaxed); }
+    void connectionClosed() { connectionsOpen_.fetch_sub(1, std::memory_order_relaxed); }
+    // A connection beyond --max-connections, answered 503 and closed.
+    void connectionRefused() { connectionsRefused_.fetch_add(1, std::memory_order_relaxed); }
 
     std::string render(const GaugeSource& gauges) const;
 
@@ -54,7 +60,8 @@ private:
     std::array<Histogram, kEndpoints> latency_{};
     mutable std::mutex decisionsMutex_;
     std::map<std::string, std::array<std::uint64_t, 4>, std::less<>> decisions_;  // by policy, by Outcome
-    std::atomic<std::uint64_t> reloadsOk_{0}, reloadsFailed_{0};
+    std::atomic<std::uint64_t> reloadsOk_{0}, reloadsFailed_{0}, logRefusals_{0}, connectionsRefused_{0};
+    std::atomic<std::int64_t> connectionsOpen_{0};
 };
 
 }  // namespace cpe::server

@@ -20,8 +20,11 @@ struct ServeOptions {
     std::string dbPath = "cpe-decisions.db";
     std::string saltFile;  // "": dbPath + ".salt"
     bool logFacts = false;
-    std::string tokenFile;        // "": no authentication, HTTP reload disabled
-    std::string accessLog = "-";  // "-": stderr, "off": none, else a file
+    bool durablePowerLoss = false;       // --durable power-loss: fsync every commit (synchronous=FULL)
+    double logLockTimeoutSeconds = 2.0;  // the log locked longer than this: decisions refused (503)
+    std::string tokenFile;               // "": no authentication, HTTP reload disabled
+    std::string accessLog = "-";         // "-": stderr, "off": none, else a file
+    std::size_t maxConnections = 0;      // 0: as many as the descriptor limit allows, less a reserve (fd_limit.h)
 };
 
 // One I/O thread per core: connections are served asynchronously, so an idle
@@ -29,5 +32,8 @@ struct ServeOptions {
 unsigned defaultThreads();
 
 std::string effectiveSaltFile(const ServeOptions& o);
+
+// 127.0.0.0/8, ::1, localhost: reachable from this machine only.
+bool isLoopbackHost(const std::string& host);
 
 }  // namespace cpe::server

@@ -68,7 +68,10 @@ Routed Router::route(const RequestView& r, RequestNote& note) const {
     if (!splitTarget(r.target, path, asOf))
         return error(400, "bad_request", "malformed percent-encoding in the request target", "", note);
     const Endpoint endpoint = classifyPath(path);
-    if (token_ && endpoint != Endpoint::Healthz && !bearerMatches(r.authorization, *token_)) {
+    // Liveness and readiness probes come from load balancers and
+    // orchestrators without the token; they reveal nothing about decisions.
+    const bool unguarded = endpoint == Endpoint::Healthz || endpoint == Endpoint::Readyz;
+    if (token_ && !unguarded && !bearerMatches(r.authorization, *token_)) {
         Routed out =
             error(401, "unauthorized", "this endpoint needs the header Authorization: Bearer <token>", "Authorization", note);
         out.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"cpe\"");
@@ -78,7 +81,8 @@ Routed Router::route(const RequestView& r, RequestNote& note) const {
     switch (endpoint) {
         case Endpoint::Decisions: {
             if (r.method != "POST") return methodNotAllowed(r, path, "POST", note);
-            Routed out{api_.decide(r.body, note), {}};
+            Routed out;
+            out.reply = api_.decide(r.body, note, out.decision);
             if (!note.decisionId.empty()) out.headers.emplace_back("X-Decision-Id", note.decisionId);
             return out;
         }
@@ -91,6 +95,12 @@ Routed Router::route(const RequestView& r, RequestNote& note) const {
         case Endpoint::Healthz:
             if (!get) return methodNotAllowed(r, path, "GET", note);
             return Routed{api_.health(), {}};
+        case Endpoint::Readyz: {
+            if (!get) return methodNotAllowed(r, path, "GET", note);
+            Routed out{api_.readiness(), {}};
+            if (out.reply.status == 503) out.headers.emplace_back("Retry-After", std::to_string(kLogRetryAfterSeconds));
+            return out;
+        }
         case Endpoint::Metrics:
             if (!get) return methodNotAllowed(r, path, "GET", note);
             return Routed{api_.metrics(), {}};

@@ -21,11 +21,18 @@ struct RequestView {
 };
 
 struct Routed {
+    using Headers = std::vector<std::pair<const char*, std::string>>;
+    Routed() = default;
+    Routed(Reply r, Headers h) : reply(std::move(r)), headers(std::move(h)) {}
+
     Reply reply;
-    std::vector<std::pair<const char*, std::string>> headers;  // extra response headers
+    Headers headers;  // extra response headers
     // POST /v1/admin/reload, authorised: the caller runs Api::reload off its
     // I/O thread (compiling a library takes a while) and sends that reply.
     bool reload = false;
+    // POST /v1/decisions, decided: the caller sends `reply` only once the
+    // decision is in the decision log (Api::decide).
+    std::optional<PendingDecision> decision;
 };
 
 // Splits a request target into its percent-decoded path and the value of one

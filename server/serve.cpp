@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <csignal>
 #include <cstdio>
 #include <thread>
 
@@ -13,6 +14,7 @@
 #include "server/auth.h"
 #include "server/decision_log.h"
 #include "server/facts_hash.h"
+#include "server/fd_limit.h"
 #include "server/http_service.h"
 #include "server/library_holder.h"
 #include "server/metrics.h"
@@ -20,13 +22,28 @@
 
 namespace cpe::server {
 
+bool isLoopbackHost(const std::string& host) {
+    return host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0 || host == "::ffff:127.0.0.1";
+}
+
 unsigned defaultThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 std::string effectiveSaltFile(const ServeOptions& o) { return o.saltFile.empty() ? o.dbPath + ".salt" : o.saltFile; }
 
-int runServe(const ServeOptions& options) {
+int runServe(const ServeOptions& given) {
     // Before any thread exists, so that they all inherit the mask.
     blockServerSignals();
+    const FdLimits fds = raiseFdLimit();
+    ServeOptions options = given;
+    options.maxConnections = connectionCap(given.maxConnections, fds.soft);
+    if (given.maxConnections > options.maxConnections)
+        spdlog::warn(
+            "--max-connections {} lowered to {}: the file-descriptor limit is {}, of which {} are kept back "
+            "for the decision log and the rest",
+            given.maxConnections, options.maxConnections, fds.soft, fdReserve(fds.soft));
+    // A file-size limit (RLIMIT_FSIZE) reached by the log is a write error
+    // to refuse decisions over, not a reason to die.
+    std::signal(SIGXFSZ, SIG_IGN);
 
     std::optional<std::string> token;
     std::unique_ptr<DecisionLog> log;
@@ -41,7 +58,13 @@ int runServe(const ServeOptions& options) {
             return 1;
         }
         std::string salt = loadOrCreateSalt(effectiveSaltFile(options));
-        log = std::make_unique<DecisionLog>(DecisionLog::Options{options.dbPath, salt, options.logFacts});
+        DecisionLog::Options logOptions;
+        logOptions.path = options.dbPath;
+        logOptions.salt = std::move(salt);
+        logOptions.keepFacts = options.logFacts;
+        logOptions.durability = options.durablePowerLoss ? Durability::PowerLoss : Durability::ProcessCrash;
+        logOptions.lockTimeout = std::chrono::milliseconds(static_cast<long long>(options.logLockTimeoutSeconds * 1000));
+        log = std::make_unique<DecisionLog>(std::move(logOptions));
         accessLog = std::make_unique<AccessLog>(options.accessLog);
     } catch (const std::exception& e) {
         spdlog::error("cpe serve: {}", e.what());
@@ -75,18 +98,36 @@ int runServe(const ServeOptions& options) {
         const unsigned threads = options.threads ? options.threads : defaultThreads();
         // The one line on stdout: scripts and tests wait for it (and read the
         // port from it when started with --port 0).
+        if (!token && !isLoopbackHost(options.host))
+            spdlog::warn(
+                "listening on {} beyond loopback without --token-file: anyone who can reach this port can ask "
+                "for decisions and read the policies; give --token-file, or --host 127.0.0.1",
+                options.host);
         std::printf("cpe serve: listening on http://%s:%d\n", options.host.c_str(), port);
         std::fflush(stdout);
         spdlog::info("{} policies from {}, {} I/O threads, body limit {} bytes, decision log {}{}{}",
                      library.current()->policyIds().size(), library.origin(), threads, options.maxBodyBytes, options.dbPath,
                      options.logFacts ? " (with facts)" : "", token ? ", bearer token required" : "");
+        spdlog::info("at most {} connections (file descriptors: soft limit {}{}, hard {})", options.maxConnections, fds.soft,
+                     fds.soft != fds.before ? fmt::format(", raised from {}", fds.before) : std::string(), fds.hard);
         http.run();
         finished.store(true);
     }  // the signal thread stops here
 
+    // Every answered decision is committed by now (an answer waits for its
+    // commit), so close() has nothing of a client's left to write.
+    const bool logReady = log->ready();
+    const std::string problem = log->problem();
     log->close();
     accessLog->flush();
     spdlog::info("stopped; {} decisions in the decision log this run", log->written());
+    if (!logReady) {
+        spdlog::error(
+            "stopped while the decision log could not be written ({}); decisions were refused meanwhile, "
+            "none answered is missing from it",
+            problem);
+        return 3;
+    }
     return 0;
 }
 

@@ -21,6 +21,7 @@ Response convert(const httplib::Result& r) {
     out.allow = r->get_header_value("Allow");
     out.wwwAuthenticate = r->get_header_value("WWW-Authenticate");
     out.contentType = r->get_header_value("Content-Type");
+    out.retryAfter = r->get_header_value("Retry-After");
     return out;
 }
 

@@ -9,7 +9,7 @@ namespace cpe::server::e2e {
 struct Response {
     int status = 0;  // 0: no response (connection failed)
     std::string body;
-    std::string decisionId, allow, wwwAuthenticate, contentType;
+    std::string decisionId, allow, wwwAuthenticate, contentType, retryAfter;
     nlohmann::json json() const { return nlohmann::json::parse(body, nullptr, false); }
     // The contract's error body: {"error": {"code", "message", "field"}}.
     bool isError(const std::string& code) const;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -58,7 +59,7 @@ void writeFile(const std::string& path, const std::string& text) {
     if (!out) throw std::runtime_error("cannot write " + path);
 }
 
-ServerProcess::ServerProcess(const TempDir& dir, std::vector<std::string> args) : dir_(dir) {
+ServerProcess::ServerProcess(const TempDir& dir, std::vector<std::string> args, Launch launch) : dir_(dir) {
     std::vector<std::string> full{cpeBinary(),           "serve", "--port", "0", "--db", dir.file("log.db"), "--access-log",
                                   dir.file("access.log")};
     full.insert(full.end(), args.begin(), args.end());
@@ -71,6 +72,17 @@ ServerProcess::ServerProcess(const TempDir& dir, std::vector<std::string> args) 
         int err = open(dir.file("stderr.log").c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
         if (err >= 0) dup2(err, STDERR_FILENO);
         close(out[0]);
+        if (launch.fileSizeLimit > 0) {
+            // Writes past the limit fail with EFBIG (SIGXFSZ ignored, as
+            // the server does too), as on a full disk.
+            ::signal(SIGXFSZ, SIG_IGN);
+            rlimit limit{static_cast<rlim_t>(launch.fileSizeLimit), static_cast<rlim_t>(launch.fileSizeLimit)};
+            if (setrlimit(RLIMIT_FSIZE, &limit) != 0) _exit(125);
+        }
+        if (launch.fdSoft > 0) {
+            rlimit limit{static_cast<rlim_t>(launch.fdSoft), static_cast<rlim_t>(launch.fdHard)};
+            if (setrlimit(RLIMIT_NOFILE, &limit) != 0) _exit(124);
+        }
         // The salt file and anything else the server writes land in the temp folder.
         if (chdir(dir.path().c_str()) != 0) _exit(126);
         auto argv = argvOf(full);
@@ -161,6 +173,21 @@ long long countDecisionRows(const std::string& db, const std::string& where) {
     sqlite3_finalize(stmt);
     sqlite3_close(h);
     return n;
+}
+
+std::vector<std::string> loggedDecisionIds(const std::string& db) {
+    std::vector<std::string> ids;
+    sqlite3* h = nullptr;
+    if (sqlite3_open_v2(db.c_str(), &h, SQLITE_OPEN_READONLY, nullptr) != SQLITE_OK) {
+        sqlite3_close(h);
+        throw std::runtime_error("cannot open " + db);
+    }
+    sqlite3_stmt* stmt = nullptr;
+    if (sqlite3_prepare_v2(h, "SELECT decision_id FROM decisions", -1, &stmt, nullptr) == SQLITE_OK)
+        while (sqlite3_step(stmt) == SQLITE_ROW) ids.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+    sqlite3_finalize(stmt);
+    sqlite3_close(h);
+    return ids;
 }
 
 }  // namespace cpe::server::e2e

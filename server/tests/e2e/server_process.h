@@ -28,16 +28,23 @@ std::string fixturePolicies();  // $CPE_SERVER_TEST_POLICIES
 std::string readFile(const std::string& path);
 void writeFile(const std::string& path, const std::string& text);
 
+// How the child is started, beyond its arguments.
+struct Launch {
+    long long fileSizeLimit = 0;       // > 0: RLIMIT_FSIZE in bytes (a "full disk" for every file it writes)
+    long long fdSoft = 0, fdHard = 0;  // > 0: RLIMIT_NOFILE
+};
+
 class ServerProcess {
 public:
     // Starts `cpe serve --port 0 --db DIR/log.db --access-log DIR/access.log
     // <args>` and waits for its "listening" line.
-    ServerProcess(const TempDir& dir, std::vector<std::string> args);
+    ServerProcess(const TempDir& dir, std::vector<std::string> args, Launch launch = {});
     ~ServerProcess();  // kills the server if the test did not stop it
     ServerProcess(const ServerProcess&) = delete;
     ServerProcess& operator=(const ServerProcess&) = delete;
 
     int port() const { return port_; }
+    int pid() const { return pid_; }
     std::string db() const { return dir_.file("log.db"); }
     std::string accessLog() const { return dir_.file("access.log"); }
     std::string stderrText() const { return readFile(dir_.file("stderr.log")); }
@@ -58,5 +65,7 @@ std::string runCpe(const std::vector<std::string>& args, int& code);
 
 // Rows in the decision log's `decisions` table (opened read-only).
 long long countDecisionRows(const std::string& db, const std::string& where = "");
+// Every decision_id in the decision log.
+std::vector<std::string> loggedDecisionIds(const std::string& db);
 
 }  // namespace cpe::server::e2e

@@ -11,7 +11,11 @@ TEST_CASE("bearer tokens are matched exactly") {
     CHECK(bearerMatches("Bearer s3cret", "s3cret"));
     CHECK_FALSE(bearerMatches("Bearer s3cre", "s3cret"));
     CHECK_FALSE(bearerMatches("Bearer s3cretx", "s3cret"));
-    CHECK_FALSE(bearerMatches("bearer s3cret", "s3cret"));
+    CHECK(bearerMatches("bearer s3cret", "s3cret"));  // the scheme is case-insensitive
+    CHECK(bearerMatches("BEARER s3cret", "s3cret"));
+    CHECK_FALSE(bearerMatches("Bearer S3CRET", "s3cret"));  // the token is not
+    CHECK_FALSE(bearerMatches("Basic s3cret", "s3cret"));
+    CHECK_FALSE(bearerMatches("Bearers3cret", "s3cret"));
     CHECK_FALSE(bearerMatches("s3cret", "s3cret"));
     CHECK_FALSE(bearerMatches("", "s3cret"));
     CHECK_FALSE(bearerMatches("Bearer ", "s3cret"));

@@ -1,5 +1,11 @@
+#include <atomic>
+#include <filesystem>
+#include <functional>
+#include <future>
 #include <thread>
 #include <vector>
+
+#include <sys/stat.h>
 
 #include <doctest/doctest.h>
 
@@ -36,22 +42,35 @@ TEST_CASE("log times are UTC text that sorts") {
     CHECK(formatLogTime(k20260301 - 1) == "2026-02-28T23:59:59.999Z");
 }
 
-TEST_CASE("every appended decision is committed by close(), from many threads") {
+TEST_CASE("every submitted decision is committed and completed, from many threads, by group commit") {
     test::TempDir dir;
     const std::string db = dir.file("log.db");
     {
-        DecisionLog log({db, "salt", false, 64});  // a small queue: writers must wait, not drop
+        DecisionLog log({db, "salt", false, 64});
+        // Like connections: each thread has one decision waiting for its
+        // commit at a time, and goes on only when it is told committed.
+        std::atomic<int> committed{0}, refused{0};
         std::vector<std::thread> threads;
         for (int t = 0; t < 4; ++t)
-            threads.emplace_back([&log, t] {
-                for (int i = 0; i < 2500; ++i)
-                    log.append(
-                        record(k20260301 + (i % 3) * kDay + t, t % 2 ? "p.a" : "p.b", i % 2 ? "eligible" : "not_eligible"));
+            threads.emplace_back([&, t] {
+                for (int i = 0; i < 2500; ++i) {
+                    std::promise<bool> done;
+                    auto result = done.get_future();
+                    REQUIRE(log.submit(
+                        record(k20260301 + (i % 3) * kDay + t, t % 2 ? "p.a" : "p.b", i % 2 ? "eligible" : "not_eligible"),
+                        [&done](bool ok) { done.set_value(ok); }));
+                    (result.get() ? committed : refused).fetch_add(1);
+                }
             });
         for (auto& t : threads) t.join();
-        log.close();
+        CHECK(committed.load() == 10000);
+        CHECK(refused.load() == 0);
         CHECK(log.written() == 10000);
+        // Several decisions shared a transaction (4 threads, one commit at a time).
+        CHECK(log.commits() < 10000);
+        log.close();
         CHECK(log.pending() == 0);
+        CHECK(log.ready());
     }
     cpe::sqlite::Database reader(db, cpe::sqlite::Database::Mode::ReadOnly);
     LogFilter all;
@@ -109,4 +128,109 @@ TEST_CASE("a log written with one salt refuses another") {
     { DecisionLog log({db, "first", false}); }
     CHECK_THROWS_WITH_AS(DecisionLog({db, "second", false}), doctest::Contains("different salt"), cpe::sqlite::Error);
     CHECK_NOTHROW(DecisionLog({db, "first", false}));
+}
+
+TEST_CASE("a full queue refuses at once instead of waiting") {
+    test::TempDir dir;
+    DecisionLog log({dir.file("log.db"), "salt", false, 1});
+    // The writer may take the first record at once; keep submitting until the
+    // one-record queue is full, which must happen without blocking.
+    int accepted = 0;
+    bool refused = false;
+    for (int i = 0; i < 100000 && !refused; ++i) {
+        if (log.submit(record(k20260301 + i, "p.a", "eligible"), {})) ++accepted;
+        else refused = true;
+    }
+    CHECK(refused);
+    log.close();
+    CHECK(log.written() == static_cast<std::uint64_t>(accepted));
+}
+
+TEST_CASE("the log created 0600, its WAL too") {
+    test::TempDir dir;
+    const std::string db = dir.file("log.db");
+    DecisionLog log({db, "salt", false});
+    REQUIRE(log.append(record(k20260301, "p.a", "eligible")));
+    for (const std::string& f : {db, db + "-wal", db + "-shm"}) {
+        struct stat st {};
+        REQUIRE(::stat(f.c_str(), &st) == 0);
+        CHECK((st.st_mode & 0777) == 0600);
+    }
+}
+
+namespace {
+
+bool waitFor(const std::function<bool()>& condition, std::chrono::milliseconds limit = std::chrono::milliseconds(10000)) {
+    const auto deadline = std::chrono::steady_clock::now() + limit;
+    while (!condition()) {
+        if (std::chrono::steady_clock::now() > deadline) return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    return true;
+}
+
+// Submits one record and waits for its completion: 1 committed, 0 failed,
+// -1 refused at once.
+int submitAndWait(DecisionLog& log, DecisionRecord r) {
+    std::promise<bool> done;
+    auto result = done.get_future();
+    if (!log.submit(std::move(r), [&done](bool ok) { done.set_value(ok); })) return -1;
+    return result.get() ? 1 : 0;
+}
+
+DecisionLog::Options quickOptions(const std::string& db) {
+    DecisionLog::Options o;
+    o.path = db;
+    o.salt = "salt";
+    o.lockTimeout = std::chrono::milliseconds(200);
+    o.retryInterval = std::chrono::milliseconds(50);
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("a lock held past the bound fails the commit, refuses meanwhile, and recovers by itself") {
+    test::TempDir dir;
+    const std::string db = dir.file("log.db");
+    DecisionLog log(quickOptions(db));
+    CHECK(submitAndWait(log, record(k20260301, "p.a", "eligible")) == 1);
+    {
+        cpe::sqlite::Database other(db, cpe::sqlite::Database::Mode::ReadWriteCreate);
+        other.exec("BEGIN EXCLUSIVE");
+        CHECK(submitAndWait(log, record(k20260301 + 1, "p.a", "eligible")) == 0);
+        CHECK_FALSE(log.ready());
+        CHECK(log.problem().find("locked") != std::string::npos);
+        CHECK(submitAndWait(log, record(k20260301 + 2, "p.a", "eligible")) == -1);
+        other.exec("ROLLBACK");
+    }
+    REQUIRE(waitFor([&] { return log.ready(); }));
+    CHECK(submitAndWait(log, record(k20260301 + 3, "p.a", "eligible")) == 1);
+    log.close();
+    CHECK(log.written() == 2);
+    cpe::sqlite::Database reader(db, cpe::sqlite::Database::Mode::ReadOnly);
+    CHECK(queryDecisions(reader, {}).size() == 2);
+}
+
+TEST_CASE("a deleted database file is a fault until a log is back at its path") {
+    test::TempDir dir;
+    const std::string db = dir.file("log.db");
+    DecisionLog log(quickOptions(db));
+    CHECK(submitAndWait(log, record(k20260301, "p.a", "eligible")) == 1);
+    std::filesystem::remove(db);
+    // Committed to the unlinked file: not recorded where anyone will look.
+    CHECK(submitAndWait(log, record(k20260301 + 1, "p.a", "eligible")) == 0);
+    CHECK_FALSE(log.ready());
+    CHECK(log.problem().find("deleted") != std::string::npos);
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    CHECK_FALSE(log.ready());  // the path stays empty: no silent new log
+    CHECK(submitAndWait(log, record(k20260301 + 2, "p.a", "eligible")) == -1);
+    // An operator puts a log (same salt) back at the path.
+    { DecisionLog restored({db, "salt", false}); }
+    REQUIRE(waitFor([&] { return log.ready(); }));
+    CHECK(submitAndWait(log, record(k20260301 + 3, "p.a", "eligible")) == 1);
+    log.close();
+    cpe::sqlite::Database reader(db, cpe::sqlite::Database::Mode::ReadOnly);
+    auto rows = queryDecisions(reader, {});
+    REQUIRE(rows.size() == 1);
+    CHECK(rows[0].decisionId == "id" + std::to_string(k20260301 + 3));
 }

@@ -1,5 +1,7 @@
 #include <sys/stat.h>
 
+#include <filesystem>
+
 #include <doctest/doctest.h>
 
 #include "server/facts_hash.h"
@@ -33,6 +35,11 @@ TEST_CASE("a salt file is created once, private, and then reused") {
     CHECK(loadOrCreateSalt(path) == first);
     CHECK(loadSalt(path) == first);
     CHECK_THROWS(loadSalt(dir.file("missing.salt")));
+    // A salt others may read is refused, naming the fix.
+    std::filesystem::permissions(path, std::filesystem::perms::owner_read | std::filesystem::perms::owner_write |
+                                           std::filesystem::perms::group_read | std::filesystem::perms::others_read);
+    CHECK_THROWS_WITH(loadSalt(path), doctest::Contains("chmod 600"));
+    CHECK_THROWS_WITH(loadOrCreateSalt(path), doctest::Contains("0644"));
 }
 
 TEST_CASE("the reusable hasher gives the one-shot hash, call after call") {
