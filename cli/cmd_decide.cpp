@@ -7,7 +7,10 @@
 
 #include "cli/commands.h"
 #include "cli/support/load_library.h"
+#include "engine/base/civil_date.h"
+#include "engine/base/line_reader.h"
 #include "engine/decision/decision_text.h"
+#include "engine/decision/json_input.h"
 
 namespace cpe::cli {
 namespace {
@@ -19,6 +22,8 @@ struct DecideOptions {
     std::string casesPath;
     std::string asOf;
     std::string format;
+    std::size_t maxLine = kDefaultMaxLine;
+    std::size_t maxDepth = kDefaultMaxDepth;
     // One decision is JSON (the contract) unless text is asked for, or it is
     // printed on a terminal with no --format given: then it is for a person.
     bool text() const { return format == "text" || (format.empty() && isatty(STDOUT_FILENO)); }
@@ -42,13 +47,13 @@ int single(const PolicyLibrary& lib, const DecideOptions& o) {
         return 2;
     }
     std::string name = o.factsPath == "-" ? "<stdin>" : o.factsPath;
-    nlohmann::json facts;
-    try {
-        facts = nlohmann::json::parse(text);
-    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e400
-        std::cerr << name << ": error: invalid JSON: " << e.what() << "\n";
+    auto parsed = parseJsonInput(text, o.maxDepth);
+    if (auto* error = std::get_if<InputError>(&parsed)) {
+        std::cerr << name << ": error: " << error->message << "\n";
         return 2;
     }
+    JsonInput& input = std::get<JsonInput>(parsed);
+    nlohmann::json& facts = input.value;
     // A facts file may be the facts object itself or a request {"facts": {...}, "as_of": ...}.
     std::optional<std::string> asOf;
     if (!o.asOf.empty()) asOf = o.asOf;
@@ -56,8 +61,12 @@ int single(const PolicyLibrary& lib, const DecideOptions& o) {
     if (facts.is_object() && facts.contains("facts") && facts["facts"].is_object()) {
         factObject = &facts["facts"];
         if (!asOf && facts.contains("as_of") && facts["as_of"].is_string()) asOf = facts["as_of"].get<std::string>();
+    } else {
+        for (InexactNumber& n : input.inexact) n.field = "facts." + n.field;  // the file is the facts object itself
     }
-    DecideResult result = lib.decide(DecideRequest{o.policy, factObject, asOf});
+    DecideRequest request{o.policy, factObject, asOf};
+    request.inexact = &input.inexact;
+    DecideResult result = lib.decide(request);
     if (auto* error = std::get_if<InputError>(&result)) {
         std::cerr << name << ": error: " << error->message << " [" << error->field << "]\n";
         return 2;
@@ -79,23 +88,47 @@ int batch(const PolicyLibrary& lib, const DecideOptions& o) {
         }
         in = &file;
     }
-    std::string line;
-    size_t lineNo = 0, badLines = 0;
+    std::optional<int> defaultDay;  // --as-of, for the lines without their own
+    if (!o.asOf.empty()) {
+        defaultDay = parseDate(o.asOf);
+        if (!defaultDay) {
+            std::cerr << "error: --as-of must be a date YYYY-MM-DD, got '" << o.asOf << "'\n";
+            return 2;
+        }
+    }
+    LineReader reader(*in, o.maxLine);
+    Line line;
+    size_t lines = 0, badLines = 0;
     std::string out;
-    while (std::getline(*in, line)) {
-        ++lineNo;
-        if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    while (reader.next(line)) {
+        ++lines;
+        const std::string lineNo = std::to_string(line.number);
         nlohmann::ordered_json result;
         bool bad = false;
-        nlohmann::json c;
-        try {
-            c = nlohmann::json::parse(line);
-        } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e400
+        if (line.tooLong) {
             result["id"] = nullptr;
-            result.update(errorToJson({"bad_json", "line " + std::to_string(lineNo) + ": invalid JSON: " + e.what(), "line"}));
+            result.update(errorToJson({"line_too_long",
+                                       "line " + lineNo + ": the line is " + std::to_string(line.length) +
+                                           " bytes long, over the limit of " + std::to_string(o.maxLine) + " (--max-line)",
+                                       "line"}));
             bad = true;
+        } else if (line.text.find_first_not_of(" \t\r") == std::string_view::npos) {
+            --lines;
+            continue;
+        }
+        std::variant<JsonInput, InputError> parsed = InputError{};
+        if (!bad) {
+            parsed = parseJsonInput(line.text, o.maxDepth);
+            if (auto* error = std::get_if<InputError>(&parsed)) {
+                result["id"] = nullptr;
+                result.update(errorToJson(
+                    {error->code, "line " + lineNo + ": " + error->message, error->field.empty() ? "line" : error->field}));
+                bad = true;
+            }
         }
         if (!bad) {
+            JsonInput& input = std::get<JsonInput>(parsed);
+            nlohmann::json& c = input.value;
             result["id"] = c.is_object() && c.contains("id") ? c["id"] : nlohmann::json(nullptr);
             std::string problem;
             if (!c.is_object()) problem = "a case must be a JSON object";
@@ -103,18 +136,21 @@ int batch(const PolicyLibrary& lib, const DecideOptions& o) {
             else if (c.contains("as_of") && !c["as_of"].is_null() && !c["as_of"].is_string())
                 problem = "'as_of' must be a date string";
             if (!problem.empty()) {
-                result.update(errorToJson({"bad_request", "line " + std::to_string(lineNo) + ": " + problem, "policy"}));
+                result.update(errorToJson({"bad_request", "line " + lineNo + ": " + problem, "policy"}));
                 bad = true;
             } else {
-                std::optional<std::string> asOf;
-                if (c.contains("as_of") && c["as_of"].is_string()) asOf = c["as_of"].get<std::string>();
+                DecideRequest request{c["policy"].get<std::string>(), nullptr, std::nullopt};
+                if (c.contains("as_of") && c["as_of"].is_string()) request.asOf = c["as_of"].get<std::string>();
+                else request.day = defaultDay;
                 static const nlohmann::json kEmpty = nlohmann::json::object();
-                const nlohmann::json* facts = c.contains("facts") ? &c["facts"] : &kEmpty;
-                result.update(decisionOrError(lib, {c["policy"].get<std::string>(), facts, asOf}, bad));
+                request.facts = c.contains("facts") ? &c["facts"] : &kEmpty;
+                request.inexact = &input.inexact;
+                result.update(decisionOrError(lib, request, bad));
             }
         }
         if (bad) ++badLines;
-        out += result.dump();
+        // Messages may quote what a line held; nothing written may stop the batch.
+        out += result.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
         out += '\n';
         if (out.size() > (1 << 16)) {
             std::cout << out;
@@ -123,7 +159,11 @@ int batch(const PolicyLibrary& lib, const DecideOptions& o) {
     }
     std::cout << out;
     std::cout.flush();
-    if (badLines) std::cerr << badLines << " of " << lineNo << " lines had errors\n";
+    if (reader.readError()) {
+        std::cerr << "error: " << o.casesPath << ": read error after line " << line.number << "\n";
+        return 2;
+    }
+    if (badLines) std::cerr << badLines << " of " << lines << " lines had errors\n";
     return badLines ? 1 : 0;
 }
 
@@ -136,7 +176,13 @@ void addDecideCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--policy", o->policy, "Policy id, e.g. ebi.tonsillectomy");
     cmd->add_option("--facts", o->factsPath, "JSON file of facts ('-' for stdin)");
     cmd->add_option("--cases", o->casesPath, "NDJSON file of cases {id, policy, facts, as_of} ('-' for stdin)");
-    cmd->add_option("--as-of", o->asOf, "Decision date YYYY-MM-DD (default: today)");
+    cmd->add_option("--as-of", o->asOf, "Decision date YYYY-MM-DD (default: today); in a batch, for the cases without as_of");
+    cmd->add_option("--max-line", o->maxLine, "Longest case line in bytes; a longer line gets its own error (default: 1 MiB)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option(
+           "--max-depth", o->maxDepth,
+           "Deepest nesting of arrays and objects in a case or facts file (default: " + std::to_string(kDefaultMaxDepth) + ")")
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--format", o->format,
                     "One decision as json (the default when piped) or text (the default on a terminal); a batch is always NDJSON")
         ->check(CLI::IsMember({"text", "json"}));

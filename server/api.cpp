@@ -61,7 +61,9 @@ Reply Api::decide(std::string_view body, RequestNote& note, std::optional<Pendin
     note.policy = request.policy;
 
     std::shared_ptr<const PolicyLibrary> lib = library_.current();
-    DecideResult result = lib->decide(DecideRequest{request.policy, &request.facts(), request.asOf});
+    DecideRequest decideRequest{request.policy, &request.facts(), request.asOf};
+    decideRequest.inexact = &request.inexact;
+    DecideResult result = lib->decide(decideRequest);
     if (auto* error = std::get_if<InputError>(&result)) {
         int status = statusFor(*error);
         return errorReply(status, std::move(*error), &note);

@@ -5,6 +5,7 @@
 
 #include "engine/base/civil_date.h"
 #include "engine/check/model.h"
+#include "engine/decision/json_quote.h"
 #include "engine/source/diagnostics.h"
 
 namespace cpe::server {
@@ -27,33 +28,25 @@ InputError badRequest(std::string message, std::string field) {
     return InputError{"bad_request", std::move(message), std::move(field)};
 }
 
-// nlohmann's messages start "[json.exception.parse_error.101] "; the position
-// and reason after it are what a client needs.
-std::string parseMessage(const std::string& what) {
-    auto close = what.find("] ");
-    return "invalid JSON: " + (close == std::string::npos ? what : what.substr(close + 2));
-}
-
 }  // namespace
 
-std::variant<DecideBody, InputError> parseDecideBody(std::string_view body) {
+std::variant<DecideBody, InputError> parseDecideBody(std::string_view body, std::size_t maxDepth) {
     if (body.find_first_not_of(" \t\r\n") == std::string_view::npos)
         return InputError{"bad_json", "the request body is empty; expected a JSON object", ""};
     DecideBody out;
-    try {
-        out.document = nlohmann::json::parse(body.begin(), body.end());
-    } catch (const nlohmann::json::exception& e) {
-        // parse_error, and out_of_range for a number too large for a double
-        // (1e400): both are bad JSON from the client, not a server fault.
-        return InputError{"bad_json", parseMessage(e.what()), ""};
-    }
+    // Bad JSON, a number too large for a double (1e400) and nesting beyond
+    // the limit are all bad_json from the client, not a server fault.
+    auto parsed = parseJsonInput(body, maxDepth);
+    if (auto* error = std::get_if<InputError>(&parsed)) return std::move(*error);
+    out.document = std::move(std::get<JsonInput>(parsed).value);
+    out.inexact = std::move(std::get<JsonInput>(parsed).inexact);
     const nlohmann::json& doc = out.document;
     if (!doc.is_object()) return badRequest(std::string("the request body must be a JSON object, got ") + jsonTypeName(doc), "");
 
     static const std::vector<std::string> members{"policy", "facts", "as_of"};
     for (const auto& [name, value] : doc.items())
         if (name != "policy" && name != "facts" && name != "as_of")
-            return badRequest("unknown member '" + name + "' in the request" + didYouMean(name, members) +
+            return badRequest("unknown member '" + quoteText(name) + "' in the request" + didYouMean(name, members) +
                                   "; expected policy, facts and optionally as_of",
                               name);
 
@@ -72,7 +65,8 @@ std::variant<DecideBody, InputError> parseDecideBody(std::string_view body) {
         if (!asOf->is_string())
             return badRequest(std::string("'as_of' must be a date string \"YYYY-MM-DD\", got ") + jsonTypeName(*asOf), "as_of");
         std::string text = asOf->get<std::string>();
-        if (!parseDate(text)) return badRequest("'as_of' must be a date \"YYYY-MM-DD\", got \"" + text + "\"", "as_of");
+        if (!parseDate(text))
+            return badRequest("'as_of' must be a date \"YYYY-MM-DD\", got \"" + quoteText(text) + "\"", "as_of");
         out.asOf = std::move(text);
     }
     return out;

@@ -6,10 +6,12 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
 #include "engine/decision/decision.h"
+#include "engine/decision/json_input.h"
 
 namespace cpe::server {
 
@@ -17,9 +19,10 @@ struct DecideBody {
     nlohmann::json document;  // owns the facts object
     std::string policy;
     std::optional<std::string> asOf;
+    std::vector<InexactNumber> inexact;  // numbers whose double hides their text (parseJsonInput)
     const nlohmann::json& facts() const { return document.at("facts"); }
 };
 
-std::variant<DecideBody, InputError> parseDecideBody(std::string_view body);
+std::variant<DecideBody, InputError> parseDecideBody(std::string_view body, std::size_t maxDepth = kDefaultMaxDepth);
 
 }  // namespace cpe::server

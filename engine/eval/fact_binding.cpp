@@ -2,6 +2,7 @@
 
 #include <cmath>
 
+#include "engine/decision/json_quote.h"
 #include "engine/source/diagnostics.h"
 
 namespace cpe {
@@ -48,10 +49,14 @@ static bool validCode(const std::string& normalised) {
     return true;
 }
 
-std::string factValueProblem(const FactInfo& f, const nlohmann::json& v) {
+std::string factValueProblem(const FactInfo& f, const nlohmann::json& v, std::string_view inexactText) {
     // Built only for a bad value: on the request path, valid values are the
-    // rule, and dumping each one cost about a tenth of a served decision.
-    auto expected = [&] { return "'" + f.name + "' expects " + describeFactType(f) + ", got " + v.dump(); };
+    // rule, and quoting each one cost about a tenth of a served decision. The
+    // quotation is bounded: a value may be 200 KB of nested arrays.
+    auto expected = [&] {
+        return "'" + f.name + "' expects " + describeFactType(f) + ", got " +
+               (inexactText.empty() ? quoteJson(v) : quoteText(inexactText));
+    };
     switch (f.type.kind) {
         case TypeKind::Bool: return v.is_boolean() ? "" : expected();
         case TypeKind::Int:
@@ -59,7 +64,7 @@ std::string factValueProblem(const FactInfo& f, const nlohmann::json& v) {
             if (!v.is_number()) return expected();
             double d = v.get<double>();
             if (!std::isfinite(d)) return expected();
-            if (f.type.kind == TypeKind::Int && std::floor(d) != d) return expected();
+            if (f.type.kind == TypeKind::Int && (std::floor(d) != d || !inexactText.empty())) return expected();
             if ((f.min && d < *f.min) || (f.max && d > *f.max)) return expected();
             return "";
         }
@@ -78,7 +83,7 @@ std::string factValueProblem(const FactInfo& f, const nlohmann::json& v) {
             for (const auto& item : v) {
                 if (!item.is_string()) return expected();
                 if (f.type.kind == TypeKind::CodeList && !validCode(normaliseCode(item.get<std::string>())))
-                    return "'" + f.name + "' expects " + describeFactType(f) + "; " + item.dump() + " is not a code";
+                    return "'" + f.name + "' expects " + describeFactType(f) + "; " + quoteJson(item) + " is not a code";
             }
             return "";
         }
@@ -87,17 +92,23 @@ std::string factValueProblem(const FactInfo& f, const nlohmann::json& v) {
 }
 
 std::optional<InputError> bindFacts(const CheckedLibrary& lib, const Program& program, const nlohmann::json& facts,
-                                    FactValues& out) {
+                                    FactValues& out, const std::vector<InexactNumber>* inexact) {
     if (!facts.is_object()) return InputError{"bad_request", "'facts' must be a JSON object of fact names and values", "facts"};
     out.prepare(program);
     for (const auto& [name, value] : facts.items()) {
         const FactInfo* f = lib.fact(name);
         if (!f)
             return InputError{"unknown_fact",
-                              "no policy declares a fact named '" + name + "'" + didYouMean(name, lib.factNames()),
+                              "no policy declares a fact named '" + quoteText(name) + "'" + didYouMean(name, lib.factNames()),
                               "facts." + name};
         if (value.is_null()) continue;  // unknown, as if absent
-        if (std::string problem = factValueProblem(*f, value); !problem.empty())
+        std::string_view inexactText;
+        if (inexact && !inexact->empty() && value.is_number_float())
+            for (const InexactNumber& n : *inexact)
+                if (n.field.size() == name.size() + 6 && n.field.compare(0, 6, "facts.") == 0 &&
+                    n.field.compare(6, name.size(), name) == 0)
+                    inexactText = n.text;
+        if (std::string problem = factValueProblem(*f, value, inexactText); !problem.empty())
             return InputError{"bad_fact", problem, "facts." + name};
         int32_t slot = program.slotOfFact[f->id];
         if (slot < 0) continue;  // declared, valid, but this policy does not read it

@@ -9,18 +9,23 @@
 #include "engine/check/model.h"
 #include "engine/compile/program.h"
 #include "engine/decision/decision.h"
+#include "engine/decision/json_input.h"
 #include "engine/eval/evaluator.h"
 
 namespace cpe {
 
 // Checks every member (even ones this policy does not read: a value of the
 // wrong type is an error wherever it is sent). On success `out` holds the
-// policy's facts; on failure nothing should be decided.
+// policy's facts; on failure nothing should be decided. `inexact` lists the
+// numbers (fields "facts.NAME") whose text is not the whole number their
+// double is (parseJsonInput finds them): an integer fact refuses them.
 std::optional<InputError> bindFacts(const CheckedLibrary& lib, const Program& program, const nlohmann::json& facts,
-                                    FactValues& out);
+                                    FactValues& out, const std::vector<InexactNumber>* inexact = nullptr);
 
-// Validates one value against one fact; "" when it is acceptable.
-std::string factValueProblem(const FactInfo& fact, const nlohmann::json& value);
+// Validates one value against one fact; "" when it is acceptable. A number
+// whose text is not a whole number (`inexactText`, when not empty) is refused
+// for an integer fact, however its double came out.
+std::string factValueProblem(const FactInfo& fact, const nlohmann::json& value, std::string_view inexactText = {});
 
 // The JSON a test's `given x = ...` stands for.
 nlohmann::json factValueToJson(const FactValue& v);

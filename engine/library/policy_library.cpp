@@ -9,6 +9,7 @@
 
 #include "engine/check/checker.h"
 #include "engine/compile/program.h"
+#include "engine/decision/json_quote.h"
 #include "engine/eval/evaluator.h"
 #include "engine/eval/fact_binding.h"
 #include "engine/library/variants.h"
@@ -130,15 +131,19 @@ std::vector<const CompiledPolicy*> PolicyLibrary::versions(const std::string& id
 
 DecideResult PolicyLibrary::decide(const DecideRequest& request) const {
     int day = todayDay();
-    if (request.asOf) {
+    if (request.day) {
+        day = *request.day;
+    } else if (request.asOf) {
         auto parsed = parseDate(*request.asOf);
         if (!parsed)
-            return InputError{"bad_request", "'as_of' must be a date \"YYYY-MM-DD\", got \"" + *request.asOf + "\"", "as_of"};
+            return InputError{"bad_request", "'as_of' must be a date \"YYYY-MM-DD\", got \"" + quoteText(*request.asOf) + "\"",
+                              "as_of"};
         day = *parsed;
     }
     std::vector<std::string> ids = policyIds();
     if (!std::binary_search(ids.begin(), ids.end(), request.policy))
-        return InputError{"unknown_policy", "no policy '" + request.policy + "'" + didYouMean(request.policy, ids), "policy"};
+        return InputError{"unknown_policy", "no policy '" + quoteText(request.policy) + "'" + didYouMean(request.policy, ids),
+                          "policy"};
     const CompiledPolicy* policy = nullptr;
     if (request.selectVariant && request.facts && !variants_->empty())
         if (const PolicyModel* variant = variants_->select(request.policy, *request.facts, day)) policy = find(variant->id, day);
@@ -148,7 +153,8 @@ DecideResult PolicyLibrary::decide(const DecideRequest& request) const {
                           "as_of"};
     static const nlohmann::json kNoFacts = nlohmann::json::object();
     FactValues facts;
-    if (auto error = bindFacts(*checked_, policy->program, request.facts ? *request.facts : kNoFacts, facts)) return *error;
+    if (auto error = bindFacts(*checked_, policy->program, request.facts ? *request.facts : kNoFacts, facts, request.inexact))
+        return *error;
     Decision decision;
     decision.policy = policy->model->id;
     decision.policyVersion = policy->model->version;

@@ -12,6 +12,7 @@
 
 #include "engine/check/model.h"
 #include "engine/decision/decision.h"
+#include "engine/decision/json_input.h"
 #include "engine/source/diagnostics.h"
 
 namespace cpe {
@@ -27,6 +28,10 @@ struct DecideRequest {
     // to the variant whose condition the facts meet; false decides by exactly
     // `policy` (impact runs and comparisons need that).
     bool selectVariant = true;
+    std::optional<int> day = std::nullopt;  // the as-of date already parsed (days since 1970-01-01); wins over asOf
+    // Numbers of the facts whose text is not the whole number their double is
+    // (from parseJsonInput); null when the facts were not read from text.
+    const std::vector<InexactNumber>* inexact = nullptr;
 };
 
 using DecideResult = std::variant<Decision, InputError>;

@@ -85,6 +85,9 @@ std::string closestName(const std::string& name, const std::vector<std::string>&
     size_t bestDistance = limit + 1;
     for (const std::string& c : candidates) {
         if (c == name) continue;
+        // The distance is at least the difference in length: skip the table
+        // (a client's name may be a megabyte long).
+        if ((name.size() > c.size() ? name.size() - c.size() : c.size() - name.size()) >= bestDistance) continue;
         size_t d = editDistance(name, c);
         if (d < bestDistance) {
             bestDistance = d;

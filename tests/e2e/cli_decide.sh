@@ -45,6 +45,50 @@ assert lines[2]["id"] == "c" and lines[2]["error"]["code"] == "unknown_policy"
 assert lines[3]["id"] == "d" and lines[3]["outcome"] == "eligible"
 PY
 
+# Facts nested 100,000 levels deep (a 200 KB line): the line's own error, the
+# batch goes on, no crash; a single facts file too.
+good='{"id":"good","policy":"ebi.tonsillectomy","as_of":"2026-06-01","facts":{"suspected_malignancy":true}}'
+python3 -c 'import sys; d=100000; print("{\"id\":\"deep\",\"policy\":\"ebi.tonsillectomy\",\"facts\":{\"quinsy_episodes\":" + "["*d + "]"*d + "}}")' > "$tmp/deep.ndjson"
+echo "$good" >> "$tmp/deep.ndjson"
+"$CPE" decide --cases "$tmp/deep.ndjson" > "$tmp/out.ndjson" 2>"$tmp/err"; rc=$?
+python3 - "$tmp/out.ndjson" <<'PY' && [ $rc -eq 1 ] && ok || bad "deep nesting: rc=$rc $(head -c 300 "$tmp/out.ndjson") $(cat "$tmp/err")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) == 2, lines
+e = lines[0]["error"]
+assert e["code"] == "bad_fact" and e["field"] == "facts.quinsy_episodes", e
+assert e["message"] == "line 1: 'quinsy_episodes' is nested deeper than 64 levels of arrays and objects (--max-depth)", e
+assert lines[1]["id"] == "good" and lines[1]["outcome"] == "eligible", lines[1]
+PY
+# Within the limit the value is quoted, bounded, in the fact's own error.
+python3 -c 'd=150; print("{\"id\":\"d150\",\"policy\":\"ebi.tonsillectomy\",\"facts\":{\"quinsy_episodes\":" + "["*d + "]"*d + "}}")' > "$tmp/d150.ndjson"
+"$CPE" decide --cases "$tmp/d150.ndjson" --max-depth 200 > "$tmp/out.ndjson" 2>/dev/null
+python3 - "$tmp/out.ndjson" <<'PY' && ok || bad "quoting a nested value: $(cat "$tmp/out.ndjson")"
+import json, sys
+e = json.loads(open(sys.argv[1]).read())["error"]
+assert e["code"] == "bad_fact", e
+assert e["message"] == "'quinsy_episodes' expects integer from 0 to 100, got " + "[" * 120 + "…", e
+PY
+python3 -c 'd=100000; print("{\"quinsy_episodes\":" + "["*d + "]"*d + "}")' > "$tmp/deep.json"
+err=$("$CPE" decide --policy ebi.tonsillectomy --facts "$tmp/deep.json" 2>&1 >/dev/null); rc=$?
+[ $rc -eq 2 ] && echo "$err" | grep -qF "deep.json: error: invalid JSON: nested deeper than 64 levels" && ok || bad "deep facts file: rc=$rc $err"
+
+# A line over --max-line gets its own error, is skipped without being held
+# whole, and the next good line is still decided.
+{ echo "$good"; printf '{"id":"long","policy":"ebi.tonsillectomy","facts":{"x":"'; head -c 3000000 /dev/zero | tr '\0' 'a'; echo '"}}'; echo "$good"; } > "$tmp/long.ndjson"
+"$CPE" decide --cases "$tmp/long.ndjson" --max-line 100000 > "$tmp/out.ndjson" 2>"$tmp/err"; rc=$?
+python3 - "$tmp/out.ndjson" <<'PY' && [ $rc -eq 1 ] && ok || bad "long line: rc=$rc $(cat "$tmp/out.ndjson") $(cat "$tmp/err")"
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+assert len(lines) == 3, lines
+assert lines[0]["outcome"] == "eligible" and lines[2]["outcome"] == "eligible"
+assert lines[1] == {"id": None, "error": {"code": "line_too_long", "field": "line",
+    "message": "line 2: the line is 3000059 bytes long, over the limit of 100000 (--max-line)"}}, lines[1]
+PY
+# The default limit (1 MiB) holds too.
+"$CPE" decide --cases "$tmp/long.ndjson" > "$tmp/out.ndjson" 2>/dev/null
+[ "$(grep -c line_too_long "$tmp/out.ndjson")" = 1 ] && [ "$(grep -c eligible "$tmp/out.ndjson")" = 2 ] && ok || bad "long line, default limit"
+
 # check: every error, file:line:col, non-zero exit.
 printf 'policy x { title "x" version "1" effective 2026-01-01 criterion c "C" = nope decide { otherwise eligble } }\n' > "$tmp/bad.cpl"
 err=$("$CPE" check "$tmp/bad.cpl" 2>&1); rc=$?

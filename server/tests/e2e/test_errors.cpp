@@ -123,3 +123,23 @@ TEST_CASE("bad requests get 400, 404, 405 or 413 with a JSON error") {
     CHECK(get(port, "/healthz").status == 200);
     CHECK(post(port, "/v1/decisions", decideBody("fixture.threshold", {{"score", 8}})).status == 200);
 }
+
+TEST_CASE("facts nested 100,000 levels deep, within --max-body, are the fact's error, and the server stays up") {
+    TempDir dir;
+    ServerProcess server(dir, {"--policies", fixturePolicies(), "--max-body", "1000000"});
+    const int port = server.port();
+    std::string deep =
+        R"({"policy": "fixture.threshold", "facts": {"score": )" + std::string(100000, '[') + std::string(100000, ']') + "}}";
+    Response r = post(port, "/v1/decisions", deep);
+    CHECK(r.status == 400);
+    CHECK(r.isError("bad_fact"));
+    CHECK(r.errorField() == "facts.score");
+    CHECK(r.json()["error"]["message"] == "'score' is nested deeper than 64 levels of arrays and objects (--max-depth)");
+    // An integer judged on its text: the double of 8.0000000000000001 is 8.
+    Response inexact = post(port, "/v1/decisions", R"({"policy": "fixture.threshold", "facts": {"score": 8.0000000000000001}})");
+    CHECK(inexact.status == 400);
+    CHECK(inexact.isError("bad_fact"));
+    CHECK(inexact.json()["error"]["message"].get<std::string>().find("got 8.0000000000000001") != std::string::npos);
+    CHECK(post(port, "/v1/decisions", R"({"policy": "fixture.threshold", "facts": {"score": 8.0}})").status == 200);
+    CHECK(get(port, "/healthz").status == 200);
+}

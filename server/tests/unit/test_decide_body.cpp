@@ -51,6 +51,11 @@ TEST_CASE("deeply nested JSON is refused without exhausting the stack") {
     auto e = errorOf(deep);
     CHECK(e.code == "bad_json");
     std::string nestedFacts = R"({"policy": "p", "facts": {"a": )" + std::string(20000, '[') + std::string(20000, ']') + "}}";
-    auto ok = parseDecideBody(nestedFacts);  // valid JSON: the engine refuses the fact's type later
-    CHECK(std::holds_alternative<DecideBody>(ok));
+    // Valid JSON, but nested beyond the limit: refused as the fact's error
+    // before the document is built (the limit bounds every later walk of it).
+    auto deepFact = errorOf(nestedFacts);
+    CHECK(deepFact.code == "bad_fact");
+    CHECK(deepFact.field == "facts.a");
+    auto within = parseDecideBody(R"({"policy": "p", "facts": {"a": )" + std::string(60, '[') + std::string(60, ']') + "}}");
+    CHECK(std::holds_alternative<DecideBody>(within));  // the engine refuses the fact's type later
 }
