@@ -285,10 +285,14 @@ void Evaluator::sampleDecision() {
 bool Evaluator::sampleDependence(uint32_t slot, const std::vector<uint32_t>& others) {
     const size_t classes = classesOf(slot).size();
     bool found = false;
-    // The completions the decision search found first (one of each outcome),
-    // then random ones; a slot a base left unset takes a random class.
+    // The completions the decision search found (one of each outcome), the
+    // later-found first: it is usually the outcome that is harder to reach,
+    // like IVF's eligible completion, where every open criterion's fact
+    // changes the outcome (callgrind, IVF bench: sampleDependence 771 M
+    // instructions -> 504 M); then random ones. A slot a base left unset
+    // takes a random class.
     for (int k = 0; k < distinct_ + kDependenceSamples && !found; ++k) {
-        const Base* base = k < distinct_ ? &bases_[static_cast<size_t>(k)] : nullptr;
+        const Base* base = k < distinct_ ? &bases_[static_cast<size_t>(distinct_ - 1 - k)] : nullptr;
         for (uint32_t t : others) setSlot(t, base && base->known[t] ? base->chosen[t] : draw(classesOf(t).size()));
         bool have = false;
         std::pair<Outcome, Route> seen{};
