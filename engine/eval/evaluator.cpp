@@ -93,6 +93,7 @@ Evaluator::Evaluator(const Program& program)
             for (uint32_t slot : h.slots)
                 for (uint32_t l = 0; l < h.levels; ++l)
                     if (allows(slot, l)) slotLevelLanes_[slot] |= std::uint64_t{1} << (8 * l);
+    orderClasses();
 }
 
 // How many members of a group are known to be at each level, and how many
@@ -685,6 +686,7 @@ bool Evaluator::outputValue(const CompiledOutput& o, double& value) {
 }
 template bool Evaluator::outputValue<false>(const CompiledOutput&, double&);
 template bool Evaluator::outputValue<true>(const CompiledOutput&, double&);
+template Tri Evaluator::bool_<false>(uint32_t);  // refine.cpp: orderClasses()
 
 void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
     f_ = facts;

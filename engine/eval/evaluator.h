@@ -125,6 +125,7 @@ private:
     // False when there is nothing to search or the bound was reached: the
     // three-valued answer stands. Leaves the rule results of the facts as given.
     bool refine(const Verdict& v, bool withOutputs, bool withMissing, Refined& out);
+    void orderClasses();
     void beginRefine();
     void findRelevant(bool withOutputs);
     bool extremesDisagree();
@@ -154,6 +155,7 @@ private:
     std::vector<std::vector<double>> dateClasses_;  // per slot, for dates read against the decision date
     int dateClassesDay_ = -1;
     std::vector<uint32_t> relevant_;
+    std::vector<std::vector<uint32_t>> classOrder_;  // per slot: the decision search's order of its classes (empty: natural)
     std::vector<uint32_t> chosen_;
     std::vector<ExactOutput> exactOutputs_;
     std::vector<std::pair<bool, double>> outputScratch_;  // recordOutputs: this completion's values

@@ -51,6 +51,54 @@ Evaluator::RefineCounters& Evaluator::refineCounters() {
     return counters;
 }
 
+// The order the decision search gives a slot's classes: those that leave
+// more rule conditions possible (not false with that slot alone known)
+// first. A class that makes a condition false ends its branch after one pass,
+// so the search goes straight down to a completion of an open rule: IVF's
+// eligible completion of a twelve-way conjunction is then the first leaf
+// instead of the one after every failing class (callgrind, IVF bench:
+// searchDecision 656 M -> 537 M instructions). Interchangeable slots keep
+// the natural order, which the symmetry pruning relies on; dates' classes are
+// per decision and keep theirs.
+void Evaluator::orderClasses() {
+    const size_t n = p_.slots.size();
+    classOrder_.assign(n, {});
+    std::vector<double> num(n, 0);
+    std::vector<uint8_t> known(n, 0);
+    std::vector<std::string> text(n);
+    std::vector<std::vector<std::string>> lists(n);
+    std::vector<uint32_t> sharing;  // slots per symmetry number
+    for (uint32_t s = 0; s < n; ++s) {
+        if (p_.slotSymmetry[s] >= sharing.size()) sharing.resize(p_.slotSymmetry[s] + 1, 0);
+        ++sharing[p_.slotSymmetry[s]];
+    }
+    f_ = {num.data(), known.data(), text.data(), lists.data()};
+    asOf_ = 0;
+    for (uint32_t s = 0; s < n; ++s) {
+        const std::vector<double>& classes = p_.slotClasses[s];
+        if (classes.size() < 2 || p_.slotDates[s].classable || sharing[p_.slotSymmetry[s]] > 1) continue;
+        std::vector<std::pair<int, uint32_t>> scored;  // (rules left possible, class)
+        for (uint32_t c = 0; c < classes.size(); ++c) {
+            num[s] = classes[c];
+            known[s] = 1;
+            if (p_.slotKinds[s] == SlotKind::Text) text[s] = p_.slotTexts[s][c];
+            if (p_.slotKinds[s] == SlotKind::List) lists[s] = p_.slotLists[s][c];
+            nextGeneration();
+            int possible = 0;
+            for (const CompiledRule& r : p_.rules)
+                if (r.when >= 0)
+                    possible +=
+                        (r.entry != kNoSteps ? steps(r.entry) : bool_<false>(static_cast<uint32_t>(r.when))) != Tri::False;
+            scored.emplace_back(possible, c);
+        }
+        known[s] = 0;
+        std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
+        for (const auto& [possible, c] : scored) classOrder_[s].push_back(c);
+    }
+    f_ = {nullptr, nullptr};
+    nextGeneration();
+}
+
 // Copies the facts into scratch the search may write.
 void Evaluator::beginRefine() {
     const size_t n = p_.slots.size();
@@ -320,8 +368,9 @@ void Evaluator::searchDecision(size_t depth) {
     if (recordLeaf(v, depth == relevant_.size())) return;
     const uint32_t s = relevant_[depth];
     const size_t classes = classesOf(s).size();
+    const std::vector<uint32_t>& order = classOrder_[s];
     for (uint32_t c = firstClass(relevant_, depth); c < classes && !searchDone(); ++c) {
-        setSlot(s, c);
+        setSlot(s, order.empty() ? c : order[c]);
         searchDecision(depth + 1);
     }
     rKnown_[s] = 0;
