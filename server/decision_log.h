@@ -126,6 +126,7 @@ private:
     std::thread thread_;
     std::condition_variable checkpointWake_;
     bool checkpointDue_ = false;
+    std::atomic<bool> catchUp_{false};  // a checkpoint pass ran: the writer copies the rest
     std::thread checkpointer_;
 };
 
