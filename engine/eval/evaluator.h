@@ -142,6 +142,7 @@ private:
     bool recordLeaf(const Verdict& v, bool last);
     uint32_t draw(size_t n);
     void sampleDecision();
+    bool slotFlips(uint32_t slot);
     bool sampleDependence(uint32_t slot, const std::vector<uint32_t>& others);
     void searchDecision(size_t depth);
     bool searchDependence(uint32_t slot, const std::vector<uint32_t>& others, size_t depth);

@@ -333,31 +333,44 @@ void Evaluator::sampleDecision() {
     for (uint32_t s : relevant_) rKnown_[s] = 0;
 }
 
-bool Evaluator::sampleDependence(uint32_t slot, const std::vector<uint32_t>& others) {
+// Whether `slot`'s classes, the other slots as they stand, give two decided
+// verdicts that differ.
+bool Evaluator::slotFlips(uint32_t slot) {
     const size_t classes = classesOf(slot).size();
+    bool have = false;
+    std::pair<Outcome, Route> seen{};
+    for (uint32_t c = 0; c < classes; ++c) {
+        setSlot(slot, c);
+        Verdict w = pass();
+        if (w.decidingRule < 0) continue;
+        if (!have) {
+            seen = {w.outcome, w.route};
+            have = true;
+        } else if (seen.first != w.outcome || seen.second != w.route) {
+            return true;
+        }
+    }
+    return false;
+}
+
+bool Evaluator::sampleDependence(uint32_t slot, const std::vector<uint32_t>& others) {
     bool found = false;
+    auto setOthers = [&](const Base* base) {
+        for (uint32_t t : others) setSlot(t, base && base->known[t] ? base->chosen[t] : draw(classesOf(t).size()));
+    };
     // The completions the decision search found (one of each outcome), the
     // later-found first: it is usually the outcome that is harder to reach,
     // like IVF's eligible completion, where every open criterion's fact
     // changes the outcome (callgrind, IVF bench: sampleDependence 771 M
-    // instructions -> 504 M); then random ones. A slot a base left unset
-    // takes a random class.
-    for (int k = 0; k < distinct_ + kDependenceSamples && !found; ++k) {
-        const Base* base = k < distinct_ ? &bases_[static_cast<size_t>(distinct_ - 1 - k)] : nullptr;
-        for (uint32_t t : others) setSlot(t, base && base->known[t] ? base->chosen[t] : draw(classesOf(t).size()));
-        bool have = false;
-        std::pair<Outcome, Route> seen{};
-        for (uint32_t c = 0; c < classes && !found; ++c) {
-            setSlot(slot, c);
-            Verdict w = pass();
-            if (w.decidingRule < 0) continue;
-            if (!have) {
-                seen = {w.outcome, w.route};
-                have = true;
-            } else {
-                found = seen.first != w.outcome || seen.second != w.route;
-            }
-        }
+    // instructions -> 504 M). A slot a base left unset takes a random class.
+    for (int k = distinct_ - 1; k >= 0 && !found; --k) {
+        setOthers(&bases_[static_cast<size_t>(k)]);
+        found = slotFlips(slot);
+    }
+    // Then random completions.
+    for (int k = 0; k < kDependenceSamples && !found; ++k) {
+        setOthers(nullptr);
+        found = slotFlips(slot);
     }
     for (uint32_t t : others) rKnown_[t] = 0;
     rKnown_[slot] = 0;
