@@ -94,6 +94,7 @@ Evaluator::Evaluator(const Program& program)
                 for (uint32_t l = 0; l < h.levels; ++l)
                     if (allows(slot, l)) slotLevelLanes_[slot] |= std::uint64_t{1} << (8 * l);
     orderClasses();
+    kleeneExact_ = kleeneIsExact();
 }
 
 // How many members of a group are known to be at each level, and how many
@@ -486,7 +487,7 @@ Evaluator::Verdict Evaluator::verdict(const FactView& facts, int asOfDay) {
     f_ = facts;
     asOf_ = asOfDay;
     Verdict v = run();
-    if (v.decidingRule >= 0) return v;
+    if (v.decidingRule >= 0 || (kleeneExact_ && exact_)) return v;
     // Open: decided all the same if every completion of the unknown facts
     // gives one outcome and route (refine.cpp).
     Refined exact;
@@ -686,7 +687,7 @@ bool Evaluator::outputValue(const CompiledOutput& o, double& value) {
 }
 template bool Evaluator::outputValue<false>(const CompiledOutput&, double&);
 template bool Evaluator::outputValue<true>(const CompiledOutput&, double&);
-template Tri Evaluator::bool_<false>(uint32_t);  // refine.cpp: orderClasses()
+template Tri Evaluator::bool_<false>(uint32_t);  // refine.cpp: orderClasses(), kleeneIsExact()
 
 void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
     f_ = facts;
@@ -694,7 +695,8 @@ void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
     Verdict v = run();
     // Left open by the three-valued pass: the exact answer (refine.cpp).
     Refined exact;
-    const bool tried = v.decidingRule < 0;
+    const bool searchless = kleeneExact_ && exact_ && p_.outputs.empty();  // exact as it stands
+    const bool tried = v.decidingRule < 0 && !searchless;
     bool refined = tried && refine(v, true, true, exact);
     out.outcome = refined && exact.decided ? exact.outcome : v.outcome;
     out.route = refined && exact.decided ? exact.route : v.route;
@@ -736,8 +738,9 @@ void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
         for (size_t i = 0; i < rulesRun_; ++i)
             if (ruleResults_[i] == Tri::Unknown) {
                 explainRule(i);
-                if (!refined) missing(static_cast<uint32_t>(p_.rules[i].when));  // else refine() settled them
+                if (!refined && !searchless) missing(static_cast<uint32_t>(p_.rules[i].when));  // else refine() settled them
             }
+        if (searchless) missingIn();
         if (!refined) {
             for (size_t s = 0; s < missingSlots_.size(); ++s)
                 if (missingSlots_[s]) out.missingFacts.push_back(p_.slots[s]->name);

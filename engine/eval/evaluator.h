@@ -82,6 +82,9 @@ public:
     // The three-valued answer alone, without the refinement: sound but not
     // always exact. Only the benchmark's reference for what exactness costs.
     void threeValuedOnly() { exact_ = false; }
+    // Whether this policy's shape makes the three-valued pass exact, so that
+    // deciding never searches (refine.cpp, kleeneIsExact).
+    bool kleeneExact() const { return kleeneExact_; }
 
 private:
     template <bool Memo>
@@ -126,6 +129,8 @@ private:
     // three-valued answer stands. Leaves the rule results of the facts as given.
     bool refine(const Verdict& v, bool withOutputs, bool withMissing, Refined& out);
     void orderClasses();
+    bool kleeneIsExact();
+    void missingIn();
     void beginRefine();
     void findRelevant(bool withOutputs);
     bool extremesDisagree();
@@ -161,6 +166,7 @@ private:
     std::vector<ExactOutput> exactOutputs_;
     std::vector<std::pair<bool, double>> outputScratch_;  // recordOutputs: this completion's values
     bool exact_ = true;
+    bool kleeneExact_ = false;  // kleeneIsExact(): the three-valued pass needs no search
     uint64_t rng_ = 0;
     uint32_t passes_ = 0;
     bool withOutputs_ = false;

@@ -26,6 +26,7 @@
 // counted (refineCounters(), in /metrics and the bench).
 #include <algorithm>
 #include <cmath>
+#include <functional>
 
 #include "engine/base/civil_date.h"
 #include "engine/eval/evaluator.h"
@@ -52,6 +53,102 @@ constexpr int kDependenceSamples = 2;
 Evaluator::RefineCounters& Evaluator::refineCounters() {
     static RefineCounters counters;
     return counters;
+}
+
+// Whether the three-valued pass is already exact, so that no search is
+// needed (and none is made): every rule condition is a tree of `all of`,
+// `any of`, `at least N of` and `not` over leaves that each read one fact
+// against constants, no fact is read by two leaves (in one rule or across
+// rules), and each leaf can come out both true and false. Then the Kleene
+// pass decides exactly when every completion does: the rules' conditions
+// share no facts, so each open one can be made true or false whatever the
+// others are. And a fact is missing exactly when it lies beneath open nodes
+// of an open rule that some later possible rule would overrule with another
+// outcome or route: in a tree over separate facts each such fact can be made
+// to turn its rule (missingIn). Many EBI policies have this shape;
+// tonsillectomy at 50% unknown with reasons ran 1.0 M decisions/s searching,
+// 5.15 M/s without (17 of the 30 policies in policies/ have this shape).
+bool Evaluator::kleeneIsExact() {
+    if (p_.rules.empty() || p_.rules.back().when >= 0) return false;  // needs `otherwise`
+    std::vector<uint8_t> seenNode(p_.nodes.size(), 0), seenSlot(p_.slots.size(), 0);
+    std::vector<std::pair<uint32_t, uint32_t>> leaves;  // (node, slot)
+    std::function<bool(uint32_t)> tree = [&](uint32_t index) {
+        if (seenNode[index]++) return false;  // shared: read twice
+        const Node& n = p_.nodes[index];
+        const uint32_t* k = p_.kidsOf(n);
+        auto oneFact = [&](uint32_t slot) {
+            if (seenSlot[slot]++ || p_.slotClasses[slot].size() < 2 || p_.slotDates[slot].classable) return false;
+            leaves.emplace_back(index, slot);
+            return true;
+        };
+        auto numericLeaf = [&](uint32_t first, uint32_t count) {  // one NFact among constants
+            int32_t slot = -1;
+            for (uint32_t i = first; i < first + count; ++i) {
+                const Node& kid = p_.nodes[k[i]];
+                if (kid.op == Op::NFact && kid.a != kOutcomeSlot && slot < 0) slot = static_cast<int32_t>(kid.a);
+                else if (kid.op != Op::NConst) return false;
+            }
+            return slot >= 0 && oneFact(static_cast<uint32_t>(slot));
+        };
+        switch (n.op) {
+            case Op::BAnd:
+            case Op::BOr:
+            case Op::BAtLeast:
+            case Op::BNot:
+            case Op::BCriterion:
+                for (uint16_t i = 0; i < n.nkids; ++i)
+                    if (!tree(k[i])) return false;
+                return true;
+            case Op::BConst: return true;
+            case Op::BFact:
+            case Op::BCmpSlotConst:
+            case Op::BBetweenSlotConst: return oneFact(n.a);
+            case Op::BCmpConst:
+            case Op::BInNum: return numericLeaf(0, 1);
+            case Op::BCmp: return numericLeaf(0, 2);
+            case Op::BBetween: return numericLeaf(0, 3);
+            default: return false;
+        }
+    };
+    for (const CompiledRule& r : p_.rules)
+        if (r.when >= 0 && !tree(static_cast<uint32_t>(r.when))) return false;
+    // Each leaf, its fact alone known, takes both values over the fact's classes.
+    const size_t n = p_.slots.size();
+    std::vector<double> num(n, 0);
+    std::vector<uint8_t> known(n, 0);
+    f_ = {num.data(), known.data()};
+    asOf_ = 0;
+    bool both = true;
+    for (const auto& [node, slot] : leaves) {
+        bool seen[2] = {false, false};
+        for (double value : p_.slotClasses[slot]) {
+            num[slot] = value;
+            known[slot] = 1;
+            nextGeneration();
+            Tri t = bool_<false>(node);
+            if (t != Tri::Unknown) seen[static_cast<int>(t)] = true;
+        }
+        known[slot] = 0;
+        both = both && seen[0] && seen[1];
+    }
+    f_ = {nullptr, nullptr};
+    nextGeneration();
+    return both;
+}
+
+// The missing facts when kleeneIsExact(): those beneath the open nodes of each
+// open rule that a later possible rule (open, or the first that holds) would
+// overrule with another outcome or route.
+void Evaluator::missingIn() {
+    for (size_t i = 0; i < rulesRun_; ++i) {
+        if (ruleResults_[i] != Tri::Unknown) continue;
+        const CompiledRule& r = p_.rules[i];
+        for (size_t j = i + 1; j < rulesRun_; ++j)
+            if (ruleResults_[j] != Tri::False && (p_.rules[j].outcome != r.outcome || p_.rules[j].route != r.route)) {
+                missing(static_cast<uint32_t>(r.when));
+                break;
+            }
+    }
 }
 
 // The order the decision search gives a slot's classes: those that leave

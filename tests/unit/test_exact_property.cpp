@@ -700,6 +700,27 @@ TEST_CASE("exact property: on partial facts the engine gives the exact decision,
     CHECK(Evaluator::refineCounters().boundHits.load() == hitsBefore);
 }
 
+TEST_CASE("policies whose shape makes the three-valued pass exact decide without searching") {
+    // Rule conditions that are trees over separate facts (kleeneIsExact in
+    // refine.cpp): tonsillectomy is one; IVF (age read twice) and the
+    // checklist (counts) are not. The property test above holds every one of
+    // them to the reference, searching or not.
+    std::vector<std::string> searchless;
+    for (const PolicyModel& m : bundled().checked().policies) {
+        const CompiledPolicy* p = bundled().find(m.id, asOfFor(m));
+        if (p && Evaluator(p->program).kleeneExact()) searchless.push_back(m.id + " " + m.version);
+    }
+    std::string list;
+    for (const std::string& s : searchless) list += "  " + s + "\n";
+    MESSAGE(searchless.size() << " policy versions decide without searching:\n" << list);
+    auto has = [&](const std::string& id) {
+        return std::any_of(searchless.begin(), searchless.end(), [&](const std::string& s) { return s.rfind(id + " ", 0) == 0; });
+    };
+    CHECK(has("ebi.tonsillectomy"));
+    CHECK_FALSE(has("fertility.ivf"));
+    CHECK_FALSE(has("chc.checklist"));
+}
+
 TEST_CASE("exact property on every construct: the fixture reading each construct of the language") {
     // The fixture reads a list of codes through two overlapping code sets, a
     // list of text through `before`, text, dates under `years_since`,
