@@ -704,20 +704,65 @@ private:
 };
 
 // Refuses input nested deeper than kMaxNesting before the recursive-descent
-// parser sees it.
+// parser sees it. Nesting is what the parser and every later stage recurse
+// on: brackets; runs of prefix `not`, `-` and `if`; an `if` inside the
+// `else` of another (`if a then 1 else if b then 2 else ...`: each `if`
+// stays open to the end of its bracket, list item or declaration); and the
+// terms of one sum or product (`x + 1 + 1 ...` is a tree one level deeper
+// per operator). A long `and`/`or` chain or a long list is flat and is not
+// limited.
 bool nestingTooDeep(antlr4::CommonTokenStream& tokens, const SourceSlices& source, uint32_t file, Diagnostics& diags) {
-    int depth = 0, prefixRun = 0;
+    struct Level {
+        int ifs = 0;    // `if`s open at this bracket level
+        int arith = 0;  // binary + - * / in the current run of operands at this level
+    };
+    std::vector<Level> levels(1);
+    int depth = 0, prefixRun = 0, opened = 0;  // opened: the sum over levels of ifs + arith
+    bool operandBefore = false;                // the previous token ends an operand (so `-` is binary)
     for (size_t i = 0; i < tokens.size(); ++i) {
         antlr4::Token* t = tokens.get(i);
         if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
         std::string_view s = source.of(t);
-        if (s == "(" || s == "[" || s == "{") ++depth;
-        else if (s == ")" || s == "]" || s == "}") depth = std::max(0, depth - 1);
-        prefixRun = (s == "not" || s == "-" || s == "if") ? prefixRun + 1 : 0;
-        if (depth > kMaxNesting || prefixRun > kMaxNesting) {
+        size_t type = t->getType();
+        bool operand = type == CplLexer::IDENT || type == CplLexer::INT || type == CplLexer::DECIMAL ||
+                       type == CplLexer::STRING || type == CplLexer::DATE || type == CplLexer::UNIT;
+        const char* what = "expression nested";
+        if (s == "(" || s == "[" || s == "{") {
+            ++depth;
+            levels.emplace_back();
+        } else if (s == ")" || s == "]" || s == "}") {
+            depth = std::max(0, depth - 1);
+            if (levels.size() > 1) {
+                opened -= levels.back().ifs + levels.back().arith;
+                levels.pop_back();
+            }
+            operand = true;
+        } else if (s == "if") {
+            ++levels.back().ifs;
+            ++opened;
+            what = "'if' nested";
+        } else if (operandBefore && (s == "+" || s == "-" || s == "*" || s == "/")) {
+            ++levels.back().arith;
+            ++opened;
+            what = "a sum or product nested (one level per term)";
+        } else if (!operand && s != "-") {
+            // Any other word or symbol ends the run of arithmetic; one that
+            // ends an expression closes the `if`s open at this level too.
+            Level& l = levels.back();
+            opened -= l.arith;
+            l.arith = 0;
+            if (s == "," || s == "=" || s == "when" || s == "otherwise" || s == "criterion" || s == "value" || s == "output" ||
+                s == "coding") {
+                opened -= l.ifs;
+                l.ifs = 0;
+            }
+        }
+        prefixRun = (s == "not" || (s == "-" && !operandBefore) || s == "if") ? prefixRun + 1 : 0;
+        operandBefore = operand;
+        if (depth + opened > kMaxNesting || prefixRun > kMaxNesting) {
             Span sp{file, static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 1),
                     static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 2)};
-            diags.error(sp, "expression nested more than " + std::to_string(kMaxNesting) + " levels deep");
+            diags.error(sp, std::string(what) + " more than " + std::to_string(kMaxNesting) + " levels deep");
             return true;
         }
     }
