@@ -1,5 +1,5 @@
-// ANTLR parse tree -> engine AST. The only file in the engine that includes
-// generated ANTLR headers.
+// ANTLR parse tree -> engine AST. With lexer.cpp (the tokens, lexed by hand)
+// the only files in the engine that include generated ANTLR headers.
 #include "engine/syntax/parse.h"
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include "antlr4-runtime.h"
 #include "engine/source/utf8.h"
 #include "engine/syntax/antlr_support.h"
+#include "engine/syntax/lexer.h"
 
 namespace cpe {
 namespace {
@@ -791,6 +792,41 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
     static std::mutex oneParseAtATime;
     std::lock_guard parsing(oneParseAtATime);
     SourceSlices slices(text);
+    // The fast path: lexFast's tokens, parsed with SLL prediction. Anything
+    // it declines (a character the language has no use for, an unterminated
+    // string) or SLL cannot parse is lexed and parsed again below by ANTLR
+    // alone, whose tokens and recovery every syntax error is reported from.
+    if (std::optional<std::vector<LexedToken>> lexed = lexFast(text)) {
+        std::vector<std::unique_ptr<antlr4::Token>> list;
+        list.reserve(lexed->size());
+        for (const LexedToken& l : *lexed) {
+            auto t = std::make_unique<antlr4::CommonToken>(std::pair<antlr4::TokenSource*, antlr4::CharStream*>{nullptr, nullptr},
+                                                           l.type, l.channel, l.start, l.stop);
+            t->setLine(l.line);
+            t->setCharPositionInLine(l.column);
+            list.push_back(std::move(t));
+        }
+        lexed.reset();
+        antlr4::ListTokenSource source(std::move(list));
+        antlr4::CommonTokenStream tokens(&source);
+        tokens.fill();
+        if (nestingTooDeep(tokens, slices, file, diags)) return std::nullopt;
+        CplParser parser(&tokens);
+        parser.removeErrorListeners();
+        parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+        parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+        CplParser::File_Context* tree = nullptr;
+        try {
+            tree = parser.file_();
+        } catch (const antlr4::ParseCancellationException&) {
+            tree = nullptr;
+        }
+        if (tree) {
+            Builder builder(file, tokens, slices);
+            return builder.build(tree);
+        }
+    }
+
     antlr4::ANTLRInputStream input(text);
     CplLexer lexer(&input);
     useUnlockedSimulator(lexer);
@@ -816,20 +852,9 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
     CplParser parser(&tokens);
     parser.removeErrorListeners();
     ErrorCollector errors(file, diags);
-    // Fast SLL prediction first; fall back to full LL only when SLL fails.
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
-    parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-    CplParser::File_Context* tree = nullptr;
-    try {
-        tree = parser.file_();
-    } catch (const antlr4::ParseCancellationException&) {
-        tokens.seek(0);
-        parser.reset();
-        parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
-        parser.addErrorListener(&errors);
-        parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-        tree = parser.file_();
-    }
+    parser.addErrorListener(&errors);
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    CplParser::File_Context* tree = parser.file_();
     if (errors.count > 0 || !tree) return std::nullopt;
     Builder builder(file, tokens, slices);
     return builder.build(tree);
