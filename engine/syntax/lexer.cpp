@@ -43,6 +43,7 @@ bool isIdentChar(char c) { return isLetter(c) || isDigit(c) || c == '_'; }
 std::optional<std::vector<LexedToken>> lexFast(std::string_view text) {
     const Literals& lits = literals();
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);  // ANTLRInputStream drops it too
+    if (text.size() >= UINT32_MAX) return std::nullopt;              // positions are 32-bit
     std::vector<LexedToken> out;
     out.reserve(text.size() / 4 + 1);
     size_t i = 0, cp = 0, line = 1, column = 0;
@@ -62,9 +63,10 @@ std::optional<std::vector<LexedToken>> lexFast(std::string_view text) {
         }
     };
     auto emit = [&](size_t type, size_t channel, size_t end) {
-        LexedToken t{type, channel, cp, 0, line, column};
+        LexedToken t{static_cast<uint32_t>(type), static_cast<uint32_t>(channel), static_cast<uint32_t>(cp), 0,
+                     static_cast<uint32_t>(line), static_cast<uint32_t>(column)};
         advance(end);
-        t.stop = cp - 1;
+        t.stop = static_cast<uint32_t>(cp - 1);
         out.push_back(t);
     };
     const size_t n = text.size();
@@ -133,8 +135,25 @@ std::optional<std::vector<LexedToken>> lexFast(std::string_view text) {
             emit(one->second, antlr4::Token::DEFAULT_CHANNEL, i + 1);
         }
     }
-    out.push_back(LexedToken{antlr4::Token::EOF, antlr4::Token::DEFAULT_CHANNEL, cp, cp - 1, line, column});
+    auto u = [](size_t v) { return static_cast<uint32_t>(v); };
+    out.push_back(LexedToken{u(antlr4::Token::EOF), u(antlr4::Token::DEFAULT_CHANNEL), u(cp), u(cp - 1), u(line), u(column)});
     return out;
+}
+
+std::vector<size_t> topLevelPieces(const std::vector<LexedToken>& tokens, size_t minTokens) {
+    const size_t open = literals().symbols.at("{"), close = literals().symbols.at("}");
+    std::vector<size_t> ends;
+    const size_t eof = tokens.size() - 1;
+    size_t depth = 0, from = 0;
+    for (size_t i = 0; i < eof; ++i) {
+        const LexedToken& t = tokens[i];
+        if (t.type == open) ++depth;
+        if (t.type != close || depth == 0 || --depth != 0 || i + 1 - from < minTokens) continue;
+        ends.push_back(i + 1);
+        from = i + 1;
+    }
+    ends.push_back(eof);
+    return ends;
 }
 
 std::vector<LexedToken> lexWithAntlr(std::string_view text) {
@@ -144,8 +163,9 @@ std::vector<LexedToken> lexWithAntlr(std::string_view text) {
     std::vector<LexedToken> out;
     for (;;) {
         std::unique_ptr<antlr4::Token> t = lexer.nextToken();
-        out.push_back(LexedToken{t->getType(), t->getChannel(), t->getStartIndex(), t->getStopIndex(), t->getLine(),
-                                 t->getCharPositionInLine()});
+        auto u = [](size_t v) { return static_cast<uint32_t>(v); };
+        out.push_back(LexedToken{u(t->getType()), u(t->getChannel()), u(t->getStartIndex()), u(t->getStopIndex()),
+                                 u(t->getLine()), u(t->getCharPositionInLine())});
         if (t->getType() == antlr4::Token::EOF) break;
     }
     return out;

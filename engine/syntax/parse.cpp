@@ -770,6 +770,62 @@ bool nestingTooDeep(antlr4::CommonTokenStream& tokens, const SourceSlices& sourc
     return false;
 }
 
+// The fast path: lexFast's tokens, cut between top-level declarations into
+// pieces of some 20,000 tokens (topLevelPieces), each parsed with SLL
+// prediction and built into AST on its own, so ANTLR's tokens and tree (a few
+// hundred bytes a token) are held for one piece at a time. Nothing when a
+// piece does not parse: parseFile then lexes and parses the whole file with
+// ANTLR alone, whose tokens and error recovery every syntax error is
+// reported from. `tooDeep` says the nesting limit refused the file instead.
+constexpr size_t kPieceTokens = 20000;
+
+std::optional<SourceFileAst> parseInPieces(const std::vector<LexedToken>& lexed, const SourceSlices& slices, uint32_t file,
+                                           Diagnostics& diags, bool& tooDeep) {
+    auto token = [](const LexedToken& l) {
+        size_t type = l.type == UINT32_MAX ? antlr4::Token::EOF : l.type;
+        size_t stop = l.stop == UINT32_MAX ? static_cast<size_t>(-1) : l.stop;  // the EOF of an empty file
+        auto t = std::make_unique<antlr4::CommonToken>(std::pair<antlr4::TokenSource*, antlr4::CharStream*>{nullptr, nullptr},
+                                                       type, l.channel, l.start, stop);
+        t->setLine(l.line);
+        t->setCharPositionInLine(l.column);
+        return t;
+    };
+    SourceFileAst out;
+    out.file = file;
+    size_t from = 0;
+    for (size_t end : topLevelPieces(lexed, kPieceTokens)) {
+        std::vector<std::unique_ptr<antlr4::Token>> list;
+        list.reserve(end - from + 1);
+        for (size_t i = from; i < end; ++i) list.push_back(token(lexed[i]));
+        // The piece ends where the next one starts (the last, at the file's end).
+        const LexedToken& next = lexed[end];
+        list.push_back(
+            token(LexedToken{UINT32_MAX, antlr4::Token::DEFAULT_CHANNEL, next.start, next.start - 1, next.line, next.column}));
+        from = end;
+        antlr4::ListTokenSource source(std::move(list));
+        antlr4::CommonTokenStream tokens(&source);
+        tokens.fill();
+        if (nestingTooDeep(tokens, slices, file, diags)) {
+            tooDeep = true;
+            return std::nullopt;
+        }
+        CplParser parser(&tokens);
+        parser.removeErrorListeners();
+        parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+        parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+        CplParser::File_Context* tree = nullptr;
+        try {
+            tree = parser.file_();
+        } catch (const antlr4::ParseCancellationException&) {
+            return std::nullopt;
+        }
+        SourceFileAst piece = Builder(file, tokens, slices).build(tree);
+        for (TopDecl& d : piece.decls) out.decls.push_back(std::move(d));
+        for (std::string& c : piece.trailingComments) out.trailingComments.push_back(std::move(c));
+    }
+    return out;
+}
+
 }  // namespace
 
 std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, Diagnostics& diags) {
@@ -797,34 +853,9 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
     // string) or SLL cannot parse is lexed and parsed again below by ANTLR
     // alone, whose tokens and recovery every syntax error is reported from.
     if (std::optional<std::vector<LexedToken>> lexed = lexFast(text)) {
-        std::vector<std::unique_ptr<antlr4::Token>> list;
-        list.reserve(lexed->size());
-        for (const LexedToken& l : *lexed) {
-            auto t = std::make_unique<antlr4::CommonToken>(std::pair<antlr4::TokenSource*, antlr4::CharStream*>{nullptr, nullptr},
-                                                           l.type, l.channel, l.start, l.stop);
-            t->setLine(l.line);
-            t->setCharPositionInLine(l.column);
-            list.push_back(std::move(t));
-        }
-        lexed.reset();
-        antlr4::ListTokenSource source(std::move(list));
-        antlr4::CommonTokenStream tokens(&source);
-        tokens.fill();
-        if (nestingTooDeep(tokens, slices, file, diags)) return std::nullopt;
-        CplParser parser(&tokens);
-        parser.removeErrorListeners();
-        parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
-        parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-        CplParser::File_Context* tree = nullptr;
-        try {
-            tree = parser.file_();
-        } catch (const antlr4::ParseCancellationException&) {
-            tree = nullptr;
-        }
-        if (tree) {
-            Builder builder(file, tokens, slices);
-            return builder.build(tree);
-        }
+        bool tooDeep = false;
+        if (std::optional<SourceFileAst> ast = parseInPieces(*lexed, slices, file, diags, tooDeep)) return ast;
+        if (tooDeep) return std::nullopt;
     }
 
     antlr4::ANTLRInputStream input(text);
