@@ -17,7 +17,7 @@ void Checker::checkTests() {
             std::vector<std::string> ids;
             for (auto& [id, _] : policiesById_) ids.push_back(id);
             diags_.error(t->policySpan,
-                         "test \"" + t->name + "\" is for an unknown policy '" + t->policy + "'" + didYouMean(t->policy, ids));
+                         "test \"" + t->name + "\" is for an unknown policy '" + t->policy + "'" + didYouMeanId(t->policy, ids));
             continue;
         }
         const PolicyModel* model = modelOf.at(t->policy);

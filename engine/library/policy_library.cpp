@@ -138,7 +138,7 @@ DecideResult PolicyLibrary::decide(const DecideRequest& request) const {
     }
     std::vector<std::string> ids = policyIds();
     if (!std::binary_search(ids.begin(), ids.end(), request.policy))
-        return InputError{"unknown_policy", "no policy '" + request.policy + "'" + didYouMean(request.policy, ids), "policy"};
+        return InputError{"unknown_policy", "no policy '" + request.policy + "'" + didYouMeanId(request.policy, ids), "policy"};
     const CompiledPolicy* policy = nullptr;
     if (request.selectVariant && request.facts && !variants_->empty())
         if (const PolicyModel* variant = variants_->select(request.policy, *request.facts, day)) policy = find(variant->id, day);
