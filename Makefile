@@ -13,7 +13,7 @@ BUILD_PKGS := cmake make g++ pkg-config default-jre-headless antlr4 libantlr4-ru
               libsqlite3-dev libspdlog-dev libcli11-dev doctest-dev nlohmann-json3-dev \
               libcpp-httplib-dev zlib1g-dev sqlite3 libboost-dev libssl-dev
 TEST_PKGS  := chromium curl clang-format
-BENCH_PKGS := wrk valgrind
+BENCH_PKGS := wrk valgrind time
 FUZZ_PKGS  := clang libclang-rt-14-dev
 
 .PHONY: all setup setup-test setup-bench setup-fuzz build test demo bench fuzz clean

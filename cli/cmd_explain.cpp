@@ -42,7 +42,7 @@ void addExplainCommand(CLI::App& app, Globals& g) {
             if (!versions.empty() && asOf->empty()) model = versions.back()->model;
         }
         if (!model) {
-            std::cerr << "error: no policy '" << *id << "'" << didYouMean(*id, lib->policyIds())
+            std::cerr << "error: no policy '" << *id << "'" << didYouMeanId(*id, lib->policyIds())
                       << (lib->versions(*id).empty() ? "" : " in force on that date") << "\n";
             g.exitCode = 2;
             return;

@@ -64,7 +64,7 @@ void addHistoryCommand(CLI::App& app, Globals& g) {
             auto events = reg.events(*id);
             if (versions.empty() && events.empty()) {
                 std::cerr << "error: " << *db << ": no policy or module '" << *id << "' has been published"
-                          << didYouMean(*id, reg.policyIds()) << "\n";
+                          << didYouMeanId(*id, reg.policyIds()) << "\n";
                 g.exitCode = 2;
                 return;
             }

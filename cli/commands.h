@@ -14,6 +14,7 @@ struct Globals {
 void addCheckCommand(CLI::App& app, Globals& g);
 void addDecideCommand(CLI::App& app, Globals& g);
 void addTestCommand(CLI::App& app, Globals& g);
+void addListCommand(CLI::App& app, Globals& g);
 void addFmtCommand(CLI::App& app, Globals& g);
 void addExplainCommand(CLI::App& app, Globals& g);
 void addAuditCommand(CLI::App& app, Globals& g);

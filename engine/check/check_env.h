@@ -9,6 +9,8 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/check/checker.h"
@@ -179,7 +181,9 @@ private:
 
     // ------------------------------------------------ check_tests.cpp
     void checkTests();
-    void checkLike(const TestDecl& t);
+    // A policy's tests by name, for `like` chains.
+    using TestIndex = std::unordered_map<std::string_view, std::unordered_map<std::string_view, const TestDecl*>>;
+    void checkLike(const TestDecl& t, const std::unordered_map<std::string_view, const TestDecl*>& tests);
     void checkTestItem(const TestDecl& t, const TestItem& item, const PolicyModel& p);
 };
 

@@ -39,8 +39,8 @@ void Checker::checkVariants() {
         } else if (base == policiesById_.end()) {
             std::vector<std::string> ids;
             for (auto& [id, _] : policiesById_) ids.push_back(id);
-            diags_.error(at,
-                         "'" + p.id + "' is a variant of an unknown policy '" + p.variantOf + "'" + didYouMean(p.variantOf, ids));
+            diags_.error(
+                at, "'" + p.id + "' is a variant of an unknown policy '" + p.variantOf + "'" + didYouMeanId(p.variantOf, ids));
         } else {
             for (const PolicyModel& other : lib_->policies)
                 if (other.id == p.variantOf && !other.variantOf.empty()) {
@@ -74,7 +74,7 @@ std::vector<const UnitDecls*> Checker::ancestry(const UnitDecls& d) {
         if (it == policiesById_.end()) {
             std::vector<std::string> ids;
             for (auto& [id, _] : policiesById_) ids.push_back(id);
-            diags_.error(cur->unit->extendsSpan, "no policy named '" + baseId + "' to extend" + didYouMean(baseId, ids));
+            diags_.error(cur->unit->extendsSpan, "no policy named '" + baseId + "' to extend" + didYouMeanId(baseId, ids));
             break;
         }
         if (!seen.insert(baseId).second) {

@@ -5,38 +5,40 @@ namespace cpe::check_internal {
 
 // ---------------------------------------------------------------- tests
 void Checker::checkTests() {
+    // Indexes built once, so checking is linear in the number of tests: the policy each test is for (the last
+    // version declared, as before) and each policy's tests by name (the last declared of a name).
+    std::unordered_map<std::string_view, const PolicyModel*> modelOf;
+    for (const PolicyModel& p : lib_->policies) modelOf[p.id] = &p;
+    TestIndex byPolicy;
+    for (const TestDecl* t : lib_->tests) byPolicy[t->policy][t->name] = t;
     for (const TestDecl* t : lib_->tests) {
         auto it = policiesById_.find(t->policy);
         if (it == policiesById_.end()) {
             std::vector<std::string> ids;
             for (auto& [id, _] : policiesById_) ids.push_back(id);
             diags_.error(t->policySpan,
-                         "test \"" + t->name + "\" is for an unknown policy '" + t->policy + "'" + didYouMean(t->policy, ids));
+                         "test \"" + t->name + "\" is for an unknown policy '" + t->policy + "'" + didYouMeanId(t->policy, ids));
             continue;
         }
-        const PolicyModel* model = nullptr;
-        for (const PolicyModel& p : lib_->policies)
-            if (p.id == t->policy) model = &p;
+        const PolicyModel* model = modelOf.at(t->policy);
         for (const TestItem& item : t->items) checkTestItem(*t, item, *model);
-        if (!t->like.empty()) checkLike(*t);
+        if (!t->like.empty()) checkLike(*t, byPolicy[t->policy]);
     }
 }
 
-void Checker::checkLike(const TestDecl& t) {
+void Checker::checkLike(const TestDecl& t, const std::unordered_map<std::string_view, const TestDecl*>& tests) {
     std::set<const TestDecl*> seen{&t};
     const TestDecl* cur = &t;
     while (cur && !cur->like.empty()) {
-        const TestDecl* base = nullptr;
-        std::vector<std::string> names;
-        for (const TestDecl* other : lib_->tests)
-            if (other->policy == t.policy) {
-                names.push_back(other->name);
-                if (other->name == cur->like) base = other;
-            }
-        if (!base) {
+        auto found = tests.find(cur->like);
+        if (found == tests.end()) {
+            std::vector<std::string> names;
+            for (const TestDecl* other : lib_->tests)
+                if (other->policy == t.policy) names.push_back(other->name);
             diags_.error(cur->likeSpan, "no test \"" + cur->like + "\" for " + t.policy + didYouMean(cur->like, names));
             return;
         }
+        const TestDecl* base = found->second;
         if (!seen.insert(base).second) {
             diags_.error(t.likeSpan, "test \"" + t.name + "\" is like itself through \"" + cur->like + "\"");
             return;

@@ -101,7 +101,7 @@ std::set<std::string> declaredUnits(const std::string& path, const std::string& 
 const CompiledPolicy* pick(const PolicyLibrary& lib, const std::string& id, const std::string& version, int day,
                            const std::string& refText) {
     auto versions = lib.versions(id);
-    if (versions.empty()) throw DiffError(refText + ": no policy '" + id + "'" + didYouMean(id, lib.policyIds()));
+    if (versions.empty()) throw DiffError(refText + ": no policy '" + id + "'" + didYouMeanId(id, lib.policyIds()));
     if (!version.empty()) {
         for (const CompiledPolicy* c : versions)
             if (c->model->version == version) return c;

@@ -142,7 +142,7 @@ DecideResult PolicyLibrary::decide(const DecideRequest& request) const {
     }
     std::vector<std::string> ids = policyIds();
     if (!std::binary_search(ids.begin(), ids.end(), request.policy))
-        return InputError{"unknown_policy", "no policy '" + quoteText(request.policy) + "'" + didYouMean(request.policy, ids),
+        return InputError{"unknown_policy", "no policy '" + quoteText(request.policy) + "'" + didYouMeanId(request.policy, ids),
                           "policy"};
     const CompiledPolicy* policy = nullptr;
     if (request.selectVariant && request.facts && !variants_->empty())

@@ -102,4 +102,17 @@ std::string didYouMean(const std::string& name, const std::vector<std::string>& 
     return best.empty() ? "" : " (did you mean '" + best + "'?)";
 }
 
+std::string didYouMeanId(const std::string& id, const std::vector<std::string>& ids) {
+    std::vector<std::string> ending;
+    const std::string tail = "." + id;
+    for (const std::string& c : ids)
+        if (c.size() > tail.size() && c.compare(c.size() - tail.size(), tail.size(), tail) == 0) ending.push_back(c);
+    if (ending.empty()) return didYouMean(id, ids);
+    std::sort(ending.begin(), ending.end());
+    if (ending.size() == 1) return " (did you mean '" + ending[0] + "'?)";
+    std::string out = " (did you mean one of ";
+    for (size_t i = 0; i < ending.size() && i < 5; ++i) out += (i ? ", '" : "'") + ending[i] + "'";
+    return out + (ending.size() > 5 ? ", ...?)" : "?)");
+}
+
 }  // namespace cpe

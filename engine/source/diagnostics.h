@@ -42,5 +42,8 @@ private:
 std::string closestName(const std::string& name, const std::vector<std::string>& candidates);
 // " (did you mean 'x'?)" or "".
 std::string didYouMean(const std::string& name, const std::vector<std::string>& candidates);
+// For a policy id: the ids that end with what was typed (`ivf` -> `fertility.ivf`), whole dotted parts only,
+// and otherwise the closest id, as didYouMean.
+std::string didYouMeanId(const std::string& id, const std::vector<std::string>& ids);
 
 }  // namespace cpe

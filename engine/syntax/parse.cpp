@@ -1,5 +1,5 @@
-// ANTLR parse tree -> engine AST. The only file in the engine that includes
-// generated ANTLR headers.
+// ANTLR parse tree -> engine AST. With lexer.cpp (the tokens, lexed by hand)
+// the only files in the engine that include generated ANTLR headers.
 #include "engine/syntax/parse.h"
 
 #include <algorithm>
@@ -12,6 +12,7 @@
 #include "antlr4-runtime.h"
 #include "engine/source/utf8.h"
 #include "engine/syntax/antlr_support.h"
+#include "engine/syntax/lexer.h"
 
 namespace cpe {
 namespace {
@@ -704,24 +705,125 @@ private:
 };
 
 // Refuses input nested deeper than kMaxNesting before the recursive-descent
-// parser sees it.
+// parser sees it. Nesting is what the parser and every later stage recurse
+// on: brackets; runs of prefix `not`, `-` and `if`; an `if` inside the
+// `else` of another (`if a then 1 else if b then 2 else ...`: each `if`
+// stays open to the end of its bracket, list item or declaration); and the
+// terms of one sum or product (`x + 1 + 1 ...` is a tree one level deeper
+// per operator). A long `and`/`or` chain or a long list is flat and is not
+// limited.
 bool nestingTooDeep(antlr4::CommonTokenStream& tokens, const SourceSlices& source, uint32_t file, Diagnostics& diags) {
-    int depth = 0, prefixRun = 0;
+    struct Level {
+        int ifs = 0;    // `if`s open at this bracket level
+        int arith = 0;  // binary + - * / in the current run of operands at this level
+    };
+    std::vector<Level> levels(1);
+    int depth = 0, prefixRun = 0, opened = 0;  // opened: the sum over levels of ifs + arith
+    bool operandBefore = false;                // the previous token ends an operand (so `-` is binary)
     for (size_t i = 0; i < tokens.size(); ++i) {
         antlr4::Token* t = tokens.get(i);
         if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
         std::string_view s = source.of(t);
-        if (s == "(" || s == "[" || s == "{") ++depth;
-        else if (s == ")" || s == "]" || s == "}") depth = std::max(0, depth - 1);
-        prefixRun = (s == "not" || s == "-" || s == "if") ? prefixRun + 1 : 0;
-        if (depth > kMaxNesting || prefixRun > kMaxNesting) {
+        size_t type = t->getType();
+        bool operand = type == CplLexer::IDENT || type == CplLexer::INT || type == CplLexer::DECIMAL ||
+                       type == CplLexer::STRING || type == CplLexer::DATE || type == CplLexer::UNIT;
+        const char* what = "expression nested";
+        if (s == "(" || s == "[" || s == "{") {
+            ++depth;
+            levels.emplace_back();
+        } else if (s == ")" || s == "]" || s == "}") {
+            depth = std::max(0, depth - 1);
+            if (levels.size() > 1) {
+                opened -= levels.back().ifs + levels.back().arith;
+                levels.pop_back();
+            }
+            operand = true;
+        } else if (s == "if") {
+            ++levels.back().ifs;
+            ++opened;
+            what = "'if' nested";
+        } else if (operandBefore && (s == "+" || s == "-" || s == "*" || s == "/")) {
+            ++levels.back().arith;
+            ++opened;
+            what = "a sum or product nested (one level per term)";
+        } else if (!operand && s != "-") {
+            // Any other word or symbol ends the run of arithmetic; one that
+            // ends an expression closes the `if`s open at this level too.
+            Level& l = levels.back();
+            opened -= l.arith;
+            l.arith = 0;
+            if (s == "," || s == "=" || s == "when" || s == "otherwise" || s == "criterion" || s == "value" || s == "output" ||
+                s == "coding") {
+                opened -= l.ifs;
+                l.ifs = 0;
+            }
+        }
+        prefixRun = (s == "not" || (s == "-" && !operandBefore) || s == "if") ? prefixRun + 1 : 0;
+        operandBefore = operand;
+        if (depth + opened > kMaxNesting || prefixRun > kMaxNesting) {
             Span sp{file, static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 1),
                     static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 2)};
-            diags.error(sp, "expression nested more than " + std::to_string(kMaxNesting) + " levels deep");
+            diags.error(sp, std::string(what) + " more than " + std::to_string(kMaxNesting) + " levels deep");
             return true;
         }
     }
     return false;
+}
+
+// The fast path: lexFast's tokens, cut between top-level declarations into
+// pieces of some 20,000 tokens (topLevelPieces), each parsed with SLL
+// prediction and built into AST on its own, so ANTLR's tokens and tree (a few
+// hundred bytes a token) are held for one piece at a time. Nothing when a
+// piece does not parse: parseFile then lexes and parses the whole file with
+// ANTLR alone, whose tokens and error recovery every syntax error is
+// reported from. `tooDeep` says the nesting limit refused the file instead.
+constexpr size_t kPieceTokens = 20000;
+
+std::optional<SourceFileAst> parseInPieces(const std::vector<LexedToken>& lexed, const SourceSlices& slices, uint32_t file,
+                                           Diagnostics& diags, bool& tooDeep) {
+    auto token = [](const LexedToken& l) {
+        size_t type = l.type == UINT32_MAX ? antlr4::Token::EOF : l.type;
+        size_t stop = l.stop == UINT32_MAX ? static_cast<size_t>(-1) : l.stop;  // the EOF of an empty file
+        auto t = std::make_unique<antlr4::CommonToken>(std::pair<antlr4::TokenSource*, antlr4::CharStream*>{nullptr, nullptr},
+                                                       type, l.channel, l.start, stop);
+        t->setLine(l.line);
+        t->setCharPositionInLine(l.column);
+        return t;
+    };
+    SourceFileAst out;
+    out.file = file;
+    size_t from = 0;
+    for (size_t end : topLevelPieces(lexed, kPieceTokens)) {
+        std::vector<std::unique_ptr<antlr4::Token>> list;
+        list.reserve(end - from + 1);
+        for (size_t i = from; i < end; ++i) list.push_back(token(lexed[i]));
+        // The piece ends where the next one starts (the last, at the file's end).
+        const LexedToken& next = lexed[end];
+        list.push_back(
+            token(LexedToken{UINT32_MAX, antlr4::Token::DEFAULT_CHANNEL, next.start, next.start - 1, next.line, next.column}));
+        from = end;
+        antlr4::ListTokenSource source(std::move(list));
+        antlr4::CommonTokenStream tokens(&source);
+        tokens.fill();
+        if (nestingTooDeep(tokens, slices, file, diags)) {
+            tooDeep = true;
+            return std::nullopt;
+        }
+        CplParser parser(&tokens);
+        parser.removeErrorListeners();
+        parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+        parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+        CplParser::File_Context* tree = nullptr;
+        try {
+            tree = parser.file_();
+        } catch (const antlr4::ParseCancellationException&) {
+            return std::nullopt;
+        }
+        SourceFileAst piece = Builder(file, tokens, slices).build(tree);
+        for (TopDecl& d : piece.decls) out.decls.push_back(std::move(d));
+        for (std::string& c : piece.trailingComments) out.trailingComments.push_back(std::move(c));
+    }
+    return out;
 }
 
 }  // namespace
@@ -746,6 +848,16 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
     static std::mutex oneParseAtATime;
     std::lock_guard parsing(oneParseAtATime);
     SourceSlices slices(text);
+    // The fast path: lexFast's tokens, parsed with SLL prediction. Anything
+    // it declines (a character the language has no use for, an unterminated
+    // string) or SLL cannot parse is lexed and parsed again below by ANTLR
+    // alone, whose tokens and recovery every syntax error is reported from.
+    if (std::optional<std::vector<LexedToken>> lexed = lexFast(text)) {
+        bool tooDeep = false;
+        if (std::optional<SourceFileAst> ast = parseInPieces(*lexed, slices, file, diags, tooDeep)) return ast;
+        if (tooDeep) return std::nullopt;
+    }
+
     antlr4::ANTLRInputStream input(text);
     CplLexer lexer(&input);
     useUnlockedSimulator(lexer);
@@ -771,20 +883,9 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
     CplParser parser(&tokens);
     parser.removeErrorListeners();
     ErrorCollector errors(file, diags);
-    // Fast SLL prediction first; fall back to full LL only when SLL fails.
-    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
-    parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-    CplParser::File_Context* tree = nullptr;
-    try {
-        tree = parser.file_();
-    } catch (const antlr4::ParseCancellationException&) {
-        tokens.seek(0);
-        parser.reset();
-        parser.setErrorHandler(std::make_shared<antlr4::DefaultErrorStrategy>());
-        parser.addErrorListener(&errors);
-        parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
-        tree = parser.file_();
-    }
+    parser.addErrorListener(&errors);
+    parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::LL);
+    CplParser::File_Context* tree = parser.file_();
     if (errors.count > 0 || !tree) return std::nullopt;
     Builder builder(file, tokens, slices);
     return builder.build(tree);

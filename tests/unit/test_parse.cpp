@@ -177,3 +177,52 @@ TEST_CASE("a file with a syntax error yields no AST") {
     auto deep = parse("policy p { criterion c \"C\" = " + std::string(1000, '(') + "x" + std::string(1000, ')') + " }");
     CHECK_FALSE(deep->ast);
 }
+
+TEST_CASE("a large file parses in pieces to the AST a single parse gives: every declaration, span and comment") {
+    // Some 90,000 tokens: parseFile cuts it between top-level declarations
+    // (engine/syntax/lexer.h, topLevelPieces) and parses each piece alone.
+    // 50 declarations parse in one piece: the same expectations hold for both.
+    for (int n : {50, 1500}) {
+        CAPTURE(n);
+        std::string text;
+        for (int i = 0; i < n; ++i) {
+            text += "// policy " + std::to_string(i) + "\n/* block " + std::to_string(i) + " */\n";
+            text += "policy p" + std::to_string(i) + " { title \"P\"\n    criterion c \"C\" = x >= " + std::to_string(i) +
+                    " and y\n    // inside\n} // after " + std::to_string(i) + "\n";
+            if (i % 7 == 0)
+                text += "test \"t\" for p" + std::to_string(i) + " { expect eligible } policy q" + std::to_string(i) +
+                        " { title \"Q\" }\n";
+        }
+        text += "// the end\n";
+        auto p = parse(text);
+        REQUIRE(p->ast);
+        CHECK(p->diags.all().empty());
+        size_t expected = n + 2 * ((n + 6) / 7);
+        REQUIRE(p->ast->decls.size() == expected);
+        size_t k = 0;
+        uint32_t line = 1;
+        for (int i = 0; i < n; ++i) {
+            const TopDecl& d = p->ast->decls[k++];
+            CAPTURE(i);
+            auto unit = std::get<std::shared_ptr<Unit>>(d.body);
+            CHECK(unit->id == "p" + std::to_string(i));
+            CHECK(unit->span.line == line + 2);
+            CHECK(unit->span.col == 8);
+            // A comment after a closing brace leads the next declaration.
+            std::vector<std::string> leading{"// policy " + std::to_string(i), "/* block " + std::to_string(i) + " */"};
+            if (i > 0 && (i - 1) % 7 != 0) leading.insert(leading.begin(), "// after " + std::to_string(i - 1));
+            CHECK(d.comments.leading == leading);
+            CHECK(unit->trailingComments == std::vector<std::string>{"// inside"});
+            line += 6;
+            if (i % 7 == 0) {
+                CHECK(p->ast->decls[k].comments.leading == std::vector<std::string>{"// after " + std::to_string(i)});
+                CHECK(std::holds_alternative<std::shared_ptr<TestDecl>>(p->ast->decls[k++].body));
+                CHECK(std::get<std::shared_ptr<Unit>>(p->ast->decls[k++].body)->id == "q" + std::to_string(i));
+                line += 1;
+            }
+        }
+        std::vector<std::string> trailing{"// the end"};
+        if ((n - 1) % 7 != 0) trailing.insert(trailing.begin(), "// after " + std::to_string(n - 1));
+        CHECK(p->ast->trailingComments == trailing);
+    }
+}

@@ -1,0 +1,152 @@
+// Generated inputs for `cpe check` at scale (bench/bench_check.sh and the
+// deep-expression e2e tests). Writes one .cpl file to stdout:
+//
+//   gen_check_input library BYTES   modules of shared facts and criteria, then policies that use them, each with
+//                                   its tests, until the file is about BYTES long (the shape of a generated library:
+//                                   one policy per procedure code list, imported criteria sets)
+//   gen_check_input and N           one criterion of N `and` terms
+//   gen_check_input or N            one criterion of N `or` terms
+//   gen_check_input parens N        one criterion nested in N pairs of parentheses
+//   gen_check_input not N           one criterion under N `not`s
+//   gen_check_input plus N          one value of N `+` terms
+//   gen_check_input if N            one value of N nested `if ... then ... else`
+//   gen_check_input allof N         one `all of` of N items, each itself an `any of`
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+
+namespace {
+
+std::string n(long i) { return std::to_string(i); }
+
+// A module of shared facts and criteria, as a criteria reference for a family of procedures would hold.
+std::string generatedModule(long m) {
+    std::string id = "gen_m" + n(m);
+    std::string s = "module " + id + " {\n    use gen_common\n";
+    for (int f = 0; f < 4; ++f)
+        s += "    fact " + id + "_f" + n(f) + ": integer in 0..100 \"Shared measure " + n(f) + " of family " + n(m) + "\"\n";
+    s += "    fact " + id + "_score: decimal [points] in 0..10 \"Family " + n(m) + " score\"\n";
+    s += "    fact " + id + "_seen: date \"Date of the last review for family " + n(m) + "\"\n";
+    s += "    group " + id + "_domains = (" + id + "_f0, " + id + "_f1, " + id + "_f2, " + id + "_f3)\n";
+    s += "    criterion " + id + "_severe \"Two or more shared measures at 50 or above\" = count of " + id +
+         "_domains where it >= 50 >= 2\n";
+    s += "    criterion " + id + "_scored \"Score between 2.5 and 7.5\" = " + id + "_score between 2.5 and 7.5\n";
+    s += "    criterion " + id + "_recent \"Reviewed within 12 months\" = " + id + "_seen within 12 months\n";
+    s += "    criterion " + id + "_shared \"The family's shared criteria are met\" = all of (" + id + "_severe, any of (" + id +
+         "_scored, " + id + "_recent), adult)\n";
+    s += "}\n\n";
+    return s;
+}
+
+// One policy using module `m`, with its own facts, criteria, decide rules, output and tests.
+std::string generatedPolicy(long i, long m) {
+    std::string id = "gen.p" + n(i);
+    std::string mod = "gen_m" + n(m);
+    std::string p = "g" + n(i);
+    std::string s = "// Generated policy " + n(i) + " (family " + n(m) + ").\npolicy " + id +
+                    " {\n    title \"Generated policy " + n(i) +
+                    "\"\n    version \"2026-04-01\"\n    effective 2026-04-01\n    route criteria based\n    use " + mod + "\n";
+    for (int f = 0; f < 6; ++f)
+        s += "    fact " + p + "_f" + n(f) + ": integer in 0..100 \"Measure " + n(f) + " of policy " + n(i) + "\"\n";
+    s += "    fact " + p + "_site: enum (wrist, seed, mucous_cyst) \"Site\"\n";
+    for (int c = 0; c < 6; ++c)
+        s += "    criterion c" + n(c) + " \"Measure " + n(c) + " at least " + n(10 + c) + "\" = " + p + "_f" + n(c) +
+             " >= " + n(10 + c) + "\n";
+    s += "    criterion site_ok \"Site is a wrist or seed ganglion\" = " + p + "_site in {wrist, seed}\n";
+    s += "    value margin \"Measure 0 above its threshold\" = " + p + "_f0 - 10\n";
+    s += "    decide {\n        exempt when malignant\n        review when all of (c0, " + mod +
+         "_severe) and not site_ok\n        eligible when all of (c0, any of (c1, c2), at least 2 of (c3, c4, c5), site_ok, " +
+         mod + "_shared)\n        otherwise not_eligible\n    }\n";
+    s += "    output headroom \"Measure 0 above its threshold\" = if outcome is eligible then margin else 0\n}\n\n";
+    s += "test \"malignancy: exempt\" for " + id +
+         " {\n    given suspected_malignancy = true\n    expect eligible, route none\n}\n\n";
+    s += "test \"site not met\" for " + id + " {\n    given suspected_malignancy = false, " + p + "_site = mucous_cyst, " + p +
+         "_f0 = 5\n    expect not_eligible\n    expect reasons (c0)\n}\n\n";
+    s += "test \"site not met, malignancy unknown\" for " + id +
+         " like \"site not met\" {\n    given suspected_malignancy = unknown\n"
+         "    expect undetermined\n}\n\n";
+    // A chain of tests, each like the one before (test libraries are mostly such variations).
+    for (int t = 0; t < 6; ++t)
+        s += "test \"measure 1 at " + n(20 + t) + "\" for " + id + " like \"" +
+             (t == 0 ? std::string("site not met") : "measure 1 at " + n(19 + t)) + "\" {\n    given " + p +
+             "_f1 = " + n(20 + t) + "\n    expect not_eligible\n}\n\n";
+    return s;
+}
+
+std::string header() {
+    return "// Generated by bench/gen_check_input: a large library in one file.\n"
+           "module gen_common {\n"
+           "    fact age_years: integer in 0..130 \"Age in whole years on the decision date\"\n"
+           "    fact suspected_malignancy: boolean \"Cancer is suspected or confirmed\"\n"
+           "    criterion adult \"Aged 19 or over\" = age_years >= 19\n"
+           "    criterion malignant \"Cancer is suspected or confirmed\" = suspected_malignancy\n"
+           "}\n\n";
+}
+
+// One policy around one long expression: `body` is the criterion (or value, when `isValue`).
+void writeDeep(const char* kind, long count) {
+    std::string s = "// Generated by bench/gen_check_input: " + std::string(kind) + " " + n(count) + ".\n";
+    s += "policy gen.deep {\n    title \"One deep expression\"\n    version \"1\"\n    effective 2026-01-01\n";
+    s += "    fact x: integer in 0..100 \"A measure\"\n    fact y: boolean \"A flag\"\n";
+    std::fputs(s.c_str(), stdout);
+    std::string k = kind;
+    if (k == "and" || k == "or") {
+        std::fputs("    criterion deep \"Many terms\" =\n        y", stdout);
+        for (long i = 1; i < count; ++i) std::printf(" %s x >= %ld", kind, i % 100);
+        std::fputs("\n", stdout);
+    } else if (k == "parens") {
+        std::fputs("    criterion deep \"Deeply nested\" = ", stdout);
+        for (long i = 0; i < count; ++i) std::fputc('(', stdout);
+        std::fputs("y", stdout);
+        for (long i = 0; i < count; ++i) std::fputc(')', stdout);
+        std::fputs("\n", stdout);
+    } else if (k == "not") {
+        std::fputs("    criterion deep \"Many nots\" = ", stdout);
+        for (long i = 0; i < count; ++i) std::fputs("not ", stdout);
+        std::fputs("y\n", stdout);
+    } else if (k == "plus") {
+        std::fputs("    value total \"Many terms\" = x", stdout);
+        for (long i = 1; i < count; ++i) std::fputs(" + 1", stdout);
+        std::fputs("\n    criterion deep \"Total at least 50\" = total >= 50\n", stdout);
+    } else if (k == "if") {
+        std::fputs("    value level \"Nested\" = ", stdout);
+        for (long i = 0; i < count; ++i) std::printf("if x < %ld then %ld else ", i % 100, i % 7);
+        std::fputs("0\n    criterion deep \"Level at least 3\" = level >= 3\n", stdout);
+    } else if (k == "allof") {
+        std::fputs("    criterion deep \"Many groups\" = all of (", stdout);
+        for (long i = 0; i < count; ++i) std::printf("%sany of (y, x >= %ld)", i ? ", " : "", i % 100);
+        std::fputs(")\n", stdout);
+    }
+    std::fputs("    decide {\n        eligible when deep\n        otherwise not_eligible\n    }\n}\n", stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    const char* kinds[] = {"library", "and", "or", "parens", "not", "plus", "if", "allof"};
+    bool known = false;
+    if (argc == 3)
+        for (const char* k : kinds) known = known || std::strcmp(argv[1], k) == 0;
+    long count = argc == 3 ? std::strtol(argv[2], nullptr, 10) : 0;
+    if (!known || count <= 0) {
+        std::fprintf(stderr, "usage: gen_check_input library BYTES | and|or|parens|not|plus|if|allof COUNT\n");
+        return 2;
+    }
+    if (std::strcmp(argv[1], "library") != 0) {
+        writeDeep(argv[1], count);
+        return 0;
+    }
+    std::string h = header();
+    std::fputs(h.c_str(), stdout);
+    long written = static_cast<long>(h.size());
+    const long perModule = 20;
+    for (long i = 0; written < count; ++i) {
+        std::string text;
+        if (i % perModule == 0) text += generatedModule(i / perModule);
+        text += generatedPolicy(i, i / perModule);
+        std::fputs(text.c_str(), stdout);
+        written += static_cast<long>(text.size());
+    }
+    return 0;
+}
