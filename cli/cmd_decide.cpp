@@ -9,6 +9,7 @@
 #include "cli/support/load_library.h"
 #include "engine/base/civil_date.h"
 #include "engine/base/line_reader.h"
+#include "engine/decision/case_record.h"
 #include "engine/decision/decision_text.h"
 #include "engine/decision/json_input.h"
 
@@ -97,56 +98,29 @@ int batch(const PolicyLibrary& lib, const DecideOptions& o) {
         }
     }
     LineReader reader(*in, o.maxLine);
+    CaseShape shape = batchCaseShape();
+    shape.maxDepth = o.maxDepth;
     Line line;
     size_t lines = 0, badLines = 0;
     std::string out;
     while (reader.next(line)) {
+        if (!line.tooLong && line.text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         ++lines;
-        const std::string lineNo = std::to_string(line.number);
         nlohmann::ordered_json result;
         bool bad = false;
+        // The reader's errors say where, as the engine's (about the facts) need not.
+        auto lineError = [&](const InputError& e) {
+            result.update(errorToJson({e.code, "line " + std::to_string(line.number) + ": " + e.message, e.field}));
+            bad = true;
+        };
         if (line.tooLong) {
             result["id"] = nullptr;
-            result.update(errorToJson({"line_too_long",
-                                       "line " + lineNo + ": the line is " + std::to_string(line.length) +
-                                           " bytes long, over the limit of " + std::to_string(o.maxLine) + " (--max-line)",
-                                       "line"}));
-            bad = true;
-        } else if (line.text.find_first_not_of(" \t\r") == std::string_view::npos) {
-            --lines;
-            continue;
-        }
-        std::variant<JsonInput, InputError> parsed = InputError{};
-        if (!bad) {
-            parsed = parseJsonInput(line.text, o.maxDepth);
-            if (auto* error = std::get_if<InputError>(&parsed)) {
-                result["id"] = nullptr;
-                result.update(errorToJson(
-                    {error->code, "line " + lineNo + ": " + error->message, error->field.empty() ? "line" : error->field}));
-                bad = true;
-            }
-        }
-        if (!bad) {
-            JsonInput& input = std::get<JsonInput>(parsed);
-            nlohmann::json& c = input.value;
-            result["id"] = c.is_object() && c.contains("id") ? c["id"] : nlohmann::json(nullptr);
-            std::string problem;
-            if (!c.is_object()) problem = "a case must be a JSON object";
-            else if (!c.contains("policy") || !c["policy"].is_string()) problem = "'policy' must be a string";
-            else if (c.contains("as_of") && !c["as_of"].is_null() && !c["as_of"].is_string())
-                problem = "'as_of' must be a date string";
-            if (!problem.empty()) {
-                result.update(errorToJson({"bad_request", "line " + lineNo + ": " + problem, "policy"}));
-                bad = true;
-            } else {
-                DecideRequest request{c["policy"].get<std::string>(), nullptr, std::nullopt};
-                if (c.contains("as_of") && c["as_of"].is_string()) request.asOf = c["as_of"].get<std::string>();
-                else request.day = defaultDay;
-                static const nlohmann::json kEmpty = nlohmann::json::object();
-                request.facts = c.contains("facts") ? &c["facts"] : &kEmpty;
-                request.inexact = &input.inexact;
-                result.update(decisionOrError(lib, request, bad));
-            }
+            lineError(lineTooLong(line.length, o.maxLine));
+        } else {
+            CaseRead read = readCase(line.text, shape);
+            result["id"] = read.record.id;
+            if (read.error) lineError(*read.error);
+            else result.update(decisionOrError(lib, caseRequest(read.record, defaultDay), bad));
         }
         if (bad) ++badLines;
         // Messages may quote what a line held; nothing written may stop the batch.
