@@ -12,6 +12,7 @@
 #include "engine/decision/case_record.h"
 #include "engine/decision/decision_text.h"
 #include "engine/decision/json_input.h"
+#include "engine/decision/json_writer.h"
 
 namespace cpe::cli {
 namespace {
@@ -29,15 +30,6 @@ struct DecideOptions {
     // printed on a terminal with no --format given: then it is for a person.
     bool text() const { return format == "text" || (format.empty() && isatty(STDOUT_FILENO)); }
 };
-
-nlohmann::ordered_json decisionOrError(const PolicyLibrary& lib, const DecideRequest& request, bool& bad) {
-    DecideResult result = lib.decide(request);
-    if (auto* error = std::get_if<InputError>(&result)) {
-        bad = true;
-        return errorToJson(*error);
-    }
-    return decisionToJson(std::get<Decision>(result));
-}
 
 int single(const PolicyLibrary& lib, const DecideOptions& o) {
     std::string text;
@@ -106,25 +98,38 @@ int batch(const PolicyLibrary& lib, const DecideOptions& o) {
     while (reader.next(line)) {
         if (!line.tooLong && line.text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         ++lines;
-        nlohmann::ordered_json result;
-        bool bad = false;
+        // Errors are rare: built as JSON documents. Decisions, the rule, are
+        // written straight into the output (engine/decision/json_writer.h).
+        auto writeError = [&](const nlohmann::json& id, const InputError& e) {
+            nlohmann::ordered_json result;
+            result["id"] = id;
+            result.update(errorToJson(e));
+            // Messages may quote what a line held; nothing written may stop the batch.
+            out += result.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+            ++badLines;
+        };
         // The reader's errors say where, as the engine's (about the facts) need not.
-        auto lineError = [&](const InputError& e) {
-            result.update(errorToJson({e.code, "line " + std::to_string(line.number) + ": " + e.message, e.field}));
-            bad = true;
+        auto atLine = [&](const InputError& e) {
+            return InputError{e.code, "line " + std::to_string(line.number) + ": " + e.message, e.field};
         };
         if (line.tooLong) {
-            result["id"] = nullptr;
-            lineError(lineTooLong(line.length, o.maxLine));
+            writeError(nullptr, atLine(lineTooLong(line.length, o.maxLine)));
         } else {
             CaseRead read = readCase(line.text, shape);
-            result["id"] = read.record.id;
-            if (read.error) lineError(*read.error);
-            else result.update(decisionOrError(lib, caseRequest(read.record, defaultDay), bad));
+            if (read.error) {
+                writeError(read.record.id, atLine(*read.error));
+            } else {
+                DecideResult result = lib.decide(caseRequest(read.record, defaultDay));
+                if (auto* error = std::get_if<InputError>(&result)) {
+                    writeError(read.record.id, *error);
+                } else {
+                    out += "{\"id\":";
+                    out += read.record.id.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                    out += ',';
+                    appendDecisionJson(out, std::get<Decision>(result), false);
+                }
+            }
         }
-        if (bad) ++badLines;
-        // Messages may quote what a line held; nothing written may stop the batch.
-        out += result.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
         out += '\n';
         if (out.size() > (1 << 16)) {
             std::cout << out;
