@@ -10,11 +10,11 @@
 #include <thread>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "audit/read/byte_source.h"
 #include "audit/report/outputs.h"
+#include "engine/base/line_reader.h"
 #include "engine/base/number_format.h"
+#include "engine/decision/case_record.h"
 
 namespace cpe::audit {
 
@@ -27,44 +27,20 @@ struct LineResult {
     std::string reason;
 };
 
-// Parses and decides one case line as `cpe decide --cases` does, plus the
-// audit's "provider" member.
-LineResult decideLine(const PolicyLibrary& lib, const std::string& line) {
+// Reads (engine/decision/case_record.h, the audit's shape: "provider" too)
+// and decides one case line.
+LineResult decideLine(const PolicyLibrary& lib, const std::string& line, std::size_t maxDepth) {
     LineResult r;
-    nlohmann::json c;
-    try {
-        c = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
-        r.reason = std::string("invalid JSON: ") + e.what();
+    CaseShape shape = auditCaseShape();
+    shape.maxDepth = maxDepth;
+    CaseRead read = readCase(line, shape);
+    if (read.error) {
+        r.reason = read.error->message;
         return r;
     }
-    if (!c.is_object()) {
-        r.reason = "a case must be a JSON object";
-        return r;
-    }
-    if (!c.contains("policy") || !c["policy"].is_string()) {
-        r.reason = "'policy' must be a string";
-        return r;
-    }
-    if (!c.contains("provider") || !c["provider"].is_string() || c["provider"].get<std::string>().empty()) {
-        r.reason = "'provider' must be a non-empty string (the organisation that treated the case)";
-        return r;
-    }
-    if (c.contains("as_of") && !c["as_of"].is_null() && !c["as_of"].is_string()) {
-        r.reason = "'as_of' must be a date string";
-        return r;
-    }
-    if (c.contains("facts") && !c["facts"].is_object()) {
-        r.reason = "'facts' must be a JSON object";
-        return r;
-    }
-    r.policy = c["policy"].get<std::string>();
-    r.provider = c["provider"].get<std::string>();
-    std::optional<std::string> asOf;
-    if (c.contains("as_of") && c["as_of"].is_string()) asOf = c["as_of"].get<std::string>();
-    static const nlohmann::json kEmpty = nlohmann::json::object();
-    const nlohmann::json* facts = c.contains("facts") ? &c["facts"] : &kEmpty;
-    DecideResult result = lib.decide(DecideRequest{r.policy, facts, asOf});
+    r.policy = read.record.policy;
+    r.provider = read.record.provider;
+    DecideResult result = lib.decide(caseRequest(read.record));
     if (auto* error = std::get_if<cpe::InputError>(&result)) {
         r.reason = error->code + ": " + error->message + (error->field.empty() ? "" : " [" + error->field + "]");
         return r;
@@ -73,7 +49,7 @@ LineResult decideLine(const PolicyLibrary& lib, const std::string& line) {
     return r;
 }
 
-bool blank(const std::string& s) { return s.find_first_not_of(" \t\r") == std::string::npos; }
+bool blank(std::string_view s) { return s.find_first_not_of(" \t\r") == std::string_view::npos; }
 
 }  // namespace
 
@@ -106,13 +82,16 @@ CaseAuditSummary runCaseAudit(const PolicyLibrary& lib, const CaseAuditOptions& 
     const size_t kBatch = 4096;
     std::vector<std::string> lines;
     std::vector<uint64_t> lineNumbers;
+    std::vector<std::size_t> tooLong;  // the length of a line over --max-line, else 0
     std::vector<LineResult> results;
-    uint64_t lineNo = 0;
     unsigned threads = std::max(1u, o.threads);
     auto flush = [&] {
         results.assign(lines.size(), {});
         auto work = [&](size_t from, size_t to) {
-            for (size_t i = from; i < to; ++i) results[i] = decideLine(lib, lines[i]);
+            for (size_t i = from; i < to; ++i) {
+                if (tooLong[i]) results[i].reason = lineTooLong(tooLong[i], o.maxLine).message;
+                else results[i] = decideLine(lib, lines[i], o.maxDepth);
+            }
         };
         if (threads == 1 || lines.size() < 64) {
             work(0, lines.size());
@@ -138,17 +117,19 @@ CaseAuditSummary runCaseAudit(const PolicyLibrary& lib, const CaseAuditOptions& 
         }
         lines.clear();
         lineNumbers.clear();
+        tooLong.clear();
     };
-    std::string line;
-    while (std::getline(*in, line)) {
-        ++lineNo;
-        if (blank(line)) continue;
+    LineReader reader(*in, o.maxLine);
+    Line line;
+    while (reader.next(line)) {
+        if (!line.tooLong && blank(line.text)) continue;
         ++summary.linesRead;
-        lines.push_back(std::move(line));
-        lineNumbers.push_back(lineNo);
+        lines.emplace_back(line.text);
+        lineNumbers.push_back(line.number);
+        tooLong.push_back(line.tooLong ? line.length : 0);
         if (lines.size() >= kBatch) flush();
     }
-    if (in->bad()) throw AuditError(name + ": read error");
+    if (reader.readError()) throw AuditError(name + ": read error");
     flush();
 
     OutputFile out(o.outDir + "/compliance.csv");

@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "engine/base/line_reader.h"
+#include "engine/decision/json_input.h"
 #include "engine/library/policy_library.h"
 
 namespace cpe::audit {
@@ -14,6 +16,8 @@ struct CaseAuditOptions {
     std::string outDir;
     bool strict = false;  // the first bad line is fatal
     unsigned threads = 2;
+    std::size_t maxLine = kDefaultMaxLine;    // longer lines are rejects, skipped unread
+    std::size_t maxDepth = kDefaultMaxDepth;  // nesting of a case's JSON
 };
 
 struct CaseAuditSummary {

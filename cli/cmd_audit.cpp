@@ -23,6 +23,7 @@ struct AuditOptions {
     std::string activity, cases, population, from, to, by = "provider", out, asOf;
     bool strict = false, noSuppress = false, noProgress = false;
     unsigned threads = 0;
+    std::size_t maxLine = kDefaultMaxLine, maxDepth = kDefaultMaxDepth;
 };
 
 int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) {
@@ -88,6 +89,8 @@ int runCases(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) 
     c.outDir = o.out;
     c.strict = o.strict;
     c.threads = o.threads;
+    c.maxLine = o.maxLine;
+    c.maxDepth = o.maxDepth;
     audit::CaseAuditSummary s = audit::runCaseAudit(lib, c);
     if (g.format == "json") {
         nlohmann::ordered_json j;
@@ -124,6 +127,11 @@ void addAuditCommand(CLI::App& app, Globals& g) {
     cmd->add_flag("--strict", o->strict, "Stop at the first malformed row");
     cmd->add_flag("--no-suppress", o->noSuppress, "Show counts 1 to 5 in report.html (default: shown as *)");
     cmd->add_flag("--no-progress", o->noProgress, "No progress line on the terminal");
+    cmd->add_option("--max-line", o->maxLine,
+                    "With --cases: longest case line in bytes; a longer one is a reject (default: 1 MiB)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--max-depth", o->maxDepth, "With --cases: deepest nesting of arrays and objects in a case (default: 64)")
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--threads", o->threads, "Worker threads (default: the number of cores, at most 2)");
     cmd->callback([&g, o, cmd] {
         if (o->policies.empty()) o->policies.push_back("policies");

@@ -9,8 +9,10 @@
 #include "cli/support/load_library.h"
 #include "engine/base/civil_date.h"
 #include "engine/base/line_reader.h"
+#include "engine/decision/case_record.h"
 #include "engine/decision/decision_text.h"
 #include "engine/decision/json_input.h"
+#include "engine/decision/json_writer.h"
 
 namespace cpe::cli {
 namespace {
@@ -28,15 +30,6 @@ struct DecideOptions {
     // printed on a terminal with no --format given: then it is for a person.
     bool text() const { return format == "text" || (format.empty() && isatty(STDOUT_FILENO)); }
 };
-
-nlohmann::ordered_json decisionOrError(const PolicyLibrary& lib, const DecideRequest& request, bool& bad) {
-    DecideResult result = lib.decide(request);
-    if (auto* error = std::get_if<InputError>(&result)) {
-        bad = true;
-        return errorToJson(*error);
-    }
-    return decisionToJson(std::get<Decision>(result));
-}
 
 int single(const PolicyLibrary& lib, const DecideOptions& o) {
     std::string text;
@@ -97,60 +90,46 @@ int batch(const PolicyLibrary& lib, const DecideOptions& o) {
         }
     }
     LineReader reader(*in, o.maxLine);
+    CaseShape shape = batchCaseShape();
+    shape.maxDepth = o.maxDepth;
     Line line;
     size_t lines = 0, badLines = 0;
     std::string out;
     while (reader.next(line)) {
+        if (!line.tooLong && line.text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         ++lines;
-        const std::string lineNo = std::to_string(line.number);
-        nlohmann::ordered_json result;
-        bool bad = false;
+        // Errors are rare: built as JSON documents. Decisions, the rule, are
+        // written straight into the output (engine/decision/json_writer.h).
+        auto writeError = [&](const nlohmann::json& id, const InputError& e) {
+            nlohmann::ordered_json result;
+            result["id"] = id;
+            result.update(errorToJson(e));
+            // Messages may quote what a line held; nothing written may stop the batch.
+            out += result.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
+            ++badLines;
+        };
+        // The reader's errors say where, as the engine's (about the facts) need not.
+        auto atLine = [&](const InputError& e) {
+            return InputError{e.code, "line " + std::to_string(line.number) + ": " + e.message, e.field};
+        };
         if (line.tooLong) {
-            result["id"] = nullptr;
-            result.update(errorToJson({"line_too_long",
-                                       "line " + lineNo + ": the line is " + std::to_string(line.length) +
-                                           " bytes long, over the limit of " + std::to_string(o.maxLine) + " (--max-line)",
-                                       "line"}));
-            bad = true;
-        } else if (line.text.find_first_not_of(" \t\r") == std::string_view::npos) {
-            --lines;
-            continue;
-        }
-        std::variant<JsonInput, InputError> parsed = InputError{};
-        if (!bad) {
-            parsed = parseJsonInput(line.text, o.maxDepth);
-            if (auto* error = std::get_if<InputError>(&parsed)) {
-                result["id"] = nullptr;
-                result.update(errorToJson(
-                    {error->code, "line " + lineNo + ": " + error->message, error->field.empty() ? "line" : error->field}));
-                bad = true;
-            }
-        }
-        if (!bad) {
-            JsonInput& input = std::get<JsonInput>(parsed);
-            nlohmann::json& c = input.value;
-            result["id"] = c.is_object() && c.contains("id") ? c["id"] : nlohmann::json(nullptr);
-            std::string problem;
-            if (!c.is_object()) problem = "a case must be a JSON object";
-            else if (!c.contains("policy") || !c["policy"].is_string()) problem = "'policy' must be a string";
-            else if (c.contains("as_of") && !c["as_of"].is_null() && !c["as_of"].is_string())
-                problem = "'as_of' must be a date string";
-            if (!problem.empty()) {
-                result.update(errorToJson({"bad_request", "line " + lineNo + ": " + problem, "policy"}));
-                bad = true;
+            writeError(nullptr, atLine(lineTooLong(line.length, o.maxLine)));
+        } else {
+            CaseRead read = readCase(line.text, shape);
+            if (read.error) {
+                writeError(read.record.id, atLine(*read.error));
             } else {
-                DecideRequest request{c["policy"].get<std::string>(), nullptr, std::nullopt};
-                if (c.contains("as_of") && c["as_of"].is_string()) request.asOf = c["as_of"].get<std::string>();
-                else request.day = defaultDay;
-                static const nlohmann::json kEmpty = nlohmann::json::object();
-                request.facts = c.contains("facts") ? &c["facts"] : &kEmpty;
-                request.inexact = &input.inexact;
-                result.update(decisionOrError(lib, request, bad));
+                DecideResult result = lib.decide(caseRequest(read.record, defaultDay));
+                if (auto* error = std::get_if<InputError>(&result)) {
+                    writeError(read.record.id, *error);
+                } else {
+                    out += "{\"id\":";
+                    out += read.record.id.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+                    out += ',';
+                    appendDecisionJson(out, std::get<Decision>(result), false);
+                }
             }
         }
-        if (bad) ++badLines;
-        // Messages may quote what a line held; nothing written may stop the batch.
-        out += result.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
         out += '\n';
         if (out.size() > (1 << 16)) {
             std::cout << out;

@@ -27,6 +27,7 @@ struct DiffOptions {
     size_t examples = 3;
     std::string html;
     std::string format;
+    std::size_t maxLine = kDefaultMaxLine, maxDepth = kDefaultMaxDepth;
 };
 
 const char* kHelp = R"(OLD and NEW each name one policy version:
@@ -81,6 +82,8 @@ int run(const DiffOptions& o, const std::string& globalFormat) {
         options.byFacts = o.by;
         options.examplesPerChange = o.examples;
         options.defaultDay = day;
+        options.maxLine = o.maxLine;
+        options.maxDepth = o.maxDepth;
         ImpactReport report = runImpact(oldSide, newSide, in, options);
         PolicyDiff diff =
             diffPolicies(*oldSide.policy->model, oldSide.library->sources(), *newSide.policy->model, newSide.library->sources());
@@ -149,6 +152,11 @@ void addDiffCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--by", o->by, "Break the impact down by this fact (repeat for several)");
     cmd->add_option("--examples", o->examples, "Example case ids per kind of change (default 3)");
     cmd->add_option("--html", o->html, "Also write the impact report as a self-contained HTML page");
+    cmd->add_option("--max-line", o->maxLine,
+                    "With --cases: longest case line in bytes; a longer one is an error (default: 1 MiB)")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--max-depth", o->maxDepth, "With --cases: deepest nesting of arrays and objects in a case (default: 64)")
+        ->check(CLI::PositiveNumber);
     cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}));
     cmd->callback([&g, o] {
         if (o->cases.empty() && (!o->by.empty() || !o->html.empty())) {

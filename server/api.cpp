@@ -62,6 +62,7 @@ Reply Api::decide(std::string_view body, RequestNote& note, std::optional<Pendin
 
     std::shared_ptr<const PolicyLibrary> lib = library_.current();
     DecideRequest decideRequest{request.policy, &request.facts(), request.asOf};
+    decideRequest.day = request.day;
     decideRequest.inexact = &request.inexact;
     DecideResult result = lib->decide(decideRequest);
     if (auto* error = std::get_if<InputError>(&result)) {

@@ -1,21 +1,11 @@
 #pragma once
-// Writes JSON text straight into a string, for the two things written on
-// every request: the decision (byte for byte what decisionToJson(d).dump()
-// gives, at a fraction of the cost: no tree of nodes to build and free) and
-// the access-log line.
-#include <string>
-#include <string_view>
-
-#include "engine/decision/decision.h"
+// The decision writer is the engine's (engine/decision/json_writer.h), shared
+// by every path; the server's code names it here as before.
+#include "engine/decision/json_writer.h"
 
 namespace cpe::server {
 
-// A JSON string literal, quoted and escaped as nlohmann::json escapes it
-// (", \ and control characters; other bytes as they are). With `asciiOnly`,
-// bytes from 0x7f up are escaped too (as \u00XX), so that text from a client,
-// which need not be UTF-8, still makes valid JSON.
-void appendJsonString(std::string& out, std::string_view text, bool asciiOnly = false);
-
-void appendDecisionJson(std::string& out, const Decision& decision);
+using cpe::appendDecisionJson;
+using cpe::appendJsonString;
 
 }  // namespace cpe::server

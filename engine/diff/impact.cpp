@@ -7,7 +7,10 @@
 #include <memory>
 #include <tuple>
 
+#include "engine/base/line_reader.h"
 #include "engine/compile/program.h"
+#include "engine/decision/case_record.h"
+#include "engine/decision/json_quote.h"
 #include "engine/eval/evaluator.h"
 #include "engine/eval/fact_binding.h"
 #include "engine/library/variants.h"
@@ -53,7 +56,7 @@ public:
     }
 
     // Empty error on success.
-    std::string decide(const nlohmann::json& facts, int day, Verdict& out) {
+    std::string decide(const nlohmann::json& facts, const std::vector<InexactNumber>& inexact, int day, Verdict& out) {
         const nlohmann::json* use = &facts;
         nlohmann::json stripped;
         if (!analysisOnly_.empty() && facts.is_object()) {
@@ -73,7 +76,7 @@ public:
             policy = nullptr;
             for (const auto& [value, p] : side_.byValue)
                 if (it->is_string() && *it == value) policy = p;
-            if (!policy) return "no policy " + side_.label + " for " + side_.byFact + " = " + it->dump();
+            if (!policy) return "no policy " + side_.label + " for " + side_.byFact + " = " + quoteJson(*it);
         }
         for (const CompiledPolicy* v : side_.variants)
             if (side_.library->variants().holds(*v->model, *use, day) == Tri::True) {
@@ -82,7 +85,7 @@ public:
             }
         Slot& slot = slots_[policy];
         if (!slot.evaluator) slot.evaluator = std::make_unique<Evaluator>(policy->program);
-        if (auto error = bindFacts(side_.library->checked(), policy->program, *use, slot.values)) return error->message;
+        if (auto error = bindFacts(side_.library->checked(), policy->program, *use, slot.values, &inexact)) return error->message;
         Evaluator::Verdict v = slot.evaluator->verdict(FactView::of(slot.values), day);
         out = {v.outcome, v.route};
         return "";
@@ -136,39 +139,34 @@ ImpactReport runImpact(const ResolvedPolicy& oldSide, const ResolvedPolicy& newS
         if (report.errors.size() < 20) report.errors.push_back({line, id, message});
     };
 
-    std::string text;
-    size_t lineNo = 0;
-    while (std::getline(cases, text)) {
-        ++lineNo;
-        if (text.find_first_not_of(" \t\r") == std::string::npos) continue;
+    LineReader reader(cases, options.maxLine);
+    CaseShape shape = impactCaseShape();
+    shape.maxDepth = options.maxDepth;
+    Line line;
+    while (reader.next(line)) {
+        const size_t lineNo = line.number;
+        if (!line.tooLong && line.text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
         ++report.lines;
-        nlohmann::json c = nlohmann::json::parse(text, nullptr, false);
-        if (c.is_discarded() || !c.is_object()) {
-            fail(lineNo, "", c.is_discarded() ? "invalid JSON" : "a case must be a JSON object");
+        if (line.tooLong) {
+            fail(lineNo, "", lineTooLong(line.length, options.maxLine).message);
             continue;
         }
-        std::string id = c.contains("id") ? valueText(&c["id"]) : "line " + std::to_string(lineNo);
-        static const nlohmann::json kNoFacts = nlohmann::json::object();
-        const nlohmann::json& facts = c.contains("facts") ? c["facts"] : kNoFacts;
-        if (!facts.is_object()) {
-            fail(lineNo, id, "'facts' must be a JSON object");
+        CaseRead read = readCase(line.text, shape);
+        const CaseRecord& record = read.record;
+        const nlohmann::json& c = record.document;
+        const nlohmann::json& facts = record.facts;
+        std::string id = record.id.is_null() ? "line " + std::to_string(lineNo) : valueText(&record.id);
+        if (read.error) {
+            fail(lineNo, c.is_object() ? id : "", read.error->message);
             continue;
         }
-        int day = options.defaultDay;
-        if (c.contains("as_of") && !c["as_of"].is_null()) {
-            auto parsed = c["as_of"].is_string() ? parseDate(c["as_of"].get<std::string>()) : std::nullopt;
-            if (!parsed) {
-                fail(lineNo, id, "'as_of' must be a date \"YYYY-MM-DD\", got " + c["as_of"].dump());
-                continue;
-            }
-            day = *parsed;
-        }
+        int day = record.day ? *record.day : options.defaultDay;
         Verdict before{}, after{};
-        if (std::string e = oldRunner.decide(facts, day, before); !e.empty()) {
+        if (std::string e = oldRunner.decide(facts, record.inexact, day, before); !e.empty()) {
             fail(lineNo, id, "refused by " + oldSide.label + ": " + e);
             continue;
         }
-        if (std::string e = newRunner.decide(facts, day, after); !e.empty()) {
+        if (std::string e = newRunner.decide(facts, record.inexact, day, after); !e.empty()) {
             fail(lineNo, id, "refused by " + newSide.label + ": " + e);
             continue;
         }

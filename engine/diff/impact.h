@@ -12,6 +12,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "engine/base/line_reader.h"
+#include "engine/decision/json_input.h"
 #include "engine/diff/policy_ref.h"
 
 namespace cpe {
@@ -34,7 +36,9 @@ ChangeClass classify(Outcome oldOutcome, Route oldRoute, Outcome newOutcome, Rou
 struct ImpactOptions {
     std::vector<std::string> byFacts;  // breakdowns, one per fact
     size_t examplesPerChange = 3;
-    int defaultDay = 0;  // for cases without as_of
+    int defaultDay = 0;                       // for cases without as_of
+    std::size_t maxLine = kDefaultMaxLine;    // longer lines are errors, skipped unread
+    std::size_t maxDepth = kDefaultMaxDepth;  // nesting of a case's JSON
 };
 
 struct ImpactCounts {

@@ -129,6 +129,13 @@ std::vector<const CompiledPolicy*> PolicyLibrary::versions(const std::string& id
     return out;
 }
 
+DecideRequest caseRequest(const CaseRecord& c, std::optional<int> defaultDay) {
+    DecideRequest r{c.policy, &c.facts, c.asOf};
+    r.day = c.day ? c.day : defaultDay;
+    r.inexact = &c.inexact;
+    return r;
+}
+
 DecideResult PolicyLibrary::decide(const DecideRequest& request) const {
     int day = todayDay();
     if (request.day) {

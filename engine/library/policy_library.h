@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/check/model.h"
+#include "engine/decision/case_record.h"
 #include "engine/decision/decision.h"
 #include "engine/decision/json_input.h"
 #include "engine/source/diagnostics.h"
@@ -33,6 +34,10 @@ struct DecideRequest {
     // (from parseJsonInput); null when the facts were not read from text.
     const std::vector<InexactNumber>* inexact = nullptr;
 };
+
+// The request for a case read by readCase(): its policy, facts and number
+// texts, as of its own date or else `defaultDay` (else today).
+DecideRequest caseRequest(const CaseRecord& c, std::optional<int> defaultDay = std::nullopt);
 
 using DecideResult = std::variant<Decision, InputError>;
 

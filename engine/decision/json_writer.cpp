@@ -1,6 +1,6 @@
-#include "server/json_writer.h"
+#include "engine/decision/json_writer.h"
 
-namespace cpe::server {
+namespace cpe {
 
 void appendJsonString(std::string& out, std::string_view text, bool asciiOnly) {
     static const char hex[] = "0123456789abcdef";
@@ -29,8 +29,8 @@ void appendJsonString(std::string& out, std::string_view text, bool asciiOnly) {
     out += '"';
 }
 
-void appendDecisionJson(std::string& out, const Decision& d) {
-    out += "{\"policy\":";
+void appendDecisionJson(std::string& out, const Decision& d, bool open) {
+    out += open ? "{\"policy\":" : "\"policy\":";
     appendJsonString(out, d.policy);
     out += ",\"policy_version\":";
     appendJsonString(out, d.policyVersion);
@@ -67,4 +67,4 @@ void appendDecisionJson(std::string& out, const Decision& d) {
     out += "}}";
 }
 
-}  // namespace cpe::server
+}  // namespace cpe

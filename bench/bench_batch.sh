@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# End to end: `cpe decide --cases` over CASES (default 1,000,000) NDJSON
+# cases, read from a file and written to /dev/null, wall and CPU seconds and
+# decisions per second of each, one row per case set; the in-process rates of
+# the same policies are bench_decisions' rows. Cases: generated fertility
+# referrals (tests/versions/cpe_gen_fertility_cases), and tonsillectomy
+# referrals drawn here (episode counts 0-12, booleans, some unknown).
+set -euo pipefail
+BUILD_DIR=${1:-build}
+CASES=${CASES:-1000000}
+CPE="$BUILD_DIR/cpe"
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+"$BUILD_DIR/tests/versions/cpe_gen_fertility_cases" "$CASES" >"$tmp/fertility.ndjson"
+python3 - "$CASES" >"$tmp/tonsillectomy.ndjson" <<'PY'
+import random, sys
+rng = random.Random(19)
+out = sys.stdout
+for i in range(int(sys.argv[1])):
+    f = {}
+    for name in ("tonsillitis_episodes_last_12_months", "tonsillitis_episodes_each_of_last_2_years",
+                 "tonsillitis_episodes_each_of_last_3_years", "quinsy_episodes"):
+        if rng.random() < 0.9: f[name] = rng.randrange(13)
+    for name in ("episodes_disabling", "suspected_malignancy", "obstructive_sleep_apnoea"):
+        if rng.random() < 0.9: f[name] = rng.random() < (0.7 if name == "episodes_disabling" else 0.05)
+    facts = ",".join(f'"{k}":{str(v).lower() if isinstance(v, bool) else v}' for k, v in f.items())
+    out.write(f'{{"id":"t{i}","policy":"ebi.tonsillectomy","as_of":"2026-06-01","facts":{{{facts}}}}}\n')
+PY
+printf '%-16s %10s %8s %8s %14s %14s\n' "cases" "lines" "wall s" "CPU s" "per wall s" "per CPU s"
+for set in tonsillectomy fertility; do
+    lines=$(wc -l <"$tmp/$set.ndjson")
+    /usr/bin/time -f "%e %U %S" -o "$tmp/time" "$CPE" decide --policies policies --cases "$tmp/$set.ndjson" >/dev/null 2>"$tmp/err" || true
+    read -r wall user sys <"$tmp/time"
+    awk -v s="$set" -v n="$lines" -v w="$wall" -v u="$user" -v k="$sys" 'BEGIN {
+        c = u + k; printf "%-16s %10d %8.2f %8.2f %14.0f %14.0f\n", s, n, w, c, n / (w > 0 ? w : 1e-9), n / (c > 0 ? c : 1e-9) }'
+done
