@@ -163,6 +163,11 @@ struct Program {
     std::vector<std::vector<std::string>> slotTexts;
     std::vector<std::vector<std::vector<std::string>>> slotLists;
     bool refinesValues = false;  // some text or list slot has classes
+    // Filled by Evaluator::analyse() (refine.cpp): the decision search's order
+    // of each slot's classes, and whether the three-valued pass is exact.
+    bool analysed = false;
+    bool kleeneExact = false;
+    std::vector<std::vector<uint32_t>> classOrder;
 
     std::vector<const FactInfo*> slots;  // local slot -> fact, in the order the policy reads them
     std::vector<SlotKind> slotKinds;

@@ -93,8 +93,23 @@ Evaluator::Evaluator(const Program& program)
             for (uint32_t slot : h.slots)
                 for (uint32_t l = 0; l < h.levels; ++l)
                     if (allows(slot, l)) slotLevelLanes_[slot] |= std::uint64_t{1} << (8 * l);
-    orderClasses();
-    kleeneExact_ = kleeneIsExact();
+    // What the refinement knows of the program's shape: worked out once per
+    // compiled program (analyse(), called by the library), else here.
+    if (program.analysed) {
+        classOrder_ = &program.classOrder;
+        kleeneExact_ = program.kleeneExact;
+    } else {
+        orderClasses();
+        classOrder_ = &ownClassOrder_;
+        kleeneExact_ = kleeneIsExact();
+    }
+}
+
+void Evaluator::analyse(Program& program) {
+    Evaluator ev(program);
+    program.classOrder = std::move(ev.ownClassOrder_);
+    program.kleeneExact = ev.kleeneExact_;
+    program.analysed = true;
 }
 
 // How many members of a group are known to be at each level, and how many

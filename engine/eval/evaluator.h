@@ -57,6 +57,9 @@ struct Interval {
 class Evaluator {
 public:
     explicit Evaluator(const Program& program);
+    // Works out once, into the program, what every evaluator of it would
+    // otherwise work out when constructed (orderClasses, kleeneIsExact).
+    static void analyse(Program& program);
 
     struct Verdict {
         Outcome outcome;
@@ -161,7 +164,10 @@ private:
     std::vector<std::vector<double>> dateClasses_;  // per slot, for dates read against the decision date
     int dateClassesDay_ = -1;
     std::vector<uint32_t> relevant_;
-    std::vector<std::vector<uint32_t>> classOrder_;  // per slot: the decision search's order of its classes (empty: natural)
+    // Per slot: the decision search's order of its classes (empty: natural);
+    // the program's when analysed, else ownClassOrder_.
+    const std::vector<std::vector<uint32_t>>* classOrder_ = nullptr;
+    std::vector<std::vector<uint32_t>> ownClassOrder_;
     std::vector<uint32_t> chosen_;
     std::vector<ExactOutput> exactOutputs_;
     std::vector<std::pair<bool, double>> outputScratch_;  // recordOutputs: this completion's values

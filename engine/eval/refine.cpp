@@ -162,7 +162,7 @@ void Evaluator::missingIn() {
 // per decision and keep theirs.
 void Evaluator::orderClasses() {
     const size_t n = p_.slots.size();
-    classOrder_.assign(n, {});
+    ownClassOrder_.assign(n, {});
     std::vector<double> num(n, 0);
     std::vector<uint8_t> known(n, 0);
     std::vector<std::string> text(n);
@@ -193,7 +193,7 @@ void Evaluator::orderClasses() {
         }
         known[s] = 0;
         std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
-        for (const auto& [possible, c] : scored) classOrder_[s].push_back(c);
+        for (const auto& [possible, c] : scored) ownClassOrder_[s].push_back(c);
     }
     f_ = {nullptr, nullptr};
     nextGeneration();
@@ -481,7 +481,7 @@ void Evaluator::searchDecision(size_t depth) {
     if (recordLeaf(v, depth == relevant_.size())) return;
     const uint32_t s = relevant_[depth];
     const size_t classes = classesOf(s).size();
-    const std::vector<uint32_t>& order = classOrder_[s];
+    const std::vector<uint32_t>& order = (*classOrder_)[s];
     for (uint32_t c = firstClass(relevant_, depth); c < classes && !searchDone(); ++c) {
         setSlot(s, order.empty() ? c : order[c]);
         searchDecision(depth + 1);

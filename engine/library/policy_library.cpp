@@ -41,6 +41,7 @@ struct PolicyLibraryBuilder {
         for (const PolicyModel& model : lib->checked_->policies) {
             auto compiled = std::make_unique<CompiledPolicy>();
             compilePolicy(*lib->checked_, model, *compiled);
+            Evaluator::analyse(compiled->program);
             lib->compiled_.push_back(std::move(compiled));
         }
         lib->variants_ = std::make_unique<VariantSelector>(*lib->checked_);

@@ -23,6 +23,7 @@ VariantSelector::VariantSelector(const CheckedLibrary& lib) : lib_(lib) {
         m.rules.push_back(CheckedRule{p.span, "not_eligible", Outcome::NotEligible, Route::None, nullptr});
         c->compiled.model = &m;
         compilePolicy(lib, m, c->compiled);
+        Evaluator::analyse(c->compiled.program);
         conditions_.push_back(std::move(c));
     }
     std::sort(conditions_.begin(), conditions_.end(), [](auto& a, auto& b) {
