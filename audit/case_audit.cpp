@@ -29,7 +29,7 @@ struct LineResult {
 
 // Reads (engine/decision/case_record.h, the audit's shape: "provider" too)
 // and decides one case line.
-LineResult decideLine(const PolicyLibrary& lib, const std::string& line, std::size_t maxDepth) {
+LineResult decideLine(const PolicyLibrary& lib, const std::string& line, std::size_t maxDepth, std::optional<int> day) {
     LineResult r;
     CaseShape shape = auditCaseShape();
     shape.maxDepth = maxDepth;
@@ -40,7 +40,7 @@ LineResult decideLine(const PolicyLibrary& lib, const std::string& line, std::si
     }
     r.policy = read.record.policy;
     r.provider = read.record.provider;
-    DecideResult result = lib.decide(caseRequest(read.record));
+    DecideResult result = lib.decide(caseRequest(read.record, day));
     if (auto* error = std::get_if<cpe::InputError>(&result)) {
         r.reason = error->code + ": " + error->message + (error->field.empty() ? "" : " [" + error->field + "]");
         return r;
@@ -90,7 +90,7 @@ CaseAuditSummary runCaseAudit(const PolicyLibrary& lib, const CaseAuditOptions& 
         auto work = [&](size_t from, size_t to) {
             for (size_t i = from; i < to; ++i) {
                 if (tooLong[i]) results[i].reason = lineTooLong(tooLong[i], o.maxLine).message;
-                else results[i] = decideLine(lib, lines[i], o.maxDepth);
+                else results[i] = decideLine(lib, lines[i], o.maxDepth, o.day);
             }
         };
         if (threads == 1 || lines.size() < 64) {

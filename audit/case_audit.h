@@ -3,6 +3,7 @@
 // shared/spec/decision.md, each line also carrying "provider") and counts the
 // outcomes by policy and provider into compliance.csv.
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "engine/base/line_reader.h"
@@ -18,6 +19,7 @@ struct CaseAuditOptions {
     unsigned threads = 2;
     std::size_t maxLine = kDefaultMaxLine;    // longer lines are rejects, skipped unread
     std::size_t maxDepth = kDefaultMaxDepth;  // nesting of a case's JSON
+    std::optional<int> day;                   // --as-of: the decision date of cases without their own as_of
 };
 
 struct CaseAuditSummary {

@@ -2,6 +2,7 @@
 // (--activity) or decides recorded cases (--cases), as shared/spec/audit.md
 // describes. The work is in audit/; this file maps options onto it.
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include <spdlog/spdlog.h>
@@ -26,16 +27,21 @@ struct AuditOptions {
     std::size_t maxLine = kDefaultMaxLine, maxDepth = kDefaultMaxDepth;
 };
 
-int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) {
-    int day = todayDay();
-    if (!o.asOf.empty()) {
-        int32_t d = 0;
-        if (!audit::parseIsoDate(o.asOf, d)) {
-            std::cerr << "error: --as-of: '" << o.asOf << "' is not a date YYYY-MM-DD\n";
-            return 2;
-        }
-        day = d;
+// --as-of as a day; nullopt (after saying why) when it is not a date.
+std::optional<int> asOfDay(const AuditOptions& o) {
+    if (o.asOf.empty()) return todayDay();
+    int32_t d = 0;
+    if (!audit::parseIsoDate(o.asOf, d)) {
+        std::cerr << "error: --as-of: '" << o.asOf << "' is not a date YYYY-MM-DD\n";
+        return std::nullopt;
     }
+    return d;
+}
+
+int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) {
+    std::optional<int> asOf = asOfDay(o);
+    if (!asOf) return 2;
+    const int day = *asOf;
     std::vector<std::string> errors;
     audit::RuleSelection selection = audit::selectCodingRules(lib, day, o.only, errors);
     if (errors.empty() && selection.rules.empty())
@@ -91,6 +97,10 @@ int runCases(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) 
     c.threads = o.threads;
     c.maxLine = o.maxLine;
     c.maxDepth = o.maxDepth;
+    if (!o.asOf.empty()) {  // else each case's own as_of, or today
+        c.day = asOfDay(o);
+        if (!c.day) return 2;
+    }
     audit::CaseAuditSummary s = audit::runCaseAudit(lib, c);
     if (g.format == "json") {
         nlohmann::ordered_json j;
@@ -123,7 +133,9 @@ void addAuditCommand(CLI::App& app, Globals& g) {
                     "Group variation by provider or commissioner (default: provider; commissioner with --population)")
         ->check(CLI::IsMember({"provider", "commissioner"}));
     cmd->add_option("--policy", o->only, "Audit only this policy id (repeatable)");
-    cmd->add_option("--as-of", o->asOf, "Use the policy versions in force on this date (default: today)");
+    cmd->add_option("--as-of", o->asOf,
+                    "Decide as of this date: the coding rules in force (--activity), and cases without their own as_of "
+                    "(--cases); default today");
     cmd->add_flag("--strict", o->strict, "Stop at the first malformed row");
     cmd->add_flag("--no-suppress", o->noSuppress, "Show counts 1 to 5 in report.html (default: shown as *)");
     cmd->add_flag("--no-progress", o->noProgress, "No progress line on the terminal");

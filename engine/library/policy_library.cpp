@@ -45,6 +45,10 @@ struct PolicyLibraryBuilder {
             lib->compiled_.push_back(std::move(compiled));
         }
         lib->variants_ = std::make_unique<VariantSelector>(*lib->checked_);
+        // Every decision looks its policy up here: sorted once, not per request.
+        for (const PolicyModel& p : lib->checked_->policies) lib->ids_.push_back(p.id);
+        std::sort(lib->ids_.begin(), lib->ids_.end());
+        lib->ids_.erase(std::unique(lib->ids_.begin(), lib->ids_.end()), lib->ids_.end());
         return lib;
     }
 };
@@ -101,14 +105,6 @@ std::shared_ptr<const PolicyLibrary> PolicyLibrary::load(const std::vector<std::
     return fromSources(sources, diags);
 }
 
-std::vector<std::string> PolicyLibrary::policyIds() const {
-    std::vector<std::string> ids;
-    for (const PolicyModel& p : checked_->policies) ids.push_back(p.id);
-    std::sort(ids.begin(), ids.end());
-    ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
-    return ids;
-}
-
 const CompiledPolicy* PolicyLibrary::find(const std::string& id, int day) const {
     for (const auto& c : compiled_) {
         const PolicyModel& m = *c->model;
@@ -148,7 +144,7 @@ DecideResult PolicyLibrary::decide(const DecideRequest& request) const {
                               "as_of"};
         day = *parsed;
     }
-    std::vector<std::string> ids = policyIds();
+    const std::vector<std::string>& ids = ids_;
     if (!std::binary_search(ids.begin(), ids.end(), request.policy))
         return InputError{"unknown_policy", "no policy '" + quoteText(request.policy) + "'" + didYouMeanId(request.policy, ids),
                           "policy"};

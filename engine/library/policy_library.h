@@ -56,8 +56,8 @@ public:
     const CheckedLibrary& checked() const { return *checked_; }
     const SourceSet& sources() const { return *checked_->sources; }
 
-    // Every distinct policy id, sorted.
-    std::vector<std::string> policyIds() const;
+    // Every distinct policy id, sorted (worked out once, when loaded).
+    const std::vector<std::string>& policyIds() const { return ids_; }
     // The version of `id` in force on `day` (days since 1970-01-01), or null.
     const CompiledPolicy* find(const std::string& id, int day) const;
     const PolicyModel* model(const std::string& id, int day) const;
@@ -76,6 +76,7 @@ private:
     std::unique_ptr<CheckedLibrary> checked_;
     std::vector<std::unique_ptr<CompiledPolicy>> compiled_;
     std::unique_ptr<VariantSelector> variants_;
+    std::vector<std::string> ids_;
     friend struct PolicyLibraryBuilder;
 };
 
