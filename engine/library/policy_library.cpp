@@ -49,6 +49,8 @@ struct PolicyLibraryBuilder {
         for (const PolicyModel& p : lib->checked_->policies) lib->ids_.push_back(p.id);
         std::sort(lib->ids_.begin(), lib->ids_.end());
         lib->ids_.erase(std::unique(lib->ids_.begin(), lib->ids_.end()), lib->ids_.end());
+        // `like` chains look their bases up here, once a link (test_runner.cpp).
+        for (const TestDecl* t : lib->checked_->tests) lib->tests_[{t->policy, t->name}] = t;
         return lib;
     }
 };
@@ -103,6 +105,11 @@ std::shared_ptr<const PolicyLibrary> PolicyLibrary::load(const std::vector<std::
     }
     if (diags.hasErrors()) return nullptr;
     return fromSources(sources, diags);
+}
+
+const TestDecl* PolicyLibrary::test(const std::string& policy, const std::string& name) const {
+    auto it = tests_.find({policy, name});
+    return it == tests_.end() ? nullptr : it->second;
 }
 
 const CompiledPolicy* PolicyLibrary::find(const std::string& id, int day) const {

@@ -2,6 +2,7 @@
 // The loaded, checked and compiled policy library: the one object the CLI, the
 // HTTP server and the audit share. Immutable once loaded, so one instance can
 // serve any number of threads; a reload builds a new one and swaps it in.
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -61,6 +62,8 @@ public:
     // The version of `id` in force on `day` (days since 1970-01-01), or null.
     const CompiledPolicy* find(const std::string& id, int day) const;
     const PolicyModel* model(const std::string& id, int day) const;
+    // The test `name` of `policy` (the last so named, as `like` resolves), or null.
+    const TestDecl* test(const std::string& policy, const std::string& name) const;
     // All versions of one id, oldest first.
     std::vector<const CompiledPolicy*> versions(const std::string& id) const;
 
@@ -77,6 +80,7 @@ private:
     std::vector<std::unique_ptr<CompiledPolicy>> compiled_;
     std::unique_ptr<VariantSelector> variants_;
     std::vector<std::string> ids_;
+    std::map<std::pair<std::string, std::string>, const TestDecl*> tests_;  // (policy, name)
     friend struct PolicyLibraryBuilder;
 };
 

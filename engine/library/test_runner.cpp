@@ -95,9 +95,7 @@ TestResult runOne(const PolicyLibrary& lib, const TestDecl& t) {
 TestRequest testRequest(const PolicyLibrary& lib, const TestDecl& t) {
     std::vector<const TestDecl*> chain{&t};
     while (!chain.back()->like.empty()) {
-        const TestDecl* base = nullptr;
-        for (const TestDecl* other : lib.checked().tests)
-            if (other->policy == t.policy && other->name == chain.back()->like) base = other;
+        const TestDecl* base = lib.test(t.policy, chain.back()->like);
         if (!base || std::find(chain.begin(), chain.end(), base) != chain.end()) break;  // the checker reported it
         chain.push_back(base);
     }
