@@ -17,9 +17,14 @@
 //   when some values of the others make its own value change the outcome or
 //   route. Searched the same way, one fact (or one set of interchangeable
 //   facts) at a time;
-// - before each exhaustive search, a few cheap completions (sampleDecision,
-//   sampleDependence) that settle most cases at once;
+// - before each exhaustive search, a few cheap completions (extremesDisagree,
+//   sampleDecision, sampleDependence) that settle most cases at once, and a
+//   class order that reaches an open rule's completion first (orderClasses);
 // - the outputs: the value every completion gives, else unknown.
+//
+// A policy whose rule conditions are trees over separate facts needs none of
+// it: its three-valued answer is exact (kleeneIsExact, missingIn). What can
+// be known of a program's shape is worked out once (Evaluator::analyse).
 //
 // Each search is bounded (kRefineBudget Kleene passes per decision). Past the
 // bound the three-valued answer stands — sound, if cautious — and the hit is
