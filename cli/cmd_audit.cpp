@@ -13,6 +13,7 @@
 #include "audit/match/policy_rules.h"
 #include "audit/read/episode.h"
 #include "cli/commands.h"
+#include "cli/support/as_of.h"
 #include "cli/support/load_library.h"
 
 namespace cpe::cli {
@@ -27,19 +28,8 @@ struct AuditOptions {
     std::size_t maxLine = kDefaultMaxLine, maxDepth = kDefaultMaxDepth;
 };
 
-// --as-of as a day; nullopt (after saying why) when it is not a date.
-std::optional<int> asOfDay(const AuditOptions& o) {
-    if (o.asOf.empty()) return todayDay();
-    int32_t d = 0;
-    if (!audit::parseIsoDate(o.asOf, d)) {
-        std::cerr << "error: --as-of: '" << o.asOf << "' is not a date YYYY-MM-DD\n";
-        return std::nullopt;
-    }
-    return d;
-}
-
 int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) {
-    std::optional<int> asOf = asOfDay(o);
+    std::optional<int> asOf = asOfDayOrReport(o.asOf);
     if (!asOf) return 2;
     const int day = *asOf;
     std::vector<std::string> errors;
@@ -98,7 +88,7 @@ int runCases(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) 
     c.maxLine = o.maxLine;
     c.maxDepth = o.maxDepth;
     if (!o.asOf.empty()) {  // else each case's own as_of, or today
-        c.day = asOfDay(o);
+        c.day = asOfDayOrReport(o.asOf);
         if (!c.day) return 2;
     }
     audit::CaseAuditSummary s = audit::runCaseAudit(lib, c);

@@ -3,8 +3,10 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
+#include "cli/support/as_of.h"
 #include "cli/support/load_library.h"
 #include "engine/base/civil_date.h"
 #include "engine/doc/criteria_doc.h"
@@ -24,16 +26,12 @@ void addDocCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--registry", *registryPath, "Document the policies published in this registry instead");
     cmd->callback([&g, paths, out, asOf, registryPath] {
         DocOptions options;
-        options.day = todayDay();
-        if (!asOf->empty()) {
-            auto parsed = parseDate(*asOf);
-            if (!parsed) {
-                std::cerr << "error: --as-of must be a date YYYY-MM-DD, got '" << *asOf << "'\n";
-                g.exitCode = 2;
-                return;
-            }
-            options.day = *parsed;
+        std::optional<int> asOfDay = asOfDayOrReport(*asOf);
+        if (!asOfDay) {
+            g.exitCode = 2;
+            return;
         }
+        options.day = *asOfDay;
         std::shared_ptr<const PolicyLibrary> lib;
         if (!registryPath->empty()) {
             try {

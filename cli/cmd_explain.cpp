@@ -1,7 +1,9 @@
 // `cpe explain --policy ID`: the policy's criteria in plain English.
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
+#include "cli/support/as_of.h"
 #include "cli/support/load_library.h"
 #include "engine/base/civil_date.h"
 #include "engine/compile/program.h"
@@ -25,16 +27,12 @@ void addExplainCommand(CLI::App& app, Globals& g) {
             g.exitCode = 2;
             return;
         }
-        int day = todayDay();
-        if (!asOf->empty()) {
-            auto parsed = parseDate(*asOf);
-            if (!parsed) {
-                std::cerr << "error: --as-of must be YYYY-MM-DD, got '" << *asOf << "'\n";
-                g.exitCode = 2;
-                return;
-            }
-            day = *parsed;
+        std::optional<int> asOfDay = asOfDayOrReport(*asOf);
+        if (!asOfDay) {
+            g.exitCode = 2;
+            return;
         }
+        const int day = *asOfDay;
         const PolicyModel* model = lib->model(*id, day);
         if (!model) {
             // Not in force today: fall back to the newest version so authors can read drafts.

@@ -2,8 +2,10 @@
 // version, access route and whether it is in force (today, or --as-of).
 #include <algorithm>
 #include <iostream>
+#include <optional>
 
 #include "cli/commands.h"
+#include "cli/support/as_of.h"
 #include "cli/support/load_library.h"
 #include "cli/support/text_table.h"
 #include "engine/base/civil_date.h"
@@ -28,16 +30,12 @@ void addListCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--policies", *paths, "Policy files or folders, as the paths");
     cmd->add_option("--as-of", *asOf, "Say which versions are in force on this date (default: today)");
     cmd->callback([&g, paths, asOf] {
-        int day = todayDay();
-        if (!asOf->empty()) {
-            auto parsed = parseDate(*asOf);
-            if (!parsed) {
-                std::cerr << "error: --as-of must be YYYY-MM-DD, got '" << *asOf << "'\n";
-                g.exitCode = 2;
-                return;
-            }
-            day = *parsed;
+        std::optional<int> asOfDay = asOfDayOrReport(*asOf);
+        if (!asOfDay) {
+            g.exitCode = 2;
+            return;
         }
+        const int day = *asOfDay;
         if (paths->empty()) paths->push_back("policies");
         auto lib = loadLibraryOrReport(*paths);
         if (!lib) {

@@ -23,5 +23,5 @@ counts() {  # as-of -> "cases,eligible,not_eligible"
 "$CPE" audit --cases "$tmp/cases.ndjson" --as-of 2030-02-30 --out "$tmp/bad" >/dev/null 2>"$tmp/err"
 rc=$?
 [ "$rc" = 2 ] || fail "a bad --as-of exited $rc, want 2"
-grep -q "2030-02-30' is not a date" "$tmp/err" || fail "a bad --as-of said: $(cat "$tmp/err")"
+grep -qF -- "--as-of must be a date YYYY-MM-DD, got '2030-02-30'" "$tmp/err" || fail "a bad --as-of said: $(cat "$tmp/err")"
 echo "ok: audit --cases follows --as-of for cases without their own"
