@@ -16,7 +16,7 @@ TEST_PKGS  := chromium curl clang-format
 BENCH_PKGS := wrk valgrind time
 FUZZ_PKGS  := clang libclang-rt-14-dev
 
-.PHONY: all setup setup-test setup-bench setup-fuzz build test demo bench fuzz clean
+.PHONY: all setup setup-test setup-node setup-node-packages setup-bench setup-fuzz build test demo bench fuzz clean
 
 all: build
 
@@ -41,6 +41,23 @@ setup:
 
 setup-test: setup
 	$(call ensure_packages,$(TEST_PKGS))
+	@$(MAKE) --no-print-directory setup-node
+
+# Test tools from npm (browser driver, accessibility scan, LSP client, TextMate
+# tokenizer), pinned in tests/node/package-lock.json and never shipped. Node.js
+# and npm come from Debian's nodejs (plus npm where Debian packages it apart).
+setup-node:
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  $(MAKE) --no-print-directory NODE_PKGS="nodejs npm" setup-node-packages || exit 1; \
+	fi
+	@if [ ! -f tests/node/node_modules/.package-lock.json ] || \
+	    [ tests/node/package-lock.json -nt tests/node/node_modules/.package-lock.json ]; then \
+	  echo "Installing the pinned npm test tools (tests/node/package-lock.json)"; \
+	  npm ci --prefix tests/node --no-audit --no-fund --loglevel=error >/dev/null || exit 1; \
+	fi
+
+setup-node-packages:
+	$(call ensure_packages,$(NODE_PKGS))
 
 setup-bench: setup
 	$(call ensure_packages,$(BENCH_PKGS))
