@@ -33,6 +33,7 @@ public:
             span.endCol = span.col + static_cast<uint32_t>(std::max<size_t>(1, std::min<size_t>(len, 200)));
         }
         // With a known slip, the fix says more than the tokens ANTLR expected.
+        if (reportDangling(recognizer, token)) return;
         std::string fix = hint(recognizer, token);
         if (token && token->getType() == antlr4::Token::EOF && msg.find("'}'") != std::string::npos) {
             diags_.error(span, "the file ends before a closing '}': every '{' needs its '}'");
@@ -43,6 +44,53 @@ public:
     int count = 0;
 
 private:
+    // An expression left half-written (`criterion a "A" = n >=`) is only
+    // noticed at the next line's first word; the place to fix is where the
+    // expression stopped, so point there and say what is missing.
+    bool reportDangling(antlr4::Recognizer* recognizer, antlr4::Token* token) {
+        auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
+        if (!parser || !token || token->getTokenIndex() == 0) return false;
+        antlr4::TokenStream* tokens = parser->getTokenStream();
+        antlr4::Token* prev = nullptr;
+        for (size_t i = token->getTokenIndex(); i-- > 0;) {
+            antlr4::Token* t = tokens->get(i);
+            if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL) {
+                prev = t;
+                break;
+            }
+        }
+        if (!prev || prev->getLine() >= token->getLine()) return false;
+        static const std::vector<std::pair<std::string, std::string>> kNeeds = {
+            {">=", "the value to compare with"},
+            {"<=", "the value to compare with"},
+            {">", "the value to compare with"},
+            {"<", "the value to compare with"},
+            {"==", "the value to compare with"},
+            {"!=", "the value to compare with"},
+            {"and", "what must also hold"},
+            {"or", "the other case"},
+            {"not", "what must not hold"},
+            {"=", "the definition"},
+            {"+", "a value"},
+            {"-", "a value"},
+            {"*", "a value"},
+            {"/", "a value"},
+            {"is", "the value"},
+            {"between", "the range (LOW and HIGH)"},
+            {"when", "the condition"},
+        };
+        const std::string text = prev->getText();
+        for (const auto& [op, needs] : kNeeds) {
+            if (op != text) continue;
+            auto len = static_cast<uint32_t>(text.size());
+            auto col = static_cast<uint32_t>(prev->getCharPositionInLine() + 1);
+            Span at{file_, static_cast<uint32_t>(prev->getLine()), col, static_cast<uint32_t>(prev->getLine()), col + len};
+            diags_.error(at, "the line ends after '" + text + "': " + needs + " is missing");
+            return true;
+        }
+        return false;
+    }
+
     // The commonest slips, named with their fix: `=>` and `=<` for `>=` and
     // `<=`, and words other rule languages have that CPL spells differently.
     static std::string hint(antlr4::Recognizer* recognizer, antlr4::Token* token) {
