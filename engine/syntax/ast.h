@@ -125,6 +125,7 @@ struct TypeRef {
     enum class Kind { Bool, Int, Dec, Date, Text, Enum, Levels, List, Named } kind = Kind::Bool;
     std::string unit;
     std::optional<double> min, max;    // `integer in 1..4`
+    std::string minText, maxText;      // as written (`2.0` stays `2.0` when formatted)
     std::vector<std::string> members;  // enum / levels members, or `except` list for Named
     std::string name;                  // Named: the type; List: the element kind
     std::string upTo;                  // Named levels: highest allowed

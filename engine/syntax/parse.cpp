@@ -416,15 +416,19 @@ private:
             r.kind = TypeRef::Kind::Int;
             r.unit = unitText(i->UNIT());
             if (auto* range = i->intRange()) {
-                r.min = std::stod(textOf(range->signedInt(0)));
-                r.max = std::stod(textOf(range->signedInt(1)));
+                r.minText = textOf(range->signedInt(0));
+                r.maxText = textOf(range->signedInt(1));
+                r.min = std::stod(r.minText);
+                r.max = std::stod(r.maxText);
             }
         } else if (auto* d = dynamic_cast<CplParser::DecTypeContext*>(t)) {
             r.kind = TypeRef::Kind::Dec;
             r.unit = unitText(d->UNIT());
             if (auto* range = d->decRange()) {
-                r.min = std::stod(textOf(range->signedNumber(0)));
-                r.max = std::stod(textOf(range->signedNumber(1)));
+                r.minText = textOf(range->signedNumber(0));
+                r.maxText = textOf(range->signedNumber(1));
+                r.min = std::stod(r.minText);
+                r.max = std::stod(r.maxText);
             }
         } else if (dynamic_cast<CplParser::DateTypeContext*>(t)) r.kind = TypeRef::Kind::Date;
         else if (dynamic_cast<CplParser::TextTypeContext*>(t)) r.kind = TypeRef::Kind::Text;

@@ -405,7 +405,7 @@ std::string printFactValue(const FactValue& v) {
 std::string printTypeRef(const TypeRef& t) {
     auto range = [&]() -> std::string {
         if (!t.min || !t.max) return "";
-        return " in " + number(*t.min, "") + ".." + number(*t.max, "");
+        return " in " + number(*t.min, t.minText) + ".." + number(*t.max, t.maxText);
     };
     auto unit = [&]() -> std::string { return t.unit.empty() ? "" : " [" + t.unit + "]"; };
     std::string out;
