@@ -16,7 +16,7 @@ TEST_PKGS  := chromium curl clang-format
 BENCH_PKGS := wrk valgrind time
 FUZZ_PKGS  := clang libclang-rt-14-dev
 
-.PHONY: all setup setup-test setup-node setup-node-packages setup-bench setup-fuzz build test demo bench fuzz clean
+.PHONY: all setup setup-test setup-node setup-node-packages setup-bench setup-fuzz build test demo bench fuzz clean vscode
 
 all: build
 
@@ -90,6 +90,10 @@ fuzz: setup-fuzz
 	  -timeout=5 $(BUILD_DIR)-fuzz/corpus-activity fuzz/corpus-activity
 	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_case -max_total_time=$${FUZZ_SECONDS:-120} -max_len=8192 \
 	  -timeout=5 $(BUILD_DIR)-fuzz/corpus-case fuzz/corpus-case
+
+# The VS Code extension as a .vsix (editors/vscode/README.md): npm packages pinned in its package-lock.json.
+vscode:
+	cd editors/vscode && npm ci --no-audit --no-fund --loglevel=error && npm run package
 
 clean:
 	rm -rf $(BUILD_DIR) $(BUILD_DIR)-fuzz

@@ -129,7 +129,7 @@ void Server::notification(const std::string& method, const nlohmann::json& param
         if (!text.is_string()) throw RequestError(errc::InvalidParams, "textDocument.text must be a string");
         int64_t version = td.contains("version") && td["version"].is_number_integer() ? td["version"].get<int64_t>() : 0;
         const Document& d = ws_.docs.open(uri, text.get<std::string>(), version);
-        ws_.markChanged(d.path);
+        ws_.markChanged(d.path, true);
     } else if (method == "textDocument/didChange") {
         std::string uri = uriOf(params);
         const auto& td = params.at("textDocument");
@@ -145,8 +145,13 @@ void Server::notification(const std::string& method, const nlohmann::json& param
     } else if (method == "textDocument/didSave") {
         std::string uri = uriOf(params);
         if (const Document* d = ws_.docs.find(uri)) ws_.markChanged(d->path);
+    } else if (method == "workspace/didChangeWatchedFiles") {
+        // A .cpl file created, changed or deleted on disk: its library is re-checked.
+        if (params.contains("changes") && params["changes"].is_array())
+            for (const auto& c : params["changes"])
+                if (c.is_object() && c.contains("uri") && c["uri"].is_string()) ws_.markChanged(pathFromUri(c["uri"]));
     }
-    // Anything else ($/cancelRequest, initialized, workspace/didChange...) needs nothing.
+    // Anything else ($/cancelRequest, initialized, ...) needs nothing.
 }
 
 std::vector<nlohmann::json> Server::idle() {

@@ -16,9 +16,14 @@ Library& Workspace::libraryFor(const std::string& path) {
     return *lib;
 }
 
-void Workspace::markChanged(const std::string& path) {
+void Workspace::markChanged(const std::string& path, bool open) {
     if (path.empty()) return;
-    dirty_.insert(&libraryFor(path));
+    if (open) {
+        dirty_.insert(&libraryFor(path));
+        return;
+    }
+    for (auto& [r, lib] : libraries_)
+        if (lib->contains(path)) dirty_.insert(lib.get());
 }
 
 std::vector<Library*> Workspace::refresh() {

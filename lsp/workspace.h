@@ -51,7 +51,9 @@ public:
     Documents docs;
 
     Library& libraryFor(const std::string& path);
-    void markChanged(const std::string& path);
+    // Marks the library holding `path` for a re-check; `open`: a document was
+    // opened there, so its library is made when there is none yet.
+    void markChanged(const std::string& path, bool open = false);
     // Re-checks every library with changes since its last check; returns every
     // library checked since the last call (their diagnostics are to be sent).
     std::vector<Library*> refresh();
