@@ -29,6 +29,8 @@ std::vector<nlohmann::json> publishDiagnostics(Library& lib) {
                                   {"source", "cpe"},
                                   {"message", d.message}});
     }
+    for (const auto& [path, list] : lib.testDiagnostics)
+        for (const auto& d : list) byPath[path].push_back(d);
     std::vector<nlohmann::json> out;
     std::set<std::string> now;
     for (auto& [path, list] : byPath) {

@@ -1,6 +1,6 @@
 #pragma once
 // The requests the server answers, one file each (hover.cpp, navigation.cpp,
-// completion.cpp, symbols.cpp, formatting.cpp, diagnostics.cpp). Each takes
+// completion.cpp, symbols.cpp, formatting.cpp, diagnostics.cpp, semantic_tokens.cpp, lenses.cpp). Each takes
 // the request's params and returns its result, or throws RequestError.
 #include <string>
 #include <vector>
@@ -21,5 +21,10 @@ nlohmann::json references(Workspace& ws, const nlohmann::json& params);
 nlohmann::json completion(Workspace& ws, const nlohmann::json& params);
 nlohmann::json documentSymbols(Workspace& ws, const nlohmann::json& params);
 nlohmann::json formatting(Workspace& ws, const nlohmann::json& params);
+nlohmann::json semanticTokens(Workspace& ws, const nlohmann::json& params);
+const std::vector<std::string>& semanticTokenTypes();
+// Code lenses ("run tests", "decide") and workspace/executeCommand for them (lenses.cpp).
+nlohmann::json codeLenses(Workspace& ws, const nlohmann::json& params);
+nlohmann::json executeCommand(Workspace& ws, const nlohmann::json& params);
 
 }  // namespace cpe::lsp

@@ -78,6 +78,7 @@ const std::string* Library::diskText(const std::string& path) {
 
 void Library::analyse(const Documents& docs) {
     auto started = std::chrono::steady_clock::now();
+    testDiagnostics.clear();
     auto a = std::make_unique<Analysis>();
     a->sources = std::make_shared<SourceSet>();
     std::vector<std::string> paths = files(docs);

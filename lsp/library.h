@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "engine/check/model.h"
 #include "engine/source/diagnostics.h"
 #include "lsp/documents.h"
@@ -46,6 +48,9 @@ public:
     bool analysed() const { return analysis_ != nullptr; }
     // The paths diagnostics were last published for (to clear those that clear).
     std::vector<std::string> published;
+    // The failures of the last test run (code lens), as LSP diagnostics by path;
+    // cleared by the next re-check, as the text they were about has changed.
+    std::map<std::string, nlohmann::json> testDiagnostics;
 
 private:
     std::string root_;

@@ -16,6 +16,10 @@ static nlohmann::json capabilities() {
         {"documentSymbolProvider", true},
         {"documentFormattingProvider", true},
         {"completionProvider", {{"triggerCharacters", {" ", "[", "{", ","}}}},
+        {"codeLensProvider", {{"resolveProvider", false}}},
+        {"executeCommandProvider", {{"commands", {"cpe.runTests", "cpe.decide"}}}},
+        {"semanticTokensProvider",
+         {{"legend", {{"tokenTypes", semanticTokenTypes()}, {"tokenModifiers", {"declaration"}}}}, {"full", true}}},
     };
 }
 
@@ -45,6 +49,7 @@ std::vector<nlohmann::json> Server::handle(const std::string& body) {
         out.push_back(errorResponse(nullptr, errc::InvalidRequest, "a request id must be a number or a string"));
         return out;
     }
+    ws_.outbox.clear();
     try {
         if (!isRequest) {
             notification(method, params);
@@ -62,7 +67,9 @@ std::vector<nlohmann::json> Server::handle(const std::string& body) {
         nlohmann::json result = dispatch(method, params, handled);
         if (!handled) out.push_back(errorResponse(id, errc::MethodNotFound, "no such method: " + method));
         else out.push_back({{"jsonrpc", "2.0"}, {"id", id}, {"result", result}});
+        for (auto& n : ws_.outbox) out.push_back(std::move(n));
     } catch (const RequestError& e) {
+        ws_.outbox.clear();
         if (isRequest) out.push_back(errorResponse(id, e.code, e.what()));
         else spdlog::warn("{}: {}", method, e.what());
     } catch (const nlohmann::json::exception& e) {
@@ -106,6 +113,9 @@ nlohmann::json Server::dispatch(const std::string& method, const nlohmann::json&
     if (method == "textDocument/completion") return completion(ws_, params);
     if (method == "textDocument/documentSymbol") return documentSymbols(ws_, params);
     if (method == "textDocument/formatting") return formatting(ws_, params);
+    if (method == "textDocument/semanticTokens/full") return semanticTokens(ws_, params);
+    if (method == "textDocument/codeLens") return codeLenses(ws_, params);
+    if (method == "workspace/executeCommand") return executeCommand(ws_, params);
     handled = false;
     return nullptr;
 }

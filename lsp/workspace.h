@@ -49,6 +49,8 @@ public:
     std::string root;                       // the workspace folder ("" when none)
     std::vector<std::string> libraryRoots;  // initializationOptions.libraryRoots
     Documents docs;
+    // Notifications a handler wants sent after its response (test results, messages).
+    std::vector<nlohmann::json> outbox;
 
     Library& libraryFor(const std::string& path);
     // Marks the library holding `path` for a re-check; `open`: a document was

@@ -173,6 +173,7 @@ async function main() {
   const inItems = await conn.sendRequest(rpc.CompletionRequest.type, { textDocument: { uri: wigsUri }, position: { line: wLines.findIndex((l) => l.includes('hair_loss_cause not in {')), character: wLines.find((l) => l.includes('hair_loss_cause not in {')).indexOf('{') + 1 } });
   assert.ok(inItems.map((i) => i.label).includes('alopecia_areata'));
   ok('completion inside `hair_loss_cause not in {`: the causes');
+  conn.sendNotification(rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri: wigsUri } });  // back to the file on disk
 
   const names = await conn.sendRequest(rpc.CompletionRequest.type, { textDocument: { uri: tonsilUri }, position: { line: exemptRow, character: lines[exemptRow].indexOf('malignancy') } });
   const nameLabels = names.map((i) => i.label);
@@ -194,6 +195,59 @@ async function main() {
   fs.rmSync(dir, { recursive: true, force: true });
   assert.strictEqual(edits[0].newText, read(tonsil), 'the library file is already formatted');
   ok('formatting: one edit, the same text as cpe fmt');
+
+  // Code lenses: run a policy's tests; a failing test's expectation comes back as a diagnostic.
+  let tText = read(tonsil);
+  conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri: tonsilUri, version: 20 }, contentChanges: [{ text: tText }] });
+  const lenses = await conn.sendRequest(rpc.CodeLensRequest.type, { textDocument: { uri: tonsilUri } });
+  const runAll = lenses.find((l) => l.command.command === 'cpe.runTests' && l.command.arguments.length === 2);
+  assert.ok(runAll && /run tests \(\d+\)/.test(runAll.command.title), 'a run tests lens on the policy');
+  assert.strictEqual(runAll.range.start.line, tText.split('\n').findIndex((l) => l.startsWith('policy ebi.tonsillectomy')));
+  const testCount = +/\((\d+)\)/.exec(runAll.command.title)[1];
+  assert.strictEqual(lenses.filter((l) => l.command.title === '▶ run test').length, testCount, 'a lens on each test');
+  const decideLens = lenses.find((l) => l.command.command === 'cpe.decide' && l.command.title === 'decide: seven-disabling-episodes-this-year');
+  assert.ok(decideLens, 'a decide lens for policies/examples/ebi.tonsillectomy--seven-disabling-episodes-this-year.json');
+  const passing = await conn.sendRequest(rpc.ExecuteCommandRequest.type, { command: runAll.command.command, arguments: runAll.command.arguments });
+  assert.deepStrictEqual([passing.passed, passing.failed], [testCount, 0]);
+  // Break the first test's expectation and run it again through its own lens.
+  const tLines = tText.split('\n');
+  const expectRow = tLines.findIndex((l, i) => i > tLines.findIndex((x) => x.startsWith('test "seven episodes in the last year, disabling: eligible"')) && l.includes('expect eligible, route none'));
+  conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: tonsilUri, version: 21 },
+    contentChanges: [{ range: { start: { line: expectRow, character: tLines[expectRow].indexOf('eligible') }, end: { line: expectRow, character: tLines[expectRow].indexOf('eligible') + 8 } }, text: 'review' }],
+  });
+  const lenses2 = await conn.sendRequest(rpc.CodeLensRequest.type, { textDocument: { uri: tonsilUri } });
+  const firstTest = lenses2.find((l) => l.command.arguments[2] === 'seven episodes in the last year, disabling: eligible');
+  const failing = await conn.sendRequest(rpc.ExecuteCommandRequest.type, { command: firstTest.command.command, arguments: firstTest.command.arguments });
+  assert.deepStrictEqual([failing.passed, failing.failed], [0, 1]);
+  const testDiags = await until(tonsilUri, (d) => d.some((x) => x.source === 'cpe test'), 'test failures as diagnostics');
+  const td = testDiags.find((x) => x.source === 'cpe test');
+  assert.strictEqual(td.range.start.line, expectRow, 'the failure is on the broken expectation: ' + JSON.stringify(td));
+  assert.ok(td.message.includes('expected outcome review'), td.message);
+  ok(`code lenses: run tests (${testCount} passed), a broken test's failure as a diagnostic on its line: ${td.message}`);
+
+  const decided = await conn.sendRequest(rpc.ExecuteCommandRequest.type, { command: 'cpe.decide', arguments: decideLens.command.arguments });
+  assert.strictEqual(decided.outcome, 'eligible');
+  assert.strictEqual(decided.policy, 'ebi.tonsillectomy');
+  ok('decide lens: the example referral is eligible');
+
+  // Semantic tokens: names by what they mean (the legend's types).
+  const legend = init.capabilities.semanticTokensProvider.legend;
+  conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri: tonsilUri, version: 22 }, contentChanges: [{ text: tText }] });
+  const sem = await conn.sendRequest(rpc.SemanticTokensRequest.type, { textDocument: { uri: tonsilUri } });
+  const decoded = [];
+  for (let i = 0, line = 0, ch = 0; i < sem.data.length; i += 5) {
+    line += sem.data[i];
+    ch = sem.data[i] === 0 ? ch + sem.data[i + 1] : sem.data[i + 1];
+    decoded.push({ text: tLines[line].slice(ch, ch + sem.data[i + 2]), type: legend.tokenTypes[sem.data[i + 3]], declaration: (sem.data[i + 4] & 1) === 1 });
+  }
+  const typeOfName = (t) => (decoded.find((d) => d.text === t) || {}).type;
+  assert.strictEqual(typeOfName('quinsy_episodes'), 'variable');
+  assert.strictEqual(typeOfName('seven_in_one_year'), 'function');
+  assert.strictEqual(typeOfName('ebi.tonsillectomy'), 'class');
+  assert.strictEqual(typeOfName('malignancy'), 'function');
+  assert.strictEqual(typeOfName('ebi'), 'namespace');
+  ok(`semantic tokens: ${decoded.length} names typed by meaning (facts, criteria, policy, module)`);
 
   // Bad requests get JSON-RPC errors, and the server carries on.
   await assert.rejects(conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///nowhere.cpl' }, position: { line: 0, character: 0 } }), (e) => e.code === -32602);
