@@ -15,7 +15,7 @@ const path = require('path');
 const vsctm = require('vscode-textmate');
 const oniguruma = require('vscode-oniguruma');
 
-const src = process.argv[2];
+const src = path.resolve(process.argv[2]);
 const update = process.argv.includes('--update');
 const grammarPath = path.join(src, 'editors', 'vscode', 'syntaxes', 'cpl.tmLanguage.json');
 const goldenDir = path.join(src, 'tests', 'grammar', 'golden');
