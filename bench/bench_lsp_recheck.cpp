@@ -47,8 +47,8 @@ int main(int argc, char** argv) {
     lib.analyse(docs);
     double c1 = cpuMs();
     auto t1 = Clock::now();
-    std::printf("open %s: first diagnostics after %.1f ms wall, %.1f ms CPU (%zu files, %zu diagnostics)\n", file.c_str(), ms(t0, t1), c1 - c0,
-                lib.analysis().sources->size(), lib.analysis().diags.all().size());
+    std::printf("open %s: first diagnostics after %.1f ms wall, %.1f ms CPU (%zu files, %zu diagnostics)\n", file.c_str(),
+                ms(t0, t1), c1 - c0, lib.analysis().sources->size(), lib.analysis().diags.all().size());
 
     // Keystrokes: type a letter at the end of the first line's comment, then take it away.
     std::vector<double> times, cpu;
