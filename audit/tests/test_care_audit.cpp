@@ -224,7 +224,7 @@ TEST_CASE("cpe audit --care end to end") {
           dir.file("stdout.txt") + " 2>&1";
     status = std::system(cmd.c_str());
     CHECK(WEXITSTATUS(status) == 2);
-    CHECK(readFile(dir.file("stdout.txt")).find("give either --activity FILE") != std::string::npos);
+    CHECK(readFile(dir.file("stdout.txt")).find("give one of --activity FILE or --query SQL") != std::string::npos);
 }
 
 // The generator's records audited, against an independent calculation in
