@@ -1,6 +1,7 @@
 #include "audit/care/care_outputs.h"
 
 #include "audit/care/care_csv.h"
+#include "audit/care/care_funnels.h"
 #include "audit/report/outputs.h"
 #include "engine/base/civil_date.h"
 
@@ -22,7 +23,6 @@ std::string shareColumns(const Share& s) { return num(s.n) + "," + num(s.of) + "
 }  // namespace
 
 void writeCareCsvs(const std::string& dir, const CareResults& r, const std::map<std::string, double>& benchmarks) {
-    (void)benchmarks;
     std::string t = "locality,decisions,within_28_days,share_within_28_days,median_days,p90_days,over_28_days,open\n";
     for (const LocalityMeasures& m : r.localities)
         t += csvField(m.locality) + "," + num(m.within28.of) + "," + num(m.within28.n) + "," + num(m.within28.value()) + "," +
@@ -79,6 +79,15 @@ void writeCareCsvs(const std::string& dir, const CareResults& r, const std::map<
         t += csvField(g.id) + "," + csvField(g.locality) + "," + csvField(g.sections) + "," + formatDate(g.discharge) + "," +
              (g.plan ? formatDate(*g.plan) : "") + "," + (g.plan ? std::to_string(*g.plan - g.discharge) : "") + "\n";
     writeFile(dir + "/s117_gaps.csv", t);
+
+    t = "measure,locality,numerator,denominator,share,target,target_from,lower_95,upper_95,lower_998,upper_998,funnel\n";
+    for (const MeasureFunnel& f : careFunnels(r, benchmarks))
+        for (const FunnelRow& row : f.rows)
+            t += f.measure + "," + csvField(row.locality) + "," + shareColumns(row.share) + "," + formatNumber(f.target) + "," +
+                 (f.benchmark ? "benchmark" : "overall") + "," + formatNumber(row.limits95.lower) + "," +
+                 formatNumber(row.limits95.upper) + "," + formatNumber(row.limits998.lower) + "," +
+                 formatNumber(row.limits998.upper) + "," + stats::funnelFlagName(row.flag) + "\n";
+    writeFile(dir + "/care_funnels.csv", t);
 
     t = "measure,period,period_start,locality,numerator,denominator,share\n";
     const char* period = r.period == TrendPeriod::Month ? "month" : "quarter";
