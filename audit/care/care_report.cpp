@@ -156,7 +156,10 @@ std::string funnelBlock(const MeasureFunnel& f, bool sup) {
     for (const FunnelRow& r : f.rows) {
         h += "<tr><td>" + code(r.locality) + "</td>" + td(shownCount(r.share.n, sup)) + td(shownCount(r.share.of, sup)) +
              td(percent(r.share, sup)) +
-             td(decimalWithThousands(r.limits95.lower * 100, 1) + "–" + decimalWithThousands(r.limits95.upper * 100, 1) + "%") +
+             // The limits depend on the denominator, so they are hidden with it.
+             td(hiddenShare(r.share, sup) ? std::string("*")
+                                          : decimalWithThousands(r.limits95.lower * 100, 1) + "–" +
+                                                decimalWithThousands(r.limits95.upper * 100, 1) + "%") +
              "<td>" + (hiddenShare(r.share, sup) ? std::string("<span class=\"pill p0\">*</span>") : flagPill(r.flag)) +
              "</td></tr>";
     }
