@@ -220,6 +220,25 @@ TEST_CASE("cpe audit --care end to end") {
                      0) == 0);
     CHECK(readFile(dir.file("out/care_28day.csv")) == readFile(care("expected/care_28day.csv")));
     CHECK(std::filesystem::exists(dir.file("out/report.html")));
+    // --trend month and --benchmark: the funnels' target is the benchmark.
+    cmd = std::string(CPE_BINARY) + " audit --policies " + CPE_SOURCE_DIR + "/policies --care " + care("care_small.ndjson") +
+          " --trend month --benchmark conversion=0.2 --out " + dir.file("m") + " >" + dir.file("stdout.txt") + " 2>&1";
+    REQUIRE(std::system(cmd.c_str()) == 0);
+    std::string trends = readFile(dir.file("m/care_trends.csv"));
+    CHECK(trends.find("\nwithin_28_days,month,2026-04-01,mse,1,2,0.5\n") != std::string::npos);
+    CHECK(trends.find("\nwithin_28_days,month,2026-06-01,hwe,0,1,0\n") != std::string::npos);
+    std::string funnels = readFile(dir.file("m/care_funnels.csv"));
+    CHECK(funnels.find("\nconversion,mse,1,3,0.333333,0.2,benchmark,") != std::string::npos);
+    CHECK(funnels.find("\nwithin_28_days,mse,2,3,0.666667,0.666667,overall,") != std::string::npos);
+    for (const char* bad : {"conversion=1.5", "conversion", "rate=0.2"}) {
+        cmd = std::string(CPE_BINARY) + " audit --care " + care("care_small.ndjson") + " --benchmark " + bad + " --out " +
+              dir.file("b") + " >" + dir.file("stdout.txt") + " 2>&1";
+        status = std::system(cmd.c_str());
+        CAPTURE(bad);
+        CHECK(WEXITSTATUS(status) == 2);
+        CHECK(readFile(dir.file("stdout.txt")).find("error: --benchmark: ") != std::string::npos);
+    }
+
     cmd = std::string(CPE_BINARY) + " audit --care " + care("care_small.ndjson") + " --cases x --out " + dir.file("o2") + " >" +
           dir.file("stdout.txt") + " 2>&1";
     status = std::system(cmd.c_str());
