@@ -26,7 +26,7 @@ struct CareAuditOptions {
     std::optional<bool> csv;                     // the input's format; by default from its name
     std::map<std::string, std::string> columns;  // --columns field=COLUMN
     std::map<std::string, double> benchmarks;    // --benchmark conversion=0.2, assessment=0.8
-    TrendPeriod period = TrendPeriod::Quarter;
+    TrendPeriod period = TrendPeriod::Month;
     bool strict = false;
     bool suppress = true;
     unsigned threads = 2;

@@ -31,7 +31,8 @@ struct AuditOptions {
     unsigned threads = 0;
     std::size_t maxLine = kDefaultMaxLine, maxDepth = kDefaultMaxDepth;
     // --care (audit/care_audit.h)
-    std::string care, localities, columns, trend = "quarter";
+    std::string care, localities, trend = "month";
+    std::vector<std::string> columns;  // --columns, each FIELD=COLUMN[,...]
     std::vector<std::string> benchmarks;
 };
 
@@ -123,7 +124,10 @@ int runCare(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) {
     c.outDir = o.out;
     for (const auto& p : o.policies) c.policiesLabel += (c.policiesLabel.empty() ? "" : ", ") + p;
     if (!o.localities.empty()) c.localitiesPath = o.localities;
-    if (!o.columns.empty()) c.columns = audit::parseCareColumns(o.columns);
+    for (const std::string& spec : o.columns)
+        for (auto& [field, column] : audit::parseCareColumns(spec))
+            if (!c.columns.emplace(field, column).second)
+                throw audit::AuditError("--columns: field '" + field + "' is mapped twice");
     for (const std::string& b : o.benchmarks) {
         auto eq = b.find('=');
         std::string name = b.substr(0, eq);
@@ -183,14 +187,15 @@ void addAuditCommand(CLI::App& app, Globals& g) {
                     "the 28-day standard, conversion, consistency and aftercare plans by locality");
     cmd->add_option("--localities", o->localities,
                     "With --care: file of the localities records may name, one a line (default: hwe, mse, snee)");
-    cmd->add_option("--columns", o->columns,
-                    "With --care and CSV: field=COLUMN,... where the header's names differ (fields: id, record, locality, "
-                    "referral_received, checklist_date, dst_date, fast_track, decision_date, recorded_decision, "
-                    "discharge_date, plan_agreed, as_of, checklist, dst, sections)");
+    cmd->add_option(
+        "--columns", o->columns,
+        "With --care and CSV: field=COLUMN,... where the header's names differ; repeatable (fields: id, record, locality, "
+        "referral_received, checklist_date, dst_date, fast_track, decision_date, recorded_decision, "
+        "discharge_date, plan_agreed, as_of, checklist, dst, sections)");
     cmd->add_option("--benchmark", o->benchmarks,
                     "With --care: conversion=RATE (full assessments found eligible) or assessment=RATE (positive Checklists "
                     "assessed), the funnel plots' target (default: the overall rate); repeatable");
-    cmd->add_option("--trend", o->trend, "With --care: trends by month or quarter (default: quarter)")
+    cmd->add_option("--trend", o->trend, "With --care: trends by month (default) or quarter")
         ->check(CLI::IsMember({"month", "quarter"}));
     cmd->add_option("--out", o->out, "Folder for activity.csv, variation.csv, rejects.csv and report.html")->required();
     cmd->add_option("--population", o->population, "CSV commissioner,population: rates per 100,000 by commissioner");

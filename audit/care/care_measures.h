@@ -94,7 +94,7 @@ struct CareResults {
     std::vector<AftercareGap> aftercare;
     // (measure, period start day, index in `localities`: the last is overall) -> share.
     std::map<std::tuple<std::string, int, size_t>, Share> trends;
-    TrendPeriod period = TrendPeriod::Quarter;
+    TrendPeriod period = TrendPeriod::Month;
 };
 
 // The measures' names in trends and the report.

@@ -31,7 +31,9 @@
 // Consistency: compared mse 3 (2 agree), hwe 1 (0 agree, and C03 review
 // recorded eligible): 2 of 4 overall. Section 117: eligible mse 2 (1 by
 // discharge, P02 one day after), hwe 1 (by discharge; P03 not eligible),
-// snee 1 (no plan): 2 of 4 overall.
+// snee 1 (no plan): 2 of 4 overall. Trends (by month, expected/care_trends.csv):
+// within 28 days April mse 1 of 2 (C01 day 28, C02 day 29), May hwe 1 of 1,
+// June hwe 0 of 1 (C04) and snee 1 of 1, July mse 1 of 1.
 #include <doctest/doctest.h>
 
 #include <sys/wait.h>
