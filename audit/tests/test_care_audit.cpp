@@ -233,8 +233,8 @@ TEST_CASE("cpe audit --care end to end") {
     CHECK(funnels.find("\nconversion,mse,1,3,0.333333,0.2,benchmark,") != std::string::npos);
     CHECK(funnels.find("\nwithin_28_days,mse,2,3,0.666667,0.666667,overall,") != std::string::npos);
     for (const char* bad : {"conversion=1.5", "conversion", "rate=0.2"}) {
-        cmd = std::string(CPE_BINARY) + " audit --care " + care("care_small.ndjson") + " --benchmark " + bad + " --out " +
-              dir.file("b") + " >" + dir.file("stdout.txt") + " 2>&1";
+        cmd = std::string(CPE_BINARY) + " audit --policies " + CPE_SOURCE_DIR + "/policies --care " + care("care_small.ndjson") +
+              " --benchmark " + bad + " --out " + dir.file("b") + " >" + dir.file("stdout.txt") + " 2>&1";
         status = std::system(cmd.c_str());
         CAPTURE(bad);
         CHECK(WEXITSTATUS(status) == 2);
