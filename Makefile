@@ -12,7 +12,7 @@ JOBS      ?= $(shell nproc)
 BUILD_PKGS := cmake make g++ pkg-config default-jre-headless antlr4 libantlr4-runtime-dev libpq-dev \
               libsqlite3-dev libspdlog-dev libcli11-dev doctest-dev nlohmann-json3-dev \
               libcpp-httplib-dev zlib1g-dev sqlite3 libboost-dev libssl-dev
-TEST_PKGS  := chromium curl clang-format postgresql neovim
+TEST_PKGS  := chromium curl clang-format postgresql neovim python3
 BENCH_PKGS := wrk valgrind time postgresql
 FUZZ_PKGS  := clang libclang-rt-14-dev
 
@@ -82,8 +82,9 @@ bench: setup-bench build
 
 fuzz: setup-fuzz
 	cmake -S . -B $(BUILD_DIR)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCPE_FUZZ=ON
-	cmake --build $(BUILD_DIR)-fuzz -j $(JOBS) --target cpe_fuzz_parser cpe_fuzz_activity cpe_fuzz_case cpe_fuzz_lsp
-	mkdir -p $(BUILD_DIR)-fuzz/corpus $(BUILD_DIR)-fuzz/corpus-activity $(BUILD_DIR)-fuzz/corpus-case $(BUILD_DIR)-fuzz/corpus-lsp
+	cmake --build $(BUILD_DIR)-fuzz -j $(JOBS) --target cpe_fuzz_parser cpe_fuzz_activity cpe_fuzz_case cpe_fuzz_lsp cpe_fuzz_care
+	mkdir -p $(BUILD_DIR)-fuzz/corpus $(BUILD_DIR)-fuzz/corpus-activity $(BUILD_DIR)-fuzz/corpus-case $(BUILD_DIR)-fuzz/corpus-lsp \
+	  $(BUILD_DIR)-fuzz/corpus-care
 	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_parser -max_total_time=$${FUZZ_SECONDS:-120} -max_len=4096 \
 	  -timeout=5 -dict=fuzz/cpl.dict $(BUILD_DIR)-fuzz/corpus fuzz/corpus
 	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_activity -max_total_time=$${FUZZ_SECONDS:-120} -max_len=16384 \
@@ -92,6 +93,8 @@ fuzz: setup-fuzz
 	  -timeout=5 $(BUILD_DIR)-fuzz/corpus-case fuzz/corpus-case
 	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_lsp -max_total_time=$${FUZZ_SECONDS:-120} -max_len=8192 \
 	  -timeout=5 $(BUILD_DIR)-fuzz/corpus-lsp fuzz/corpus-lsp
+	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_care -max_total_time=$${FUZZ_SECONDS:-120} -max_len=8192 \
+	  -timeout=5 $(BUILD_DIR)-fuzz/corpus-care fuzz/corpus-care
 
 # The VS Code extension as a .vsix (editors/vscode/README.md): npm packages pinned in its package-lock.json.
 vscode:

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 
 #include "audit/activity_audit.h"
+#include "audit/care/care_csv.h"
+#include "audit/care_audit.h"
 #include "audit/case_audit.h"
 #include "audit/match/policy_rules.h"
 #include "audit/read/episode.h"
@@ -28,6 +30,10 @@ struct AuditOptions {
     bool strict = false, noSuppress = false, noProgress = false;
     unsigned threads = 0;
     std::size_t maxLine = kDefaultMaxLine, maxDepth = kDefaultMaxDepth;
+    // --care (audit/care_audit.h)
+    std::string care, localities, trend = "month";
+    std::vector<std::string> columns;  // --columns, each FIELD=COLUMN[,...]
+    std::vector<std::string> benchmarks;
 };
 
 int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) {
@@ -112,11 +118,61 @@ int runCases(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) 
     return 0;
 }
 
+int runCare(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) {
+    audit::CareAuditOptions c;
+    c.carePath = o.care;
+    c.outDir = o.out;
+    for (const auto& p : o.policies) c.policiesLabel += (c.policiesLabel.empty() ? "" : ", ") + p;
+    if (!o.localities.empty()) c.localitiesPath = o.localities;
+    for (const std::string& spec : o.columns)
+        for (auto& [field, column] : audit::parseCareColumns(spec))
+            if (!c.columns.emplace(field, column).second)
+                throw audit::AuditError("--columns: field '" + field + "' is mapped twice");
+    for (const std::string& b : o.benchmarks) {
+        auto eq = b.find('=');
+        std::string name = b.substr(0, eq);
+        if (eq == std::string::npos || (name != "conversion" && name != "assessment"))
+            throw audit::AuditError("--benchmark: '" + b + "' is not conversion=RATE or assessment=RATE");
+        char* end = nullptr;
+        double rate = std::strtod(b.c_str() + eq + 1, &end);
+        if (end == b.c_str() + eq + 1 || *end || !(rate > 0 && rate < 1))
+            throw audit::AuditError("--benchmark: " + name + " must be a proportion between 0 and 1, got '" + b.substr(eq + 1) +
+                                    "'");
+        c.benchmarks[name] = rate;
+    }
+    c.period = o.trend == "month" ? audit::TrendPeriod::Month : audit::TrendPeriod::Quarter;
+    c.strict = o.strict;
+    c.suppress = !o.noSuppress;
+    c.threads = o.threads;
+    c.maxLine = o.maxLine;
+    c.maxDepth = o.maxDepth;
+    audit::CareAuditSummary s = audit::runCareAudit(lib, c);
+    if (s.earlierThanPolicies)
+        std::cerr << "note: " << s.earlierThanPolicies
+                  << " records are dated before the first version of a care policy and were decided by that version\n";
+    if (g.format == "json") {
+        nlohmann::ordered_json j;
+        j["records_read"] = s.recordsRead;
+        j["records_rejected"] = s.recordsRejected;
+        j["chc_records"] = s.chcRecords;
+        j["s117_records"] = s.s117Records;
+        j["decided_by_a_later_first_version"] = s.earlierThanPolicies;
+        j["seconds"] = s.seconds;
+        j["out"] = o.out;
+        std::cout << j.dump() << "\n";
+    } else {
+        std::cout << s.line() << "\n";
+    }
+    return 0;
+}
+
 }  // namespace
 
 void addAuditCommand(CLI::App& app, Globals& g) {
     auto* cmd = app.add_subcommand(
-        "audit", "Audit coded activity against the policies' coding rules (--activity), or recorded cases (--cases)");
+        "audit",
+        "Audit coded activity against the policies' coding rules (--activity), recorded cases (--cases), or continuing-care and "
+        "Section 117 case records (--care)");
     auto o = std::make_shared<AuditOptions>();
     cmd->add_option("--policies", o->policies, "Policy file or folder (default: policies/)");
     cmd->add_option("--activity", o->activity, "Coded activity CSV, or .csv.gz ('-' for stdin)");
@@ -126,6 +182,21 @@ void addAuditCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--database", o->database,
                     "With --query: libpq connection string or URI (default: the PG* environment variables, as psql)");
     cmd->add_option("--cases", o->cases, "NDJSON of recorded cases {id, policy, facts, as_of, provider}");
+    cmd->add_option("--care", o->care,
+                    "Continuing-care (CHC) and Section 117 case records: NDJSON, or CSV (.csv, .csv.gz, or with --columns); "
+                    "the 28-day standard, conversion, consistency and aftercare plans by locality");
+    cmd->add_option("--localities", o->localities,
+                    "With --care: file of the localities records may name, one a line (default: hwe, mse, snee)");
+    cmd->add_option(
+        "--columns", o->columns,
+        "With --care and CSV: field=COLUMN,... where the header's names differ; repeatable (fields: id, record, locality, "
+        "referral_received, checklist_date, dst_date, fast_track, decision_date, recorded_decision, "
+        "discharge_date, plan_agreed, as_of, checklist, dst, sections)");
+    cmd->add_option("--benchmark", o->benchmarks,
+                    "With --care: conversion=RATE (full assessments found eligible) or assessment=RATE (positive Checklists "
+                    "assessed), the funnel plots' target (default: the overall rate); repeatable");
+    cmd->add_option("--trend", o->trend, "With --care: trends by month (default) or quarter")
+        ->check(CLI::IsMember({"month", "quarter"}));
     cmd->add_option("--out", o->out, "Folder for activity.csv, variation.csv, rejects.csv and report.html")->required();
     cmd->add_option("--population", o->population, "CSV commissioner,population: rates per 100,000 by commissioner");
     cmd->add_option("--from", o->from, "First admission date counted, YYYY-MM-DD");
@@ -168,8 +239,9 @@ void addAuditCommand(CLI::App& app, Globals& g) {
             return;
         }
         const bool fromQuery = !o->query.empty();
-        if (int(!o->activity.empty()) + int(fromQuery) + int(!o->cases.empty()) != 1) {
-            std::cerr << "error: give one of --activity FILE or --query SQL (coded activity) or --cases FILE (recorded cases)\n";
+        if (int(!o->activity.empty()) + int(fromQuery) + int(!o->cases.empty()) + int(!o->care.empty()) != 1) {
+            std::cerr << "error: give one of --activity FILE or --query SQL (coded activity), --cases FILE (recorded cases) "
+                         "or --care FILE (continuing-care and Section 117 case records)\n";
             g.exitCode = 2;
             return;
         }
@@ -188,7 +260,9 @@ void addAuditCommand(CLI::App& app, Globals& g) {
             return;
         }
         try {
-            g.exitCode = o->cases.empty() ? runActivity(*lib, *o, g) : runCases(*lib, *o, g);
+            g.exitCode = !o->care.empty()   ? runCare(*lib, *o, g)
+                         : o->cases.empty() ? runActivity(*lib, *o, g)
+                                            : runCases(*lib, *o, g);
         } catch (const audit::AuditError& e) {
             std::cerr << "error: " << e.what() << "\n";
             g.exitCode = 2;

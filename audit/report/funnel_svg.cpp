@@ -84,35 +84,65 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
     const double scale = analysis.funnelScale();
     const bool poisson = analysis.perPopulation;
     const double target = ia.target / scale;  // per unit of volume
-    auto limit = [&](double n, double z) { return poisson ? rateLimits(target, n, z) : proportionLimits(target, n, z); };
-
+    const std::string yUnit = poisson ? "per 100,000 population" : "per 1,000 episodes";
+    FunnelPlot plot;
+    plot.id = ia.id;
+    plot.title = ia.title;
+    plot.xTitle = analysis.perPopulation                    ? "Population"
+                  : analysis.grouping == Grouping::Provider ? "Provider's episodes of any kind (volume)"
+                                                            : "Commissioner's episodes of any kind (volume)";
+    plot.yTitle = "Episodes " + yUnit;
+    plot.target = ia.target;
+    plot.limits = [=](double n, bool outer) {
+        double z = outer ? kZ998 : kZ95;
+        Limits l = poisson ? rateLimits(target, n, z) : proportionLimits(target, n, z);
+        return Limits{l.lower * scale, l.upper * scale};
+    };
     // With suppression on, groups with 1 to 5 episodes are not plotted: a
     // point's height times its volume would give the hidden count away.
-    auto hidden = [&](const GroupRow& g) { return suppress && g.episodes >= 1 && g.episodes <= 5; };
-    double maxX = 0, maxY = 0, minX = 0;
     for (const GroupRow& g : ia.groups) {
-        maxX = std::max(maxX, g.volume);
-        maxY = std::max(maxY, g.funnelY);
-        if (g.volume > 0 && (minX == 0 || g.volume < minX)) minX = g.volume;
+        if (suppress && g.episodes >= 1 && g.episodes <= 5) continue;
+        std::string tip = escapeHtml(g.name) + ": " + shownCount(g.episodes, suppress) + " episodes, " +
+                          (analysis.perPopulation ? "population " : "volume ") + thousands(static_cast<uint64_t>(g.volume)) +
+                          ", " + decimalWithThousands(g.funnelY, 2) + " " + yUnit + " (" + describe(g.position) + ")";
+        plot.points.push_back({g.name, tip, g.volume, g.funnelY, g.position});
     }
+    for (const GroupRow& g : ia.groups) {
+        plot.extentX.push_back(g.volume);
+        plot.extentY.push_back(g.funnelY);
+    }
+    return funnelPlotSvg(plot);
+}
+
+std::string funnelPlotSvg(const FunnelPlot& plot) {
+    double maxX = 0, maxY = 0, minX = 0;
+    for (double x : plot.extentX) {
+        maxX = std::max(maxX, x);
+        if (x > 0 && (minX == 0 || x < minX)) minX = x;
+    }
+    for (double y : plot.extentY) maxY = std::max(maxY, y);
     if (maxX <= 0) maxX = 1;
+    const double target = plot.target;
     // Show the limits over the points' range, not their blow-up near zero.
-    double limitTop = minX > 0 ? limit(minX, kZ998).upper * scale : 0;
-    double limitEnd = limit(maxX, kZ998).upper * scale * 1.05;  // keep the limits in view at the right
-    double yTop = std::max({maxY, ia.target * 1.5, std::min(limitTop, std::max(maxY, ia.target) * 1.6), limitEnd});
+    double limitTop = minX > 0 ? plot.limits(minX, true).upper : 0;
+    double limitEnd = plot.limits(maxX, true).upper * 1.05;  // keep the limits in view at the right
+    double yTop = std::max({maxY, target * 1.5, std::min(limitTop, std::max(maxY, target) * 1.6), limitEnd});
     if (yTop <= 0) yTop = 1;
     double xStep = niceStep(maxX * 1.04, 5), yStep = niceStep(yTop * 1.08, 5);
     double xMax = std::ceil(maxX * 1.04 / xStep) * xStep, yMax = std::ceil(yTop * 1.08 / yStep) * yStep;
+    if (plot.yCeiling && yMax > *plot.yCeiling) {
+        yMax = *plot.yCeiling;
+        yStep = niceStep(yMax, 5);
+    }
     auto px = [&](double x) { return kLeft + x / xMax * kPlotW; };
     auto py = [&](double y) { return kTop + kPlotH - y / yMax * kPlotH; };
 
-    std::string clipId = "clip-" + ia.id;
+    std::string clipId = "clip-" + plot.id;
     for (char& c : clipId)
         if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-') c = '-';
-    std::string yUnit = poisson ? "per 100,000 population" : "per 1,000 episodes";
     std::string s;
     s += "<svg class=\"funnel\" viewBox=\"0 0 " + num(kWidth) + " " + num(kHeight) +
-         "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Funnel plot for " + escapeHtml(ia.title) + "\">";
+         "\" xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"Funnel plot for " + escapeHtml(plot.title) + "\">";
     s += "<defs><clipPath id=\"" + clipId + "\"><rect x=\"" + num(kLeft) + "\" y=\"" + num(kTop) + "\" width=\"" + num(kPlotW) +
          "\" height=\"" + num(kPlotH) + "\"/></clipPath></defs>";
     s += "<rect x=\"" + num(kLeft) + "\" y=\"" + num(kTop) + "\" width=\"" + num(kPlotW) + "\" height=\"" + num(kPlotH) +
@@ -135,40 +165,36 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
          num(kTop + kPlotH) + "\" stroke=\"" + kGrey + "\"/>";
     s += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft) + "\" y1=\"" + num(kTop) + "\" y2=\"" + num(kTop + kPlotH) +
          "\" stroke=\"" + kGrey + "\"/>";
-    std::string xTitle = analysis.perPopulation                    ? "Population"
-                         : analysis.grouping == Grouping::Provider ? "Provider's episodes of any kind (volume)"
-                                                                   : "Commissioner's episodes of any kind (volume)";
     s += "<text x=\"" + num(kLeft + kPlotW / 2) + "\" y=\"" + num(kHeight - 12) + "\" text-anchor=\"middle\" class=\"axis\">" +
-         xTitle + "</text>";
-    s += "<text transform=\"translate(18," + num(kTop + kPlotH / 2) +
-         ") rotate(-90)\" text-anchor=\"middle\" class=\"axis\">Episodes " + yUnit + "</text>";
+         plot.xTitle + "</text>";
+    s += "<text transform=\"translate(18," + num(kTop + kPlotH / 2) + ") rotate(-90)\" text-anchor=\"middle\" class=\"axis\">" +
+         plot.yTitle + "</text>";
 
     // Control limits, sampled densely where they curve (small volumes).
     s += "<g clip-path=\"url(#" + clipId + ")\" fill=\"none\">";
     if (target > 0) {
-        for (double z : {kZ95, kZ998}) {
+        for (bool outer : {false, true}) {
             std::string upper, lower;
             for (int i = 1; i <= 160; ++i) {
                 double t = i / 160.0;
                 double n = xMax * t * t;
-                Limits l = limit(n, z);
-                upper += (i == 1 ? "M" : "L") + num(px(n)) + "," + num(py(std::min(l.upper * scale, yMax * 4)));
-                lower += (i == 1 ? "M" : "L") + num(px(n)) + "," + num(py(l.lower * scale));
+                Limits l = plot.limits(n, outer);
+                upper += (i == 1 ? "M" : "L") + num(px(n)) + "," + num(py(std::min(l.upper, yMax * 4)));
+                lower += (i == 1 ? "M" : "L") + num(px(n)) + "," + num(py(l.lower));
             }
-            std::string style = z == kZ95 ? "stroke=\"#768692\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\""
-                                          : "stroke=\"#425563\" stroke-width=\"1.5\"";
+            std::string style = !outer ? "stroke=\"#768692\" stroke-width=\"1.2\" stroke-dasharray=\"5 4\""
+                                       : "stroke=\"#425563\" stroke-width=\"1.5\"";
             s += "<path d=\"" + upper + "\" " + style + "/><path d=\"" + lower + "\" " + style + "/>";
         }
     }
-    s += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft + kPlotW) + "\" y1=\"" + num(py(ia.target)) + "\" y2=\"" +
-         num(py(ia.target)) + "\" stroke=\"" + kBlue + "\" stroke-width=\"1.2\" opacity=\"0.6\"/>";
+    s += "<line x1=\"" + num(kLeft) + "\" x2=\"" + num(kLeft + kPlotW) + "\" y1=\"" + num(py(target)) + "\" y2=\"" +
+         num(py(target)) + "\" stroke=\"" + kBlue + "\" stroke-width=\"1.2\" opacity=\"0.6\"/>";
     s += "</g>";
 
     // Points: ordinary ones first so outliers are drawn on top.
-    std::vector<const GroupRow*> order;
-    for (const GroupRow& g : ia.groups)
-        if (!hidden(g)) order.push_back(&g);
-    std::stable_sort(order.begin(), order.end(), [](const GroupRow* a, const GroupRow* b) {
+    std::vector<const FunnelPoint*> order;
+    for (const FunnelPoint& p : plot.points) order.push_back(&p);
+    std::stable_sort(order.begin(), order.end(), [](const FunnelPoint* a, const FunnelPoint* b) {
         return std::abs(static_cast<int>(a->position)) < std::abs(static_cast<int>(b->position));
     });
     // Outliers are labelled. Each label tries spots around its point and
@@ -180,20 +206,15 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
         bool overlaps(const Box& o) const { return x0 < o.x1 && o.x0 < x1 && y0 < o.y1 && o.y0 < y1; }
     };
     std::vector<Box> taken;
-    for (const GroupRow* g : order) {
-        double x = px(g->volume), y = py(std::min(g->funnelY, yMax));
+    for (const FunnelPoint* g : order) {
+        double x = px(g->x), y = py(std::min(g->y, yMax));
         taken.push_back({x - 4, y - 4, x + 4, y + 4});
     }
     std::string labels;
-    for (const GroupRow* g : order) {
-        double x = px(g->volume), y = py(std::min(g->funnelY, yMax));
-        std::string tip =
-            escapeHtml(g->name) + ": " + shownCount(g->episodes, suppress) + " episodes, " +
-            (analysis.perPopulation ? "population " : "volume ") + thousands(static_cast<uint64_t>(g->volume)) +
-            (suppress && g->episodes >= 1 && g->episodes <= 5 ? "" : ", " + decimalWithThousands(g->funnelY, 2) + " " + yUnit) +
-            " (" + describe(g->position) + ")";
+    for (const FunnelPoint* g : order) {
+        double x = px(g->x), y = py(std::min(g->y, yMax));
         s += "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"4.5\" fill=\"" + colourOf(g->position) +
-             "\" stroke=\"#fff\" stroke-width=\"1\"><title>" + tip + "</title></circle>";
+             "\" stroke=\"#fff\" stroke-width=\"1\"><title>" + g->tip + "</title></circle>";
         if (g->position != FunnelPosition::Above998 && g->position != FunnelPosition::Below998) continue;
         double w = 6.6 * static_cast<double>(g->name.size()) + 2, h = 11;
         // (dx, dy) of the text anchor, and where the text sits relative to it.

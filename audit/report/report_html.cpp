@@ -67,10 +67,7 @@ std::string pill(FunnelPosition p) {
     }
 }
 
-std::string card(const std::string& n, const std::string& label, bool warn = false) {
-    return std::string("<div class=\"card") + (warn ? " warn" : "") + "\"><div class=\"n\">" + n + "</div><div class=\"l\">" +
-           label + "</div></div>";
-}
+std::string card(const std::string& n, const std::string& label, bool warn = false) { return reportCard(n, label, warn); }
 
 std::string anchorOf(const std::string& id) {
     std::string a = "iv-";
@@ -83,6 +80,13 @@ std::string statistic(double v, const Analysis& a, bool suppress) {
 }
 
 }  // namespace
+
+const char* auditReportStyle() { return kStyle; }
+
+std::string reportCard(const std::string& n, const std::string& label, bool warn) {
+    return std::string("<div class=\"card") + (warn ? " warn" : "") + "\"><div class=\"n\">" + n + "</div><div class=\"l\">" +
+           label + "</div></div>";
+}
 
 std::string renderReport(const Analysis& a, const ReportInfo& info) {
     const bool sup = info.suppress;

@@ -25,4 +25,9 @@ struct ReportInfo {
 
 std::string renderReport(const Analysis& analysis, const ReportInfo& info);
 
+// The audit reports' shared look, for the care audit's page (audit/care/care_report.cpp):
+// the style sheet, and a summary card (a figure over its label; warn draws it amber).
+const char* auditReportStyle();
+std::string reportCard(const std::string& n, const std::string& label, bool warn = false);
+
 }  // namespace cpe::audit
