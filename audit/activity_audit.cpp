@@ -51,6 +51,7 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     scan.byCommissioner = o.grouping == Grouping::Commissioner;
     scan.threads = o.threads;
     scan.blockSize = o.blockSize;
+    scan.mapping = &o.mapping;
 
     std::optional<Population> population;
     if (o.populationPath) population = readPopulation(*o.populationPath);
@@ -94,6 +95,8 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     summary.rowsOutsidePeriod = result.rowsOutsidePeriod;
     summary.episodesCounted = result.episodesCounted;
     summary.bytes = result.bytes;
+    summary.ignoredColumns = result.ignoredColumns;
+    summary.mapped = result.mapped;
     if (!analysis.withoutPopulation.empty()) {
         std::string list;
         for (size_t i = 0; i < analysis.withoutPopulation.size(); ++i) list += (i ? ", " : "") + analysis.withoutPopulation[i];

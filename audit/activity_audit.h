@@ -23,13 +23,16 @@ struct ActivityAuditOptions {
     unsigned threads = 2;
     bool progress = true;  // on a terminal
     size_t blockSize = size_t{4} << 20;
+    ColumnMapping mapping;  // --columns / --mapping; nothing given: the contract's layout
 };
 
 struct ActivityAuditSummary {
     uint64_t rowsRead = 0, rowsRejected = 0, rowsOutsidePeriod = 0, episodesCounted = 0, bytes = 0;
     double seconds = 0;
-    std::vector<std::string> warnings;  // e.g. commissioners without a population
-    std::string line() const;           // the one-line summary
+    std::vector<std::string> warnings;        // e.g. commissioners without a population
+    std::vector<std::string> ignoredColumns;  // header columns no field uses
+    bool mapped = false;                      // read through a column mapping
+    std::string line() const;                 // the one-line summary
 };
 
 // Throws AuditError (bad file, bad header, bad option value, or with

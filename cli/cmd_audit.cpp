@@ -22,6 +22,8 @@ namespace {
 struct AuditOptions {
     std::vector<std::string> policies;
     std::vector<std::string> only;
+    std::vector<std::string> columns;  // --columns, each FIELD=COLUMN[,...]
+    std::string mapping;
     std::string activity, cases, population, from, to, by = "provider", out, asOf;
     bool strict = false, noSuppress = false, noProgress = false;
     unsigned threads = 0;
@@ -61,8 +63,16 @@ int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& 
     a.suppress = !o.noSuppress;
     a.threads = o.threads;
     a.progress = !o.noProgress && g.format != "json";
+    if (!o.mapping.empty()) a.mapping.addFile(o.mapping);
+    for (const std::string& c : o.columns) a.mapping.addColumnsOption(c);
     audit::ActivityAuditSummary s = audit::runActivityAudit(*matcher, a);
     for (const std::string& w : s.warnings) std::cerr << "warning: " << w << "\n";
+    if (!s.ignoredColumns.empty()) {
+        std::string list;
+        for (const std::string& c : s.ignoredColumns) list += (list.empty() ? "" : ", ") + c;
+        std::cerr << "note: " << s.ignoredColumns.size() << " column" << (s.ignoredColumns.size() > 1 ? "s" : "")
+                  << " not used: " << list << "\n";
+    }
     if (g.format == "json") {
         nlohmann::ordered_json j;
         j["rows_read"] = s.rowsRead;
@@ -70,6 +80,7 @@ int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& 
         j["rows_outside_period"] = s.rowsOutsidePeriod;
         j["episodes_counted"] = s.episodesCounted;
         j["interventions"] = matcher->size();
+        j["columns_ignored"] = s.ignoredColumns;
         j["seconds"] = s.seconds;
         j["out"] = o.out;
         std::cout << j.dump() << "\n";
@@ -116,6 +127,10 @@ void addAuditCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--activity", o->activity, "Coded activity CSV, or .csv.gz ('-' for stdin)");
     cmd->add_option("--cases", o->cases, "NDJSON of recorded cases {id, policy, facts, as_of, provider}");
     cmd->add_option("--out", o->out, "Folder for activity.csv, variation.csv, rejects.csv and report.html")->required();
+    cmd->add_option("--columns", o->columns,
+                    "Where the extract's fields are: FIELD=COLUMN,... (e.g. provider=PROCODE3,procedures=OPERTN_*)");
+    cmd->add_option("--mapping", o->mapping,
+                    "Mapping file: 'field = COLUMN' and 'sex.values = M:1, F:2' lines (--columns overrides it)");
     cmd->add_option("--population", o->population, "CSV commissioner,population: rates per 100,000 by commissioner");
     cmd->add_option("--from", o->from, "First admission date counted, YYYY-MM-DD");
     cmd->add_option("--to", o->to, "Last admission date counted, YYYY-MM-DD");

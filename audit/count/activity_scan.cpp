@@ -18,6 +18,7 @@
 #include "audit/read/activity_schema.h"
 #include "audit/read/csv_scan.h"
 #include "audit/read/episode.h"
+#include "audit/read/mapped_episode.h"
 
 namespace cpe::audit {
 
@@ -92,6 +93,7 @@ struct alignas(64) Worker {
     std::string scratch, reason;
     std::vector<PackedCode> procedures, diagnoses;
     CandidateSet candidates;
+    MappedScratch mapped;
 };
 
 class Pipeline {
@@ -107,6 +109,8 @@ private:
     void submit(size_t slot);
     void workerLoop(Worker& worker);
     ChunkResult scanChunk(Worker& worker, const Chunk& chunk);
+    template <bool Mapped>
+    ChunkResult scanRows(Worker& worker, const Chunk& chunk);
     void finishChunk(ChunkResult result);
     size_t acquireSlot();
     void releaseSlot(size_t slot);
@@ -116,6 +120,7 @@ private:
     const ScanOptions& options_;
     const ScanHooks& hooks_;
     ActivitySchema schema_;
+    ResolvedHeader header_;
 
     std::vector<Chunk> slots_;
     std::mutex mutex_;
@@ -172,14 +177,16 @@ void Pipeline::readHeader(ByteSource& source, std::string& carry) {
     if (!scanner.next(header)) throw AuditError(std::string(name) + ":1: the header row is empty");
     if (header.error) throw AuditError(std::string(name) + ":1: bad header: " + header.error);
     if (header.fieldCount > kMaxRecordFields)
-        throw AuditError(std::string(name) + ":1: bad header: " + std::to_string(header.fieldCount) + " columns (expected " +
-                         std::to_string(kColumnCount) + ")");
+        throw AuditError(std::string(name) + ":1: bad header: " + std::to_string(header.fieldCount) + " columns (at most " +
+                         std::to_string(kMaxRecordFields) + " are read)");
     std::vector<std::string_view> names;
     for (size_t i = 0; i < header.fieldCount; ++i) names.push_back(header.field(i));
     std::string error;
-    auto schema = checkHeader(names, error);
-    if (!schema) throw AuditError(std::string(name) + ":1: " + error);
-    schema_ = *schema;
+    static const ColumnMapping kContract;
+    auto resolved = resolveHeader(options_.mapping ? *options_.mapping : kContract, names, error);
+    if (!resolved) throw AuditError(std::string(name) + ":1: " + error);
+    header_ = std::move(*resolved);
+    schema_ = header_.plain;
     lineBase_ = scanner.newlines();
     carry.assign(end, static_cast<size_t>(buf.data() + buf.size() - end));
 }
@@ -264,6 +271,13 @@ void Pipeline::submit(size_t slot) {
 }
 
 ChunkResult Pipeline::scanChunk(Worker& w, const Chunk& chunk) {
+    return header_.usePlain ? scanRows<false>(w, chunk) : scanRows<true>(w, chunk);
+}
+
+// The contract's layout (Mapped = false) keeps its own loop: the mapped
+// path's gathering and value lookups cost it nothing.
+template <bool Mapped>
+ChunkResult Pipeline::scanRows(Worker& w, const Chunk& chunk) {
     ChunkResult result;
     result.index = chunk.index;
     RecordScanner scanner(chunk.data->get(), chunk.data->get() + chunk.size, w.scratch);
@@ -275,7 +289,9 @@ ChunkResult Pipeline::scanChunk(Worker& w, const Chunk& chunk) {
     uint64_t rows = 0;
     while (scanner.next(rec)) {
         ++rows;
-        if (!parseEpisode(rec, schema_, ep, w.reason)) {
+        const bool ok =
+            Mapped ? parseMappedEpisode(rec, header_.mapped, w.mapped, ep, w.reason) : parseEpisode(rec, schema_, ep, w.reason);
+        if (!ok) {
             ++w.rowsRejected;
             result.rejects.emplace_back(rec.line, w.reason);
             continue;
@@ -418,6 +434,8 @@ ScanResult Pipeline::run() {
         commissioners.push_back(&w->commissioners);
     }
     result.bytes = bytesRead_;
+    result.mapped = !header_.usePlain;
+    result.ignoredColumns = header_.ignored;
     result.stopped = stop_.load();
     result.providers = mergeTallies(providers, matcher_.size());
     if (options_.byCommissioner) result.commissioners = mergeTallies(commissioners, matcher_.size());

@@ -13,10 +13,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "audit/count/tally.h"
 #include "audit/match/matcher.h"
 #include "audit/read/byte_source.h"
+#include "audit/read/column_mapping.h"
 
 namespace cpe::audit {
 
@@ -27,6 +29,9 @@ struct ScanOptions {
     bool byCommissioner = false;  // also count by commissioner
     unsigned threads = 2;         // worker threads (at least 1)
     size_t blockSize = size_t{4} << 20;
+    // How the file's columns map onto the contract's; null (or a mapping with
+    // nothing given) reads the contract's layout on its own path.
+    const ColumnMapping* mapping = nullptr;
 };
 
 struct ScanProgress {
@@ -47,10 +52,12 @@ struct ScanHooks {
 struct ScanResult {
     uint64_t rowsRead = 0;  // data rows, malformed ones included
     uint64_t rowsRejected = 0;
-    uint64_t rowsOutsidePeriod = 0;  // valid rows outside --from/--to
-    uint64_t episodesCounted = 0;    // (intervention, episode) pairs counted
-    uint64_t bytes = 0;              // uncompressed bytes read
-    bool stopped = false;            // a reject hook asked to stop
+    uint64_t rowsOutsidePeriod = 0;           // valid rows outside --from/--to
+    uint64_t episodesCounted = 0;             // (intervention, episode) pairs counted
+    uint64_t bytes = 0;                       // uncompressed bytes read
+    bool stopped = false;                     // a reject hook asked to stop
+    bool mapped = false;                      // read through a column mapping
+    std::vector<std::string> ignoredColumns;  // header columns no field uses, in header order
     GroupCounts providers;
     GroupCounts commissioners;  // empty unless byCommissioner
 };
