@@ -56,6 +56,8 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
 
     std::optional<Population> population;
     if (o.populationPath) population = readPopulation(*o.populationPath);
+    std::optional<OrganisationNames> names;
+    if (o.namesPath) names = readOrganisationNames(*o.namesPath);
 
     std::error_code ec;
     std::filesystem::create_directories(o.outDir, ec);
@@ -108,6 +110,12 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     writeActivityCsv(o.outDir + "/activity.csv", matcher, result.providers);
     writeVariationCsv(o.outDir + "/variation.csv", analysis);
     if (o.grouping == Grouping::Commissioner) writeCommissionerCsv(o.outDir + "/activity_by_commissioner.csv", analysis);
+    PublishedStats published =
+        publishStatistics(matcher, analysis, result, population ? &*population : nullptr, names ? &*names : nullptr);
+    writeGroupsCsv(o.outDir + "/groups.csv", published);
+    const std::vector<TrendSeries> trend =
+        trendSeries(matcher, o.grouping == Grouping::Commissioner ? result.commissionerMonths : result.providerMonths, o.trend);
+    writeTrendCsv(o.outDir + "/trend.csv", trend, names ? &*names : nullptr);
     rejects.commit();
 
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
@@ -125,6 +133,9 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     info.rowsOutsidePeriod = result.rowsOutsidePeriod;
     info.episodesCounted = result.episodesCounted;
     info.firstRejects = std::move(sample);
+    info.ignoredColumns = result.ignoredColumns;
+    info.published = &published;
+    info.trend = &trend;
     OutputFile report(o.outDir + "/report.html");
     report.write(renderReport(analysis, info));
     report.commit();

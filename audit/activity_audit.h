@@ -8,6 +8,7 @@
 #include "audit/count/activity_scan.h"
 #include "audit/count/analysis.h"
 #include "audit/match/matcher.h"
+#include "audit/report/published_csv.h"
 
 namespace cpe::audit {
 
@@ -24,7 +25,9 @@ struct ActivityAuditOptions {
     unsigned threads = 2;
     bool progress = true;  // on a terminal
     size_t blockSize = size_t{4} << 20;
-    ColumnMapping mapping;  // --columns / --mapping; nothing given: the contract's layout
+    ColumnMapping mapping;
+    std::optional<std::string> namesPath;    // --names: ODS code,name
+    TrendPeriod trend = TrendPeriod::Month;  // --columns / --mapping; nothing given: the contract's layout
 };
 
 struct ActivityAuditSummary {

@@ -24,7 +24,7 @@ struct AuditOptions {
     std::vector<std::string> policies;
     std::vector<std::string> only;
     std::vector<std::string> columns;  // --columns, each FIELD=COLUMN[,...]
-    std::string mapping;
+    std::string mapping, names, trend = "month";
     std::string activity, cases, population, from, to, by = "provider", out, asOf;
     std::string database, query, queryFile;
     bool strict = false, noSuppress = false, noProgress = false;
@@ -70,6 +70,8 @@ int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& 
     a.threads = o.threads;
     a.progress = !o.noProgress && g.format != "json";
     if (!o.mapping.empty()) a.mapping.addFile(o.mapping);
+    if (!o.names.empty()) a.namesPath = o.names;
+    a.trend = o.trend == "quarter" ? audit::TrendPeriod::Quarter : audit::TrendPeriod::Month;
     for (const std::string& c : o.columns) a.mapping.addColumnsOption(c);
     audit::ActivityAuditSummary s = audit::runActivityAudit(*matcher, a);
     for (const std::string& w : s.warnings) std::cerr << "warning: " << w << "\n";
@@ -142,7 +144,11 @@ void addAuditCommand(CLI::App& app, Globals& g) {
                     "Where the extract's fields are: FIELD=COLUMN,... (e.g. provider=PROCODE3,procedures=OPERTN_*)");
     cmd->add_option("--mapping", o->mapping,
                     "Mapping file: 'field = COLUMN' and 'sex.values = M:1, F:2' lines (--columns overrides it)");
-    cmd->add_option("--population", o->population, "CSV commissioner,population: rates per 100,000 by commissioner");
+    cmd->add_option("--names", o->names, "ODS lookup CSV code,name: organisation names in groups.csv, trend.csv and the report");
+    cmd->add_option("--trend", o->trend, "Periods of trend.csv: month (default) or quarter")
+        ->check(CLI::IsMember({"month", "quarter"}));
+    cmd->add_option("--population", o->population,
+                    "CSV commissioner,population, or commissioner,age_band,sex,population for standardised rates");
     cmd->add_option("--from", o->from, "First admission date counted, YYYY-MM-DD");
     cmd->add_option("--to", o->to, "Last admission date counted, YYYY-MM-DD");
     cmd->add_option("--by", o->by,

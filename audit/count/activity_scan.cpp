@@ -19,6 +19,7 @@
 #include "audit/read/csv_scan.h"
 #include "audit/read/episode.h"
 #include "audit/read/mapped_episode.h"
+#include "audit/stats/esp2013.h"
 
 namespace cpe::audit {
 
@@ -89,6 +90,7 @@ struct alignas(64) Worker {
         candidates.resize(rules);
     }
     GroupTally providers, commissioners;
+    CellTally commissionerAgeSex, providerMonths, commissionerMonths;
     uint64_t rowsRead = 0, rowsRejected = 0, outside = 0, episodes = 0;
     std::string scratch, reason;
     std::vector<PackedCode> procedures, diagnoses;
@@ -321,8 +323,14 @@ ChunkResult Pipeline::scanRows(Worker& w, const Chunk& chunk) {
         codes.diagnosisCount = w.diagnoses.size();
         w.candidates.forEach([&](size_t rule) {
             if (!matcher_.matches(rule, ep, codes)) return;
+            const uint32_t month = monthCell(ep.date);
             w.providers.addEpisode(p, rule);
-            if (byCommissioner) w.commissioners.addEpisode(c, rule);
+            w.providerMonths.add(rule, p, month);
+            if (byCommissioner) {
+                w.commissioners.addEpisode(c, rule);
+                w.commissionerMonths.add(rule, c, month);
+                w.commissionerAgeSex.add(rule, c, ageSexCell(*stats::espBandOfAge(ep.age), static_cast<unsigned>(ep.sex)));
+            }
             ++w.episodes;
         });
     }
@@ -425,7 +433,11 @@ ScanResult Pipeline::run() {
 
     ScanResult result;
     std::vector<const GroupTally*> providers, commissioners;
+    std::vector<std::pair<const CellTally*, const GroupTally*>> ageSex, providerMonths, commissionerMonths;
     for (const auto& w : workers) {
+        ageSex.emplace_back(&w->commissionerAgeSex, &w->commissioners);
+        providerMonths.emplace_back(&w->providerMonths, &w->providers);
+        commissionerMonths.emplace_back(&w->commissionerMonths, &w->commissioners);
         result.rowsRead += w->rowsRead;
         result.rowsRejected += w->rowsRejected;
         result.rowsOutsidePeriod += w->outside;
@@ -438,7 +450,12 @@ ScanResult Pipeline::run() {
     result.ignoredColumns = header_.ignored;
     result.stopped = stop_.load();
     result.providers = mergeTallies(providers, matcher_.size());
-    if (options_.byCommissioner) result.commissioners = mergeTallies(commissioners, matcher_.size());
+    result.providerMonths = mergeCells(providerMonths);
+    if (options_.byCommissioner) {
+        result.commissioners = mergeTallies(commissioners, matcher_.size());
+        result.commissionerAgeSex = mergeCells(ageSex);
+        result.commissionerMonths = mergeCells(commissionerMonths);
+    }
     return result;
 }
 

@@ -64,6 +64,10 @@ struct ScanResult {
     std::vector<std::string> ignoredColumns;  // header columns no field uses, in header order
     GroupCounts providers;
     GroupCounts commissioners;  // empty unless byCommissioner
+    // Counted episodes by age band and sex (ageSexCell), by commissioner
+    // (empty unless byCommissioner), and by month (monthCell) by provider and
+    // by commissioner: what standardised rates and trends need.
+    CellCounts commissionerAgeSex, providerMonths, commissionerMonths;
 };
 
 // Throws AuditError for a file that cannot be read or has a bad header; the

@@ -4,8 +4,11 @@
 // merged by name, so the totals do not depend on how rows were split
 // between threads.
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
+#include <unordered_map>
 #include <vector>
 
 #include "audit/count/interner.h"
@@ -54,5 +57,36 @@ struct GroupCounts {
 };
 
 GroupCounts mergeTallies(const std::vector<const GroupTally*>& tallies, size_t interventions);
+
+// Counted episodes by intervention, group (a GroupTally's id) and a cell: an
+// age band and sex, or a month. Only counted episodes reach it (a few in a
+// hundred rows), so a hash map costs the scan nothing measurable.
+class CellTally {
+public:
+    void add(size_t intervention, uint32_t group, uint32_t cell) {
+        ++counts_[(static_cast<uint64_t>(intervention) << 48) | (static_cast<uint64_t>(group) << 24) | cell];
+    }
+    template <typename F>
+    void forEach(F f) const {  // f(intervention, group, cell, count)
+        for (const auto& [key, n] : counts_)
+            f(static_cast<size_t>(key >> 48), static_cast<uint32_t>((key >> 24) & 0xFFFFFF),
+              static_cast<uint32_t>(key & 0xFFFFFF), n);
+    }
+
+private:
+    std::unordered_map<uint64_t, uint64_t> counts_;
+};
+
+// Merged by group name: (intervention, group, cell) -> episodes.
+using CellCounts = std::map<std::tuple<size_t, std::string, uint32_t>, uint64_t>;
+// Each CellTally with the GroupTally whose ids it uses.
+CellCounts mergeCells(const std::vector<std::pair<const CellTally*, const GroupTally*>>& tallies);
+
+// The cells: band * 3 + sex (0 male, 1 female, 2 not known), and months as
+// year * 12 + month - 1.
+inline uint32_t ageSexCell(int band, unsigned sex) { return static_cast<uint32_t>(band) * 3 + sex; }
+inline uint32_t monthCell(int32_t dateKey) {
+    return static_cast<uint32_t>(dateKey / 10000) * 12 + static_cast<uint32_t>(dateKey / 100 % 100) - 1;
+}
 
 }  // namespace cpe::audit

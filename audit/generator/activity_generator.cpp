@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "audit/read/episode.h"
+#include "audit/stats/esp2013.h"
 
 namespace cpe::audit {
 
@@ -294,6 +295,18 @@ std::string generatorPopulationCsv() {
     std::string out = "commissioner,population\n";
     for (size_t i = 0; i < kCommissioners.size(); ++i)
         out += std::string(kCommissioners[i]) + "," + std::to_string(static_cast<long>(kPopulation[i])) + "\n";
+    return out;
+}
+
+std::string generatorBandedPopulationCsv() {
+    std::string out = "commissioner,age_band,sex,population\n";
+    for (size_t i = 0; i < kCommissioners.size(); ++i)
+        for (int band = 0; band < stats::kEspBands; ++band)
+            for (int sex = 1; sex <= 2; ++sex) {
+                const double share = stats::espWeight(band) / 100000.0 * (sex == 1 ? 0.49 : 0.51);
+                out += std::string(kCommissioners[i]) + "," + std::string(stats::espBandLabel(band)) + "," + std::to_string(sex) +
+                       "," + std::to_string(static_cast<long>(std::lround(kPopulation[i] * share))) + "\n";
+            }
     return out;
 }
 

@@ -42,5 +42,8 @@ bool generateActivity(const GeneratorOptions& options, std::FILE* out);
 const char* const* generatorCommissioners(size_t& count);
 // A plausible population for each commissioner, as a CSV file's text.
 std::string generatorPopulationCsv();
+// The same populations by ESP2013 band and sex (commissioner,age_band,sex,population):
+// each total spread over the bands in proportion to the standard weights, 49% male.
+std::string generatorBandedPopulationCsv();
 
 }  // namespace cpe::audit

@@ -1,7 +1,7 @@
 // cpe-gen-activity: writes deterministic synthetic coded activity (CSV) for
 // tests and benchmarks. Usage:
 //   cpe-gen-activity [--rows N] [--seed S] [--malformed RATE] [--quoted RATE]
-//                    [--population FILE] [--layout contract|hes] [--mapping-out FILE] [--out FILE]
+//                    [--population FILE] [--population-bands FILE] [--layout contract|hes] [--mapping-out FILE] [--out FILE]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,7 +11,7 @@
 
 int main(int argc, char** argv) {
     cpe::audit::GeneratorOptions o;
-    std::string out = "-", population, mappingOut;
+    std::string out = "-", population, bandedPopulation, mappingOut;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> std::string {
@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
         else if (a == "--population") population = value();
         else if (a == "--out") out = value();
         else if (a == "--mapping-out") mappingOut = value();
+        else if (a == "--population-bands") bandedPopulation = value();
         else if (a == "--layout") {
             std::string l = value();
             if (l == "hes") o.layout = cpe::audit::GeneratorLayout::Hes;
@@ -38,7 +39,7 @@ int main(int argc, char** argv) {
         } else if (a == "--help" || a == "-h") {
             std::puts(
                 "usage: cpe-gen-activity [--rows N] [--seed S] [--malformed RATE] [--quoted RATE] [--population FILE]\n"
-                "                        [--layout contract|hes] [--mapping-out FILE] [--out FILE]\n"
+                "                        [--population-bands FILE] [--layout contract|hes] [--mapping-out FILE] [--out FILE]\n"
                 "  --layout hes writes a wide HES APC-style extract; --mapping-out writes the mapping that reads it");
             return 0;
         } else {
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
     };
     if (!population.empty() && !writeText(population, cpe::audit::generatorPopulationCsv())) return 1;
     if (!mappingOut.empty() && !writeText(mappingOut, cpe::audit::generatorHesMapping())) return 1;
+    if (!bandedPopulation.empty() && !writeText(bandedPopulation, cpe::audit::generatorBandedPopulationCsv())) return 1;
     std::FILE* f = out == "-" ? stdout : std::fopen(out.c_str(), "wb");
     if (!f) {
         std::fprintf(stderr, "cpe-gen-activity: cannot write %s: %s\n", out.c_str(), std::strerror(errno));

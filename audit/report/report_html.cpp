@@ -6,6 +6,7 @@
 
 #include "audit/report/funnel_svg.h"
 #include "audit/report/html_format.h"
+#include "audit/report/published_html.h"
 #include "engine/base/html.h"
 #include "engine/base/number_format.h"
 
@@ -189,7 +190,23 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
                 h += (i ? ", " : "") + std::string("<code>") + escapeHtml(none[i]) + "</code>";
             h += "</p>";
         }
-        h += "</div></div></section>";
+        h += "</div></div>";
+        const PublishedIntervention* pi = nullptr;
+        if (info.published)
+            for (const PublishedIntervention& p : info.published->interventions)
+                if (p.id == ia.id) pi = &p;
+        if (pi || info.trend) {
+            h += "<div>";
+            if (pi) h += "<h3>Published statistics</h3>" + publishedTableHtml(*pi, info.published->method, sup);
+            if (info.trend) {
+                std::string chart = trendSvg(*info.trend, ia.id, sup);
+                if (!chart.empty())
+                    h += "<h3>Trend</h3>" + chart + "<p class=\"muted\">Episodes per period, all " + groupWord +
+                         "s (<code>trend.csv</code> has each).</p>";
+            }
+            h += "</div>";
+        }
+        h += "</section>";
     }
 
     // Data quality.
@@ -201,6 +218,12 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
         h += " Commissioners with activity but no population (left out of rates): ";
         for (size_t i = 0; i < a.withoutPopulation.size(); ++i)
             h += (i ? ", " : "") + std::string("<code>") + escapeHtml(a.withoutPopulation[i]) + "</code>";
+        h += ".";
+    }
+    if (!info.ignoredColumns.empty()) {
+        h += " Columns not used: ";
+        for (size_t i = 0; i < info.ignoredColumns.size(); ++i)
+            h += (i ? ", " : "") + std::string("<code>") + escapeHtml(info.ignoredColumns[i]) + "</code>";
         h += ".";
     }
     h += "</p>";
