@@ -7,6 +7,7 @@
 #include "audit/read/episode.h"
 #include "audit/report/outputs.h"
 #include "audit/report/progress.h"
+#include "audit/report/rejects_detail.h"
 #include "audit/report/report_html.h"
 #include "engine/base/number_format.h"
 
@@ -64,6 +65,7 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     if (ec) throw AuditError(o.outDir + ": cannot create the output folder: " + ec.message());
 
     RejectWriter rejects(o.outDir + "/rejects.csv");
+    RejectDetails rejectDetails(o.outDir);
     std::vector<std::pair<uint64_t, std::string>> sample;
     std::optional<std::string> strictError;
     const std::string fileName = o.activityPath == "-" ? "<stdin>" : o.activityPath;
@@ -78,6 +80,9 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
         rejects.add(line, reason);
         if (sample.size() < kRejectSample) sample.emplace_back(line, std::string(reason));
         return true;
+    };
+    hooks.onRejectDetail = [&](uint64_t line, std::string_view id, std::string_view provider, std::string_view reason) {
+        rejectDetails.add(line, id, provider, reason);
     };
     hooks.onProgress = [&](const ScanProgress& p) { progress.update(p); };
     ScanResult result;
@@ -117,6 +122,7 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
         trendSeries(matcher, o.grouping == Grouping::Commissioner ? result.commissionerMonths : result.providerMonths, o.trend);
     writeTrendCsv(o.outDir + "/trend.csv", trend, names ? &*names : nullptr);
     rejects.commit();
+    rejectDetails.commit();
 
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ReportInfo info;
@@ -134,6 +140,7 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     info.episodesCounted = result.episodesCounted;
     info.firstRejects = std::move(sample);
     info.ignoredColumns = result.ignoredColumns;
+    info.rejectSummary.assign(rejectDetails.summary().begin(), rejectDetails.summary().end());
     info.published = &published;
     info.trend = &trend;
     OutputFile report(o.outDir + "/report.html");

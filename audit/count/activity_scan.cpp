@@ -27,6 +27,16 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A field of a rejected row, where the row has it: at most 64 bytes, control
+// characters as '?' (a reject's row may be anything).
+std::string readableField(const Record& r, size_t i) {
+    if (i >= r.fieldCount || i >= kMaxRecordFields) return "";
+    std::string out(r.field(i).substr(0, 64));
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20) c = '?';
+    return out;
+}
+
 // A chunk buffer. Large ones are anonymous mappings backed by transparent
 // huge pages where the kernel allows, which cuts the page faults of filling
 // and scanning them. Measured on the 10M-row benchmark (2 threads, 2-core VM,
@@ -77,8 +87,12 @@ struct Chunk {
 
 struct ChunkResult {
     uint64_t index = 0;
-    uint64_t lines = 0;                                     // newlines in the chunk
-    std::vector<std::pair<uint64_t, std::string>> rejects;  // (line within the chunk, reason)
+    uint64_t lines = 0;  // newlines in the chunk
+    struct Reject {
+        uint64_t line = 0;  // within the chunk
+        std::string reason, episodeId, provider;
+    };
+    std::vector<Reject> rejects;
 };
 
 // Per-thread counting state. Each worker thread builds its own (so its heap
@@ -295,7 +309,11 @@ ChunkResult Pipeline::scanRows(Worker& w, const Chunk& chunk) {
             Mapped ? parseMappedEpisode(rec, header_.mapped, w.mapped, ep, w.reason) : parseEpisode(rec, schema_, ep, w.reason);
         if (!ok) {
             ++w.rowsRejected;
-            result.rejects.emplace_back(rec.line, w.reason);
+            const size_t idAt =
+                Mapped ? header_.mapped.index[static_cast<size_t>(Column::EpisodeId)] : schema_.at(Column::EpisodeId);
+            const size_t providerAt =
+                Mapped ? header_.mapped.index[static_cast<size_t>(Column::Provider)] : schema_.at(Column::Provider);
+            result.rejects.push_back({rec.line, w.reason, readableField(rec, idAt), readableField(rec, providerAt)});
             continue;
         }
         if (ep.date < from || ep.date > to) {
@@ -346,11 +364,12 @@ void Pipeline::finishChunk(ChunkResult result) {
     for (auto it = pending_.find(nextChunk_); it != pending_.end(); it = pending_.find(nextChunk_)) {
         ChunkResult& r = it->second;
         if (!stop_.load()) {
-            for (auto& [line, reason] : r.rejects) {
-                if (hooks_.onReject && !hooks_.onReject(lineBase_ + line + 1, reason)) {
+            for (const ChunkResult::Reject& j : r.rejects) {
+                if (hooks_.onReject && !hooks_.onReject(lineBase_ + j.line + 1, j.reason)) {
                     stop_.store(true);
                     break;
                 }
+                if (hooks_.onRejectDetail) hooks_.onRejectDetail(lineBase_ + j.line + 1, j.episodeId, j.provider, j.reason);
             }
         }
         lineBase_ += r.lines;

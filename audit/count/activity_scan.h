@@ -49,6 +49,10 @@ struct ScanHooks {
     // Each malformed row, in file order (line is 1-based, the header is line
     // 1). Return false to stop the run (--strict).
     std::function<bool(uint64_t line, std::string_view reason)> onReject;
+    // The same rows with their episode id and provider where the row has
+    // them (empty otherwise), after onReject accepted them.
+    std::function<void(uint64_t line, std::string_view episodeId, std::string_view provider, std::string_view reason)>
+        onRejectDetail;
     // Called now and then from the reading thread.
     std::function<void(const ScanProgress&)> onProgress;
 };

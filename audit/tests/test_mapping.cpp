@@ -252,3 +252,41 @@ TEST_CASE("cpe audit --mapping / --columns end to end: the unused columns are na
     CHECK(r.err.find("error: ") == 0);
     CHECK(r.err.find("provider: no column 'PROCODE' (--columns)") != std::string::npos);
 }
+
+TEST_CASE("rejects that go back to providers: rejects_detail.csv and rejects_summary.csv") {
+    TempDir dir("cpe-audit-rejects-detail");
+    std::string out = dir.file("out");
+    Run r = runCpe("audit --policies " + dataPath("policies") + " --activity " + dataPath("activity_small.csv") + " --out " +
+                       out + " --no-progress",
+                   dir);
+    REQUIRE(r.exit == 0);
+    // activity_small.csv's ten rejects (see test_engine_audit), each with the
+    // id and provider its row has; E27's stray quote still has its fields.
+    CHECK(readFile(out + "/rejects_detail.csv") ==
+          "line,episode_id,provider,reason\n"
+          "20,E19,RBB,age 'abc' is not a whole number from 0 to 130\n"
+          "21,E20,RBB,admission_date '2024-13-01' is not a date YYYY-MM-DD\n"
+          "22,E21,RBB,\"expected 11 fields, found 10\"\n"
+          "23,E22,RBB,\"sex 'X' is not 1 (male), 2 (female) or 9 (not known)\"\n"
+          "24,E23,RBB,setting 'AE' is not APC or OP\n"
+          "25,E24,RBB,admission_method '1' is not two characters\n"
+          "26,,RBB,empty episode_id\n"
+          "27,E26,,empty provider\n"
+          "28,E27,RBB,quote inside an unquoted field (quote the whole field and double inner quotes)\n"
+          "35,E34,RAJ,\"expected 11 fields, found 12\"\n");
+    std::string summary = readFile(out + "/rejects_summary.csv");
+    CHECK(summary.find("provider,reason,rows\n,empty provider,1\nRAJ,\"expected 11 fields, found 12\",1\n") == 0);
+    CHECK(summary.find("\nRBB,age is not a whole number from 0 to 130,1\n") != std::string::npos);
+    // The contract's rejects.csv is as it was.
+    CHECK(readFile(out + "/rejects.csv").find("line,reason\n20,age 'abc' is not a whole number from 0 to 130\n") == 0);
+
+    // Through a mapping, the extract's own ids.
+    r = runCpe("audit --policies " + dataPath("policies") + " --activity " + dataPath("hes_small.csv") + " --mapping " +
+                   dataPath("hes_small.map") + " --out " + out + " --no-progress",
+               dir);
+    REQUIRE(r.exit == 0);
+    CHECK(readFile(out + "/rejects_detail.csv").find("\n21,H20,RAJ,") != std::string::npos);
+    CHECK(readFile(out + "/rejects_summary.csv")
+              .find("RAJ,\"sex (Sex) is not a mapped value (1, M, 2, F, 9, 0, U; sex.values in "
+                    "the mapping)\",1\n") != std::string::npos);
+}
