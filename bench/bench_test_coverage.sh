@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# `make bench` (bench/run.sh): what `cpe test --coverage` costs on top of
-# `cpe test` over the whole policies/ library (best of 5 wall times each).
-# Coverage probes every comparison of every test once, so it should stay
-# within a small multiple of the plain run.
+# `make bench` (bench/run.sh): what `cpe test --coverage` and `--mutate`
+# cost on top of `cpe test` over the whole policies/ library (best of 5 wall
+# times each). Coverage probes every comparison of every test once; mutation
+# re-runs a policy's tests once per mutant on a copy of its compiled program.
 set -euo pipefail
 BUILD_DIR=${1:-build}
 cd "$(dirname "$0")/.."
@@ -19,7 +19,11 @@ best_of_5() {
 }
 PLAIN=$(best_of_5 "$CPE" test policies)
 COVER=$(best_of_5 "$CPE" test policies --coverage)
+MUTATE=$(best_of_5 "$CPE" test policies --mutate)
+MUTANTS=$("$CPE" test policies --mutate | head -1 | cut -d: -f2 | cut -d'(' -f1)
 TESTS=$("$CPE" test policies | tail -1)
 echo "policies/: $TESTS; load average $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-34s %7s s\n' "cpe test policies" "$PLAIN" "cpe test policies --coverage" "$COVER"
+printf '%-34s %7s s\n' "cpe test policies" "$PLAIN" "cpe test policies --coverage" "$COVER" \
+  "cpe test policies --mutate" "$MUTATE"
+echo "mutation:$MUTANTS"
 echo "coverage / plain: $(awk -v a="$COVER" -v b="$PLAIN" 'BEGIN { printf "%.2fx", a / b }')"

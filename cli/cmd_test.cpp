@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/support/load_library.h"
 #include "engine/library/coverage.h"
+#include "engine/library/mutation.h"
 #include "engine/library/test_runner.h"
 
 namespace cpe::cli {
@@ -95,6 +96,41 @@ nlohmann::ordered_json coverageJson(const std::vector<PolicyCoverage>& all) {
     return j;
 }
 
+void printMutation(const std::vector<PolicyMutation>& all) {
+    size_t killed = 0, total = 0;
+    for (const PolicyMutation& m : all) {
+        killed += m.killed();
+        total += m.mutants.size();
+    }
+    std::cout << "mutation: " << killed << " of " << total << " mutants killed ("
+              << percentText(total ? 100.0 * static_cast<double>(killed) / static_cast<double>(total) : 100.0)
+              << "): each a comparison flipped, a threshold moved by one unit, all of / any of swapped, an item "
+                 "dropped, or a rule's outcome or route changed, that the tests should fail\n";
+    for (const PolicyMutation& m : all) {
+        std::cout << "  " << m.policy << " " << m.version << ": " << m.killed() << " of " << m.mutants.size() << " killed, "
+                  << m.tests << (m.tests == 1 ? " test" : " tests") << "\n";
+        for (const Mutant& u : m.mutants)
+            if (!u.killed) std::cout << "    survived: " << u.at << ": `" << u.text << "`: " << u.change << "\n";
+    }
+}
+
+nlohmann::ordered_json mutationJson(const std::vector<PolicyMutation>& all) {
+    nlohmann::ordered_json j = nlohmann::ordered_json::array();
+    for (const PolicyMutation& m : all) {
+        nlohmann::ordered_json p;
+        p["policy"] = m.policy;
+        p["version"] = m.version;
+        p["tests"] = m.tests;
+        p["mutants"] = m.mutants.size();
+        p["killed"] = m.killed();
+        p["survivors"] = nlohmann::ordered_json::array();
+        for (const Mutant& u : m.mutants)
+            if (!u.killed) p["survivors"].push_back({{"at", u.at}, {"text", u.text}, {"change", u.change}});
+        j.push_back(p);
+    }
+    return j;
+}
+
 }  // namespace
 
 void addTestCommand(CLI::App& app, Globals& g) {
@@ -102,12 +138,16 @@ void addTestCommand(CLI::App& app, Globals& g) {
     auto paths = std::make_shared<std::vector<std::string>>();
     auto coverage = std::make_shared<bool>(false);
     auto minCoverage = std::make_shared<double>(-1);
+    auto mutate = std::make_shared<bool>(false);
     cmd->add_option("paths", *paths, "Policy files or folders (default: policies/)");
     cmd->add_flag("--coverage", *coverage,
                   "Also report which rules, criterion values and threshold edges (at, below, above) the tests reach");
     cmd->add_option("--min-coverage", *minCoverage, "With --coverage: fail (exit 1) when the library's coverage is below N%")
         ->check(CLI::Range(0.0, 100.0));
-    cmd->callback([&g, paths, coverage, minCoverage] {
+    cmd->add_flag("--mutate", *mutate,
+                  "Also make each small mistake an author could make (flip a comparison, move a threshold by one unit, "
+                  "swap all of / any of, drop an item, change a rule's outcome or route) and report those no test catches");
+    cmd->callback([&g, paths, coverage, minCoverage, mutate] {
         if (*minCoverage >= 0) *coverage = true;
         if (paths->empty()) paths->push_back("policies");
         auto lib = loadLibraryOrReport(*paths);
@@ -137,12 +177,20 @@ void addTestCommand(CLI::App& app, Globals& g) {
         }
         std::vector<PolicyCoverage> measured;
         if (*coverage) measured = measureCoverage(*lib);
+        std::vector<PolicyMutation> mutants;
+        if (*mutate) mutants = runMutationTests(*lib);
         if (g.format == "json") {
-            if (*coverage)
-                std::cout << nlohmann::ordered_json{{"tests", json}, {"coverage", coverageJson(measured)}}.dump(2) << "\n";
-            else std::cout << json.dump(2) << "\n";
-        } else if (*coverage) {
-            printCoverage(measured);
+            if (*coverage || *mutate) {
+                nlohmann::ordered_json all{{"tests", json}};
+                if (*coverage) all["coverage"] = coverageJson(measured);
+                if (*mutate) all["mutation"] = mutationJson(mutants);
+                std::cout << all.dump(2) << "\n";
+            } else {
+                std::cout << json.dump(2) << "\n";
+            }
+        } else {
+            if (*coverage) printCoverage(measured);
+            if (*mutate) printMutation(mutants);
         }
         std::cout << passed << " passed, " << failed << " failed\n";
         g.exitCode = failed ? 1 : 0;

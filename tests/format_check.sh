@@ -15,7 +15,7 @@ fi
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
   mapfile -t files < <(git ls-files '*.cpp' '*.h' | grep -v '^fuzz/corpus')
 else
-  mapfile -t files < <(find grammar engine cli server audit tests bench fuzz -name '*.cpp' -o -name '*.h' | grep -v '^fuzz/corpus')
+  mapfile -t files < <(find grammar engine cli server audit tests bench fuzz -name '*.cpp' -o -name '*.h' | grep -v '^fuzz/corpus' | grep -v node_modules)
 fi
 bad=()
 for f in "${files[@]}"; do

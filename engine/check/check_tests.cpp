@@ -1,4 +1,6 @@
 // Test blocks: the policy they test, `like` chains, and the names and words each item refers to.
+#include <algorithm>
+
 #include "engine/check/check_env.h"
 
 namespace cpe::check_internal {
@@ -48,12 +50,22 @@ void Checker::checkLike(const TestDecl& t, const std::unordered_map<std::string_
 }
 
 void Checker::checkTestItem(const TestDecl& t, const TestItem& item, const PolicyModel& p) {
-    (void)t;
     switch (item.kind) {
         case TestItem::Kind::AsOf:
             if (!parseDate(item.text)) diags_.error(item.span, "'" + item.text + "' is not a calendar date");
             break;
-        case TestItem::Kind::Given: break;  // values are validated like any request, when the test runs
+        case TestItem::Kind::Given: {
+            // A misspelt fact is the author's slip, reported where it is written
+            // (values are validated like any request when the test runs). A test
+            // that expects its facts refused may name an unknown fact on purpose.
+            bool expectsError = std::any_of(t.items.begin(), t.items.end(),
+                                            [](const TestItem& i) { return i.kind == TestItem::Kind::ExpectError; });
+            if (expectsError) break;
+            for (const Binding& b : item.bindings)
+                if (!lib_->fact(b.name))
+                    diags_.error(b.span, "unknown fact '" + b.name + "'" + didYouMean(b.name, lib_->factNames()));
+            break;
+        }
         case TestItem::Kind::ExpectMissing:
             for (auto& [name, span] : item.names)
                 if (!lib_->fact(name)) diags_.error(span, "unknown fact '" + name + "'" + didYouMean(name, lib_->factNames()));

@@ -3,10 +3,8 @@
 #include <algorithm>
 #include <map>
 
-#include "engine/base/civil_date.h"
 #include "engine/compile/program.h"
 #include "engine/eval/evaluator.h"
-#include "engine/eval/fact_binding.h"
 #include "engine/library/test_runner.h"
 #include "engine/syntax/printer.h"
 
@@ -187,22 +185,15 @@ std::vector<std::string> PolicyCoverage::gaps() const {
 std::vector<PolicyCoverage> measureCoverage(const PolicyLibrary& lib) {
     std::map<const CompiledPolicy*, PolicyRun> runs;
     Evaluator::Probe probe;
-    for (const TestDecl* t : lib.checked().tests) {
-        TestRequest request = testRequest(lib, *t);
-        std::optional<int> day = request.asOf ? parseDate(*request.asOf) : std::optional<int>(todayDay());
-        if (!day) continue;
-        DecideRequest d{t->policy, &request.facts, request.asOf};
-        const CompiledPolicy* compiled = lib.select(d, *day);
-        if (!compiled) continue;
-        FactValues facts;
-        if (bindFacts(lib.checked(), compiled->program, request.facts, facts)) continue;  // a test of refused facts
+    for (const BoundTest& t : bindTests(lib)) {
+        const CompiledPolicy* compiled = t.compiled;
         PolicyRun& run = runs[compiled];
         if (!run.prepared) {
             run.compiled = compiled;
             prepare(run, lib.sources());
         }
         ++run.result.tests;
-        Evaluator(compiled->program).probe(FactView::of(facts), *day, probe);
+        Evaluator(compiled->program).probe(FactView::of(t.facts), t.day, probe);
         if (probe.decidingRule >= 0) run.result.rules[static_cast<size_t>(probe.decidingRule)].decided = true;
         for (size_t i = 0; i < probe.criteria.size(); ++i) {
             CriterionCoverage& c = run.result.criteria[i];

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "engine/base/civil_date.h"
+#include "engine/compile/program.h"
 #include "engine/eval/fact_binding.h"
 #include "engine/syntax/printer.h"
 
@@ -17,15 +19,15 @@ std::string list(const Strings& v) {
     return s + ")";
 }
 
-TestResult runOne(const PolicyLibrary& lib, const TestDecl& t) {
+}  // namespace
+
+TestResult checkTest(const PolicyLibrary& lib, const TestDecl& t, const DecideResult& result) {
     TestResult r;
     r.name = t.name;
     r.policy = t.policy;
     r.at = lib.sources().location(t.span);
     auto fail = [&](const Span& at, std::string msg) { r.failures.push_back({lib.sources().location(at), std::move(msg)}); };
 
-    TestRequest request = testRequest(lib, t);
-    DecideResult result = lib.decide({t.policy, &request.facts, request.asOf});
     const InputError* error = std::get_if<InputError>(&result);
     bool expectsError =
         std::any_of(t.items.begin(), t.items.end(), [](const TestItem& i) { return i.kind == TestItem::Kind::ExpectError; });
@@ -90,8 +92,6 @@ TestResult runOne(const PolicyLibrary& lib, const TestDecl& t) {
     return r;
 }
 
-}  // namespace
-
 TestRequest testRequest(const PolicyLibrary& lib, const TestDecl& t) {
     std::vector<const TestDecl*> chain{&t};
     while (!chain.back()->like.empty()) {
@@ -116,9 +116,28 @@ TestRequest testRequest(const PolicyLibrary& lib, const TestDecl& t) {
     return request;
 }
 
+std::vector<BoundTest> bindTests(const PolicyLibrary& lib) {
+    std::vector<BoundTest> out;
+    for (const TestDecl* t : lib.checked().tests) {
+        TestRequest request = testRequest(lib, *t);
+        std::optional<int> day = request.asOf ? parseDate(*request.asOf) : std::optional<int>(todayDay());
+        if (!day) continue;
+        DecideRequest d{t->policy, &request.facts, request.asOf};
+        const CompiledPolicy* compiled = lib.select(d, *day);
+        if (!compiled) continue;
+        BoundTest b{t, compiled, {}, *day};
+        if (bindFacts(lib.checked(), compiled->program, request.facts, b.facts)) continue;  // a test of refused facts
+        out.push_back(std::move(b));
+    }
+    return out;
+}
+
 std::vector<TestResult> runPolicyTests(const PolicyLibrary& lib) {
     std::vector<TestResult> results;
-    for (const TestDecl* t : lib.checked().tests) results.push_back(runOne(lib, *t));
+    for (const TestDecl* t : lib.checked().tests) {
+        TestRequest request = testRequest(lib, *t);
+        results.push_back(checkTest(lib, *t, lib.decide({t->policy, &request.facts, request.asOf})));
+    }
     return results;
 }
 

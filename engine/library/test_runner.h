@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/eval/evaluator.h"
 #include "engine/library/policy_library.h"
 
 namespace cpe {
@@ -23,6 +24,10 @@ struct TestResult {
 
 std::vector<TestResult> runPolicyTests(const PolicyLibrary& lib);
 
+// The test's expectations held against one answer to its request (the
+// library's, or a mutant's in mutation testing).
+TestResult checkTest(const PolicyLibrary& lib, const TestDecl& t, const DecideResult& result);
+
 // The request a test makes: facts and date from its `like` chain, oldest
 // first, then the test itself. Tests never depend on the day they run: without
 // `as of`, the policy's own effective date.
@@ -31,5 +36,15 @@ struct TestRequest {
     std::optional<std::string> asOf;
 };
 TestRequest testRequest(const PolicyLibrary& lib, const TestDecl& t);
+
+// Each test whose facts are accepted, bound to the compiled version (or
+// variant) it reaches, as coverage and mutation testing evaluate it.
+struct BoundTest {
+    const TestDecl* test;
+    const CompiledPolicy* compiled;
+    FactValues facts;
+    int day;
+};
+std::vector<BoundTest> bindTests(const PolicyLibrary& lib);
 
 }  // namespace cpe

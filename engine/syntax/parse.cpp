@@ -22,7 +22,7 @@ using namespace cpl;
 class ErrorCollector : public antlr4::BaseErrorListener {
 public:
     ErrorCollector(uint32_t file, Diagnostics& diags) : file_(file), diags_(diags) {}
-    void syntaxError(antlr4::Recognizer*, antlr4::Token* token, size_t line, size_t col, const std::string& msg,
+    void syntaxError(antlr4::Recognizer* recognizer, antlr4::Token* token, size_t line, size_t col, const std::string& msg,
                      std::exception_ptr) override {
         ++count;
         if (count > 25) return;  // one broken brace should not produce a wall of text
@@ -32,11 +32,84 @@ public:
             auto len = token->getText().size();
             span.endCol = span.col + static_cast<uint32_t>(std::max<size_t>(1, std::min<size_t>(len, 200)));
         }
-        diags_.error(span, tidy(msg));
+        // With a known slip, the fix says more than the tokens ANTLR expected.
+        if (reportDangling(recognizer, token)) return;
+        std::string fix = hint(recognizer, token);
+        if (token && token->getType() == antlr4::Token::EOF && msg.find("'}'") != std::string::npos) {
+            diags_.error(span, "the file ends before a closing '}': every '{' needs its '}'");
+            return;
+        }
+        diags_.error(span, fix.empty() ? tidy(msg) : "unexpected '" + token->getText() + "'" + fix);
     }
     int count = 0;
 
 private:
+    // An expression left half-written (`criterion a "A" = n >=`) is only
+    // noticed at the next line's first word; the place to fix is where the
+    // expression stopped, so point there and say what is missing.
+    bool reportDangling(antlr4::Recognizer* recognizer, antlr4::Token* token) {
+        auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
+        if (!parser || !token || token->getTokenIndex() == 0) return false;
+        antlr4::TokenStream* tokens = parser->getTokenStream();
+        antlr4::Token* prev = nullptr;
+        for (size_t i = token->getTokenIndex(); i-- > 0;) {
+            antlr4::Token* t = tokens->get(i);
+            if (t->getChannel() == antlr4::Token::DEFAULT_CHANNEL) {
+                prev = t;
+                break;
+            }
+        }
+        if (!prev || prev->getLine() >= token->getLine()) return false;
+        static const std::vector<std::pair<std::string, std::string>> kNeeds = {
+            {">=", "the value to compare with"},
+            {"<=", "the value to compare with"},
+            {">", "the value to compare with"},
+            {"<", "the value to compare with"},
+            {"==", "the value to compare with"},
+            {"!=", "the value to compare with"},
+            {"and", "what must also hold"},
+            {"or", "the other case"},
+            {"not", "what must not hold"},
+            {"=", "the definition"},
+            {"+", "a value"},
+            {"-", "a value"},
+            {"*", "a value"},
+            {"/", "a value"},
+            {"is", "the value"},
+            {"between", "the range (LOW and HIGH)"},
+            {"when", "the condition"},
+        };
+        const std::string text = prev->getText();
+        for (const auto& [op, needs] : kNeeds) {
+            if (op != text) continue;
+            auto len = static_cast<uint32_t>(text.size());
+            auto col = static_cast<uint32_t>(prev->getCharPositionInLine() + 1);
+            Span at{file_, static_cast<uint32_t>(prev->getLine()), col, static_cast<uint32_t>(prev->getLine()), col + len};
+            diags_.error(at, "the line ends after '" + text + "': " + needs + " is missing");
+            return true;
+        }
+        return false;
+    }
+
+    // The commonest slips, named with their fix: `=>` and `=<` for `>=` and
+    // `<=`, and words other rule languages have that CPL spells differently.
+    static std::string hint(antlr4::Recognizer* recognizer, antlr4::Token* token) {
+        if (!token) return "";
+        const std::string text = token->getText();
+        auto* parser = dynamic_cast<antlr4::Parser*>(recognizer);
+        antlr4::Token* next = nullptr;
+        if (parser && token->getTokenIndex() + 1 < parser->getTokenStream()->size())
+            next = parser->getTokenStream()->get(token->getTokenIndex() + 1);
+        bool adjacent = next && next->getLine() == token->getLine() &&
+                        next->getCharPositionInLine() == token->getCharPositionInLine() + text.size();
+        if (text == "=" && adjacent && next->getText() == ">") return " (did you mean '>='? 'at least' is written >=)";
+        if (text == "=" && adjacent && next->getText() == "<") return " (did you mean '<='? 'at most' is written <=)";
+        if (text == "=" && adjacent && next->getText() == "=")
+            return "";  // `==` is a word of the language; the problem is elsewhere
+        if (text == "unless") return " ('unless' is not a word of CPL: write `not (...)`, or list the cases with `or`)";
+        return "";
+    }
+
     static std::string tidy(std::string msg) {
         auto replaceAll = [&](const std::string& from, const std::string& to) {
             for (size_t p = msg.find(from); p != std::string::npos; p = msg.find(from, p + to.size()))
@@ -46,18 +119,32 @@ private:
         replaceAll("mismatched input", "unexpected");
         replaceAll("extraneous input", "unexpected");
         replaceAll("no viable alternative at input", "cannot understand");
-        // ANTLR lists every token the grammar could accept; past a handful it
-        // is noise, so keep the first few.
-        size_t brace = msg.find('{');
+        // ANTLR lists every token the grammar could accept as {'a', 'b', X};
+        // past a handful it is noise, so keep the first few. The items are
+        // read quote-aware: '{' and '}' are tokens of the language too.
+        size_t brace = msg.find("expecting {");
+        if (brace != std::string::npos) brace += std::string("expecting ").size();
+        else if ((brace = msg.find("missing {")) != std::string::npos) brace += std::string("missing ").size();
         if (brace != std::string::npos) {
-            size_t end = msg.find('}', brace);
-            std::string list = msg.substr(brace + 1, end == std::string::npos ? std::string::npos : end - brace - 1);
-            int commas = 0;
-            size_t cut = std::string::npos;
-            for (size_t i = 0; i < list.size(); ++i)
-                if (list[i] == ',' && ++commas == 6) cut = i;
-            if (cut != std::string::npos) msg = msg.substr(0, brace) + "one of " + list.substr(0, cut) + ", ...";
-            else msg = msg.substr(0, brace) + "one of " + list;
+            std::vector<std::string> items;
+            std::string item;
+            bool quoted = false;
+            for (size_t i = brace + 1; i < msg.size(); ++i) {
+                char c = msg[i];
+                if (c == '\'' && (item.empty() || quoted)) quoted = !quoted;
+                if (!quoted && (c == ',' || c == '}')) {
+                    size_t a = item.find_first_not_of(' ');
+                    if (a != std::string::npos) items.push_back(item.substr(a));
+                    item.clear();
+                    if (c == '}') break;
+                    continue;
+                }
+                item += c;
+            }
+            std::string list;
+            for (size_t i = 0; i < items.size() && i < 6; ++i) list += (i ? ", " : "") + items[i];
+            if (items.size() > 6) list += ", ...";
+            msg = msg.substr(0, brace) + "one of " + list;
         }
         if (msg.size() > 300) msg = msg.substr(0, 300) + "...";
         return msg;
@@ -874,7 +961,11 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
         Span sp{file, static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 1),
                 static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 2)};
         std::string ch = t->getText();
-        diags.error(sp, ch == "\"" ? "unterminated string (strings end on the same line)" : "unexpected character '" + ch + "'");
+        diags.error(sp, ch == "\""  ? "unterminated string (strings end on the same line)"
+                        : ch == "&" ? "unexpected character '&' (write 'and')"
+                        : ch == "|" ? "unexpected character '|' (write 'or')"
+                        : ch == "!" ? "unexpected character '!' (write 'not', or '!=' for 'is not equal to')"
+                                    : "unexpected character '" + ch + "'");
         if (diags.errorCount() > 50) break;
     }
     if (bad) return std::nullopt;
