@@ -4,6 +4,7 @@
 #include <doctest/doctest.h>
 
 #include "audit/count/population.h"
+#include "audit/count/tally.h"
 #include "audit/match/denominator.h"
 #include "audit/read/byte_source.h"
 #include "audit/tests/coding_text.h"
@@ -214,4 +215,21 @@ TEST_CASE("groups.csv by provider: exact binomial limits; trend.csv by quarter")
     CHECK(raj[16] == "within");
     std::string trend = readFile(out + "/trend.csv");
     CHECK(trend.find("ebi.snoring_surgery,RAJ,Mid and South Essex NHS Foundation Trust,2024-Q2,2\n") != std::string::npos);
+}
+
+TEST_CASE("CellTally (open addressing) counts what a std::map counts, through its growth") {
+    CellTally tally;
+    std::map<std::tuple<size_t, uint32_t, uint32_t>, uint64_t> reference;
+    uint64_t x = 12345;
+    for (int i = 0; i < 200000; ++i) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        const size_t rule = (x >> 60) % 17;
+        const auto group = static_cast<uint32_t>((x >> 40) % 300);
+        const auto cell = static_cast<uint32_t>((x >> 20) % 600);
+        tally.add(rule, group, cell);
+        ++reference[{rule, group, cell}];
+    }
+    std::map<std::tuple<size_t, uint32_t, uint32_t>, uint64_t> got;
+    tally.forEach([&](size_t r, uint32_t g, uint32_t c, uint64_t n) { got[{r, g, c}] += n; });
+    CHECK(got == reference);
 }
