@@ -1,6 +1,8 @@
 // `cpe test PATH`: runs the policy tests; the last line is "N passed, M failed".
 // With --coverage, also which rules, criterion values and threshold edges the
 // tests reach (engine/library/coverage.h).
+#include <algorithm>
+#include <cctype>
 #include <cstdio>
 #include <iostream>
 
@@ -139,6 +141,8 @@ void addTestCommand(CLI::App& app, Globals& g) {
     auto coverage = std::make_shared<bool>(false);
     auto minCoverage = std::make_shared<double>(-1);
     auto mutate = std::make_shared<bool>(false);
+    auto onlyPolicies = std::make_shared<std::vector<std::string>>();
+    auto namePattern = std::make_shared<std::string>();
     cmd->add_option("paths", *paths, "Policy files or folders (default: policies/)");
     cmd->add_flag("--coverage", *coverage,
                   "Also report which rules, criterion values and threshold edges (at, below, above) the tests reach");
@@ -147,7 +151,10 @@ void addTestCommand(CLI::App& app, Globals& g) {
     cmd->add_flag("--mutate", *mutate,
                   "Also make each small mistake an author could make (flip a comparison, move a threshold by one unit, "
                   "swap all of / any of, drop an item, change a rule's outcome or route) and report those no test catches");
-    cmd->callback([&g, paths, coverage, minCoverage, mutate] {
+    cmd->add_option("--policy", *onlyPolicies,
+                    "Only the tests of this policy id (repeatable); also limits --coverage and --mutate");
+    cmd->add_option("--name", *namePattern, "Only tests whose name contains this text (any case)");
+    cmd->callback([&g, paths, coverage, minCoverage, mutate, onlyPolicies, namePattern] {
         if (*minCoverage >= 0) *coverage = true;
         if (paths->empty()) paths->push_back("policies");
         auto lib = loadLibraryOrReport(*paths);
@@ -155,7 +162,23 @@ void addTestCommand(CLI::App& app, Globals& g) {
             g.exitCode = 2;
             return;
         }
-        std::vector<TestResult> results = runPolicyTests(*lib);
+        for (const std::string& id : *onlyPolicies)
+            if (!std::binary_search(lib->policyIds().begin(), lib->policyIds().end(), id)) {
+                std::cerr << "error: --policy: no policy '" << id << "'" << didYouMeanId(id, lib->policyIds()) << "\n";
+                g.exitCode = 2;
+                return;
+            }
+        auto wanted = [&](const std::string& policy) {
+            return onlyPolicies->empty() || std::find(onlyPolicies->begin(), onlyPolicies->end(), policy) != onlyPolicies->end();
+        };
+        auto lower = [](std::string s) {
+            for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            return s;
+        };
+        const std::string pattern = lower(*namePattern);
+        std::vector<TestResult> results;
+        for (TestResult& r : runPolicyTests(*lib))
+            if (wanted(r.policy) && lower(r.name).find(pattern) != std::string::npos) results.push_back(std::move(r));
         size_t passed = 0, failed = 0;
         nlohmann::ordered_json json = nlohmann::ordered_json::array();
         for (const TestResult& r : results) {
@@ -171,7 +194,10 @@ void addTestCommand(CLI::App& app, Globals& g) {
                 json.push_back(item);
                 continue;
             }
-            if (r.passed()) continue;
+            if (r.passed()) {
+                if (g.verbose > 0) std::cout << "PASS " << r.policy << ": " << r.name << "  (" << r.at << ")\n";
+                continue;
+            }
             std::cout << "FAIL " << r.policy << ": " << r.name << "  (" << r.at << ")\n";
             for (const TestFailure& f : r.failures) std::cout << "  " << f.at << ": " << f.message << "\n";
         }
@@ -179,6 +205,15 @@ void addTestCommand(CLI::App& app, Globals& g) {
         if (*coverage) measured = measureCoverage(*lib);
         std::vector<PolicyMutation> mutants;
         if (*mutate) mutants = runMutationTests(*lib);
+        // A variant's id begins with its base's (fertility.ivf.hwe): --policy fertility.ivf keeps it.
+        auto keep = [&](const std::string& policy) {
+            if (onlyPolicies->empty()) return true;
+            for (const std::string& id : *onlyPolicies)
+                if (policy == id || policy.rfind(id + ".", 0) == 0) return true;
+            return false;
+        };
+        std::erase_if(measured, [&](const PolicyCoverage& c) { return !keep(c.policy); });
+        std::erase_if(mutants, [&](const PolicyMutation& m) { return !keep(m.policy); });
         if (g.format == "json") {
             if (*coverage || *mutate) {
                 nlohmann::ordered_json all{{"tests", json}};

@@ -19,6 +19,21 @@ std::string list(const Strings& v) {
     return s + ")";
 }
 
+// The decision's reasons, so a failure shows why the engine decided as it
+// did: "reasons: bmi_in_range not met, non_smoker met".
+std::string reasonsText(const Decision& d) {
+    if (d.reasons.empty()) return "";
+    std::string s = "; reasons: ";
+    for (size_t i = 0; i < d.reasons.size(); ++i) {
+        const Reason& r = d.reasons[i];
+        s += (i ? ", " : "") + std::string(r.criterion) +
+             (r.result == Tri::True    ? " met"
+              : r.result == Tri::False ? " not met"
+                                       : " unknown");
+    }
+    return s;
+}
+
 }  // namespace
 
 TestResult checkTest(const PolicyLibrary& lib, const TestDecl& t, const DecideResult& result) {
@@ -47,9 +62,10 @@ TestResult checkTest(const PolicyLibrary& lib, const TestDecl& t, const DecideRe
                 const Decision& d = std::get<Decision>(result);
                 if (item.text != outcomeName(d.outcome))
                     fail(item.span, "expected outcome " + item.text + ", got " + outcomeName(d.outcome) +
-                                        (d.missingFacts.empty() ? "" : " (missing " + list(d.missingFacts) + ")"));
+                                        (d.missingFacts.empty() ? "" : " (missing " + list(d.missingFacts) + ")") +
+                                        reasonsText(d));
                 else if (!item.route.empty() && item.route != routeName(d.route))
-                    fail(item.span, "expected route " + item.route + ", got " + routeName(d.route));
+                    fail(item.span, "expected route " + item.route + ", got " + routeName(d.route) + reasonsText(d));
                 break;
             }
             case TestItem::Kind::ExpectMissing: {
