@@ -7,6 +7,7 @@
 #include "audit/read/episode.h"
 #include "audit/report/outputs.h"
 #include "audit/report/progress.h"
+#include "audit/report/rejects_detail.h"
 #include "audit/report/report_html.h"
 #include "engine/base/number_format.h"
 
@@ -52,15 +53,19 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     scan.byCommissioner = o.grouping == Grouping::Commissioner;
     scan.threads = o.threads;
     scan.blockSize = o.blockSize;
+    scan.mapping = &o.mapping;
 
     std::optional<Population> population;
     if (o.populationPath) population = readPopulation(*o.populationPath);
+    std::optional<OrganisationNames> names;
+    if (o.namesPath) names = readOrganisationNames(*o.namesPath);
 
     std::error_code ec;
     std::filesystem::create_directories(o.outDir, ec);
     if (ec) throw AuditError(o.outDir + ": cannot create the output folder: " + ec.message());
 
     RejectWriter rejects(o.outDir + "/rejects.csv");
+    RejectDetails rejectDetails(o.outDir);
     std::vector<std::pair<uint64_t, std::string>> sample;
     std::optional<std::string> strictError;
     const std::string fileName = o.activityPath == "-" ? "<stdin>" : o.activityPath;
@@ -75,6 +80,9 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
         rejects.add(line, reason);
         if (sample.size() < kRejectSample) sample.emplace_back(line, std::string(reason));
         return true;
+    };
+    hooks.onRejectDetail = [&](uint64_t line, std::string_view id, std::string_view provider, std::string_view reason) {
+        rejectDetails.add(line, id, provider, reason);
     };
     hooks.onProgress = [&](const ScanProgress& p) { progress.update(p); };
     ScanResult result;
@@ -95,6 +103,8 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     summary.rowsOutsidePeriod = result.rowsOutsidePeriod;
     summary.episodesCounted = result.episodesCounted;
     summary.bytes = result.bytes;
+    summary.ignoredColumns = result.ignoredColumns;
+    summary.mapped = result.mapped;
     if (!analysis.withoutPopulation.empty()) {
         std::string list;
         for (size_t i = 0; i < analysis.withoutPopulation.size(); ++i) list += (i ? ", " : "") + analysis.withoutPopulation[i];
@@ -105,7 +115,14 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     writeActivityCsv(o.outDir + "/activity.csv", matcher, result.providers);
     writeVariationCsv(o.outDir + "/variation.csv", analysis);
     if (o.grouping == Grouping::Commissioner) writeCommissionerCsv(o.outDir + "/activity_by_commissioner.csv", analysis);
+    PublishedStats published =
+        publishStatistics(matcher, analysis, result, population ? &*population : nullptr, names ? &*names : nullptr);
+    writeGroupsCsv(o.outDir + "/groups.csv", published);
+    const std::vector<TrendSeries> trend =
+        trendSeries(matcher, o.grouping == Grouping::Commissioner ? result.commissionerMonths : result.providerMonths, o.trend);
+    writeTrendCsv(o.outDir + "/trend.csv", trend, names ? &*names : nullptr);
     rejects.commit();
+    rejectDetails.commit();
 
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ReportInfo info;
@@ -122,6 +139,10 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     info.rowsOutsidePeriod = result.rowsOutsidePeriod;
     info.episodesCounted = result.episodesCounted;
     info.firstRejects = std::move(sample);
+    info.ignoredColumns = result.ignoredColumns;
+    info.rejectSummary.assign(rejectDetails.summary().begin(), rejectDetails.summary().end());
+    info.published = &published;
+    info.trend = &trend;
     OutputFile report(o.outDir + "/report.html");
     report.write(renderReport(analysis, info));
     report.commit();

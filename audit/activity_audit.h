@@ -8,6 +8,7 @@
 #include "audit/count/activity_scan.h"
 #include "audit/count/analysis.h"
 #include "audit/match/matcher.h"
+#include "audit/report/published_csv.h"
 
 namespace cpe::audit {
 
@@ -24,13 +25,18 @@ struct ActivityAuditOptions {
     unsigned threads = 2;
     bool progress = true;  // on a terminal
     size_t blockSize = size_t{4} << 20;
+    ColumnMapping mapping;
+    std::optional<std::string> namesPath;    // --names: ODS code,name
+    TrendPeriod trend = TrendPeriod::Month;  // --columns / --mapping; nothing given: the contract's layout
 };
 
 struct ActivityAuditSummary {
     uint64_t rowsRead = 0, rowsRejected = 0, rowsOutsidePeriod = 0, episodesCounted = 0, bytes = 0;
     double seconds = 0;
-    std::vector<std::string> warnings;  // e.g. commissioners without a population
-    std::string line() const;           // the one-line summary
+    std::vector<std::string> warnings;        // e.g. commissioners without a population
+    std::vector<std::string> ignoredColumns;  // header columns no field uses
+    bool mapped = false;                      // read through a column mapping
+    std::string line() const;                 // the one-line summary
 };
 
 // Throws AuditError (bad file, bad header, bad option value, or with

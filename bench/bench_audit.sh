@@ -13,7 +13,9 @@
 # folder, default BUILD_DIR/bench-audit; the data is generated once and kept),
 # AUDIT_BENCH_POLICIES (default: policies/ when it holds the 17 EBI coding
 # rules, else audit/tests/data/policies), AUDIT_BENCH_SQLITE=0 to skip SQLite,
-# AUDIT_BENCH_GZIP=1 to time a .csv.gz run too.
+# AUDIT_BENCH_GZIP=1 to time a .csv.gz run too, AUDIT_BENCH_WIDE=0 to skip the
+# same activity as a wide HES-style extract (cpe-gen-activity --layout hes, read
+# through its --mapping: rows per second and the ratio to the contract layout).
 set -euo pipefail
 BUILD_DIR=${1:-build}
 cd "$(dirname "$0")/.."
@@ -87,6 +89,26 @@ read -r ONE ONE_CPU <<< "$(audit_run 1 "$CSV" "$WORK/out1")"
 printf '%-36s %8s s  %6s M rows/s  (CPU user+sys %s s)\n' "cpe audit, 1 thread" "$ONE" "$(per_second "$ROWS" "$ONE")" "$ONE_CPU"
 echo "  $(cat "$WORK/out.summary")"
 if ! cmp -s "$WORK/out/activity.csv" "$WORK/out1/activity.csv"; then echo "  MISMATCH: 1 and 2 threads differ"; fi
+
+if [ "${AUDIT_BENCH_WIDE:-1}" != 0 ]; then
+  WIDE=$WORK/activity-$ROWS-hes.csv
+  if [ ! -s "$WIDE" ] || [ "$GEN" -nt "$WIDE" ]; then
+    echo "generating the same $ROWS rows as a wide HES-style extract ..."
+    "$GEN" --rows "$ROWS" --layout hes --mapping-out "$WORK/hes.map" --out "$WIDE.tmp" && mv "$WIDE.tmp" "$WIDE"
+  fi
+  "$GEN" --rows 0 --layout hes --mapping-out "$WORK/hes.map" > /dev/null
+  wides=() wcpus=()
+  for _ in 1 2 3; do
+    timed "$WORK/outwide.summary" "$CPE" audit --policies "$POLICIES" --activity "$WIDE" --mapping "$WORK/hes.map" \
+      --out "$WORK/outwide" --threads 2 --no-progress
+    wides+=("$WALL") wcpus+=("$CPU")
+  done
+  WIDE_BEST=$(best "${wides[@]}")
+  printf '%-36s %8s s  %6s M rows/s  %5sx the contract layout  (%s MB; best of 3: %s; CPU %s s)\n' \
+    "cpe audit, wide HES layout, 2 thr" "$WIDE_BEST" "$(per_second "$ROWS" "$WIDE_BEST")" "$(ratio "$WIDE_BEST" "$AUDIT")" \
+    "$(awk -v b="$(stat -c %s "$WIDE")" 'BEGIN { printf "%.0f", b / 1e6 }')" "${wides[*]}" "${wcpus[*]}"
+  cmp -s "$WORK/out/activity.csv" "$WORK/outwide/activity.csv" || echo "  MISMATCH: the wide layout's counts differ"
+fi
 
 # Where the audit's time goes: its scan's stages alone, each adding to the
 # one before (read; + split into records; + fields checked and converted),

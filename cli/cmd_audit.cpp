@@ -25,14 +25,15 @@ namespace {
 struct AuditOptions {
     std::vector<std::string> policies;
     std::vector<std::string> only;
+    std::vector<std::string> columns;  // --columns, each FIELD=COLUMN[,...]
+    std::string mapping, names, trend = "month";
     std::string activity, cases, population, from, to, by = "provider", out, asOf;
     std::string database, query, queryFile;
     bool strict = false, noSuppress = false, noProgress = false;
     unsigned threads = 0;
     std::size_t maxLine = kDefaultMaxLine, maxDepth = kDefaultMaxDepth;
-    // --care (audit/care_audit.h)
-    std::string care, localities, trend = "month";
-    std::vector<std::string> columns;  // --columns, each FIELD=COLUMN[,...]
+    // --care (audit/care_audit.h); --columns and --trend serve it too
+    std::string care, localities;
     std::vector<std::string> benchmarks;
 };
 
@@ -73,8 +74,18 @@ int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& 
     a.suppress = !o.noSuppress;
     a.threads = o.threads;
     a.progress = !o.noProgress && g.format != "json";
+    if (!o.mapping.empty()) a.mapping.addFile(o.mapping);
+    if (!o.names.empty()) a.namesPath = o.names;
+    a.trend = o.trend == "quarter" ? audit::TrendPeriod::Quarter : audit::TrendPeriod::Month;
+    for (const std::string& c : o.columns) a.mapping.addColumnsOption(c);
     audit::ActivityAuditSummary s = audit::runActivityAudit(*matcher, a);
     for (const std::string& w : s.warnings) std::cerr << "warning: " << w << "\n";
+    if (!s.ignoredColumns.empty()) {
+        std::string list;
+        for (const std::string& c : s.ignoredColumns) list += (list.empty() ? "" : ", ") + c;
+        std::cerr << "note: " << s.ignoredColumns.size() << " column" << (s.ignoredColumns.size() > 1 ? "s" : "")
+                  << " not used: " << list << "\n";
+    }
     if (g.format == "json") {
         nlohmann::ordered_json j;
         j["rows_read"] = s.rowsRead;
@@ -82,6 +93,7 @@ int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& 
         j["rows_outside_period"] = s.rowsOutsidePeriod;
         j["episodes_counted"] = s.episodesCounted;
         j["interventions"] = matcher->size();
+        j["columns_ignored"] = s.ignoredColumns;
         j["seconds"] = s.seconds;
         j["out"] = o.out;
         std::cout << j.dump() << "\n";
@@ -187,18 +199,22 @@ void addAuditCommand(CLI::App& app, Globals& g) {
                     "the 28-day standard, conversion, consistency and aftercare plans by locality");
     cmd->add_option("--localities", o->localities,
                     "With --care: file of the localities records may name, one a line (default: hwe, mse, snee)");
-    cmd->add_option(
-        "--columns", o->columns,
-        "With --care and CSV: field=COLUMN,... where the header's names differ; repeatable (fields: id, record, locality, "
-        "referral_received, checklist_date, dst_date, fast_track, decision_date, recorded_decision, "
-        "discharge_date, plan_agreed, as_of, checklist, dst, sections)");
     cmd->add_option("--benchmark", o->benchmarks,
                     "With --care: conversion=RATE (full assessments found eligible) or assessment=RATE (positive Checklists "
                     "assessed), the funnel plots' target (default: the overall rate); repeatable");
-    cmd->add_option("--trend", o->trend, "With --care: trends by month (default) or quarter")
-        ->check(CLI::IsMember({"month", "quarter"}));
     cmd->add_option("--out", o->out, "Folder for activity.csv, variation.csv, rejects.csv and report.html")->required();
-    cmd->add_option("--population", o->population, "CSV commissioner,population: rates per 100,000 by commissioner");
+    cmd->add_option("--columns", o->columns,
+                    "Where the extract's fields are: FIELD=COLUMN,... (e.g. provider=PROCODE3,procedures=OPERTN_*); "
+                    "repeatable. With --care and CSV, the fields are id, record, locality, referral_received, "
+                    "checklist_date, dst_date, fast_track, decision_date, recorded_decision, discharge_date, "
+                    "plan_agreed, as_of, checklist, dst, sections");
+    cmd->add_option("--mapping", o->mapping,
+                    "Mapping file: 'field = COLUMN' and 'sex.values = M:1, F:2' lines (--columns overrides it)");
+    cmd->add_option("--names", o->names, "ODS lookup CSV code,name: organisation names in groups.csv, trend.csv and the report");
+    cmd->add_option("--trend", o->trend, "Periods of trend.csv and of the --care trends: month (default) or quarter")
+        ->check(CLI::IsMember({"month", "quarter"}));
+    cmd->add_option("--population", o->population,
+                    "CSV commissioner,population, or commissioner,age_band,sex,population for standardised rates");
     cmd->add_option("--from", o->from, "First admission date counted, YYYY-MM-DD");
     cmd->add_option("--to", o->to, "Last admission date counted, YYYY-MM-DD");
     cmd->add_option("--by", o->by,

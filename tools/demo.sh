@@ -28,7 +28,5 @@ done
 step "Decide a batch of cases (NDJSON in, NDJSON out)" "cpe decide --cases demo/cases.ndjson"
 "$CPE" decide --cases demo/cases.ndjson || true
 
-if "$CPE" audit --help >/dev/null 2>&1 && [ -x tools/demo_audit.sh ]; then
-  tools/demo_audit.sh "$CPE"
-fi
+tools/demo_audit.sh "$CPE"
 printf '\n%sDone.%s See README.md for the rest: cpe serve, cpe audit, cpe diff, cpe doc.\n' "$bold" "$plain"

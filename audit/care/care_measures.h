@@ -22,6 +22,8 @@
 #include "audit/care/care_record.h"
 #include "engine/check/model.h"
 
+#include "audit/stats/trend_period.h"
+
 namespace cpe::audit {
 
 // A record and the decisions of the policies that apply to it (none when
@@ -30,8 +32,6 @@ struct CareCase {
     CareRecord record;
     std::optional<Outcome> checklist, dst, fastTrack, s117;
 };
-
-enum class TrendPeriod { Month, Quarter };
 
 // numerator of denominator
 struct Share {

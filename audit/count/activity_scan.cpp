@@ -18,12 +18,24 @@
 #include "audit/read/activity_schema.h"
 #include "audit/read/csv_scan.h"
 #include "audit/read/episode.h"
+#include "audit/read/mapped_episode.h"
+#include "audit/stats/esp2013.h"
 
 namespace cpe::audit {
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
+
+// A field of a rejected row, where the row has it: at most 64 bytes, control
+// characters as '?' (a reject's row may be anything).
+std::string readableField(const Record& r, size_t i) {
+    if (i >= r.fieldCount || i >= kMaxRecordFields) return "";
+    std::string out(r.field(i).substr(0, 64));
+    for (char& c : out)
+        if (static_cast<unsigned char>(c) < 0x20) c = '?';
+    return out;
+}
 
 // A chunk buffer. Large ones are anonymous mappings backed by transparent
 // huge pages where the kernel allows, which cuts the page faults of filling
@@ -75,8 +87,12 @@ struct Chunk {
 
 struct ChunkResult {
     uint64_t index = 0;
-    uint64_t lines = 0;                                     // newlines in the chunk
-    std::vector<std::pair<uint64_t, std::string>> rejects;  // (line within the chunk, reason)
+    uint64_t lines = 0;  // newlines in the chunk
+    struct Reject {
+        uint64_t line = 0;  // within the chunk
+        std::string reason, episodeId, provider;
+    };
+    std::vector<Reject> rejects;
 };
 
 // Per-thread counting state. Each worker thread builds its own (so its heap
@@ -88,10 +104,12 @@ struct alignas(64) Worker {
         candidates.resize(rules);
     }
     GroupTally providers, commissioners;
+    CellTally commissionerAgeSex, providerMonths, commissionerMonths;
     uint64_t rowsRead = 0, rowsRejected = 0, outside = 0, episodes = 0;
     std::string scratch, reason;
     std::vector<PackedCode> procedures, diagnoses;
     CandidateSet candidates;
+    MappedScratch mapped;
 };
 
 class Pipeline {
@@ -107,6 +125,8 @@ private:
     void submit(size_t slot);
     void workerLoop(Worker& worker);
     ChunkResult scanChunk(Worker& worker, const Chunk& chunk);
+    template <bool Mapped>
+    ChunkResult scanRows(Worker& worker, const Chunk& chunk);
     void finishChunk(ChunkResult result);
     size_t acquireSlot();
     void releaseSlot(size_t slot);
@@ -116,6 +136,7 @@ private:
     const ScanOptions& options_;
     const ScanHooks& hooks_;
     ActivitySchema schema_;
+    ResolvedHeader header_;
 
     std::vector<Chunk> slots_;
     std::mutex mutex_;
@@ -172,14 +193,16 @@ void Pipeline::readHeader(ByteSource& source, std::string& carry) {
     if (!scanner.next(header)) throw AuditError(std::string(name) + ":1: the header row is empty");
     if (header.error) throw AuditError(std::string(name) + ":1: bad header: " + header.error);
     if (header.fieldCount > kMaxRecordFields)
-        throw AuditError(std::string(name) + ":1: bad header: " + std::to_string(header.fieldCount) + " columns (expected " +
-                         std::to_string(kColumnCount) + ")");
+        throw AuditError(std::string(name) + ":1: bad header: " + std::to_string(header.fieldCount) + " columns (at most " +
+                         std::to_string(kMaxRecordFields) + " are read)");
     std::vector<std::string_view> names;
     for (size_t i = 0; i < header.fieldCount; ++i) names.push_back(header.field(i));
     std::string error;
-    auto schema = checkHeader(names, error);
-    if (!schema) throw AuditError(std::string(name) + ":1: " + error);
-    schema_ = *schema;
+    static const ColumnMapping kContract;
+    auto resolved = resolveHeader(options_.mapping ? *options_.mapping : kContract, names, error);
+    if (!resolved) throw AuditError(std::string(name) + ":1: " + error);
+    header_ = std::move(*resolved);
+    schema_ = header_.plain;
     lineBase_ = scanner.newlines();
     carry.assign(end, static_cast<size_t>(buf.data() + buf.size() - end));
 }
@@ -264,6 +287,13 @@ void Pipeline::submit(size_t slot) {
 }
 
 ChunkResult Pipeline::scanChunk(Worker& w, const Chunk& chunk) {
+    return header_.usePlain ? scanRows<false>(w, chunk) : scanRows<true>(w, chunk);
+}
+
+// The contract's layout (Mapped = false) keeps its own loop: the mapped
+// path's gathering and value lookups cost it nothing.
+template <bool Mapped>
+ChunkResult Pipeline::scanRows(Worker& w, const Chunk& chunk) {
     ChunkResult result;
     result.index = chunk.index;
     RecordScanner scanner(chunk.data->get(), chunk.data->get() + chunk.size, w.scratch);
@@ -275,9 +305,15 @@ ChunkResult Pipeline::scanChunk(Worker& w, const Chunk& chunk) {
     uint64_t rows = 0;
     while (scanner.next(rec)) {
         ++rows;
-        if (!parseEpisode(rec, schema_, ep, w.reason)) {
+        const bool ok =
+            Mapped ? parseMappedEpisode(rec, header_.mapped, w.mapped, ep, w.reason) : parseEpisode(rec, schema_, ep, w.reason);
+        if (!ok) {
             ++w.rowsRejected;
-            result.rejects.emplace_back(rec.line, w.reason);
+            const size_t idAt =
+                Mapped ? header_.mapped.index[static_cast<size_t>(Column::EpisodeId)] : schema_.at(Column::EpisodeId);
+            const size_t providerAt =
+                Mapped ? header_.mapped.index[static_cast<size_t>(Column::Provider)] : schema_.at(Column::Provider);
+            result.rejects.push_back({rec.line, w.reason, readableField(rec, idAt), readableField(rec, providerAt)});
             continue;
         }
         if (ep.date < from || ep.date > to) {
@@ -305,8 +341,14 @@ ChunkResult Pipeline::scanChunk(Worker& w, const Chunk& chunk) {
         codes.diagnosisCount = w.diagnoses.size();
         w.candidates.forEach([&](size_t rule) {
             if (!matcher_.matches(rule, ep, codes)) return;
+            const uint32_t month = monthCell(ep.date);
             w.providers.addEpisode(p, rule);
-            if (byCommissioner) w.commissioners.addEpisode(c, rule);
+            w.providerMonths.add(rule, p, month);
+            if (byCommissioner) {
+                w.commissioners.addEpisode(c, rule);
+                w.commissionerMonths.add(rule, c, month);
+                w.commissionerAgeSex.add(rule, c, ageSexCell(*stats::espBandOfAge(ep.age), static_cast<unsigned>(ep.sex)));
+            }
             ++w.episodes;
         });
     }
@@ -322,11 +364,12 @@ void Pipeline::finishChunk(ChunkResult result) {
     for (auto it = pending_.find(nextChunk_); it != pending_.end(); it = pending_.find(nextChunk_)) {
         ChunkResult& r = it->second;
         if (!stop_.load()) {
-            for (auto& [line, reason] : r.rejects) {
-                if (hooks_.onReject && !hooks_.onReject(lineBase_ + line + 1, reason)) {
+            for (const ChunkResult::Reject& j : r.rejects) {
+                if (hooks_.onReject && !hooks_.onReject(lineBase_ + j.line + 1, j.reason)) {
                     stop_.store(true);
                     break;
                 }
+                if (hooks_.onRejectDetail) hooks_.onRejectDetail(lineBase_ + j.line + 1, j.episodeId, j.provider, j.reason);
             }
         }
         lineBase_ += r.lines;
@@ -409,7 +452,11 @@ ScanResult Pipeline::run() {
 
     ScanResult result;
     std::vector<const GroupTally*> providers, commissioners;
+    std::vector<std::pair<const CellTally*, const GroupTally*>> ageSex, providerMonths, commissionerMonths;
     for (const auto& w : workers) {
+        ageSex.emplace_back(&w->commissionerAgeSex, &w->commissioners);
+        providerMonths.emplace_back(&w->providerMonths, &w->providers);
+        commissionerMonths.emplace_back(&w->commissionerMonths, &w->commissioners);
         result.rowsRead += w->rowsRead;
         result.rowsRejected += w->rowsRejected;
         result.rowsOutsidePeriod += w->outside;
@@ -418,9 +465,16 @@ ScanResult Pipeline::run() {
         commissioners.push_back(&w->commissioners);
     }
     result.bytes = bytesRead_;
+    result.mapped = !header_.usePlain;
+    result.ignoredColumns = header_.ignored;
     result.stopped = stop_.load();
     result.providers = mergeTallies(providers, matcher_.size());
-    if (options_.byCommissioner) result.commissioners = mergeTallies(commissioners, matcher_.size());
+    result.providerMonths = mergeCells(providerMonths);
+    if (options_.byCommissioner) {
+        result.commissioners = mergeTallies(commissioners, matcher_.size());
+        result.commissionerAgeSex = mergeCells(ageSex);
+        result.commissionerMonths = mergeCells(commissionerMonths);
+    }
     return result;
 }
 

@@ -14,10 +14,12 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "audit/count/tally.h"
 #include "audit/match/matcher.h"
 #include "audit/read/byte_source.h"
+#include "audit/read/column_mapping.h"
 
 namespace cpe::audit {
 
@@ -31,6 +33,9 @@ struct ScanOptions {
     bool byCommissioner = false;  // also count by commissioner
     unsigned threads = 2;         // worker threads (at least 1)
     size_t blockSize = size_t{4} << 20;
+    // How the file's columns map onto the contract's; null (or a mapping with
+    // nothing given) reads the contract's layout on its own path.
+    const ColumnMapping* mapping = nullptr;
 };
 
 struct ScanProgress {
@@ -44,6 +49,10 @@ struct ScanHooks {
     // Each malformed row, in file order (line is 1-based, the header is line
     // 1). Return false to stop the run (--strict).
     std::function<bool(uint64_t line, std::string_view reason)> onReject;
+    // The same rows with their episode id and provider where the row has
+    // them (empty otherwise), after onReject accepted them.
+    std::function<void(uint64_t line, std::string_view episodeId, std::string_view provider, std::string_view reason)>
+        onRejectDetail;
     // Called now and then from the reading thread.
     std::function<void(const ScanProgress&)> onProgress;
 };
@@ -51,12 +60,18 @@ struct ScanHooks {
 struct ScanResult {
     uint64_t rowsRead = 0;  // data rows, malformed ones included
     uint64_t rowsRejected = 0;
-    uint64_t rowsOutsidePeriod = 0;  // valid rows outside --from/--to
-    uint64_t episodesCounted = 0;    // (intervention, episode) pairs counted
-    uint64_t bytes = 0;              // uncompressed bytes read
-    bool stopped = false;            // a reject hook asked to stop
+    uint64_t rowsOutsidePeriod = 0;           // valid rows outside --from/--to
+    uint64_t episodesCounted = 0;             // (intervention, episode) pairs counted
+    uint64_t bytes = 0;                       // uncompressed bytes read
+    bool stopped = false;                     // a reject hook asked to stop
+    bool mapped = false;                      // read through a column mapping
+    std::vector<std::string> ignoredColumns;  // header columns no field uses, in header order
     GroupCounts providers;
     GroupCounts commissioners;  // empty unless byCommissioner
+    // Counted episodes by age band and sex (ageSexCell), by commissioner
+    // (empty unless byCommissioner), and by month (monthCell) by provider and
+    // by commissioner: what standardised rates and trends need.
+    CellCounts commissionerAgeSex, providerMonths, commissionerMonths;
 };
 
 // Throws AuditError for a file that cannot be read or has a bad header; the

@@ -26,4 +26,13 @@ GroupCounts mergeTallies(const std::vector<const GroupTally*>& tallies, size_t i
     return out;
 }
 
+CellCounts mergeCells(const std::vector<std::pair<const CellTally*, const GroupTally*>>& tallies) {
+    CellCounts out;
+    for (const auto& [cells, groups] : tallies)
+        cells->forEach([&](size_t intervention, uint32_t group, uint32_t cell, uint64_t n) {
+            out[{intervention, groups->name(group), cell}] += n;
+        });
+    return out;
+}
+
 }  // namespace cpe::audit

@@ -4,10 +4,12 @@
 #include <cmath>
 #include <cstring>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "audit/generator/rng.h"
 #include "audit/read/episode.h"
+#include "audit/stats/esp2013.h"
 
 namespace cpe::audit {
 
@@ -211,7 +213,55 @@ void appendCodes(std::string& out, Rng& rng, const std::vector<std::string>& cod
     }
 }
 
+constexpr size_t kHesProcedures = 24, kHesDiagnoses = 20;
+
+std::string hesHeader() {
+    std::string h = "EPIKEY,FYEAR,PROCODE3,CCG_RESPONSIBILITY,STARTAGE,SEX,ADMIMETH,CLASSPAT,ADMIDATE";
+    char name[16];
+    for (size_t i = 1; i <= kHesProcedures; ++i) {
+        std::snprintf(name, sizeof name, ",OPERTN_%02zu", i);
+        h += name;
+    }
+    for (size_t i = 1; i <= kHesDiagnoses; ++i) {
+        std::snprintf(name, sizeof name, ",DIAG_%02zu", i);
+        h += name;
+    }
+    return h + ",SPELL_ID\n";
+}
+
+// A '|' list spread over `positions` columns: HES writes '-' in the first
+// position of an episode without any, and leaves the rest empty.
+void appendPositions(std::string& buf, std::string_view list, size_t positions) {
+    size_t written = 0;
+    if (list.empty()) {
+        buf += ",-";
+        written = 1;
+    }
+    while (!list.empty() && written < positions) {
+        size_t bar = list.find('|');
+        buf += ',';
+        buf += list.substr(0, bar);
+        ++written;
+        list = bar == std::string_view::npos ? std::string_view() : list.substr(bar + 1);
+    }
+    for (; written < positions; ++written) buf += ',';
+}
+
 }  // namespace
+
+std::string generatorHesMapping() {
+    return "# cpe-gen-activity --layout hes: a HES APC-style extract\n"
+           "episode_id = EPIKEY\n"
+           "provider = PROCODE3\n"
+           "commissioner = CCG_RESPONSIBILITY\n"
+           "age = STARTAGE\n"
+           "sex = SEX\n"
+           "admission_method = ADMIMETH\n"
+           "setting = CLASSPAT   # 1 ordinary admission, 2 day case; outpatient procedures are written OP\n"
+           "admission_date = ADMIDATE\n"
+           "procedures = OPERTN_*   # OPERTN_01 is the dominant procedure\n"
+           "diagnoses = DIAG_*\n";
+}
 
 const char* const* generatorCommissioners(size_t& count) {
     count = kCommissioners.size();
@@ -222,6 +272,18 @@ std::string generatorPopulationCsv() {
     std::string out = "commissioner,population\n";
     for (size_t i = 0; i < kCommissioners.size(); ++i)
         out += std::string(kCommissioners[i]) + "," + std::to_string(static_cast<long>(kPopulation[i])) + "\n";
+    return out;
+}
+
+std::string generatorBandedPopulationCsv() {
+    std::string out = "commissioner,age_band,sex,population\n";
+    for (size_t i = 0; i < kCommissioners.size(); ++i)
+        for (int band = 0; band < stats::kEspBands; ++band)
+            for (int sex = 1; sex <= 2; ++sex) {
+                const double share = stats::espWeight(band) / 100000.0 * (sex == 1 ? 0.49 : 0.51);
+                out += std::string(kCommissioners[i]) + "," + std::string(stats::espBandLabel(band)) + "," + std::to_string(sex) +
+                       "," + std::to_string(static_cast<long>(std::lround(kPopulation[i] * share))) + "\n";
+            }
     return out;
 }
 
@@ -255,11 +317,12 @@ bool generateActivity(const GeneratorOptions& o, std::FILE* out) {
     for (const auto& r : kEbi) ebiWeight += r.weight;
     for (const auto& r : kNonEbi) nonEbiWeight += r.weight;
 
+    const bool hes = o.layout == GeneratorLayout::Hes;
     std::string buf;
     buf.reserve(1 << 21);
-    buf =
-        "episode_id,provider,commissioner,age,sex,admission_method,setting,dominant_procedure,procedures,diagnoses,admission_"
-        "date\n";
+    buf = hes ? hesHeader()
+              : "episode_id,provider,commissioner,age,sex,admission_method,setting,dominant_procedure,procedures,diagnoses,"
+                "admission_date\n";
     CodedEpisode e;
     for (uint64_t row = 0; row < o.rows; ++row) {
         double u = rng.unit();
@@ -339,42 +402,75 @@ bool generateActivity(const GeneratorOptions& o, std::FILE* out) {
         std::string id = "EP" + std::to_string(1000000000ull + row);
         std::string age = std::to_string(e.age), sex = std::to_string(e.sex), setting = e.outpatient ? "OP" : "APC";
         std::string dateText = date;
+        bool extraField = false;
+        // The HES layout's own codes, from the row number (not the random
+        // stream, so both layouts hold the same activity): ages under one as
+        // 7001-7007, admitted care as ordinary admission (1) or day case (2).
+        if (hes && e.age == 0) age = "700" + std::to_string(1 + row % 7);
+        if (hes && !e.outpatient) setting = row % 3 == 0 ? "1" : "2";
         if (rng.chance(o.malformedRate)) {
             switch (rng.below(5)) {
                 case 0: age = "unknown"; break;
                 case 1: dateText = "2024-02-30"; break;
-                case 2: sex = "M"; break;
+                case 2: sex = hes ? "X" : "M"; break;  // M is male under the HES mapping
                 case 3: setting = "ED"; break;
-                default: diagnoses += ",EXTRA"; break;  // one field too many
+                default: extraField = true; break;  // one field too many
             }
         }
-        if (quoted) {
-            id = withQuotes(id);
-            diagnoses = withQuotes(diagnoses);
-            procedures = withQuotes(procedures);
-        }
+        // In the contract layout a quoted row's ",EXTRA" lands inside the
+        // quoted diagnoses (a well-formed row); the wide layout matches it.
+        if (hes && quoted) extraField = false;
+        if (quoted) id = withQuotes(id);
         buf += id;
         buf += ',';
-        buf += kProviders[prov];
-        buf += ',';
-        buf += commissioner;
-        buf += ',';
-        buf += age;
-        buf += ',';
-        buf += sex;
-        buf += ',';
-        buf += method;
-        buf += ',';
-        buf += setting;
-        buf += ',';
-        buf += dominant;
-        buf += ',';
-        buf += procedures;
-        buf += ',';
-        buf += diagnoses;
-        buf += ',';
-        buf += dateText;
-        buf += '\n';
+        if (hes) {
+            buf += "2425,";
+            buf += kProviders[prov];
+            buf += ',';
+            buf += commissioner;
+            buf += ',';
+            buf += age;
+            buf += ',';
+            buf += sex;
+            buf += ',';
+            buf += method;
+            buf += ',';
+            buf += setting;
+            buf += ',';
+            buf += dateText;
+            appendPositions(buf, procedures, kHesProcedures);
+            appendPositions(buf, diagnoses, kHesDiagnoses);
+            buf += ",S";
+            buf += std::to_string(500000000ull + row);
+            if (extraField) buf += ",EXTRA";
+            buf += '\n';
+        } else {
+            if (extraField) diagnoses += ",EXTRA";
+            if (quoted) {
+                diagnoses = withQuotes(diagnoses);
+                procedures = withQuotes(procedures);
+            }
+            buf += kProviders[prov];
+            buf += ',';
+            buf += commissioner;
+            buf += ',';
+            buf += age;
+            buf += ',';
+            buf += sex;
+            buf += ',';
+            buf += method;
+            buf += ',';
+            buf += setting;
+            buf += ',';
+            buf += dominant;
+            buf += ',';
+            buf += procedures;
+            buf += ',';
+            buf += diagnoses;
+            buf += ',';
+            buf += dateText;
+            buf += '\n';
+        }
         if (buf.size() > (1 << 20)) {
             if (std::fwrite(buf.data(), 1, buf.size(), out) != buf.size()) return false;
             buf.clear();

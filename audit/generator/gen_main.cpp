@@ -1,7 +1,7 @@
 // cpe-gen-activity: writes deterministic synthetic coded activity (CSV) for
 // tests and benchmarks. Usage:
 //   cpe-gen-activity [--rows N] [--seed S] [--malformed RATE] [--quoted RATE]
-//                    [--population FILE] [--out FILE]
+//                    [--population FILE] [--population-bands FILE] [--layout contract|hes] [--mapping-out FILE] [--out FILE]
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -11,7 +11,7 @@
 
 int main(int argc, char** argv) {
     cpe::audit::GeneratorOptions o;
-    std::string out = "-", population;
+    std::string out = "-", population, bandedPopulation, mappingOut;
     for (int i = 1; i < argc; ++i) {
         std::string a = argv[i];
         auto value = [&]() -> std::string {
@@ -27,24 +27,37 @@ int main(int argc, char** argv) {
         else if (a == "--quoted") o.quotedRate = std::atof(value().c_str());
         else if (a == "--population") population = value();
         else if (a == "--out") out = value();
-        else if (a == "--help" || a == "-h") {
+        else if (a == "--mapping-out") mappingOut = value();
+        else if (a == "--population-bands") bandedPopulation = value();
+        else if (a == "--layout") {
+            std::string l = value();
+            if (l == "hes") o.layout = cpe::audit::GeneratorLayout::Hes;
+            else if (l != "contract") {
+                std::fprintf(stderr, "cpe-gen-activity: --layout is contract or hes, not %s\n", l.c_str());
+                return 2;
+            }
+        } else if (a == "--help" || a == "-h") {
             std::puts(
-                "usage: cpe-gen-activity [--rows N] [--seed S] [--malformed RATE] [--quoted RATE] [--population FILE] [--out "
-                "FILE]");
+                "usage: cpe-gen-activity [--rows N] [--seed S] [--malformed RATE] [--quoted RATE] [--population FILE]\n"
+                "                        [--population-bands FILE] [--layout contract|hes] [--mapping-out FILE] [--out FILE]\n"
+                "  --layout hes writes a wide HES APC-style extract; --mapping-out writes the mapping that reads it");
             return 0;
         } else {
             std::fprintf(stderr, "cpe-gen-activity: unknown option %s\n", a.c_str());
             return 2;
         }
     }
-    if (!population.empty()) {
-        std::FILE* f = std::fopen(population.c_str(), "wb");
-        std::string text = cpe::audit::generatorPopulationCsv();
+    auto writeText = [](const std::string& path, const std::string& text) {
+        std::FILE* f = std::fopen(path.c_str(), "wb");
         if (!f || std::fwrite(text.data(), 1, text.size(), f) != text.size() || std::fclose(f) != 0) {
-            std::fprintf(stderr, "cpe-gen-activity: cannot write %s\n", population.c_str());
-            return 1;
+            std::fprintf(stderr, "cpe-gen-activity: cannot write %s\n", path.c_str());
+            return false;
         }
-    }
+        return true;
+    };
+    if (!population.empty() && !writeText(population, cpe::audit::generatorPopulationCsv())) return 1;
+    if (!mappingOut.empty() && !writeText(mappingOut, cpe::audit::generatorHesMapping())) return 1;
+    if (!bandedPopulation.empty() && !writeText(bandedPopulation, cpe::audit::generatorBandedPopulationCsv())) return 1;
     std::FILE* f = out == "-" ? stdout : std::fopen(out.c_str(), "wb");
     if (!f) {
         std::fprintf(stderr, "cpe-gen-activity: cannot write %s: %s\n", out.c_str(), std::strerror(errno));

@@ -12,7 +12,9 @@ constexpr std::array<const char*, kColumnCount> kNames = {"episode_id", "provide
                                                           "sex",        "admission_method", "setting",       "dominant_procedure",
                                                           "procedures", "diagnoses",        "admission_date"};
 
-std::string normalise(std::string_view s) {
+}  // namespace
+
+std::string normaliseColumnName(std::string_view s) {
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.front()))) s.remove_prefix(1);
     while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.remove_suffix(1);
     std::string out(s);
@@ -20,7 +22,7 @@ std::string normalise(std::string_view s) {
     return out;
 }
 
-std::string joinList(const std::vector<std::string>& items) {
+std::string joinNames(const std::vector<std::string>& items) {
     std::string out;
     for (size_t i = 0; i < items.size(); ++i) {
         if (i) out += ", ";
@@ -28,7 +30,6 @@ std::string joinList(const std::vector<std::string>& items) {
     }
     return out;
 }
-}  // namespace
 
 const char* columnName(Column c) { return kNames[static_cast<size_t>(c)]; }
 
@@ -39,7 +40,7 @@ std::optional<ActivitySchema> checkHeader(const std::vector<std::string_view>& n
     std::vector<std::string> unknown, repeated, missing;
     std::vector<std::string> expected(kNames.begin(), kNames.end());
     for (size_t i = 0; i < names.size(); ++i) {
-        std::string name = normalise(names[i]);
+        std::string name = normaliseColumnName(names[i]);
         auto it = std::find(kNames.begin(), kNames.end(), name);
         if (it == kNames.end()) {
             std::string shown = "'" + std::string(names[i]) + "'";
@@ -62,13 +63,13 @@ std::optional<ActivitySchema> checkHeader(const std::vector<std::string_view>& n
         return schema;
     }
     std::vector<std::string> parts;
-    if (!missing.empty()) parts.push_back("missing column" + std::string(missing.size() > 1 ? "s " : " ") + joinList(missing));
-    if (!unknown.empty()) parts.push_back("unknown column" + std::string(unknown.size() > 1 ? "s " : " ") + joinList(unknown));
+    if (!missing.empty()) parts.push_back("missing column" + std::string(missing.size() > 1 ? "s " : " ") + joinNames(missing));
+    if (!unknown.empty()) parts.push_back("unknown column" + std::string(unknown.size() > 1 ? "s " : " ") + joinNames(unknown));
     if (!repeated.empty())
-        parts.push_back("repeated column" + std::string(repeated.size() > 1 ? "s " : " ") + joinList(repeated));
+        parts.push_back("repeated column" + std::string(repeated.size() > 1 ? "s " : " ") + joinNames(repeated));
     error = "bad header: ";
     for (size_t i = 0; i < parts.size(); ++i) error += (i ? "; " : "") + parts[i];
-    error += " (expected: " + joinList(expected) + ")";
+    error += " (expected: " + joinNames(expected) + ")";
     return std::nullopt;
 }
 

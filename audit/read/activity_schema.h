@@ -28,6 +28,10 @@ inline constexpr size_t kColumnCount = 11;
 
 // The column's name in the header.
 const char* columnName(Column c);
+// A header name as compared: trimmed and lower-cased.
+std::string normaliseColumnName(std::string_view name);
+// "a, b, c".
+std::string joinNames(const std::vector<std::string>& items);
 
 struct ActivitySchema {
     size_t fieldCount = kColumnCount;

@@ -21,7 +21,8 @@
 
 namespace cpe::audit {
 
-inline constexpr size_t kMaxRecordFields = 32;
+// (Wide HES and SUS extracts run to hundreds of columns.)
+inline constexpr size_t kMaxRecordFields = 512;
 // A record (and so a chunk) is at most this long: field offsets are int32_t.
 inline constexpr size_t kMaxRecordBytes = size_t{1} << 30;
 

@@ -6,6 +6,7 @@
 
 #include "audit/report/funnel_svg.h"
 #include "audit/report/html_format.h"
+#include "audit/report/published_html.h"
 #include "engine/base/html.h"
 #include "engine/base/number_format.h"
 
@@ -52,8 +53,56 @@ tr:hover td { background: #f7f9fa; }
 .muted { color: var(--grey); font-size: 13px; }
 .none { color: var(--grey); font-size: 13px; margin-top: 8px; }
 footer { color: var(--grey); font-size: 13px; max-width: 1180px; margin: 0 auto; padding: 0 24px 32px; }
+th.sortable { cursor: pointer; } th[aria-sort=ascending]::after { content: " \25B2"; } th[aria-sort=descending]::after { content: " \25BC"; }
+input.filter { margin: 6px 0; padding: 3px 6px; font: inherit; font-size: 13px; border: 1px solid var(--line); border-radius: 4px; width: 220px; }
 code { font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12.5px; }
 )CSS";
+
+// Sortable, filterable tables: a click on a heading sorts by that column (as
+// numbers where the cells are numbers, by the text shown, so a suppressed "*"
+// sorts as text and reveals nothing); a box above each table keeps the rows
+// containing what is typed. Plain script in the page, no library, no network.
+const char* kTableScript = R"JS(<script>
+(function () {
+  var each = function (list, f) { Array.prototype.forEach.call(list, f); };
+  each(document.querySelectorAll('table'), function (t) {
+    var body = t.tBodies[0];
+    if (!body || !t.tHead || body.rows.length < 2) return;
+    var box = document.createElement('input');
+    box.type = 'search'; box.className = 'filter'; box.placeholder = 'Filter rows';
+    box.setAttribute('aria-label', 'Filter the rows of this table');
+    var holder = t.parentNode.classList.contains('scroll') ? t.parentNode : t;
+    holder.parentNode.insertBefore(box, holder);
+    box.addEventListener('input', function () {
+      var q = box.value.toLowerCase();
+      each(body.rows, function (r) { r.style.display = r.textContent.toLowerCase().indexOf(q) < 0 ? 'none' : ''; });
+    });
+    var heads = t.tHead.rows[0].cells;
+    each(heads, function (th, i) {
+      th.classList.add('sortable'); th.setAttribute('aria-sort', 'none'); th.tabIndex = 0;
+      var sort = function () {
+        var asc = th.getAttribute('aria-sort') !== 'ascending';
+        each(heads, function (h) { h.setAttribute('aria-sort', 'none'); });
+        th.setAttribute('aria-sort', asc ? 'ascending' : 'descending');
+        var key = function (r) {
+          var s = r.cells[i] ? r.cells[i].textContent.trim() : '';
+          var n = /^-?[0-9][0-9,]*(\.[0-9]+)?/.test(s) ? parseFloat(s.replace(/,/g, '')) : NaN;
+          return isNaN(n) ? s.toLowerCase() : n;
+        };
+        var rows = Array.prototype.slice.call(body.rows);
+        rows.sort(function (a, b) {
+          var x = key(a), y = key(b), c;
+          if (typeof x === typeof y) c = x < y ? -1 : x > y ? 1 : 0; else c = typeof x === 'number' ? 1 : -1;
+          return asc ? c : -c;
+        });
+        rows.forEach(function (r) { body.appendChild(r); });
+      };
+      th.addEventListener('click', sort);
+      th.addEventListener('keydown', function (e) { if (e.key === 'Enter') sort(); });
+    });
+  });
+})();
+</script>)JS";
 
 std::string pill(FunnelPosition p) {
     switch (p) {
@@ -193,7 +242,23 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
                 h += (i ? ", " : "") + std::string("<code>") + escapeHtml(none[i]) + "</code>";
             h += "</p>";
         }
-        h += "</div></div></section>";
+        h += "</div></div>";
+        const PublishedIntervention* pi = nullptr;
+        if (info.published)
+            for (const PublishedIntervention& p : info.published->interventions)
+                if (p.id == ia.id) pi = &p;
+        if (pi || info.trend) {
+            h += "<div>";
+            if (pi) h += "<h3>Published statistics</h3>" + publishedTableHtml(*pi, info.published->method, sup);
+            if (info.trend) {
+                std::string chart = trendSvg(*info.trend, ia.id, sup);
+                if (!chart.empty())
+                    h += "<h3>Trend</h3>" + chart + "<p class=\"muted\">Episodes per period, all " + groupWord +
+                         "s (<code>trend.csv</code> has each).</p>";
+            }
+            h += "</div>";
+        }
+        h += "</section>";
     }
 
     // Data quality.
@@ -207,7 +272,24 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
             h += (i ? ", " : "") + std::string("<code>") + escapeHtml(a.withoutPopulation[i]) + "</code>";
         h += ".";
     }
+    if (!info.ignoredColumns.empty()) {
+        h += " Columns not used: ";
+        for (size_t i = 0; i < info.ignoredColumns.size(); ++i)
+            h += (i ? ", " : "") + std::string("<code>") + escapeHtml(info.ignoredColumns[i]) + "</code>";
+        h += ".";
+    }
     h += "</p>";
+    if (!info.rejectSummary.empty()) {
+        auto rows = info.rejectSummary;
+        std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) { return x.second > y.second; });
+        h += "<h3>Rejected rows by provider and reason</h3><div class=\"scroll\" style=\"max-height:260px\"><table><thead><tr>"
+             "<th>Provider</th><th>Reason</th><th class=\"n\">Rows</th></tr></thead><tbody>";
+        for (const auto& [key, n] : rows)
+            h += "<tr><td><code>" + escapeHtml(key.first.empty() ? "(not readable)" : key.first) + "</code></td><td>" +
+                 escapeHtml(key.second) + "</td><td class=\"n\">" + thousands(n) + "</td></tr>";
+        h += "</tbody></table></div><p class=\"muted\">Every row, with its episode id, is in <code>rejects_detail.csv</code> "
+             "(this table is <code>rejects_summary.csv</code>).</p>";
+    }
     if (!info.firstRejects.empty()) {
         h += "<div class=\"scroll\" style=\"max-height:260px\"><table><thead><tr><th "
              "class=\"n\">Line</th><th>Reason</th></tr></thead><tbody>";
@@ -231,7 +313,10 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
     h += sup ? "<p><b>Small numbers.</b> Counts from 1 to 5 are shown as * to protect patients; the CSV files hold exact "
                "counts.</p>"
              : "<p><b>Small numbers are not suppressed</b> in this report (<code>--no-suppress</code>): do not publish it.</p>";
-    h += "<p>Generated by <code>cpe audit</code>.</p></footer></body></html>\n";
+    h += "<p>Generated by <code>cpe audit</code>. Click a column heading to sort; type in the box above a table to filter "
+         "it.</p></footer>";
+    h += kTableScript;
+    h += "</body></html>\n";
     return h;
 }
 

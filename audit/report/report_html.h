@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "audit/count/analysis.h"
+#include "audit/count/published.h"
+#include "audit/report/published_csv.h"
 
 namespace cpe::audit {
 
@@ -20,7 +22,11 @@ struct ReportInfo {
     double seconds = 0;
     bool suppress = true;
     uint64_t rowsRead = 0, rowsRejected = 0, rowsOutsidePeriod = 0, episodesCounted = 0;
-    std::vector<std::pair<uint64_t, std::string>> firstRejects;  // a sample; all are in rejects.csv
+    std::vector<std::pair<uint64_t, std::string>> firstRejects;                           // a sample; all are in rejects.csv
+    std::vector<std::string> ignoredColumns;                                              // header columns no field uses
+    std::vector<std::pair<std::pair<std::string, std::string>, uint64_t>> rejectSummary;  // ((provider, kind), rows)
+    const PublishedStats* published = nullptr;                                            // groups.csv's statistics, when given
+    const std::vector<TrendSeries>* trend = nullptr;                                      // trend.csv's series, when given
 };
 
 std::string renderReport(const Analysis& analysis, const ReportInfo& info);

@@ -1,6 +1,9 @@
 #pragma once
 // Test helpers: temporary folders, whole-file reads, counts by name.
+#include <sys/wait.h>
+
 #include <cstdint>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -56,5 +59,23 @@ public:
 private:
     std::string path_;
 };
+
+struct Run {
+    int exit = -1;
+    std::string out, err;
+};
+
+#ifdef CPE_BINARY
+// Runs the built `cpe` with arguments, capturing stdout and stderr.
+inline Run runCpe(const std::string& args, const TempDir& dir) {
+    std::string cmd = std::string(CPE_BINARY) + " " + args + " >" + dir.file("stdout.txt") + " 2>" + dir.file("stderr.txt");
+    int status = std::system(cmd.c_str());
+    Run r;
+    r.exit = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    r.out = readFile(dir.file("stdout.txt"));
+    r.err = readFile(dir.file("stderr.txt"));
+    return r;
+}
+#endif
 
 }  // namespace cpe::audit::test
