@@ -24,5 +24,6 @@ void addPublishCommand(CLI::App& app, Globals& g);
 void addHistoryCommand(CLI::App& app, Globals& g);
 void addDiffCommand(CLI::App& app, Globals& g);
 void addDocCommand(CLI::App& app, Globals& g);
+void addPageCommand(CLI::App& app, Globals& g);
 
 }  // namespace cpe::cli

@@ -50,6 +50,7 @@ int main(int argc, char** argv) {
     cpe::cli::addHistoryCommand(app, g);
     cpe::cli::addDiffCommand(app, g);
     cpe::cli::addDocCommand(app, g);
+    cpe::cli::addPageCommand(app, g);
     oneValuePerOption(app);
 
     if (argc <= 1) {
