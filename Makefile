@@ -9,11 +9,11 @@ JOBS      ?= $(shell nproc)
 
 # Debian packages the build, the tests and the benchmarks need. `make setup`
 # installs the missing ones when run as root and otherwise prints the apt line.
-BUILD_PKGS := cmake make g++ pkg-config default-jre-headless antlr4 libantlr4-runtime-dev \
+BUILD_PKGS := cmake make g++ pkg-config default-jre-headless antlr4 libantlr4-runtime-dev libpq-dev \
               libsqlite3-dev libspdlog-dev libcli11-dev doctest-dev nlohmann-json3-dev \
               libcpp-httplib-dev zlib1g-dev sqlite3 libboost-dev libssl-dev
-TEST_PKGS  := chromium curl clang-format poppler-utils
-BENCH_PKGS := wrk valgrind time
+TEST_PKGS  := chromium curl clang-format postgresql poppler-utils
+BENCH_PKGS := wrk valgrind time postgresql
 FUZZ_PKGS  := clang libclang-rt-14-dev
 
 .PHONY: all setup setup-test setup-node setup-node-packages setup-bench setup-fuzz build test demo bench fuzz clean

@@ -44,6 +44,7 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     auto start = std::chrono::steady_clock::now();
     ScanOptions scan;
     scan.path = o.activityPath;
+    scan.openSource = o.openSource;
     if (o.from) scan.fromDate = dateOption("from", *o.from);
     if (o.to) scan.toDate = dateOption("to", *o.to);
     if (scan.fromDate && scan.toDate && *scan.fromDate > *scan.toDate)

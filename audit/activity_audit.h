@@ -12,7 +12,8 @@
 namespace cpe::audit {
 
 struct ActivityAuditOptions {
-    std::string activityPath;
+    std::string activityPath;                                 // a file, "-", or the name of openSource's stream
+    std::function<std::unique_ptr<ByteSource>()> openSource;  // set for a database query
     std::string outDir;
     std::string policiesLabel;  // for the report
     std::optional<std::string> populationPath;

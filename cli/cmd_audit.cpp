@@ -12,6 +12,7 @@
 #include "audit/case_audit.h"
 #include "audit/match/policy_rules.h"
 #include "audit/read/episode.h"
+#include "audit/read/postgres_source.h"
 #include "cli/commands.h"
 #include "cli/support/as_of.h"
 #include "cli/support/load_library.h"
@@ -23,6 +24,7 @@ struct AuditOptions {
     std::vector<std::string> policies;
     std::vector<std::string> only;
     std::string activity, cases, population, from, to, by = "provider", out, asOf;
+    std::string database, query, queryFile;
     bool strict = false, noSuppress = false, noProgress = false;
     unsigned threads = 0;
     std::size_t maxLine = kDefaultMaxLine, maxDepth = kDefaultMaxDepth;
@@ -49,6 +51,10 @@ int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& 
 
     audit::ActivityAuditOptions a;
     a.activityPath = o.activity;
+    if (!o.database.empty() || !o.query.empty()) {
+        a.activityPath = "database query";
+        a.openSource = [&o] { return audit::openPostgresCopy(o.database, o.query); };
+    }
     a.outDir = o.out;
     std::string label;
     for (const auto& p : o.policies) label += (label.empty() ? "" : ", ") + p;
@@ -114,6 +120,11 @@ void addAuditCommand(CLI::App& app, Globals& g) {
     auto o = std::make_shared<AuditOptions>();
     cmd->add_option("--policies", o->policies, "Policy file or folder (default: policies/)");
     cmd->add_option("--activity", o->activity, "Coded activity CSV, or .csv.gz ('-' for stdin)");
+    cmd->add_option("--query", o->query,
+                    "Read the activity from this PostgreSQL query instead of a file (its columns named as --activity's)");
+    cmd->add_option("--query-file", o->queryFile, "Read the --query from this file")->check(CLI::ExistingFile);
+    cmd->add_option("--database", o->database,
+                    "With --query: libpq connection string or URI (default: the PG* environment variables, as psql)");
     cmd->add_option("--cases", o->cases, "NDJSON of recorded cases {id, policy, facts, as_of, provider}");
     cmd->add_option("--out", o->out, "Folder for activity.csv, variation.csv, rejects.csv and report.html")->required();
     cmd->add_option("--population", o->population, "CSV commissioner,population: rates per 100,000 by commissioner");
@@ -137,8 +148,28 @@ void addAuditCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--threads", o->threads, "Worker threads (default: the number of cores, at most 2)");
     cmd->callback([&g, o, cmd] {
         if (o->policies.empty()) o->policies.push_back("policies");
-        if (o->activity.empty() == o->cases.empty()) {
-            std::cerr << "error: give either --activity FILE (coded activity) or --cases FILE (recorded cases)\n";
+        if (!o->queryFile.empty()) {
+            if (!o->query.empty()) {
+                std::cerr << "error: give --query or --query-file, not both\n";
+                g.exitCode = 2;
+                return;
+            }
+            try {
+                o->query = readInput(o->queryFile);
+            } catch (const std::runtime_error& e) {
+                std::cerr << "error: " << e.what() << "\n";
+                g.exitCode = 2;
+                return;
+            }
+        }
+        if (!o->database.empty() && o->query.empty()) {
+            std::cerr << "error: --database needs --query SQL (or --query-file FILE): the query whose rows are the activity\n";
+            g.exitCode = 2;
+            return;
+        }
+        const bool fromQuery = !o->query.empty();
+        if (int(!o->activity.empty()) + int(fromQuery) + int(!o->cases.empty()) != 1) {
+            std::cerr << "error: give one of --activity FILE or --query SQL (coded activity) or --cases FILE (recorded cases)\n";
             g.exitCode = 2;
             return;
         }
@@ -157,7 +188,7 @@ void addAuditCommand(CLI::App& app, Globals& g) {
             return;
         }
         try {
-            g.exitCode = o->activity.empty() ? runCases(*lib, *o, g) : runActivity(*lib, *o, g);
+            g.exitCode = o->cases.empty() ? runActivity(*lib, *o, g) : runCases(*lib, *o, g);
         } catch (const audit::AuditError& e) {
             std::cerr << "error: " << e.what() << "\n";
             g.exitCode = 2;

@@ -361,7 +361,7 @@ void Pipeline::workerLoop(Worker& worker) {
 }
 
 ScanResult Pipeline::run() {
-    auto source = openByteSource(options_.path);
+    auto source = options_.openSource ? options_.openSource() : openByteSource(options_.path);
     std::string carry;
     readHeader(*source, carry);
 

@@ -10,6 +10,7 @@
 // thread and a run on two therefore give identical results.
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -21,7 +22,10 @@
 namespace cpe::audit {
 
 struct ScanOptions {
-    std::string path;                 // the activity file, or "-" for standard input
+    std::string path;  // the activity file, or "-" for standard input
+    // Where the bytes come from when not a file (a database query); `path`
+    // then only names it in messages.
+    std::function<std::unique_ptr<ByteSource>()> openSource;
     std::optional<int32_t> fromDate;  // admission_date filter, inclusive, as YYYYMMDD
     std::optional<int32_t> toDate;
     bool byCommissioner = false;  // also count by commissioner

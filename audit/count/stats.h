@@ -4,6 +4,8 @@
 #include <optional>
 #include <vector>
 
+#include "audit/stats/limits.h"
+
 namespace cpe::audit {
 
 // The p-th quantile (0 <= p <= 1) of sorted values by linear interpolation
@@ -32,7 +34,8 @@ struct Limits {
 Limits proportionLimits(double target, double n, double z);
 Limits rateLimits(double target, double n, double z);
 
-inline constexpr double kZ95 = 1.959963984540054;
-inline constexpr double kZ998 = 3.090232306167813;
+// The quantiles live with the published limits (audit/stats/limits.h).
+using stats::kZ95;
+using stats::kZ998;
 
 }  // namespace cpe::audit

@@ -249,7 +249,7 @@ TEST_CASE("cpe audit: errors are clear and name the file") {
 
     r = runCpe(base + " --activity " + dataPath("activity_small.csv") + " --cases x.ndjson", dir);
     CHECK(r.exit == 2);
-    CHECK(r.err.find("give either --activity FILE") != std::string::npos);
+    CHECK(r.err.find("give one of --activity FILE or --query SQL") != std::string::npos);
 
     r = runCpe(base + " --activity " + dataPath("activity_small.csv") + " --policy ebi.tonsilectomy", dir);
     CHECK(r.exit == 2);

@@ -83,7 +83,17 @@ private:
         return static_cast<uint32_t>(p_.nodes.size() - 1);
     }
 
+    // Each boolean node remembers the expression it was compiled from (the
+    // innermost, when a named criterion's body is reused), so coverage can
+    // name a comparison by its text and place.
     uint32_t boolean(const Expr& e) {
+        uint32_t node = booleanNode(e);
+        if (p_.nodeExprs.size() < p_.nodes.size()) p_.nodeExprs.resize(p_.nodes.size(), nullptr);
+        if (!p_.nodeExprs[node]) p_.nodeExprs[node] = &e;
+        return node;
+    }
+
+    uint32_t booleanNode(const Expr& e) {
         switch (e.kind) {
             case ExprKind::Bool: return emit(Node{Op::BConst, 0, 0, 0, 0, 0, 0, 0, e.boolValue ? 1.0 : 0.0});
             case ExprKind::It: return emit(Node{Op::BIt});

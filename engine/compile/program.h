@@ -172,6 +172,9 @@ struct Program {
 
     std::vector<const FactInfo*> slots;  // local slot -> fact, in the order the policy reads them
     std::vector<SlotKind> slotKinds;
+    // Per node, the checked expression a boolean node was compiled from (null
+    // for other nodes; may be shorter than `nodes`). Read by coverage only.
+    std::vector<const Expr*> nodeExprs;
     std::vector<int32_t> slotOfFact;  // global fact id -> local slot, or -1
     std::vector<CompiledCriterion> criteria;
     std::vector<CompiledRule> rules;

@@ -82,6 +82,26 @@ public:
         std::atomic<uint64_t> boundHits{0};
     };
     static RefineCounters& refineCounters();
+
+    // Threshold coverage (engine/library/coverage.cpp, probe.cpp): what each
+    // comparison of a value with constants read in one case, each named
+    // criterion's value, and the rule that decided. Not for the hot path.
+    struct Reading {
+        uint32_t node;
+        bool known;       // the compared value is known (a point)
+        double value;     // a date as its day number
+        double edges[2];  // the constants: one, or two for `between`
+        uint8_t edgeCount;
+        CompareOp cmp;  // for `between` Ge (the low edge), for `within` Ge (the earliest day)
+    };
+    struct Probe {
+        std::vector<Reading> readings;
+        // Per Program::criteria: its Tri, or kNotRead for one read only inside `count of`.
+        std::vector<uint8_t> criteria;
+        int decidingRule = -1;
+    };
+    static constexpr uint8_t kNotRead = 3;
+    void probe(const FactView& facts, int asOfDay, Probe& out);
     // The three-valued answer alone, without the refinement: sound but not
     // always exact. Only the benchmark's reference for what exactness costs.
     void threeValuedOnly() { exact_ = false; }

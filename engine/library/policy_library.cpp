@@ -163,6 +163,13 @@ DecideRequest caseRequest(const CaseRecord& c, std::optional<int> defaultDay) {
     return r;
 }
 
+const CompiledPolicy* PolicyLibrary::select(const DecideRequest& request, int day) const {
+    if (request.selectVariant && request.facts && !variants_->empty())
+        if (const PolicyModel* variant = variants_->select(request.policy, *request.facts, day))
+            if (const CompiledPolicy* chosen = find(variant->id, day)) return chosen;
+    return find(request.policy, day);
+}
+
 DecideResult PolicyLibrary::decide(const DecideRequest& request) const {
     int day = todayDay();
     if (request.day) {
@@ -178,10 +185,7 @@ DecideResult PolicyLibrary::decide(const DecideRequest& request) const {
     if (!std::binary_search(ids.begin(), ids.end(), request.policy))
         return InputError{"unknown_policy", "no policy '" + quoteText(request.policy) + "'" + didYouMeanId(request.policy, ids),
                           "policy"};
-    const CompiledPolicy* policy = nullptr;
-    if (request.selectVariant && request.facts && !variants_->empty())
-        if (const PolicyModel* variant = variants_->select(request.policy, *request.facts, day)) policy = find(variant->id, day);
-    if (!policy) policy = find(request.policy, day);
+    const CompiledPolicy* policy = select(request, day);
     if (!policy)
         return InputError{"no_version_in_force", "no version of '" + request.policy + "' is in force on " + formatDate(day),
                           "as_of"};

@@ -69,6 +69,9 @@ public:
 
     // Validates the facts against the library's declarations and decides.
     DecideResult decide(const DecideRequest& request) const;
+    // The compiled version decide() would use for the request on `day` (its
+    // variant when the facts select one), or null when none is in force.
+    const CompiledPolicy* select(const DecideRequest& request, int day) const;
     // The `variant of X when ...` conditions, compiled.
     const VariantSelector& variants() const { return *variants_; }
 
