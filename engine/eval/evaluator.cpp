@@ -702,7 +702,7 @@ bool Evaluator::outputValue(const CompiledOutput& o, double& value) {
 }
 template bool Evaluator::outputValue<false>(const CompiledOutput&, double&);
 template bool Evaluator::outputValue<true>(const CompiledOutput&, double&);
-template Tri Evaluator::bool_<false>(uint32_t);  // refine.cpp: orderClasses(), kleeneIsExact()
+template Tri Evaluator::bool_<false>(uint32_t);      // refine.cpp: orderClasses(), kleeneIsExact()
 template Interval Evaluator::num_<false>(uint32_t);  // probe.cpp: coverage readings
 
 void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {

@@ -269,6 +269,9 @@
         var name = (e.field || '').replace(/^facts\./, '');
         var target = fieldError(name, e.message);
         showErrors([{ text: e.message, target: target }]);
+        // No decision was made on these answers: the last one is not shown as if it were.
+        $('decision').textContent = '';
+        $('decision').appendChild(el('p', { 'class': 'meta', text: 'No decision was made: correct the answer marked in red.' }));
       }
     });
   }
@@ -309,10 +312,13 @@
       });
       box.appendChild(ol);
     }
-    if (d.reasons.length) {
-      box.appendChild(el('h3', { text: 'Because' }));
+    // While undetermined the unknown criteria are the questions above; the
+    // reasons shown are those already met or not met.
+    var shown = d.reasons.filter(function (r) { return d.outcome !== 'undetermined' || r.result !== null; });
+    if (shown.length) {
+      box.appendChild(el('h3', { text: d.outcome === 'undetermined' ? 'So far' : 'Because' }));
       var ul = el('ul', { 'class': 'reasons', id: 'reasons' });
-      d.reasons.forEach(function (r) { ul.appendChild(reasonItem(r)); });
+      shown.forEach(function (r) { ul.appendChild(reasonItem(r)); });
       box.appendChild(ul);
     }
     foldAnswers(d);

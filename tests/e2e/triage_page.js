@@ -27,7 +27,7 @@ async function shoot(page, name) {
   if (!shots) return;
   for (const [w, h, label] of [[390, 844, 'phone'], [1280, 900, 'desktop']]) {
     await page.setViewportSize({ width: w, height: h });
-    await page.screenshot({ path: path.join(shots, name + '-' + label + '.png'), fullPage: true });
+    await page.screenshot({ path: path.join(shots, name + '-' + label + '.png') });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
 }
@@ -101,12 +101,12 @@ async function main() {
   check((await text(page, '#reasons')).includes('Answers used — Currently smokes or vapes'), 'reason shows the value used');
   check(await page.isHidden('#field-bmi'), 'the questions not answered are folded once decided');
   check(await page.isVisible('#field-smoker'), 'the answers given stay');
+  await axeScan(page, 'IVF not eligible');
+  await shoot(page, 'ivf-not-eligible');
   await page.click('#show-all');
   check(await page.isVisible('#field-bmi'), 'one button shows them again');
   const decisionId = (await text(page, '.outcome .meta:last-child')).match(/Decision id ([0-9a-f]{32})/);
   check(decisionId, 'decision id shown');
-  await axeScan(page, 'IVF not eligible');
-  await shoot(page, 'ivf-not-eligible');
 
   // The printed summary: print to PDF and read its text.
   const pdf = path.join(tmp, 'summary.pdf');
