@@ -26,6 +26,9 @@ struct DecideOptions {
     std::string format;
     std::size_t maxLine = kDefaultMaxLine;
     std::size_t maxDepth = kDefaultMaxDepth;
+    // JSON with the answer's additions (as_of, next_step, values in reasons,
+    // questions: engine/answer/answer_guide.h); text always has them.
+    bool answer = false;
     // One decision is JSON (the contract) unless text is asked for, or it is
     // printed on a terminal with no --format given: then it is for a person.
     bool text() const { return format == "text" || (format.empty() && isatty(STDOUT_FILENO)); }
@@ -64,7 +67,8 @@ int single(const PolicyLibrary& lib, const DecideOptions& o) {
         std::cerr << name << ": error: " << error->message << " [" << error->field << "]\n";
         return 2;
     }
-    const Decision& decision = std::get<Decision>(result);
+    Decision& decision = std::get<Decision>(result);
+    if (!o.answer && !o.text()) decision.guide = nullptr;  // the contract's fields only
     if (o.text()) std::cout << decisionToText(decision);
     else std::cout << decisionToJson(decision).dump(2) << "\n";
     return 0;
@@ -126,7 +130,9 @@ int batch(const PolicyLibrary& lib, const DecideOptions& o) {
                     out += "{\"id\":";
                     out += read.record.id.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
                     out += ',';
-                    appendDecisionJson(out, std::get<Decision>(result), false);
+                    Decision& decision = std::get<Decision>(result);
+                    if (!o.answer) decision.guide = nullptr;  // the contract's fields only
+                    appendDecisionJson(out, decision, false);
                 }
             }
         }
@@ -162,6 +168,9 @@ void addDecideCommand(CLI::App& app, Globals& g) {
            "--max-depth", o->maxDepth,
            "Deepest nesting of arrays and objects in a case or facts file (default: " + std::to_string(kDefaultMaxDepth) + ")")
         ->check(CLI::PositiveNumber);
+    cmd->add_flag("--answer", o->answer,
+                  "JSON with what a person acts on added to the contract's fields: as_of, next_step, the values each "
+                  "reason used, and a question for each missing fact (the text format always has them)");
     cmd->add_option("--format", o->format,
                     "One decision as json (the default when piped) or text (the default on a terminal); a batch is always NDJSON")
         ->check(CLI::IsMember({"text", "json"}));

@@ -22,7 +22,10 @@ void addServeCommand(CLI::App& app, Globals& g) {
   GET  /readyz              readiness: 503 while the decision log cannot record decisions
   GET  /metrics             Prometheus text: requests, decisions, latency
   POST /v1/admin/reload     recompile the library (needs --token-file); SIGHUP does the same
-With --token-file, every endpoint but /healthz needs "Authorization: Bearer <token>".
+  GET  /                    the triage page for referral staff (server/page/README.md)
+  GET  /v1/policies/{id}/form  the policy's facts as form fields, with what would decide each
+  GET  /doc/{id}.html       the policy's published criteria (cpe doc), as /doc/index.html lists them
+With --token-file, every endpoint but /healthz, /readyz, / and /doc/ needs "Authorization: Bearer <token>".
 A library with errors is refused on reload and the one in service stays.
 Every decision is committed to the decision log before it is answered; while the log cannot
 be written (disk full, I/O error, locked past --log-lock-timeout, file deleted) decisions get
@@ -78,6 +81,9 @@ Query the log with `cpe log --db FILE`.)");
     cmd->add_flag("--log-facts", o->logFacts, "Also store the facts in the decision log (they may identify a patient)");
     cmd->add_option("--token-file", o->tokenFile, "File whose first line is the bearer token clients must send")
         ->check(CLI::ExistingFile);
+    cmd->add_option("--allow-origin", o->allowOrigin,
+                    "Let a triage page opened elsewhere (cpe page --server URL) ask this server: the origin it is "
+                    "opened from (e.g. https://intranet.example.nhs.uk, 'null' for a file) or '*'");
     cmd->add_option("--access-log", o->accessLog, "Access log: - for stderr, off, or a file (one JSON line a request)")
         ->capture_default_str();
     cmd->callback([o, &g] {

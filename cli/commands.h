@@ -25,5 +25,6 @@ void addHistoryCommand(CLI::App& app, Globals& g);
 void addDiffCommand(CLI::App& app, Globals& g);
 void addDocCommand(CLI::App& app, Globals& g);
 void addLspCommand(CLI::App& app, Globals& g);
+void addPageCommand(CLI::App& app, Globals& g);
 
 }  // namespace cpe::cli

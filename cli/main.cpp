@@ -51,6 +51,7 @@ int main(int argc, char** argv) {
     cpe::cli::addDiffCommand(app, g);
     cpe::cli::addDocCommand(app, g);
     cpe::cli::addLspCommand(app, g);
+    cpe::cli::addPageCommand(app, g);
     oneValuePerOption(app);
 
     if (argc <= 1) {

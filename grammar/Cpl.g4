@@ -42,6 +42,7 @@ headerItem
     | 'route' accessRoute                             # routeItem
     | 'ifr' (ALLOWED='allowed' | 'none')              # ifrItem
     | 'variant' 'of' qualifiedName 'when' expr        # variantItem
+    | 'next' 'step' name STRING                       # nextStepItem
     ;
 
 accessRoute
@@ -210,7 +211,7 @@ name
     | 'diagnosis' | 'including' | 'emergencies' | 'without' | 'cancer'
     | 'exclusion' | 'as' | 'given' | 'expect' | 'error' | 'missing'
     | 'reasons' | 'output' | 'least' | 'count' | 'where'
-    | 'within' | 'has' | 'unknown' | 'extends' | 'like'
+    | 'within' | 'has' | 'unknown' | 'extends' | 'like' | 'next' | 'step'
     ;
 
 // ---------------------------------------------------------------- tokens

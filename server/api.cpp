@@ -6,11 +6,13 @@
 #include <spdlog/spdlog.h>
 
 #include "engine/base/civil_date.h"
+#include "engine/doc/criteria_doc.h"
 #include "engine/source/diagnostics.h"
 #include "server/decide_body.h"
 #include "server/facts_hash.h"
 #include "server/json_writer.h"
 #include "server/policy_json.h"
+#include "server/triage_page.h"
 
 namespace cpe::server {
 
@@ -69,9 +71,10 @@ Reply Api::decide(std::string_view body, RequestNote& note, std::optional<Pendin
         int status = statusFor(*error);
         return errorReply(status, std::move(*error), &note);
     }
-    const Decision& decision = std::get<Decision>(result);
+    Decision& decision = std::get<Decision>(result);
     note.outcome = outcomeName(decision.outcome);
     note.decisionId = newDecisionId();
+    decision.decisionId = note.decisionId;  // in the body too, beside X-Decision-Id
     PendingDecision& p = pending.emplace();
     p.outcome = decision.outcome;
     DecisionRecord& record = p.record;
@@ -149,6 +152,30 @@ Reply Api::getPolicy(const std::string& id, const std::optional<std::string>& as
         return errorReply(404, InputError{"unknown_policy", "no policy '" + id + "'" + didYouMean(id, lib->policyIds()), "id"},
                           &note);
     return Reply{200, dump(policyDetailJson(*lib, *p, std::get<int>(day)))};
+}
+
+Reply Api::policyForm(const std::string& id, const std::optional<std::string>& asOf, RequestNote& note) const {
+    note.policy = id;
+    auto day = dayFor(asOf);
+    if (auto* error = std::get_if<InputError>(&day)) return errorReply(400, std::move(*error), &note);
+    std::shared_ptr<const PolicyLibrary> lib = library_.current();
+    const PolicyModel* p = describedVersion(*lib, id, std::get<int>(day));
+    if (!p)
+        return errorReply(404, InputError{"unknown_policy", "no policy '" + id + "'" + didYouMean(id, lib->policyIds()), "id"},
+                          &note);
+    return Reply{200, dump(policyFormJson(*p, std::get<int>(day)))};
+}
+
+Reply Api::page() const { return Reply{200, triagePage(""), "text/html; charset=utf-8"}; }
+
+Reply Api::doc(const std::string& file) const {
+    std::shared_ptr<const PolicyLibrary> lib = library_.current();
+    DocOptions options;
+    options.day = todayDay();
+    for (DocFile& f : criteriaDocument(*lib, options))
+        if (f.name == file && f.name.size() > 5 && f.name.substr(f.name.size() - 5) == ".html")
+            return Reply{200, std::move(f.content), "text/html; charset=utf-8"};
+    return errorReply(404, InputError{"not_found", "no published page '" + file + "'; see /doc/index.html", ""});
 }
 
 Reply Api::health() const {

@@ -36,8 +36,13 @@ public:
     Reply logRefused(RequestNote& note) const;
     Reply listPolicies(const std::optional<std::string>& asOf, RequestNote& note) const;
     Reply getPolicy(const std::string& id, const std::optional<std::string>& asOf, RequestNote& note) const;
-    Reply health() const;     // liveness: always 200 while the process serves
-    Reply readiness() const;  // 200 when decisions can be recorded, else 503
+    // GET /v1/policies/{id}/form: the policy's facts as form fields, each
+    // with what would decide it (engine/answer/answer_guide.h).
+    Reply policyForm(const std::string& id, const std::optional<std::string>& asOf, RequestNote& note) const;
+    Reply page() const;                        // GET /: the triage page (server/page/)
+    Reply doc(const std::string& file) const;  // GET /doc/{file}: a `cpe doc` page
+    Reply health() const;                      // liveness: always 200 while the process serves
+    Reply readiness() const;                   // 200 when decisions can be recorded, else 503
     Reply metrics() const;
     // Recompiles the library; on errors the old one stays and the reply is 409.
     Reply reload(const char* trigger);

@@ -220,6 +220,20 @@ private:
         const bool keepAlive = req.keep_alive();
         const bool head = req.method() == http::verb::head;
         RequestView view{sv(req.method_string()), sv(req.target()), sv(req[http::field::authorization]), req.body()};
+        // A page written by `cpe page` asks from another origin: with
+        // --allow-origin, the browser's preflight is answered here and every
+        // answer names the origin allowed.
+        const std::string_view origin = sv(req[http::field::origin]);
+        const std::string& allowed = ctx_.options.allowOrigin;
+        const bool cors = !allowed.empty() && !origin.empty() && (allowed == "*" || origin == allowed);
+        if (cors && req.method() == http::verb::options) {
+            Routed preflight{Reply{204, {}, "text/plain"}, {}};
+            preflight.headers.emplace_back("Access-Control-Allow-Origin", allowed);
+            preflight.headers.emplace_back("Access-Control-Allow-Methods", "GET, POST");
+            preflight.headers.emplace_back("Access-Control-Allow-Headers", "Authorization, Content-Type");
+            preflight.headers.emplace_back("Access-Control-Max-Age", "600");
+            return respond(std::move(preflight), keepAlive, false);
+        }
         Routed routed;
         try {
             routed = ctx_.router.route(view, note_);
@@ -227,6 +241,10 @@ private:
             spdlog::error("internal error on {} {}: {}", method_, target_, e.what());
             routed = Routed{
                 errorReply(500, InputError{"internal_error", "internal error; the request was not decided", ""}, &note_), {}};
+        }
+        if (cors) {
+            routed.headers.emplace_back("Access-Control-Allow-Origin", allowed);
+            routed.headers.emplace_back("Access-Control-Expose-Headers", "X-Decision-Id");
         }
         if (routed.reload) return reloadElsewhere(keepAlive);
         if (routed.decision) return recordThenRespond(std::move(routed), keepAlive, head);
@@ -330,6 +348,15 @@ private:
         if (!splitTarget(raw, path, unused)) path = std::string(raw);
         const Endpoint endpoint = classifyPath(path);
         if (endpoint == Endpoint::Other) return withheldName(path);
+        if (endpoint == Endpoint::PolicyForm) {
+            const std::string id(*policyFormId(path));
+            return ctx_.api.isPolicyId(id) ? path : "/v1/policies/" + withheldName(id) + "/form";
+        }
+        if (endpoint == Endpoint::Doc) {
+            std::string file = path.substr(5);
+            std::string id = file.size() > 5 && file.substr(file.size() - 5) == ".html" ? file.substr(0, file.size() - 5) : file;
+            return file == "index.html" || ctx_.api.isPolicyId(id) ? path : "/doc/" + withheldName(file);
+        }
         if (endpoint != Endpoint::Policy) return path;
         constexpr std::string_view prefix = "/v1/policies/";
         const std::string id = path.substr(prefix.size());

@@ -17,8 +17,21 @@ const char* endpointLabel(Endpoint e) {
         case Endpoint::Readyz: return "/readyz";
         case Endpoint::Metrics: return "/metrics";
         case Endpoint::Reload: return "/v1/admin/reload";
+        case Endpoint::PolicyForm: return "/v1/policies/{id}/form";
+        case Endpoint::Page: return "/";
+        case Endpoint::Doc: return "/doc/{file}";
         default: return "other";
     }
+}
+
+std::optional<std::string_view> policyFormId(std::string_view path) {
+    constexpr std::string_view prefix = "/v1/policies/", suffix = "/form";
+    if (path.size() <= prefix.size() + suffix.size() || path.substr(0, prefix.size()) != prefix ||
+        path.substr(path.size() - suffix.size()) != suffix)
+        return std::nullopt;
+    std::string_view id = path.substr(prefix.size(), path.size() - prefix.size() - suffix.size());
+    if (id.find('/') != std::string_view::npos) return std::nullopt;
+    return id;
 }
 
 Endpoint classifyPath(std::string_view path) {
@@ -32,6 +45,12 @@ Endpoint classifyPath(std::string_view path) {
     if (path == "/readyz") return Endpoint::Readyz;
     if (path == "/metrics") return Endpoint::Metrics;
     if (path == "/v1/admin/reload") return Endpoint::Reload;
+    if (policyFormId(path)) return Endpoint::PolicyForm;
+    if (path == "/" || path == "/index.html") return Endpoint::Page;
+    constexpr std::string_view docPrefix = "/doc/";
+    if (path.size() > docPrefix.size() && path.substr(0, docPrefix.size()) == docPrefix &&
+        path.find('/', docPrefix.size()) == std::string_view::npos)
+        return Endpoint::Doc;
     return Endpoint::Other;
 }
 

@@ -8,6 +8,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,9 +18,24 @@ namespace cpe::server {
 
 // Endpoints as metric labels: a fixed set, so that clients probing random
 // paths cannot grow the label space without bound.
-enum class Endpoint : uint8_t { Decisions, Policies, Policy, Healthz, Readyz, Metrics, Reload, Other, Count_ };
+enum class Endpoint : uint8_t {
+    Decisions,
+    Policies,
+    Policy,
+    Healthz,
+    Readyz,
+    Metrics,
+    Reload,
+    PolicyForm,  // GET /v1/policies/{id}/form
+    Page,        // GET /: the triage page
+    Doc,         // GET /doc/{file}: the published criteria pages
+    Other,
+    Count_
+};
 const char* endpointLabel(Endpoint e);
 Endpoint classifyPath(std::string_view path);
+// The id in /v1/policies/{id}/form, or nothing for any other path.
+std::optional<std::string_view> policyFormId(std::string_view path);
 
 // Extra figures that live elsewhere (the decision log, the library), read when
 // /metrics is rendered.

@@ -23,6 +23,7 @@ struct ServeOptions {
     bool durablePowerLoss = false;       // --durable power-loss: fsync every commit (synchronous=FULL)
     double logLockTimeoutSeconds = 2.0;  // the log locked longer than this: decisions refused (503)
     std::string tokenFile;               // "": no authentication, HTTP reload disabled
+    std::string allowOrigin;             // CORS for a page served elsewhere (cpe page): "*" or one origin; "": none
     std::string accessLog = "-";         // "-": stderr, "off": none, else a file
     std::size_t maxConnections = 0;      // 0: as many as the descriptor limit allows, less a reserve (fd_limit.h)
 };

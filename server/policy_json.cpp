@@ -1,32 +1,12 @@
 #include "server/policy_json.h"
 
+#include "engine/answer/answer_guide.h"
+#include "engine/answer/fact_form.h"
 #include "engine/explain/explain.h"
 
 namespace cpe::server {
 
 namespace {
-
-const char* typeName(const Type& t) {
-    switch (t.kind) {
-        case TypeKind::Bool: return "boolean";
-        case TypeKind::Int: return "integer";
-        case TypeKind::Dec: return "decimal";
-        case TypeKind::Date: return "date";
-        case TypeKind::Text: return "text";
-        case TypeKind::Enum: return t.enumInfo && t.enumInfo->ordered ? "levels" : "enum";
-        case TypeKind::CodeList:
-        case TypeKind::TextList: return "list";
-        default: return "unknown";
-    }
-}
-
-const char* listKindName(ListKind k) {
-    switch (k) {
-        case ListKind::Opcs: return "opcs4";
-        case ListKind::Icd10: return "icd10";
-        default: return "text";
-    }
-}
 
 bool inForce(const PolicyModel& p, int day) { return p.effectiveDay <= day && (!p.untilDay || day <= *p.untilDay); }
 
@@ -38,22 +18,6 @@ const PolicyModel* describedVersion(const PolicyLibrary& lib, const std::string&
     for (const PolicyModel& p : lib.checked().policies)
         if (p.id == id && (!newest || p.effectiveDay > newest->effectiveDay)) newest = &p;
     return newest;
-}
-
-nlohmann::ordered_json factJson(const FactInfo& f) {
-    nlohmann::ordered_json j{{"name", f.name}, {"type", typeName(f.type)}, {"description", f.description}};
-    if (!f.type.unit.empty()) j["unit"] = f.type.unit;
-    if (f.min) j["min"] = *f.min;
-    if (f.max) j["max"] = *f.max;
-    if (f.type.kind == TypeKind::Enum && f.type.enumInfo) {
-        nlohmann::ordered_json values = nlohmann::ordered_json::array();
-        const auto& members = f.type.enumInfo->members;
-        for (std::size_t i = 0; i < members.size(); ++i)
-            if (f.allowed.empty() || (i < f.allowed.size() && f.allowed[i])) values.push_back(members[i]);
-        j["values"] = std::move(values);
-    }
-    if (f.type.kind == TypeKind::CodeList || f.type.kind == TypeKind::TextList) j["codes"] = listKindName(f.listKind);
-    return j;
 }
 
 nlohmann::ordered_json policySummaryJson(const PolicyModel& p, int day) {
@@ -80,7 +44,7 @@ nlohmann::ordered_json policyDetailJson(const PolicyLibrary& lib, const PolicyMo
     if (!p.extends.empty()) j["extends"] = p.extends;
     nlohmann::ordered_json criteria = nlohmann::ordered_json::array();
     for (const auto& c : p.criteria)
-        if (c) criteria.push_back({{"id", c->name}, {"text", c->text}, {"at", lib.sources().location(c->span)}});
+        if (c) criteria.push_back({{"id", c->name}, {"text", c->text}, {"at", lib.sources().libraryLocation(c->span)}});
     j["criteria"] = std::move(criteria);
     // The decide rules with each condition's presented structure: the same
     // rendering as `cpe explain --format json` (engine/explain/condition_tree.h).
@@ -98,6 +62,26 @@ nlohmann::ordered_json policyDetailJson(const PolicyLibrary& lib, const PolicyMo
                                 {"in_force", inForce(v, day)}});
     j["versions"] = std::move(versions);
     return j;
+}
+
+nlohmann::ordered_json policyFormJson(const PolicyModel& p, int day) {
+    std::unique_ptr<const AnswerGuide> guide = buildAnswerGuide(p);
+    nlohmann::ordered_json facts = nlohmann::ordered_json::array();
+    for (const FactInfo* f : p.factsRead) {
+        if (!f) continue;
+        auto it = guide->questions.find(f->name);
+        nlohmann::ordered_json j = factJson(*f);
+        j["decides"] = it == guide->questions.end() ? "" : it->second.decides;
+        j["criteria"] = it == guide->questions.end() ? std::vector<std::string>{} : it->second.criteria;
+        facts.push_back(std::move(j));
+    }
+    return nlohmann::ordered_json{{"id", p.id},
+                                  {"title", p.title},
+                                  {"version", p.version},
+                                  {"effective", p.effective},
+                                  {"in_force", inForce(p, day)},
+                                  {"next_steps", p.nextSteps},
+                                  {"facts", std::move(facts)}};
 }
 
 }  // namespace cpe::server

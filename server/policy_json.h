@@ -15,12 +15,15 @@ namespace cpe::server {
 // (a policy not yet in force is still worth describing); null for an unknown id.
 const PolicyModel* describedVersion(const PolicyLibrary& lib, const std::string& id, int day);
 
-nlohmann::ordered_json factJson(const FactInfo& fact);
 // id, title, version, kind, facts read, ...
 nlohmann::ordered_json policySummaryJson(const PolicyModel& policy, int day);
 // The summary plus criteria (with their text and source location), the
 // decide rules with their conditions (rulesJson: the structure `cpe explain`
 // and `cpe doc` show), outputs and every version of the id.
 nlohmann::ordered_json policyDetailJson(const PolicyLibrary& lib, const PolicyModel& policy, int day);
+// GET /v1/policies/{id}/form, what the triage page builds its form from:
+// {"id", "title", "version", "effective", "in_force", "facts": [factJson() +
+// "decides" ("19 to 30 qualifies") + "criteria" (the ids that read it)]}.
+nlohmann::ordered_json policyFormJson(const PolicyModel& policy, int day);
 
 }  // namespace cpe::server

@@ -35,6 +35,11 @@ Routed error(int status, std::string code, std::string message, std::string fiel
     return Routed{errorReply(status, InputError{std::move(code), std::move(message), std::move(field)}, &note), {}};
 }
 
+// The pages are self-contained: nothing is fetched but this server's API.
+constexpr const char* kPageSecurityPolicy =
+    "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; img-src data:; connect-src 'self'; "
+    "base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
 Routed methodNotAllowed(const RequestView& r, const std::string& path, const char* allowed, RequestNote& note) {
     Routed out =
         error(405, "method_not_allowed", std::string(r.method) + " is not allowed on " + path + "; use " + allowed, "", note);
@@ -70,7 +75,10 @@ Routed Router::route(const RequestView& r, RequestNote& note) const {
     const Endpoint endpoint = classifyPath(path);
     // Liveness and readiness probes come from load balancers and
     // orchestrators without the token; they reveal nothing about decisions.
-    const bool unguarded = endpoint == Endpoint::Healthz || endpoint == Endpoint::Readyz;
+    // The triage page holds no data (it asks for the token itself), and the
+    // published criteria pages are publications: neither needs the token.
+    const bool unguarded =
+        endpoint == Endpoint::Healthz || endpoint == Endpoint::Readyz || endpoint == Endpoint::Page || endpoint == Endpoint::Doc;
     if (token_ && !unguarded && !bearerMatches(r.authorization, *token_)) {
         Routed out =
             error(401, "unauthorized", "this endpoint needs the header Authorization: Bearer <token>", "Authorization", note);
@@ -92,6 +100,21 @@ Routed Router::route(const RequestView& r, RequestNote& note) const {
         case Endpoint::Policy:
             if (!get) return methodNotAllowed(r, path, "GET", note);
             return Routed{api_.getPolicy(path.substr(std::string_view("/v1/policies/").size()), asOf, note), {}};
+        case Endpoint::PolicyForm:
+            if (!get) return methodNotAllowed(r, path, "GET", note);
+            return Routed{api_.policyForm(std::string(*policyFormId(path)), asOf, note), {}};
+        case Endpoint::Page: {
+            if (!get) return methodNotAllowed(r, path, "GET", note);
+            Routed out{api_.page(), {}};
+            out.headers.emplace_back("Content-Security-Policy", kPageSecurityPolicy);
+            return out;
+        }
+        case Endpoint::Doc: {
+            if (!get) return methodNotAllowed(r, path, "GET", note);
+            Routed out{api_.doc(path.substr(std::string_view("/doc/").size())), {}};
+            out.headers.emplace_back("Content-Security-Policy", kPageSecurityPolicy);
+            return out;
+        }
         case Endpoint::Healthz:
             if (!get) return methodNotAllowed(r, path, "GET", note);
             return Routed{api_.health(), {}};

@@ -29,4 +29,17 @@ step "Decide a batch of cases (NDJSON in, NDJSON out)" "cpe decide --cases demo/
 "$CPE" decide --cases demo/cases.ndjson || true
 
 tools/demo_audit.sh "$CPE"
+step "The triage page for referral staff" "cpe serve --policies policies --port 8080, then open http://127.0.0.1:8080/"
+cat <<'TRY'
+Start the server and open the page in a browser on this machine:
+  cpe serve --policies policies --port 8080 --db /tmp/cpe-demo.db
+  http://127.0.0.1:8080/
+Then try:
+  - type "ivf", choose "Specialist fertility services": it asks for BMI with "19 to 30 qualifies";
+    answer "Currently smokes" Yes: not eligible, with how to make an Individual Funding Request
+  - type "checklist", set two domains to a: "Positive checklist: refer for a full assessment"
+  - type letters in a number field: the server's error appears beside it
+  - "Print the summary" for what to file with the referral (docs/triage-page.md)
+TRY
+
 printf '\n%sDone.%s See README.md for the rest: cpe serve, cpe audit, cpe diff, cpe doc.\n' "$bold" "$plain"

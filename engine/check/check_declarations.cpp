@@ -75,11 +75,39 @@ void Checker::collectMembers(UnitDecls& d) {
             },
             m.body);
     }
+    checkNextSteps(d);
     if (d.unit->kind == Unit::Kind::Module) {
         for (const HeaderItem* h : d.header)
-            diags_.error(h->span, "a module has no header; titles, versions and routes belong to policies");
+            if (h->kind != HeaderItem::Kind::NextStep)
+                diags_.error(h->span, "a module has no header; titles, versions and routes belong to policies");
         if (d.decide) diags_.error(d.decide->span, "a module cannot decide; put the decide block in a policy");
         if (d.coding) diags_.error(d.coding->span, "a module's coding fragment needs a name: coding NAME = ...");
+    }
+}
+
+// `next step KEY "words"`: KEY is an outcome or a route, once per unit, with words.
+void Checker::checkNextSteps(const UnitDecls& d) {
+    static const std::vector<std::string> keys{"eligible",       "not_eligible", "review", "undetermined", "none",
+                                               "prior_approval", "ifr",          "panel",  "fast_track"};
+    std::set<std::string> seen;
+    for (const HeaderItem* h : d.header) {
+        if (h->kind != HeaderItem::Kind::NextStep) continue;
+        if (std::find(keys.begin(), keys.end(), h->key) == keys.end()) {
+            diags_.error(h->keySpan, "'" + h->key +
+                                         "' is neither an outcome nor a route; a next step is worded for an outcome "
+                                         "(eligible, not_eligible, review, undetermined) or a route (none, prior_approval, "
+                                         "ifr, panel, fast_track), e.g. next step eligible \"Refer for ...\"" +
+                                         didYouMean(h->key, keys));
+            continue;
+        }
+        if (!seen.insert(h->key).second)
+            diags_.error(h->keySpan, "the next step for '" + h->key + "' is already worded in this " +
+                                         (d.unit->kind == Unit::Kind::Module ? "module" : "policy") + "; keep one");
+        bool blank = h->value.find_first_not_of(" \t") == std::string::npos;
+        if (blank)
+            diags_.error(h->span, "the next step for '" + h->key +
+                                      "' has no words; say what the person should do, e.g. \"Submit a prior approval "
+                                      "request with ...\"");
     }
 }
 

@@ -108,6 +108,7 @@ private:
     bool claim(Map& map, std::set<std::string>& names, const std::string& name, const Span& span, typename Map::mapped_type value,
                const char* what);
     void collectMembers(UnitDecls& d);
+    void checkNextSteps(const UnitDecls& d);
     std::vector<std::string> moduleNames() const;
     void checkUses();
     std::vector<const UnitDecls*> usedModules(const std::vector<const UnitDecls*>& chain);

@@ -96,6 +96,15 @@ void Checker::checkPolicy(UnitDecls& d, PolicyModel& p) {
     // Header: the nearest unit that states an item wins; sources accumulate
     // only from the policy itself unless it states none.
     bool hasTitle = false, hasVersion = false, hasEffective = false;
+    // Next steps: the board's wording for every policy, then the modules
+    // used (the first named wins), then the policy and what it extends.
+    auto wordNextSteps = [&p](const UnitDecls& u) {
+        for (const HeaderItem* h : u.header)
+            if (h->kind == HeaderItem::Kind::NextStep) p.nextSteps[h->key] = h->value;
+    };
+    if (auto board = modules_.find("board"); board != modules_.end()) wordNextSteps(*board->second);
+    std::vector<const UnitDecls*> used = usedModules(chain);
+    for (auto it = used.rbegin(); it != used.rend(); ++it) wordNextSteps(**it);
     for (auto it = chain.rbegin(); it != chain.rend(); ++it) {
         bool own = *it == &d;
         std::vector<std::string> sources;
@@ -119,6 +128,7 @@ void Checker::checkPolicy(UnitDecls& d, PolicyModel& p) {
                 case HeaderItem::Kind::Source: sources.push_back(h->value); break;
                 case HeaderItem::Kind::Route: p.accessRoute = h->value; break;
                 case HeaderItem::Kind::Ifr: p.ifrAllowed = h->value == "allowed"; break;
+                case HeaderItem::Kind::NextStep: p.nextSteps[h->key] = h->value; break;
                 case HeaderItem::Kind::Variant:
                     if (own) {
                         p.variantOf = h->variantOf;

@@ -113,6 +113,9 @@ struct PolicyModel {
     std::shared_ptr<NamedExpr> coding;             // the audit coding rule, if any
     const CodesetInfo* cancerExclusion = nullptr;  // applied to `coding` unless it opts out
     std::vector<const FactInfo*> factsRead;        // in the order the policy reads them
+    // `next step KEY "words"` (KEY an outcome or a route name): the policy's
+    // own and inherited, then the modules it uses, then the `board` module's.
+    std::map<std::string, std::string> nextSteps;
 
     const NamedExpr* criterion(const std::string& name) const;
     const NamedExpr* output(const std::string& name) const;

@@ -4,10 +4,14 @@
 #include <map>
 #include <optional>
 
+#include "engine/answer/answer_guide.h"
 #include "engine/compile/program.h"
 #include "engine/syntax/printer.h"
 
 namespace cpe {
+
+CompiledPolicy::CompiledPolicy() = default;
+CompiledPolicy::~CompiledPolicy() = default;
 namespace {
 
 class Compiler {
@@ -22,7 +26,7 @@ public:
             cr.outcome = r.outcome;
             cr.route = r.route;
             cr.exempt = r.outcomeWord == "exempt";
-            cr.at = lib_.sources->location(r.span);
+            cr.at = lib_.sources->libraryLocation(r.span);
             if (r.when) {
                 cr.when = static_cast<int32_t>(boolean(*r.when));
                 cr.conditionText = printExpr(*r.when);
@@ -236,7 +240,7 @@ private:
             // The body node itself carries the criterion (no extra hop on the hot
             // path) unless it already stands for another criterion.
             auto index = static_cast<uint32_t>(p_.criteria.size()) + 1;
-            p_.criteria.push_back({n.name, n.text, lib_.sources->location(n.span)});
+            p_.criteria.push_back({n.name, n.text, lib_.sources->libraryLocation(n.span)});
             if (p_.nodes[body].criterion == 0) {
                 p_.nodes[body].criterion = index;
             } else {

@@ -3,6 +3,7 @@
 // resolved to local slots, code sets and text sets in side tables. No names
 // are looked up and nothing is allocated while evaluating it.
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -183,9 +184,14 @@ struct Program {
     const uint32_t* kidsOf(const Node& n) const { return kids.data() + n.firstKid; }
 };
 
+struct AnswerGuide;  // engine/answer/answer_guide.h
+
 struct CompiledPolicy {
     const PolicyModel* model;
     Program program;
+    std::unique_ptr<const AnswerGuide> guide;  // for the answer's additions, built at load
+    CompiledPolicy();
+    ~CompiledPolicy();
 };
 
 // Flattens each rule's condition into Program::steps (flatten.cpp).

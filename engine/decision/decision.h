@@ -31,6 +31,8 @@ struct OutputValue {
     double number = 0;  // numbers, booleans (0/1), enum ordinals, dates (days)
 };
 
+struct AnswerGuide;  // engine/answer/answer_guide.h
+
 struct Decision {
     std::string policy;
     std::string policyVersion;
@@ -39,6 +41,13 @@ struct Decision {
     std::vector<Reason> reasons;
     std::vector<std::string_view> missingFacts;
     std::vector<OutputValue> outputs;
+
+    // For the answer's additions to the contract (engine/answer/answer_guide.h),
+    // which the writers build: PolicyLibrary::decide records these and no more.
+    int day = 0;                            // the as-of date, days since 1970-01-01
+    const AnswerGuide* guide = nullptr;     // the policy's; null: write the contract's fields only
+    const nlohmann::json* facts = nullptr;  // the request's facts: valid while the request is
+    std::string decisionId;                 // the server's X-Decision-Id; "" from the command line
 };
 
 // Why no decision was made. `code` is one of: bad_json, bad_request,

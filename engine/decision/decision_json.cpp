@@ -1,5 +1,6 @@
 #include <cmath>
 
+#include "engine/answer/answer_guide.h"
 #include "engine/base/civil_date.h"
 #include "engine/decision/decision.h"
 
@@ -21,14 +22,19 @@ nlohmann::ordered_json outputToJson(const OutputValue& v) {
 }
 
 nlohmann::ordered_json decisionToJson(const Decision& d) {
+    // The contract's fields, in its order, with the answer's additions
+    // (answer_guide.h) between them: missing_facts and outputs stay last.
+    std::unique_ptr<AnswerExtras> extras = answerExtras(d);
     nlohmann::ordered_json reasons = nlohmann::ordered_json::array();
-    for (const Reason& r : d.reasons) {
+    for (std::size_t i = 0; i < d.reasons.size(); ++i) {
+        const Reason& r = d.reasons[i];
         nlohmann::ordered_json reason;
         reason["criterion"] = r.criterion;
         reason["text"] = r.text;
         reason["result"] =
             r.result == Tri::Unknown ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(r.result == Tri::True);
         reason["at"] = r.at;
+        if (extras) reason["values"] = extras->reasonValues[i];
         reasons.push_back(std::move(reason));
     }
     nlohmann::ordered_json outputs = nlohmann::ordered_json::object();
@@ -38,7 +44,13 @@ nlohmann::ordered_json decisionToJson(const Decision& d) {
     ordered["policy_version"] = d.policyVersion;
     ordered["outcome"] = outcomeName(d.outcome);
     ordered["route"] = routeName(d.route);
+    if (extras) {
+        if (!d.decisionId.empty()) ordered["decision_id"] = d.decisionId;
+        ordered["as_of"] = extras->asOf;
+        ordered["next_step"] = extras->nextStep;
+    }
     ordered["reasons"] = reasons;
+    if (extras) ordered["questions"] = extras->questions;
     ordered["missing_facts"] = d.missingFacts;
     ordered["outputs"] = outputs;
     return ordered;

@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "engine/answer/answer_guide.h"
+
 namespace cpe {
 namespace {
 
@@ -21,14 +23,19 @@ const char* mark(Tri t) { return t == Tri::True ? "yes" : t == Tri::False ? "NO 
 }  // namespace
 
 std::string decisionToText(const Decision& d) {
+    std::unique_ptr<AnswerExtras> extras = answerExtras(d);
     std::string out = d.policy + " (version " + d.policyVersion + "): ";
     std::string outcome = outcomeName(d.outcome);
     for (char& c : outcome) c = c == '_' ? ' ' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     out += outcome + "\n";
+    if (extras) out += "  as of: " + extras->asOf + "\n";
+    if (!d.decisionId.empty()) out += "  decision id: " + d.decisionId + "\n";
     if (d.outcome != Outcome::Undetermined)
         out += "  route: " + std::string(routeName(d.route)) + " — " + routeInWords(d.route) + "\n";
+    if (extras) out += "  next step: " + extras->nextStep + "\n";
     if (!d.reasons.empty()) out += "  because:\n";
-    for (const Reason& r : d.reasons) {
+    for (std::size_t i = 0; i < d.reasons.size(); ++i) {
+        const Reason& r = d.reasons[i];
         out += "    [";
         out += mark(r.result);
         out += "] ";
@@ -38,6 +45,12 @@ std::string decisionToText(const Decision& d) {
         out += ", ";
         out += r.at;
         out += ")\n";
+        if (!extras) continue;
+        std::string used;
+        for (const auto& v : extras->reasonValues[i])
+            if (!v["value"].is_null())  // the JSON lists the unknown ones too
+                used += (used.empty() ? "" : ", ") + v["fact"].get<std::string>() + " = " + v["text"].get<std::string>();
+        if (!used.empty()) out += "          values used: " + used + "\n";
     }
     if (!d.missingFacts.empty()) {
         out += "  still needed to decide:";
@@ -46,6 +59,21 @@ std::string decisionToText(const Decision& d) {
             out += d.missingFacts[i];
         }
         out += "\n";
+    }
+    if (extras && !extras->questions.empty()) {
+        out += "  questions to ask:\n";
+        for (const auto& q : extras->questions) {
+            out += "    - " + q["description"].get<std::string>();
+            if (q.contains("unit")) out += " — " + q["unit"].get<std::string>();
+            if (q.contains("values")) {
+                std::string values;
+                for (const auto& v : q["values"]) values += (values.empty() ? "" : ", ") + v.get<std::string>();
+                out += " — one of " + values;
+            }
+            const std::string decides = q["decides"].get<std::string>();
+            if (!decides.empty()) out += " — " + decides;
+            out += "  (" + q["name"].get<std::string>() + ")\n";
+        }
     }
     for (const OutputValue& v : d.outputs)
         out += "  " + std::string(v.name) + " = " + (v.known ? outputToJson(v).dump() : "not known yet") + "\n";

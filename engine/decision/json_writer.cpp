@@ -1,5 +1,7 @@
 #include "engine/decision/json_writer.h"
 
+#include "engine/answer/answer_guide.h"
+
 namespace cpe {
 
 void appendJsonString(std::string& out, std::string_view text, bool asciiOnly) {
@@ -30,6 +32,9 @@ void appendJsonString(std::string& out, std::string_view text, bool asciiOnly) {
 }
 
 void appendDecisionJson(std::string& out, const Decision& d, bool open) {
+    // The answer's additions (answer_guide.h) are few and small: nlohmann's
+    // dump of them is the reference, as for outputs.
+    std::unique_ptr<AnswerExtras> extras = answerExtras(d);
     out += open ? "{\"policy\":" : "\"policy\":";
     appendJsonString(out, d.policy);
     out += ",\"policy_version\":";
@@ -38,7 +43,18 @@ void appendDecisionJson(std::string& out, const Decision& d, bool open) {
     out += outcomeName(d.outcome);
     out += "\",\"route\":\"";
     out += routeName(d.route);
-    out += "\",\"reasons\":[";
+    out += '"';
+    if (extras) {
+        if (!d.decisionId.empty()) {
+            out += ",\"decision_id\":";
+            appendJsonString(out, d.decisionId);
+        }
+        out += ",\"as_of\":";
+        appendJsonString(out, extras->asOf);
+        out += ",\"next_step\":";
+        appendJsonString(out, extras->nextStep);
+    }
+    out += ",\"reasons\":[";
     for (std::size_t i = 0; i < d.reasons.size(); ++i) {
         const Reason& r = d.reasons[i];
         out += i ? ",{\"criterion\":" : "{\"criterion\":";
@@ -49,9 +65,18 @@ void appendDecisionJson(std::string& out, const Decision& d, bool open) {
         out += r.result == Tri::Unknown ? "null" : r.result == Tri::True ? "true" : "false";
         out += ",\"at\":";
         appendJsonString(out, r.at);
+        if (extras) {
+            out += ",\"values\":";
+            out += extras->reasonValues[i].dump();
+        }
         out += '}';
     }
-    out += "],\"missing_facts\":[";
+    out += ']';
+    if (extras) {
+        out += ",\"questions\":";
+        out += extras->questions.dump();
+    }
+    out += ",\"missing_facts\":[";
     for (std::size_t i = 0; i < d.missingFacts.size(); ++i) {
         if (i) out += ',';
         appendJsonString(out, d.missingFacts[i]);

@@ -4,6 +4,7 @@
 #include <map>
 #include <set>
 
+#include "engine/answer/next_step.h"
 #include "engine/base/sha256.h"
 #include "engine/compile/program.h"
 #include "engine/diff/policy_diff.h"
@@ -227,6 +228,17 @@ private:
         for (const auto& c : p.criteria)
             rows.push_back({code(c->name), c->text, conditionInEnglish(*c->expr), code(printExpr(*c->expr))});
         w.table({"Criterion", "Wording", "Test", "As written"}, rows);
+
+        // The same wording as a decision's next_step (engine/answer/next_step.h).
+        w.heading(2, "What happens next");
+        rows.clear();
+        std::set<std::pair<Outcome, Route>> worded;
+        for (const CheckedRule& r : p.rules)
+            if (worded.insert({r.outcome, r.route}).second)
+                rows.push_back(
+                    {std::string(outcomeName(r.outcome)) + ", route " + routeName(r.route), nextStepFor(p, r.outcome, r.route)});
+        rows.push_back({"undetermined", nextStepFor(p, Outcome::Undetermined, Route::None)});
+        w.table({"Decision", "Next step"}, rows);
 
         auto thresholds = thresholdsOf(p);
         if (!thresholds.empty()) {

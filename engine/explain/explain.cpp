@@ -1,7 +1,9 @@
 #include "engine/explain/explain.h"
 
+#include <set>
 #include <sstream>
 
+#include "engine/answer/next_step.h"
 #include "engine/explain/condition_tree.h"
 #include "engine/syntax/printer.h"
 
@@ -165,7 +167,7 @@ nlohmann::ordered_json conditionJson(const ConditionNode& n, const SourceSet* so
             if (n.kind == ConditionKind::Not) j["negates"] = conditionJson(n.children.front(), sources);
             break;
     }
-    if (sources) j["at"] = sources->location(n.span);
+    if (sources) j["at"] = sources->libraryLocation(n.span);
     return j;
 }
 
@@ -176,8 +178,9 @@ nlohmann::ordered_json rulesJson(const PolicyModel& p, const SourceSet* sources)
         rule["outcome"] = outcomeName(r.outcome);
         rule["route"] = routeName(r.route);
         rule["exempt"] = r.outcomeWord == "exempt";
+        rule["next_step"] = nextStepFor(p, r.outcome, r.route);
         rule["condition"] = r.when ? conditionJson(conditionTree(*r.when), sources) : nlohmann::ordered_json(nullptr);
-        if (sources) rule["at"] = sources->location(r.span);
+        if (sources) rule["at"] = sources->libraryLocation(r.span);
         rules.push_back(std::move(rule));
     }
     return rules;
@@ -200,6 +203,14 @@ std::string explainPolicy(const PolicyModel& p) {
         out << (i ? "Else " : "") << outcomeWords(r) << " when:\n";
         tree(out, conditionTree(*r.when), 1);
     }
+    // The words a decision's next_step gives (engine/answer/next_step.h).
+    out << "\nNext steps:\n";
+    std::set<std::pair<Outcome, Route>> worded;
+    for (const CheckedRule& r : p.rules)
+        if (worded.insert({r.outcome, r.route}).second)
+            out << "  - " << outcomeName(r.outcome) << ", route " << routeName(r.route) << ": "
+                << nextStepFor(p, r.outcome, r.route) << "\n";
+    out << "  - undetermined: " << nextStepFor(p, Outcome::Undetermined, Route::None) << "\n";
     if (!p.outputs.empty()) {
         out << "\nOutputs:\n";
         for (const auto& o : p.outputs)

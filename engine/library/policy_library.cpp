@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "engine/answer/answer_guide.h"
 #include "engine/check/checker.h"
 #include "engine/compile/program.h"
 #include "engine/decision/json_quote.h"
@@ -42,6 +43,7 @@ struct PolicyLibraryBuilder {
             auto compiled = std::make_unique<CompiledPolicy>();
             compilePolicy(*lib->checked_, model, *compiled);
             Evaluator::analyse(compiled->program);
+            compiled->guide = buildAnswerGuide(model);
             lib->compiled_.push_back(std::move(compiled));
         }
         lib->variants_ = std::make_unique<VariantSelector>(*lib->checked_);
@@ -61,7 +63,27 @@ std::shared_ptr<const PolicyLibrary> PolicyLibrary::fromSources(std::shared_ptr<
 
 // Every .cpl file under `path` (or `path` itself), sorted so loading order,
 // and so messages, are the same on every machine.
-static void collectFiles(const std::string& path, std::vector<std::string>& out, std::vector<std::string>& problems) {
+//
+// Each file is also named relative to the library's root, for decisions and
+// policy descriptions: a relative path without '..' as given; otherwise the
+// folder's own name and the path under it ("/srv/cpe/policies" ->
+// "policies/fertility/ivf.cpl"), or a lone file's name.
+static std::string libraryPathOf(const fs::path& root, const fs::path& file, bool rootIsFile) {
+    auto plain = [](const fs::path& p) {
+        if (p.is_absolute()) return false;
+        for (const auto& part : p.lexically_normal())
+            if (part == "..") return false;
+        return true;
+    };
+    if (plain(root)) return file.lexically_normal().generic_string();
+    if (rootIsFile) return file.filename().generic_string();
+    fs::path name = root.lexically_normal();
+    if (name.filename().empty()) name = name.parent_path();  // "/srv/policies/" -> "/srv/policies"
+    return (name.filename() / file.lexically_relative(root)).lexically_normal().generic_string();
+}
+
+static void collectFiles(const std::string& path, std::vector<std::pair<std::string, std::string>>& out,
+                         std::vector<std::string>& problems) {
     std::error_code ec;
     fs::file_status st = fs::status(path, ec);
     if (ec || !fs::exists(st)) {
@@ -69,7 +91,7 @@ static void collectFiles(const std::string& path, std::vector<std::string>& out,
         return;
     }
     if (fs::is_regular_file(st)) {
-        out.push_back(path);
+        out.emplace_back(path, libraryPathOf(path, path, true));
         return;
     }
     std::vector<std::string> found;
@@ -79,20 +101,21 @@ static void collectFiles(const std::string& path, std::vector<std::string>& out,
     if (ec) problems.push_back(path + ": " + ec.message());
     if (found.empty() && !ec) problems.push_back(path + ": no .cpl policy files in this folder");
     std::sort(found.begin(), found.end());
-    out.insert(out.end(), found.begin(), found.end());
+    for (const std::string& f : found) out.emplace_back(f, libraryPathOf(path, f, false));
 }
 
 std::shared_ptr<const PolicyLibrary> PolicyLibrary::load(const std::vector<std::string>& paths, Diagnostics& diags,
                                                          std::shared_ptr<SourceSet>& sourcesOut) {
     auto sources = std::make_shared<SourceSet>();
     sourcesOut = sources;
-    std::vector<std::string> files, problems;
+    std::vector<std::pair<std::string, std::string>> files;  // path, path in the library
+    std::vector<std::string> problems;
     for (const std::string& p : paths) collectFiles(p, files, problems);
     for (const std::string& problem : problems) {
         uint32_t idx = sources->add(problem.substr(0, problem.find(':')), "");
         diags.error(Span{idx, 1, 1, 1, 1}, problem.substr(problem.find(':') + 2));
     }
-    for (const std::string& f : files) {
+    for (const auto& [f, inLibrary] : files) {
         std::ifstream in(f, std::ios::binary);
         if (!in) {
             uint32_t idx = sources->add(f, "");
@@ -101,7 +124,7 @@ std::shared_ptr<const PolicyLibrary> PolicyLibrary::load(const std::vector<std::
         }
         std::ostringstream text;
         text << in.rdbuf();
-        sources->add(f, text.str());
+        sources->add(f, text.str(), inLibrary);
     }
     if (diags.hasErrors()) return nullptr;
     return fromSources(sources, diags);
@@ -174,6 +197,9 @@ DecideResult PolicyLibrary::decide(const DecideRequest& request) const {
     decision.policy = policy->model->id;
     decision.policyVersion = policy->model->version;
     Evaluator(policy->program).decide(FactView::of(facts), day, decision);
+    decision.day = day;
+    decision.guide = policy->guide.get();
+    decision.facts = request.facts;
     return decision;
 }
 

@@ -2,8 +2,8 @@
 
 namespace cpe {
 
-uint32_t SourceSet::add(std::string path, std::string text) {
-    SourceFile f{std::move(path), std::move(text), {0}};
+uint32_t SourceSet::add(std::string path, std::string text, std::string libraryPath) {
+    SourceFile f{std::move(path), std::move(libraryPath), std::move(text), {0}};
     for (size_t i = 0; i < f.text.size(); ++i)
         if (f.text[i] == '\n') f.lineStarts.push_back(i + 1);
     files_.push_back(std::move(f));
@@ -24,6 +24,13 @@ std::string_view SourceSet::lineText(uint32_t fileIndex, uint32_t line) const {
 
 std::string SourceSet::location(const Span& span) const {
     std::string path = span.file < files_.size() ? files_[span.file].path : "<unknown>";
+    return path + ":" + std::to_string(span.line) + ":" + std::to_string(span.col);
+}
+
+std::string SourceSet::libraryLocation(const Span& span) const {
+    std::string path = "<unknown>";
+    if (span.file < files_.size())
+        path = files_[span.file].libraryPath.empty() ? files_[span.file].path : files_[span.file].libraryPath;
     return path + ":" + std::to_string(span.line) + ":" + std::to_string(span.col);
 }
 

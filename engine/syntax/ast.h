@@ -133,8 +133,10 @@ struct TypeRef {
 
 struct HeaderItem {
     Span span;
-    enum class Kind { Title, Version, Effective, Owner, Source, Route, Ifr, Variant } kind;
-    std::string value;  // title/version/owner/source text; effective from; route kind; "allowed"/"none"
+    enum class Kind { Title, Version, Effective, Owner, Source, Route, Ifr, Variant, NextStep } kind;
+    std::string value;  // title/version/owner/source/next step text; effective from; route kind; "allowed"/"none"
+    std::string key;    // next step KEY "...": an outcome or a route
+    Span keySpan;
     std::string until;  // effective ... until
     std::string variantOf;
     ExprPtr condition;  // variant of X when <condition>

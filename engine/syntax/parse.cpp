@@ -399,6 +399,11 @@ private:
             item.kind = HeaderItem::Kind::Variant;
             item.variantOf = qualified(var->qualifiedName());
             item.condition = expr(var->expr());
+        } else if (auto* ns = dynamic_cast<CplParser::NextStepItemContext*>(h)) {
+            item.kind = HeaderItem::Kind::NextStep;
+            item.key = textOf(ns->name());
+            item.keySpan = span(ns->name());
+            item.value = unquote(textOf(ns->STRING()));
         }
         return item;
     }

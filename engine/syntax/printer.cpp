@@ -286,6 +286,7 @@ private:
                                                                             : "not routinely commissioned");
             case HeaderItem::Kind::Ifr: return "ifr " + h.value;
             case HeaderItem::Kind::Variant: return "variant of " + h.variantOf + " when " + ep_.flat(*h.condition);
+            case HeaderItem::Kind::NextStep: return "next step " + h.key + " " + quote(h.value);
         }
         return "";
     }

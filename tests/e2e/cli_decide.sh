@@ -102,5 +102,45 @@ err=$("$CPE" check "$tmp/latin1.cpl" 2>&1); rc=$?
 # explain names the criteria in plain English.
 "$CPE" explain --policy ebi.tonsillectomy | grep -q "Seven or more episodes in the last 12 months" && ok || bad "explain"
 
+# --answer: what a person acts on, added to the contract's fields (which keep their order).
+out=$(echo '{"smoker": false, "age_years": 30}' | "$CPE" decide --policy fertility.ivf --facts - --as-of 2026-06-01 --answer)
+echo "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+keys = [k for k in d if k in ("policy","policy_version","outcome","route","reasons","missing_facts","outputs")]
+assert keys == ["policy","policy_version","outcome","route","reasons","missing_facts","outputs"], keys
+assert d["as_of"] == "2026-06-01" and d["outcome"] == "undetermined" and "decision_id" not in d, d
+assert d["next_step"].startswith("Not decided yet"), d["next_step"]
+q = {x["name"]: x for x in d["questions"]}
+assert [x["name"] for x in d["questions"]] == d["missing_facts"], d["questions"]
+bmi = q["bmi"]
+assert bmi["description"] and bmi["unit"] == "kg/m2" and bmi["type"] == "decimal" and bmi["decides"] == "19 to 30 qualifies", bmi
+assert bmi["min"] == 10 and bmi["max"] == 100 and bmi["criteria"] == ["bmi_in_range"], bmi
+assert all(r["at"].startswith("policies/") for r in d["reasons"]), d["reasons"]
+' && ok || bad "--answer undetermined: $out"
+out=$(echo '{"smoker": true}' | "$CPE" decide --policy fertility.ivf --facts - --as-of 2026-06-01 --answer)
+echo "$out" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+assert d["outcome"] == "not_eligible" and d["route"] == "ifr" and d["questions"] == [] and d["missing_facts"] == [], d
+assert "Individual Funding Request" in d["next_step"] and "ifr.example.org" in d["next_step"], d["next_step"]
+r = d["reasons"][0]
+assert r["criterion"] == "non_smoker" and r["values"] == [{"fact": "smoker", "value": True, "text": "yes"}], r
+' && ok || bad "--answer smoker: $out"
+# The CHC checklist words its own next step; text shows as-of, next step and values used.
+out=$(echo '{"checklist_nutrition":"a","checklist_mobility":"a"}' | "$CPE" decide --policy chc.checklist --facts - --as-of 2026-06-01 --format text)
+echo "$out" | grep -q "^  next step: Positive checklist: refer for a full assessment of eligibility (Decision Support Tool)$" \
+  && echo "$out" | grep -q "^  as of: 2026-06-01$" && echo "$out" | grep -q "values used: checklist_nutrition = a, checklist_mobility = a$" \
+  && ok || bad "checklist text: $out"
+out=$(echo '{"smoker": false}' | "$CPE" decide --policy fertility.ivf --facts - --as-of 2026-06-01 --format text)
+echo "$out" | grep -q "^    - Body mass index of the patient — kg/m2 — 19 to 30 qualifies  (bmi)$" && ok || bad "questions in text: $out"
+# Reason locations are relative to the library's root, whatever path names it.
+out=$(echo '{"smoker": true}' | "$CPE" decide --policies "$PWD/policies" --policy fertility.ivf --facts - --as-of 2026-06-01)
+echo "$out" | grep -q '"at": "policies/fertility/ivf.cpl:29:15"' && ok || bad "absolute --policies: $out"
+# explain and doc word the next steps as the decisions do.
+"$CPE" explain --policy chc.fast_track | grep -q "eligible, route fast_track: Fast Track: arrange the care package now" && ok || bad "explain next step"
+"$CPE" doc policies --out "$tmp/doc" >/dev/null && grep -q "Positive checklist: refer for a full assessment" "$tmp/doc/chc.checklist.html" \
+  && grep -q "What happens next" "$tmp/doc/chc.checklist.md" && ok || bad "doc next step"
+
 echo "$passed passed, $fail failed"
 [ $fail -eq 0 ]
