@@ -37,6 +37,18 @@ struct AuditOptions {
     std::vector<std::string> benchmarks;
 };
 
+// The policy paths as the reports name them: "policies, local".
+std::string policiesLabel(const AuditOptions& o) {
+    std::string label;
+    for (const auto& p : o.policies) label += (label.empty() ? "" : ", ") + p;
+    return label;
+}
+
+// --trend, checked by CLI11 to be month or quarter; one reading for both audits.
+audit::TrendPeriod trendPeriod(const AuditOptions& o) {
+    return o.trend == "quarter" ? audit::TrendPeriod::Quarter : audit::TrendPeriod::Month;
+}
+
 int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) {
     std::optional<int> asOf = asOfDayOrReport(o.asOf);
     if (!asOf) return 2;
@@ -63,9 +75,7 @@ int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& 
         a.openSource = [&o] { return audit::openPostgresCopy(o.database, o.query); };
     }
     a.outDir = o.out;
-    std::string label;
-    for (const auto& p : o.policies) label += (label.empty() ? "" : ", ") + p;
-    a.policiesLabel = label;
+    a.policiesLabel = policiesLabel(o);
     if (!o.population.empty()) a.populationPath = o.population;
     if (!o.from.empty()) a.from = o.from;
     if (!o.to.empty()) a.to = o.to;
@@ -76,7 +86,7 @@ int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& 
     a.progress = !o.noProgress && g.format != "json";
     if (!o.mapping.empty()) a.mapping.addFile(o.mapping);
     if (!o.names.empty()) a.namesPath = o.names;
-    a.trend = o.trend == "quarter" ? audit::TrendPeriod::Quarter : audit::TrendPeriod::Month;
+    a.trend = trendPeriod(o);
     for (const std::string& c : o.columns) a.mapping.addColumnsOption(c);
     audit::ActivityAuditSummary s = audit::runActivityAudit(*matcher, a);
     for (const std::string& w : s.warnings) std::cerr << "warning: " << w << "\n";
@@ -134,7 +144,7 @@ int runCare(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) {
     audit::CareAuditOptions c;
     c.carePath = o.care;
     c.outDir = o.out;
-    for (const auto& p : o.policies) c.policiesLabel += (c.policiesLabel.empty() ? "" : ", ") + p;
+    c.policiesLabel = policiesLabel(o);
     if (!o.localities.empty()) c.localitiesPath = o.localities;
     for (const std::string& spec : o.columns)
         for (auto& [field, column] : audit::parseCareColumns(spec))
@@ -152,7 +162,7 @@ int runCare(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) {
                                     "'");
         c.benchmarks[name] = rate;
     }
-    c.period = o.trend == "month" ? audit::TrendPeriod::Month : audit::TrendPeriod::Quarter;
+    c.period = trendPeriod(o);
     c.strict = o.strict;
     c.suppress = !o.noSuppress;
     c.threads = o.threads;

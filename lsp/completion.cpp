@@ -152,10 +152,7 @@ void inScope(const CheckedLibrary& lib, const Unit* u, std::set<const Unit*>& se
             int kind = ne.kind == NamedExpr::Kind::Criterion ? Function
                        : ne.kind == NamedExpr::Kind::Output  ? Property
                                                              : Variable;
-            const char* what = ne.kind == NamedExpr::Kind::Criterion ? "criterion"
-                               : ne.kind == NamedExpr::Kind::Value   ? "value"
-                               : ne.kind == NamedExpr::Kind::Output  ? "output"
-                                                                     : "coding";
+            const char* what = symbolKindName(kindOf(ne));
             out.add(ne.name, kind, what, ne.text);
         } else if (auto* c = std::get_if<CodesetDecl>(&b)) {
             out.add(c->name, Value, "codeset", c->description);

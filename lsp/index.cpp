@@ -27,7 +27,7 @@ static std::string where(const Span& s) {
     return std::to_string(s.file) + ":" + std::to_string(s.line) + ":" + std::to_string(s.col);
 }
 
-static SymbolKind kindOf(const NamedExpr& n) {
+SymbolKind kindOf(const NamedExpr& n) {
     switch (n.kind) {
         case NamedExpr::Kind::Criterion: return SymbolKind::Criterion;
         case NamedExpr::Kind::Value: return SymbolKind::Value;

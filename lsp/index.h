@@ -16,6 +16,8 @@ namespace cpe::lsp {
 
 enum class SymbolKind { Fact, Criterion, Value, Output, Coding, Codeset, Group, Type, Module, Policy, Test, EnumMember };
 const char* symbolKindName(SymbolKind k);
+// The symbol kind a criterion, value, output or coding rule is.
+SymbolKind kindOf(const NamedExpr& n);
 
 struct Symbol {
     SymbolKind kind = SymbolKind::Fact;

@@ -69,10 +69,7 @@ nlohmann::json documentSymbols(Workspace& ws, const nlohmann::json& params) {
                         int kind = ne.kind == NamedExpr::Kind::Criterion ? Function
                                    : ne.kind == NamedExpr::Kind::Output  ? Property
                                                                          : Variable;
-                        const char* what = ne.kind == NamedExpr::Kind::Criterion ? "criterion"
-                                           : ne.kind == NamedExpr::Kind::Value   ? "value"
-                                           : ne.kind == NamedExpr::Kind::Output  ? "output"
-                                                                                 : "coding";
+                        const char* what = symbolKindName(kindOf(ne));
                         children.push_back(symbol(text, ne.name.empty() ? "coding" : ne.name, kind, ne.span, what));
                     }
                 }
