@@ -1,6 +1,6 @@
 #include "audit/read/postgres_source.h"
 
-#include <libpq-fe.h>
+#include "audit/read/libpq_api.h"
 
 #include <algorithm>
 #include <cctype>
@@ -19,10 +19,11 @@ std::string trimmed(const char* message) {
 // into the query, the 1-based character position in the query the user wrote
 // (the COPY wrapper's prefix taken off).
 std::string queryError(const PGresult* result, PGconn* conn, size_t prefix) {
-    std::string message = trimmed(result ? PQresultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr);
-    if (message.empty()) message = trimmed(PQerrorMessage(conn));
+    const LibpqApi& pq = libpq();
+    std::string message = trimmed(result ? pq.resultErrorField(result, PG_DIAG_MESSAGE_PRIMARY) : nullptr);
+    if (message.empty()) message = trimmed(pq.errorMessage(conn));
     std::string where;
-    if (const char* pos = result ? PQresultErrorField(result, PG_DIAG_STATEMENT_POSITION) : nullptr) {
+    if (const char* pos = result ? pq.resultErrorField(result, PG_DIAG_STATEMENT_POSITION) : nullptr) {
         long p = std::strtol(pos, nullptr, 10) - static_cast<long>(prefix);
         if (p >= 1) where = " at character " + std::to_string(p) + " of --query";
     }
@@ -32,33 +33,33 @@ std::string queryError(const PGresult* result, PGconn* conn, size_t prefix) {
 class PostgresCopySource : public ByteSource {
 public:
     PostgresCopySource(const std::string& connection, const std::string& query) {
-        conn_ = PQconnectdb(connection.c_str());
-        if (PQstatus(conn_) != CONNECTION_OK) {
-            std::string why = trimmed(PQerrorMessage(conn_));
-            PQfinish(conn_);
+        conn_ = pq_.connectdb(connection.c_str());
+        if (pq_.status(conn_) != CONNECTION_OK) {
+            std::string why = trimmed(pq_.errorMessage(conn_));
+            pq_.finish(conn_);
             throw AuditError("database: cannot connect: " + why);
         }
         // Dates as YYYY-MM-DD whatever the server's default, as the layout needs.
-        PGresult* set = PQexec(conn_, "SET DateStyle = 'ISO, YMD'");
-        PQclear(set);
+        PGresult* set = pq_.exec(conn_, "SET DateStyle = 'ISO, YMD'");
+        pq_.clear(set);
         // A query as written for psql may end with a semicolon, which COPY's
         // parentheses cannot hold.
         std::string body = query;
         while (!body.empty() && (body.back() == ';' || std::isspace(static_cast<unsigned char>(body.back())))) body.pop_back();
         const std::string prefix = "COPY (";
         std::string copy = prefix + body + "\n) TO STDOUT WITH (FORMAT csv, HEADER)";
-        PGresult* r = PQexec(conn_, copy.c_str());
-        if (PQresultStatus(r) != PGRES_COPY_OUT) {
+        PGresult* r = pq_.exec(conn_, copy.c_str());
+        if (pq_.resultStatus(r) != PGRES_COPY_OUT) {
             std::string why = queryError(r, conn_, prefix.size());
-            PQclear(r);
-            PQfinish(conn_);
+            pq_.clear(r);
+            pq_.finish(conn_);
             throw AuditError(why);
         }
-        PQclear(r);
+        pq_.clear(r);
     }
     ~PostgresCopySource() override {
-        if (row_) PQfreemem(row_);
-        PQfinish(conn_);
+        if (row_) pq_.freemem(row_);
+        pq_.finish(conn_);
     }
 
     size_t read(char* buffer, size_t n) override {
@@ -85,29 +86,30 @@ private:
     // command's result, which must be success for the rows to be whole.
     bool nextRow() {
         if (finished_) return false;
-        if (row_) PQfreemem(row_);
+        if (row_) pq_.freemem(row_);
         row_ = nullptr;
         offset_ = length_ = 0;
-        int got = PQgetCopyData(conn_, &row_, 0);
+        int got = pq_.getCopyData(conn_, &row_, 0);
         if (got > 0) {
             length_ = static_cast<size_t>(got);
             return true;
         }
         finished_ = true;
-        if (got == -2) throw AuditError("database: the copy failed: " + trimmed(PQerrorMessage(conn_)));
+        if (got == -2) throw AuditError("database: the copy failed: " + trimmed(pq_.errorMessage(conn_)));
         bool ok = true;
         std::string why;
-        while (PGresult* r = PQgetResult(conn_)) {
-            if (PQresultStatus(r) != PGRES_COMMAND_OK) {
+        while (PGresult* r = pq_.getResult(conn_)) {
+            if (pq_.resultStatus(r) != PGRES_COMMAND_OK) {
                 ok = false;
                 why = queryError(r, conn_, 0);
             }
-            PQclear(r);
+            pq_.clear(r);
         }
         if (!ok) throw AuditError(why + " (the rows stopped part way)");
         return false;
     }
 
+    const LibpqApi& pq_ = libpq();  // before anything else: throws when libpq cannot be loaded
     PGconn* conn_ = nullptr;
     char* row_ = nullptr;
     size_t offset_ = 0, length_ = 0;
