@@ -21,6 +21,20 @@ std::shared_ptr<const PolicyLibrary> loadLibraryOrReport(const std::vector<std::
     return lib;
 }
 
+std::shared_ptr<const PolicyLibrary> loadLibraryForPolicy(const std::vector<std::string>& paths, const std::string& policy,
+                                                          bool& whole) {
+    Diagnostics diags;
+    std::shared_ptr<SourceSet> sources;
+    // Its warnings would be the part's, not the library's (a module's fact
+    // that only other policies read looks unused): `cpe check` shows those.
+    if (auto lib = PolicyLibrary::loadForPolicy(paths, policy, diags, sources)) {
+        whole = false;
+        return lib;
+    }
+    whole = true;
+    return loadLibraryOrReport(paths);
+}
+
 std::string readInput(const std::string& path) {
     std::ostringstream text;
     if (path == "-") {

@@ -13,6 +13,7 @@
 #include "engine/decision/json_quote.h"
 #include "engine/eval/evaluator.h"
 #include "engine/eval/fact_binding.h"
+#include "engine/library/policy_scope.h"
 #include "engine/library/variants.h"
 #include "engine/syntax/parse.h"
 
@@ -31,10 +32,15 @@ int todayDay() {
 }
 
 struct PolicyLibraryBuilder {
-    static std::shared_ptr<const PolicyLibrary> build(std::shared_ptr<SourceSet> sources, Diagnostics& diags) {
+    // `keep`: the declarations to parse, per file (declarationsFor); all when null.
+    static std::shared_ptr<const PolicyLibrary> build(std::shared_ptr<SourceSet> sources, Diagnostics& diags,
+                                                      const std::vector<std::optional<std::vector<bool>>>* keep = nullptr) {
         std::vector<SourceFileAst> files;
-        for (uint32_t i = 0; i < sources->size(); ++i)
-            if (auto ast = parseFile(*sources, i, diags)) files.push_back(std::move(*ast));
+        for (uint32_t i = 0; i < sources->size(); ++i) {
+            const std::vector<bool>* chosen = keep && (*keep)[i] ? &*(*keep)[i] : nullptr;
+            if (chosen && std::find(chosen->begin(), chosen->end(), true) == chosen->end()) continue;
+            if (auto ast = parseFile(*sources, i, diags, chosen)) files.push_back(std::move(*ast));
+        }
         auto lib = std::make_shared<PolicyLibrary>();
         lib->checked_ = checkLibrary(sources, std::move(files), diags);
         diags.sort();
@@ -104,30 +110,54 @@ static void collectFiles(const std::string& path, std::vector<std::pair<std::str
     for (const std::string& f : found) out.emplace_back(f, libraryPathOf(path, f, false));
 }
 
-std::shared_ptr<const PolicyLibrary> PolicyLibrary::load(const std::vector<std::string>& paths, Diagnostics& diags,
-                                                         std::shared_ptr<SourceSet>& sourcesOut) {
-    auto sources = std::make_shared<SourceSet>();
-    sourcesOut = sources;
+// The text of every .cpl file under `paths`; false (with diags) when a path
+// or file cannot be read.
+static bool readSources(const std::vector<std::string>& paths, SourceSet& sources, Diagnostics& diags) {
     std::vector<std::pair<std::string, std::string>> files;  // path, path in the library
     std::vector<std::string> problems;
     for (const std::string& p : paths) collectFiles(p, files, problems);
     for (const std::string& problem : problems) {
-        uint32_t idx = sources->add(problem.substr(0, problem.find(':')), "");
+        uint32_t idx = sources.add(problem.substr(0, problem.find(':')), "");
         diags.error(Span{idx, 1, 1, 1, 1}, problem.substr(problem.find(':') + 2));
     }
     for (const auto& [f, inLibrary] : files) {
         std::ifstream in(f, std::ios::binary);
         if (!in) {
-            uint32_t idx = sources->add(f, "");
+            uint32_t idx = sources.add(f, "");
             diags.error(Span{idx, 1, 1, 1, 1}, "cannot read this file");
             continue;
         }
         std::ostringstream text;
         text << in.rdbuf();
-        sources->add(f, text.str(), inLibrary);
+        sources.add(f, text.str(), inLibrary);
     }
-    if (diags.hasErrors()) return nullptr;
+    return !diags.hasErrors();
+}
+
+std::shared_ptr<const PolicyLibrary> PolicyLibrary::load(const std::vector<std::string>& paths, Diagnostics& diags,
+                                                         std::shared_ptr<SourceSet>& sourcesOut) {
+    auto sources = std::make_shared<SourceSet>();
+    sourcesOut = sources;
+    if (!readSources(paths, *sources, diags)) return nullptr;
     return fromSources(sources, diags);
+}
+
+std::shared_ptr<const PolicyLibrary> PolicyLibrary::loadForPolicy(const std::vector<std::string>& paths,
+                                                                  const std::string& policy, Diagnostics& diags,
+                                                                  std::shared_ptr<SourceSet>& sourcesOut) {
+    auto sources = std::make_shared<SourceSet>();
+    sourcesOut = sources;
+    if (!readSources(paths, *sources, diags)) return nullptr;
+    return fromSourcesForPolicy(sources, policy, diags);
+}
+
+std::shared_ptr<const PolicyLibrary> PolicyLibrary::fromSourcesForPolicy(std::shared_ptr<SourceSet> sources,
+                                                                         const std::string& policy, Diagnostics& diags) {
+    auto keep = declarationsFor(*sources, policy);
+    if (!keep) return nullptr;
+    auto lib = PolicyLibraryBuilder::build(std::move(sources), diags, &*keep);
+    if (lib && !std::binary_search(lib->ids_.begin(), lib->ids_.end(), policy)) return nullptr;
+    return lib;
 }
 
 const TestDecl* PolicyLibrary::test(const std::string& policy, const std::string& name) const {

@@ -51,6 +51,17 @@ public:
     // sources are handed back through `sourcesOut` for rendering.
     static std::shared_ptr<const PolicyLibrary> load(const std::vector<std::string>& paths, Diagnostics& diags,
                                                      std::shared_ptr<SourceSet>& sourcesOut);
+    // Only what deciding `policy` needs (engine/library/policy_scope.h): the
+    // one-referral path, which need not parse the whole library. Null when
+    // that part has an error or `policy` is not declared, without saying
+    // which: the caller then loads the whole library with load(), whose
+    // errors and suggestions are the ones to show. Facts declared only by
+    // other policies are unknown to the result, so an `unknown_fact` from it
+    // must be asked of the whole library too.
+    static std::shared_ptr<const PolicyLibrary> loadForPolicy(const std::vector<std::string>& paths, const std::string& policy,
+                                                              Diagnostics& diags, std::shared_ptr<SourceSet>& sourcesOut);
+    static std::shared_ptr<const PolicyLibrary> fromSourcesForPolicy(std::shared_ptr<SourceSet> sources,
+                                                                     const std::string& policy, Diagnostics& diags);
     // Same, from in-memory text (tests, the fuzzer, the registry).
     static std::shared_ptr<const PolicyLibrary> fromSources(std::shared_ptr<SourceSet> sources, Diagnostics& diags);
 

@@ -21,6 +21,11 @@ std::string_view SourceSlices::of(const antlr4::Token* t) const {
     return end > begin ? text_.substr(begin, end - begin) : std::string_view();
 }
 
+std::string_view SourceSlices::of(size_t start, size_t stop) const {
+    size_t begin = byte(start), end = byte(stop + 1);
+    return end > begin ? text_.substr(begin, end - begin) : std::string_view();
+}
+
 size_t SourceSlices::byte(size_t codePoint) const {
     if (byteOf_.empty()) return std::min(codePoint, text_.size());
     return byteOf_[std::min(codePoint, byteOf_.size() - 1)];

@@ -156,6 +156,25 @@ std::vector<size_t> topLevelPieces(const std::vector<LexedToken>& tokens, size_t
     return ends;
 }
 
+uint32_t literalType(std::string_view text) {
+    const Literals& lits = literals();
+    const auto& table = !text.empty() && isLetter(text[0]) ? lits.words : lits.symbols;
+    auto it = table.find(std::string(text));
+    return it == table.end() ? 0 : static_cast<uint32_t>(it->second);
+}
+
+bool isKeywordType(uint32_t type) {
+    static const std::vector<bool> keyword = [] {
+        std::vector<bool> k;
+        for (const auto& [text, t] : literals().words) {
+            if (k.size() <= t) k.resize(t + 1);
+            k[t] = true;
+        }
+        return k;
+    }();
+    return type < keyword.size() && keyword[type];
+}
+
 std::vector<LexedToken> lexWithAntlr(std::string_view text) {
     antlr4::ANTLRInputStream input{std::string(text)};
     cpl::CplLexer lexer(&input);

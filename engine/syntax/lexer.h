@@ -35,6 +35,12 @@ std::optional<std::vector<LexedToken>> lexFast(std::string_view text);
 // piece. Returns each piece's end (exclusive); the last is the EOF token's index.
 std::vector<size_t> topLevelPieces(const std::vector<LexedToken>& tokens, size_t minTokens);
 
+// The token type of one of the grammar's literals ('policy', '{', '>='), or
+// 0 when the text is none; and whether a type is a keyword (a literal made
+// of letters, which the grammar's `name` rule mostly accepts as a name too).
+uint32_t literalType(std::string_view text);
+bool isKeywordType(uint32_t type);
+
 // The generated CplLexer's tokens of `text` (the reference lexFast is tested against).
 std::vector<LexedToken> lexWithAntlr(std::string_view text);
 

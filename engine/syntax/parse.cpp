@@ -876,7 +876,7 @@ bool nestingTooDeep(antlr4::CommonTokenStream& tokens, const SourceSlices& sourc
 constexpr size_t kPieceTokens = 20000;
 
 std::optional<SourceFileAst> parseInPieces(const std::vector<LexedToken>& lexed, const SourceSlices& slices, uint32_t file,
-                                           Diagnostics& diags, bool& tooDeep) {
+                                           Diagnostics& diags, bool& tooDeep, const std::vector<bool>* keep) {
     auto token = [](const LexedToken& l) {
         size_t type = l.type == UINT32_MAX ? antlr4::Token::EOF : l.type;
         size_t stop = l.stop == UINT32_MAX ? static_cast<size_t>(-1) : l.stop;  // the EOF of an empty file
@@ -888,8 +888,15 @@ std::optional<SourceFileAst> parseInPieces(const std::vector<LexedToken>& lexed,
     };
     SourceFileAst out;
     out.file = file;
-    size_t from = 0;
-    for (size_t end : topLevelPieces(lexed, kPieceTokens)) {
+    size_t from = 0, declIndex = 0;
+    // With a choice of declarations, each declaration is a piece of its own.
+    for (size_t end : topLevelPieces(lexed, keep ? 1 : kPieceTokens)) {
+        bool skip = keep && declIndex < keep->size() && !(*keep)[declIndex];
+        ++declIndex;
+        if (skip) {
+            from = end;
+            continue;
+        }
         std::vector<std::unique_ptr<antlr4::Token>> list;
         list.reserve(end - from + 1);
         for (size_t i = from; i < end; ++i) list.push_back(token(lexed[i]));
@@ -924,7 +931,8 @@ std::optional<SourceFileAst> parseInPieces(const std::vector<LexedToken>& lexed,
 
 }  // namespace
 
-std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, Diagnostics& diags) {
+std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, Diagnostics& diags,
+                                       const std::vector<bool>* keep) {
     const std::string& text = sources.file(file).text;
     if (std::optional<size_t> bad = firstInvalidUtf8(text)) {
         const std::vector<size_t>& starts = sources.file(file).lineStarts;
@@ -950,7 +958,7 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
     // alone, whose tokens and recovery every syntax error is reported from.
     if (std::optional<std::vector<LexedToken>> lexed = lexFast(text)) {
         bool tooDeep = false;
-        if (std::optional<SourceFileAst> ast = parseInPieces(*lexed, slices, file, diags, tooDeep)) return ast;
+        if (std::optional<SourceFileAst> ast = parseInPieces(*lexed, slices, file, diags, tooDeep, keep)) return ast;
         if (tooDeep) return std::nullopt;
     }
 
