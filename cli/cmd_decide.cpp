@@ -2,13 +2,16 @@
 // exactly as shared/spec/decision.md describes.
 #include <unistd.h>
 
+#include <algorithm>
+#include <atomic>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "cli/commands.h"
 #include "cli/support/load_library.h"
 #include "engine/base/civil_date.h"
-#include "engine/base/line_reader.h"
+#include "engine/base/parallel_lines.h"
 #include "engine/decision/case_record.h"
 #include "engine/decision/decision_text.h"
 #include "engine/decision/json_input.h"
@@ -26,6 +29,9 @@ struct DecideOptions {
     std::string format;
     std::size_t maxLine = kDefaultMaxLine;
     std::size_t maxDepth = kDefaultMaxDepth;
+    // A batch is decided on this many threads, its output in input order
+    // and the same bytes whatever the number (tests/e2e/batch_threads.sh).
+    unsigned threads = std::max(1u, std::thread::hardware_concurrency());
     // JSON with the answer's additions (as_of, next_step, values in reasons,
     // questions: engine/answer/answer_guide.h); text always has them.
     bool answer = false;
@@ -105,14 +111,12 @@ int batch(const PolicyLibrary& lib, const DecideOptions& o) {
             return 2;
         }
     }
-    LineReader reader(*in, o.maxLine);
     CaseShape shape = batchCaseShape();
     shape.maxDepth = o.maxDepth;
-    Line line;
-    size_t lines = 0, badLines = 0;
-    std::string out;
-    while (reader.next(line)) {
-        if (!line.tooLong && line.text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    // Counted from every thread.
+    std::atomic<std::size_t> lines = 0, badLines = 0;
+    LineJob decideLine = [&](const Line& line, std::string& out) {
+        if (!line.tooLong && line.text.find_first_not_of(" \t\r") == std::string_view::npos) return;
         ++lines;
         // Errors are rare: built as JSON documents. Decisions, the rule, are
         // written straight into the output (engine/decision/json_writer.h).
@@ -149,15 +153,14 @@ int batch(const PolicyLibrary& lib, const DecideOptions& o) {
             }
         }
         out += '\n';
-        if (out.size() > (1 << 16)) {
-            std::cout << out;
-            out.clear();
-        }
-    }
-    std::cout << out;
+    };
+    ParallelLinesOptions parallel;
+    parallel.threads = o.threads;
+    parallel.maxLine = o.maxLine;
+    ParallelLinesResult read = forEachLineInOrder(*in, std::cout, decideLine, parallel);
     std::cout.flush();
-    if (reader.readError()) {
-        std::cerr << "error: " << o.casesPath << ": read error after line " << line.number << "\n";
+    if (read.readError) {
+        std::cerr << "error: " << o.casesPath << ": read error after line " << read.lastLine << "\n";
         return 2;
     }
     if (badLines) std::cerr << badLines << " of " << lines << " lines had errors\n";
@@ -179,6 +182,8 @@ void addDecideCommand(CLI::App& app, Globals& g) {
     cmd->add_option(
            "--max-depth", o->maxDepth,
            "Deepest nesting of arrays and objects in a case or facts file (default: " + std::to_string(kDefaultMaxDepth) + ")")
+        ->check(CLI::PositiveNumber);
+    cmd->add_option("--threads", o->threads, "Threads deciding a batch (default: one per core); the output is the same")
         ->check(CLI::PositiveNumber);
     cmd->add_flag("--answer", o->answer,
                   "JSON with what a person acts on added to the contract's fields: as_of, next_step, the values each "

@@ -18,7 +18,7 @@ namespace {
 struct LogOptions {
     std::string db = "cpe-decisions.db";
     std::string saltFile;
-    std::string policy, outcome, from, to, factsFile;
+    std::string policy, outcome, from, to, factsFile, client;
     std::int64_t limit = 100;
     bool perDay = false;
 };
@@ -47,14 +47,16 @@ void printRows(const std::vector<server::LogRow>& rows, bool json) {
                                      {"route", r.route},
                                      {"reasons", nlohmann::ordered_json::parse(r.reasons, nullptr, false)},
                                      {"facts_hash", r.factsHash}};
+            if (r.client) j["client"] = *r.client;
             if (r.facts) j["facts"] = nlohmann::ordered_json::parse(*r.facts, nullptr, false);
             std::puts(j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace).c_str());
         } else {
             std::string reasons;
             for (const auto& id : nlohmann::json::parse(r.reasons, nullptr, false))
                 if (id.is_string()) reasons += (reasons.empty() ? "" : ",") + id.get<std::string>();
-            fmt::print("{}  {} {}  {:<12} {:<14} {}  as_of {}  id {}  facts {}\n", r.time, r.policy, r.policyVersion, r.outcome,
-                       r.route, reasons.empty() ? "-" : reasons, r.asOf, r.decisionId, r.factsHash.substr(0, 16));
+            fmt::print("{}  {} {}  {:<12} {:<14} {}  as_of {}  id {}  facts {}{}\n", r.time, r.policy, r.policyVersion, r.outcome,
+                       r.route, reasons.empty() ? "-" : reasons, r.asOf, r.decisionId, r.factsHash.substr(0, 16),
+                       r.client ? "  client " + *r.client : "");
         }
     }
 }
@@ -90,6 +92,7 @@ int runLog(const LogOptions& o, bool json) {
     if (!o.outcome.empty()) f.outcome = o.outcome;
     if (!o.from.empty()) f.from = o.from;
     if (!o.to.empty()) f.to = o.to;
+    if (!o.client.empty()) f.client = o.client;
     f.limit = o.limit;
     if (!o.factsFile.empty()) {
         std::string saltPath = o.saltFile.empty() ? o.db + ".salt" : o.saltFile;
@@ -131,6 +134,7 @@ void addLogCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--limit", o->limit, "Most decisions to list; 0 for all")
         ->check(CLI::NonNegativeNumber)
         ->capture_default_str();
+    cmd->add_option("--client", o->client, "Only decisions asked for by this named client (cpe serve --token-file)");
     cmd->add_flag("--per-day", o->perDay, "Count decisions per day and outcome instead of listing them");
     cmd->add_option("--facts", o->factsFile, "Only decisions made on these facts (a JSON file: the facts, or a decision request)")
         ->check(CLI::ExistingFile);

@@ -26,6 +26,8 @@ void addServeCommand(CLI::App& app, Globals& g) {
   GET  /v1/policies/{id}/form  the policy's facts as form fields, with what would decide each
   GET  /doc/{id}.html       the policy's published criteria (cpe doc), as /doc/index.html lists them
 With --token-file, every endpoint but /healthz, /readyz, / and /doc/ needs "Authorization: Bearer <token>".
+The token file names one client a line, "NAME TOKEN" (or holds only a token: the client "default");
+each decision is logged with its client's name (cpe log --client NAME), never the token.
 A library with errors is refused on reload and the one in service stays.
 Every decision is committed to the decision log before it is answered; while the log cannot
 be written (disk full, I/O error, locked past --log-lock-timeout, file deleted) decisions get
@@ -79,7 +81,7 @@ Query the log with `cpe log --db FILE`.)");
         ->check(CLI::Range(0.01, 600.0))
         ->capture_default_str();
     cmd->add_flag("--log-facts", o->logFacts, "Also store the facts in the decision log (they may identify a patient)");
-    cmd->add_option("--token-file", o->tokenFile, "File whose first line is the bearer token clients must send")
+    cmd->add_option("--token-file", o->tokenFile, "Bearer tokens clients must send: one \"NAME TOKEN\" a line, or only a token")
         ->check(CLI::ExistingFile);
     cmd->add_option("--allow-origin", o->allowOrigin,
                     "Let a triage page opened elsewhere (cpe page --server URL) ask this server: the origin it is "

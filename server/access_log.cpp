@@ -37,6 +37,7 @@ std::string formatAccessEntry(const AccessEntry& e) {
             line += "\":";
             appendJsonString(line, value, true);
         };
+        member("client", n->client);
         member("policy", n->policy);
         member("outcome", n->outcome ? n->outcome : "");
         member("decision_id", n->decisionId);

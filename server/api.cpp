@@ -87,6 +87,7 @@ Reply Api::decide(std::string_view body, RequestNote& note, std::optional<Pendin
     record.route = routeName(decision.route);
     record.reasons = reasonIds(decision);
     record.facts = canonicalFacts(request.facts());
+    record.client = note.client;
     Reply reply{200, {}};
     reply.body.reserve(512);
     appendDecisionJson(reply.body, decision);

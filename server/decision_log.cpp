@@ -31,11 +31,18 @@ CREATE TABLE IF NOT EXISTS decisions (
   route          TEXT NOT NULL,
   reasons        TEXT NOT NULL,   -- JSON array of criterion ids
   facts_hash     TEXT NOT NULL,   -- hex HMAC-SHA-256(salt, canonical facts)
-  facts          TEXT             -- canonical facts, only with --log-facts
+  facts          TEXT,            -- canonical facts, only with --log-facts
+  client         TEXT             -- the named client that asked (--token-file), or NULL
 );
 CREATE INDEX IF NOT EXISTS decisions_by_time ON decisions(time);
 CREATE INDEX IF NOT EXISTS decisions_by_policy ON decisions(policy, time);
 )sql";
+
+bool hasDecisionColumn(sqlite::Database& db, const std::string& column) {
+    sqlite::Statement info = db.prepare("SELECT 1 FROM pragma_table_info('decisions') WHERE name = ?");
+    info.bind(1, column);
+    return info.step();
+}
 
 std::string formatLogTime(std::int64_t epochMs) {
     std::time_t seconds = static_cast<std::time_t>(epochMs / 1000);
@@ -61,15 +68,17 @@ public:
         // fsync of the WAL to every commit.
         db.exec(durability == Durability::PowerLoss ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
         db.exec(kDecisionLogSchema);
+        addClientColumn();
         checkSalt();
         // No checkpoint inside a commit: the checkpointer thread does them.
         sqlite3_wal_autocheckpoint(db.handle(), 0);
         // A WAL that once grew large is cut back when it starts afresh.
         db.exec("PRAGMA journal_size_limit=67108864");
         sqlite3_wal_hook(db.handle(), walHook, hookArg);
-        insert = std::make_unique<sqlite::Statement>(db.handle(), db.path(),
-                                                     "INSERT INTO decisions (decision_id, time, as_of, policy, policy_version, "
-                                                     "outcome, route, reasons, facts_hash, facts) VALUES (?,?,?,?,?,?,?,?,?,?)");
+        insert = std::make_unique<sqlite::Statement>(
+            db.handle(), db.path(),
+            "INSERT INTO decisions (decision_id, time, as_of, policy, policy_version, "
+            "outcome, route, reasons, facts_hash, facts, client) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     }
 
     void write(const DecisionRecord& r, bool keepFacts) {
@@ -84,6 +93,8 @@ public:
             .bind(9, hash_(r.facts));
         if (keepFacts) insert->bind(10, r.facts);
         else insert->bindNull(10);
+        if (r.client.empty()) insert->bindNull(11);
+        else insert->bind(11, r.client);
         insert->step();
         insert->reset();
     }
@@ -92,6 +103,12 @@ public:
     std::unique_ptr<sqlite::Statement> insert;
 
 private:
+    // A log written before named clients has no client column: add it, so
+    // an older log goes on being written (its earlier rows have NULL).
+    void addClientColumn() {
+        if (!hasDecisionColumn(db, "client")) db.exec("ALTER TABLE decisions ADD COLUMN client TEXT");
+    }
+
     void checkSalt() {
         std::string id = saltId(salt_);
         sqlite::Statement get = db.prepare("SELECT value FROM meta WHERE key = 'salt_id'");

@@ -28,6 +28,10 @@
 
 struct sqlite3;
 
+namespace cpe::sqlite {
+class Database;
+}
+
 namespace cpe::server {
 
 struct DecisionRecord {
@@ -37,10 +41,14 @@ struct DecisionRecord {
     std::string policy, policyVersion, outcome, route;
     std::string reasons;  // JSON array of the reasons' criterion ids
     std::string facts;    // canonicalFacts(); hashed by the writer, stored only with keepFacts
+    std::string client;   // the named client that asked (server/auth.h); "" without --token-file
 };
 
 // The schema, shared with `cpe log`.
 extern const char* const kDecisionLogSchema;
+// Whether the decisions table has this column (logs from older versions
+// lack the later ones: `client`).
+bool hasDecisionColumn(sqlite::Database& db, const std::string& column);
 // UTC "YYYY-MM-DDTHH:MM:SS.mmmZ": sorts as text, so date ranges are index scans.
 std::string formatLogTime(std::int64_t epochMs);
 

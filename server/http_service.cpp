@@ -26,8 +26,6 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 
-constexpr std::size_t kHeaderLimit = 16 * 1024;
-
 Clock::duration toDuration(double seconds) {
     return std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
 }
@@ -154,7 +152,7 @@ private:
         bodyBytes_ = 0;
         timedOut_ = false;
         parser_.emplace();
-        parser_->header_limit(kHeaderLimit);
+        parser_->header_limit(kRequestHeaderLimit);
         parser_->body_limit(ctx_.options.maxBodyBytes);
         // The whole request, headers and body, must arrive within the read timeout.
         setPhase(Phase::Reading, ctx_.options.readTimeoutSeconds);
@@ -201,7 +199,8 @@ private:
             return fail(413, "body_too_large",
                         "the request body exceeds the limit of " + std::to_string(ctx_.options.maxBodyBytes) + " bytes", "body");
         if (ec == http::error::header_limit)
-            return fail(431, "headers_too_large", "the request headers exceed " + std::to_string(kHeaderLimit) + " bytes", "");
+            return fail(431, "headers_too_large", "the request headers exceed " + std::to_string(kRequestHeaderLimit) + " bytes",
+                        "");
         if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == net::error::eof ||
             ec == net::error::connection_reset || ec == net::error::operation_aborted || ec == net::error::broken_pipe)
             return close();  // the client went away, or we are stopping
@@ -394,9 +393,9 @@ private:
 }  // namespace
 
 struct HttpService::Impl {
-    Impl(const ServeOptions& o, Api& api, Metrics& metrics, AccessLog& access, std::optional<std::string> token)
+    Impl(const ServeOptions& o, Api& api, Metrics& metrics, AccessLog& access, std::optional<ClientTokens> clients)
         : ioc(static_cast<int>(o.threads ? o.threads : defaultThreads())),
-          ctx(o, api, metrics, access, Router(api, std::move(token)), ioc), acceptor(net::make_strand(ioc)),
+          ctx(o, api, metrics, access, Router(api, std::move(clients)), ioc), acceptor(net::make_strand(ioc)),
           retry(acceptor.get_executor()) {
         ctx.maxConnections = o.maxConnections ? o.maxConnections : std::numeric_limits<std::size_t>::max();
     }
@@ -448,8 +447,8 @@ struct HttpService::Impl {
 };
 
 HttpService::HttpService(const ServeOptions& options, Api& api, Metrics& metrics, AccessLog& accessLog,
-                         std::optional<std::string> token)
-    : impl_(std::make_unique<Impl>(options, api, metrics, accessLog, std::move(token))) {}
+                         std::optional<ClientTokens> clients)
+    : impl_(std::make_unique<Impl>(options, api, metrics, accessLog, std::move(clients))) {}
 
 HttpService::~HttpService() = default;
 

@@ -17,6 +17,7 @@
 
 #include "server/access_log.h"
 #include "server/api.h"
+#include "server/auth.h"
 #include "server/metrics.h"
 #include "server/options.h"
 
@@ -24,7 +25,8 @@ namespace cpe::server {
 
 class HttpService {
 public:
-    HttpService(const ServeOptions& options, Api& api, Metrics& metrics, AccessLog& accessLog, std::optional<std::string> token);
+    HttpService(const ServeOptions& options, Api& api, Metrics& metrics, AccessLog& accessLog,
+                std::optional<ClientTokens> clients);
     ~HttpService();
 
     // Binds and listens; returns the port (useful with port 0). Throws when

@@ -1,5 +1,7 @@
 #include "server/log_query.h"
 
+#include "server/decision_log.h"
+
 namespace cpe::server {
 
 namespace {
@@ -9,7 +11,8 @@ struct Where {
     std::vector<std::string> args;
 };
 
-Where buildWhere(const LogFilter& f) {
+// A log written before named clients has no client column; it reads as NULL.
+Where buildWhere(const LogFilter& f, bool hasClient) {
     Where w;
     auto add = [&w](const char* clause, const std::string& value) {
         w.sql += w.sql.empty() ? " WHERE " : " AND ";
@@ -23,6 +26,7 @@ Where buildWhere(const LogFilter& f) {
     // takes the whole of day D and stays an index range scan.
     if (f.to) add("time < ?", *f.to + "U");
     if (f.factsHash) add("facts_hash = ?", *f.factsHash);
+    if (f.client) add(hasClient ? "client = ?" : "NULL = ?", *f.client);
     return w;
 }
 
@@ -33,11 +37,11 @@ void bindAll(sqlite::Statement& stmt, const Where& w) {
 }  // namespace
 
 std::vector<LogRow> queryDecisions(sqlite::Database& db, const LogFilter& filter) {
-    Where w = buildWhere(filter);
+    const bool hasClient = hasDecisionColumn(db, "client");
+    Where w = buildWhere(filter, hasClient);
     std::string sql =
-        "SELECT id, decision_id, time, as_of, policy, policy_version, outcome, route, reasons, facts_hash, facts "
-        "FROM decisions" +
-        w.sql + " ORDER BY time DESC, id DESC";
+        std::string("SELECT id, decision_id, time, as_of, policy, policy_version, outcome, route, reasons, facts_hash, facts, ") +
+        (hasClient ? "client" : "NULL") + " FROM decisions" + w.sql + " ORDER BY time DESC, id DESC";
     if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
     sqlite::Statement stmt = db.prepare(sql);
     bindAll(stmt, w);
@@ -55,13 +59,14 @@ std::vector<LogRow> queryDecisions(sqlite::Database& db, const LogFilter& filter
         r.reasons = stmt.text(8);
         r.factsHash = stmt.text(9);
         r.facts = stmt.optionalText(10);
+        r.client = stmt.optionalText(11);
         rows.push_back(std::move(r));
     }
     return rows;
 }
 
 std::vector<DayCount> countPerDay(sqlite::Database& db, const LogFilter& filter) {
-    Where w = buildWhere(filter);
+    Where w = buildWhere(filter, hasDecisionColumn(db, "client"));
     std::string sql =
         "SELECT substr(time, 1, 10) AS day, count(*), "
         "sum(outcome = 'eligible'), sum(outcome = 'not_eligible'), sum(outcome = 'review'), "

@@ -14,13 +14,15 @@ struct LogFilter {
     std::optional<std::string> policy, outcome;
     std::optional<std::string> from, to;  // YYYY-MM-DD, inclusive, on the UTC day of `time`
     std::optional<std::string> factsHash;
-    std::int64_t limit = 0;  // 0: no limit
+    std::optional<std::string> client;  // the named client that asked
+    std::int64_t limit = 0;             // 0: no limit
 };
 
 struct LogRow {
     std::int64_t id = 0;
     std::string decisionId, time, asOf, policy, policyVersion, outcome, route, reasons, factsHash;
     std::optional<std::string> facts;
+    std::optional<std::string> client;  // NULL: no --token-file, or written before named clients
 };
 
 struct DayCount {

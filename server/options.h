@@ -7,6 +7,9 @@
 
 namespace cpe::server {
 
+// The most a request's start line and headers may take (431 beyond).
+inline constexpr std::size_t kRequestHeaderLimit = 16 * 1024;
+
 struct ServeOptions {
     std::vector<std::string> policyPaths{"policies/"};
     std::string registryPath;        // "": serve policyPaths; else the policies published there (cpe publish)

@@ -2,6 +2,7 @@
 // What an endpoint answers, independent of the HTTP library, so that the
 // endpoints can be tested without a socket.
 #include <string>
+#include <string_view>
 
 #include "engine/decision/decision.h"
 
@@ -20,6 +21,7 @@ struct RequestNote {
     const char* outcome = nullptr;
     std::string decisionId;
     std::string errorCode, errorField;
+    std::string_view client;  // the named client whose token was sent (server/auth.h), or ""
 };
 
 // {"error": {"code", "message", "field"}}, the contract's error body.

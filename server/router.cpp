@@ -79,7 +79,7 @@ Routed Router::route(const RequestView& r, RequestNote& note) const {
     // published criteria pages are publications: neither needs the token.
     const bool unguarded =
         endpoint == Endpoint::Healthz || endpoint == Endpoint::Readyz || endpoint == Endpoint::Page || endpoint == Endpoint::Doc;
-    if (token_ && !unguarded && !bearerMatches(r.authorization, *token_)) {
+    if (clients_ && !unguarded && (note.client = clients_->match(r.authorization)).empty()) {
         Routed out =
             error(401, "unauthorized", "this endpoint needs the header Authorization: Bearer <token>", "Authorization", note);
         out.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"cpe\"");
@@ -129,7 +129,7 @@ Routed Router::route(const RequestView& r, RequestNote& note) const {
             return Routed{api_.metrics(), {}};
         case Endpoint::Reload: {
             if (r.method != "POST") return methodNotAllowed(r, path, "POST", note);
-            if (!token_)
+            if (!clients_)
                 return error(403, "forbidden",
                              "reloading over HTTP needs a token: start cpe serve with --token-file, or send SIGHUP", "", note);
             Routed out;

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "server/api.h"
+#include "server/auth.h"
 #include "server/reply.h"
 
 namespace cpe::server {
@@ -41,13 +42,14 @@ bool splitTarget(std::string_view target, std::string& path, std::optional<std::
 
 class Router {
 public:
-    Router(Api& api, std::optional<std::string> token) : api_(api), token_(std::move(token)) {}
+    Router(Api& api, std::optional<ClientTokens> clients) : api_(api), clients_(std::move(clients)) {}
+    // Sets note.client to the client whose token the request carries.
     Routed route(const RequestView& request, RequestNote& note) const;
-    bool requiresToken() const { return token_.has_value(); }
+    bool requiresToken() const { return clients_.has_value(); }
 
 private:
     Api& api_;
-    std::optional<std::string> token_;
+    std::optional<ClientTokens> clients_;
 };
 
 }  // namespace cpe::server

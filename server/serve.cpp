@@ -45,12 +45,12 @@ int runServe(const ServeOptions& given) {
     // to refuse decisions over, not a reason to die.
     std::signal(SIGXFSZ, SIG_IGN);
 
-    std::optional<std::string> token;
+    std::optional<ClientTokens> clients;
     std::unique_ptr<DecisionLog> log;
     std::unique_ptr<AccessLog> accessLog;
     LibraryHolder library(options.policyPaths, options.registryPath);
     try {
-        if (!options.tokenFile.empty()) token = loadToken(options.tokenFile);
+        if (!options.tokenFile.empty()) clients = ClientTokens::load(options.tokenFile);
         ReloadResult loaded = library.reload();
         if (!loaded.ok) {
             std::fputs(loaded.errors.c_str(), stderr);
@@ -73,7 +73,7 @@ int runServe(const ServeOptions& given) {
 
     Metrics metrics;
     Api api(library, metrics, log.get());
-    HttpService http(options, api, metrics, *accessLog, token);
+    HttpService http(options, api, metrics, *accessLog, clients);
     int port = 0;
     try {
         port = http.bind();
@@ -98,7 +98,7 @@ int runServe(const ServeOptions& given) {
         const unsigned threads = options.threads ? options.threads : defaultThreads();
         // The one line on stdout: scripts and tests wait for it (and read the
         // port from it when started with --port 0).
-        if (!token && !isLoopbackHost(options.host))
+        if (!clients && !isLoopbackHost(options.host))
             spdlog::warn(
                 "listening on {} beyond loopback without --token-file: anyone who can reach this port can ask "
                 "for decisions and read the policies; give --token-file, or --host 127.0.0.1",
@@ -107,7 +107,10 @@ int runServe(const ServeOptions& given) {
         std::fflush(stdout);
         spdlog::info("{} policies from {}, {} I/O threads, body limit {} bytes, decision log {}{}{}",
                      library.current()->policyIds().size(), library.origin(), threads, options.maxBodyBytes, options.dbPath,
-                     options.logFacts ? " (with facts)" : "", token ? ", bearer token required" : "");
+                     options.logFacts ? " (with facts)" : "",
+                     clients ? fmt::format(", bearer token required ({} client{})", clients->clients().size(),
+                                           clients->clients().size() == 1 ? "" : "s")
+                             : std::string());
         spdlog::info("at most {} connections (file descriptors: soft limit {}{}, hard {})", options.maxConnections, fds.soft,
                      fds.soft != fds.before ? fmt::format(", raised from {}", fds.before) : std::string(), fds.hard);
         http.run();

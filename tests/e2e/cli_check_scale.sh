@@ -13,13 +13,13 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 
 "$GEN" library 300000 > "$tmp/lib.cpl"
 out=$("$CPE" check "$tmp/lib.cpl" 2>&1); rc=$?
-[ $rc -eq 0 ] && echo "$out" | grep -Eq "^ok: 1 files, [0-9]+ policies, [0-9]+ modules" && ok || bad "generated library: rc=$rc $out"
+[ $rc -eq 0 ] && grep -Eq "^ok: 1 files, [0-9]+ policies, [0-9]+ modules" <<<"$out" && ok || bad "generated library: rc=$rc $out"
 
 # Flat: 100,000 `and` terms, 20,000 `or` terms, an `all of` of 20,000 groups.
 for kind in "and 100000" "or 20000" "allof 20000"; do
   "$GEN" $kind > "$tmp/flat.cpl"
   out=$("$CPE" check "$tmp/flat.cpl" 2>&1); rc=$?
-  [ $rc -eq 0 ] && echo "$out" | grep -q "^ok: 1 files, 1 policies" && ok || bad "$kind: rc=$rc $(echo "$out" | head -3 | cut -c1-200)"
+  [ $rc -eq 0 ] && grep -q "^ok: 1 files, 1 policies" <<<"$out" && ok || bad "$kind: rc=$rc $(echo "$out" | head -3 | cut -c1-200)"
 done
 
 # Deep: refused at the token that goes past 200 levels, with exit 1 (not a signal).

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end runs of `cpe decide`, `cpe check` and `cpe explain` as the
 # decision contract (shared/spec/decision.md) describes them.
-set -uo pipefail
+set -uo pipefail  # patterns are matched on here-strings: `echo | grep -q` can die of SIGPIPE under pipefail
 CPE=$1
 cd "$(dirname "$0")/../.."
 fail=0; passed=0
@@ -15,20 +15,20 @@ echo "$out" | python3 -c 'import json,sys; d=json.load(sys.stdin); assert d["out
 
 # --format text: the decision as triage staff read it.
 out=$(echo '{"smoker": true}' | "$CPE" decide --policy fertility.ivf --facts - --as-of 2026-06-01 --format text)
-echo "$out" | grep -q "^fertility.ivf (version 2026-04-01): NOT ELIGIBLE" && echo "$out" | grep -q "route: ifr — an Individual Funding Request" \
-  && echo "$out" | grep -q "\[NO \] The person having treatment does not smoke" && ok || bad "text decision: $out"
+grep -q "^fertility.ivf (version 2026-04-01): NOT ELIGIBLE" <<<"$out" && grep -q "route: ifr — an Individual Funding Request" <<<"$out" \
+  && grep -q "\[NO \] The person having treatment does not smoke" <<<"$out" && ok || bad "text decision: $out"
 out=$(echo '{"smoker": false}' | "$CPE" decide --policy fertility.ivf --facts - --as-of 2026-06-01 --format text)
-echo "$out" | grep -q "still needed to decide: registered_with_icb_gp, age_years, bmi," && echo "$out" | grep -q "cycles_offered = not known yet" \
-  && ! echo "$out" | grep -q "route:" && ok || bad "undetermined text decision: $out"
+grep -q "still needed to decide: registered_with_icb_gp, age_years, bmi," <<<"$out" && grep -q "cycles_offered = not known yet" <<<"$out" \
+  && ! grep -q "route:" <<<"$out" && ok || bad "undetermined text decision: $out"
 
 # Bad facts: non-zero exit, message names the fact.
 err=$(echo '{"bmi": "twenty"}' | "$CPE" decide --policy fertility.ivf --facts - 2>&1 >/dev/null); rc=$?
-[ $rc -ne 0 ] && echo "$err" | grep -q "'bmi' expects number \[kg/m2\]" && ok || bad "bad fact: rc=$rc $err"
+[ $rc -ne 0 ] && grep -q "'bmi' expects number \[kg/m2\]" <<<"$err" && ok || bad "bad fact: rc=$rc $err"
 
 # A number too large for a double is bad JSON naming the file, not a crash.
 printf '{"bmi": 1e400}' > "$tmp/big.json"
 err=$("$CPE" decide --policy fertility.ivf --facts "$tmp/big.json" 2>&1 >/dev/null); rc=$?
-[ $rc -eq 2 ] && echo "$err" | grep -q "big.json: error: invalid JSON: .*number overflow" && ok || bad "1e400: rc=$rc $err"
+[ $rc -eq 2 ] && grep -q "big.json: error: invalid JSON: .*number overflow" <<<"$err" && ok || bad "1e400: rc=$rc $err"
 
 # Batch: one output line per input line, in order; bad lines become errors; exit non-zero.
 printf '%s\n' '{"id":"a","policy":"ebi.tonsillectomy","facts":{"suspected_malignancy":true}}' \
@@ -71,7 +71,7 @@ assert e["message"] == "'quinsy_episodes' expects integer from 0 to 100, got " +
 PY
 python3 -c 'd=100000; print("{\"quinsy_episodes\":" + "["*d + "]"*d + "}")' > "$tmp/deep.json"
 err=$("$CPE" decide --policy ebi.tonsillectomy --facts "$tmp/deep.json" 2>&1 >/dev/null); rc=$?
-[ $rc -eq 2 ] && echo "$err" | grep -qF "deep.json: error: invalid JSON: nested deeper than 64 levels" && ok || bad "deep facts file: rc=$rc $err"
+[ $rc -eq 2 ] && grep -qF "deep.json: error: invalid JSON: nested deeper than 64 levels" <<<"$err" && ok || bad "deep facts file: rc=$rc $err"
 
 # A line over --max-line gets its own error, is skipped without being held
 # whole, and the next good line is still decided.
@@ -92,12 +92,12 @@ PY
 # check: every error, file:line:col, non-zero exit.
 printf 'policy x { title "x" version "1" effective 2026-01-01 criterion c "C" = nope decide { otherwise eligble } }\n' > "$tmp/bad.cpl"
 err=$("$CPE" check "$tmp/bad.cpl" 2>&1); rc=$?
-[ $rc -ne 0 ] && echo "$err" | grep -q "bad.cpl:1:73: error: unknown name 'nope'" && echo "$err" | grep -q "did you mean 'eligible'" && echo "$err" | grep -q "^2 errors" && ok || bad "check errors: $err"
+[ $rc -ne 0 ] && grep -q "bad.cpl:1:73: error: unknown name 'nope'" <<<"$err" && grep -q "did you mean 'eligible'" <<<"$err" && grep -q "^2 errors" <<<"$err" && ok || bad "check errors: $err"
 
 # A file that is not UTF-8 (Latin-1 pound sign) is an error at its line and column, not a crash.
 printf 'policy x {\n  title "Cost \243"\n}\n' > "$tmp/latin1.cpl"
 err=$("$CPE" check "$tmp/latin1.cpl" 2>&1); rc=$?
-[ $rc -eq 1 ] && echo "$err" | grep -q "latin1.cpl:2:15: error: the file is not UTF-8 text (byte 0xA3)" && ok || bad "latin-1 file: rc=$rc $err"
+[ $rc -eq 1 ] && grep -q "latin1.cpl:2:15: error: the file is not UTF-8 text (byte 0xA3)" <<<"$err" && ok || bad "latin-1 file: rc=$rc $err"
 
 # explain names the criteria in plain English.
 "$CPE" explain --policy ebi.tonsillectomy | grep -q "Seven or more episodes in the last 12 months" && ok || bad "explain"
@@ -129,14 +129,14 @@ assert r["criterion"] == "non_smoker" and r["values"] == [{"fact": "smoker", "va
 ' && ok || bad "--answer smoker: $out"
 # The CHC checklist words its own next step; text shows as-of, next step and values used.
 out=$(echo '{"checklist_nutrition":"a","checklist_mobility":"a"}' | "$CPE" decide --policy chc.checklist --facts - --as-of 2026-06-01 --format text)
-echo "$out" | grep -q "^  next step: Positive checklist: refer for a full assessment of eligibility (Decision Support Tool)$" \
-  && echo "$out" | grep -q "^  as of: 2026-06-01$" && echo "$out" | grep -q "values used: checklist_nutrition = a, checklist_mobility = a$" \
+grep -q "^  next step: Positive checklist: refer for a full assessment of eligibility (Decision Support Tool)$" <<<"$out" \
+  && grep -q "^  as of: 2026-06-01$" <<<"$out" && grep -q "values used: checklist_nutrition = a, checklist_mobility = a$" <<<"$out" \
   && ok || bad "checklist text: $out"
 out=$(echo '{"smoker": false}' | "$CPE" decide --policy fertility.ivf --facts - --as-of 2026-06-01 --format text)
-echo "$out" | grep -q "^    - Body mass index of the patient — kg/m2 — 19 to 30 qualifies  (bmi)$" && ok || bad "questions in text: $out"
+grep -q "^    - Body mass index of the patient — kg/m2 — 19 to 30 qualifies  (bmi)$" <<<"$out" && ok || bad "questions in text: $out"
 # Reason locations are relative to the library's root, whatever path names it.
 out=$(echo '{"smoker": true}' | "$CPE" decide --policies "$PWD/policies" --policy fertility.ivf --facts - --as-of 2026-06-01)
-echo "$out" | grep -q '"at": "policies/fertility/ivf.cpl:29:15"' && ok || bad "absolute --policies: $out"
+grep -q '"at": "policies/fertility/ivf.cpl:29:15"' <<<"$out" && ok || bad "absolute --policies: $out"
 # explain and doc word the next steps as the decisions do.
 "$CPE" explain --policy chc.fast_track | grep -q "eligible, route fast_track: Fast Track: arrange the care package now" && ok || bad "explain next step"
 "$CPE" doc policies --out "$tmp/doc" >/dev/null && grep -q "Positive checklist: refer for a full assessment" "$tmp/doc/chc.checklist.html" \

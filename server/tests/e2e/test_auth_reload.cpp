@@ -1,5 +1,6 @@
 // Bearer-token authentication, and reloading the library over HTTP and on
 // SIGHUP: a good library replaces the old one, a bad one is refused.
+#include <algorithm>
 #include <filesystem>
 #include <thread>
 
@@ -66,6 +67,43 @@ TEST_CASE("with --token-file every endpoint but /healthz needs the bearer token"
     server.signal(SIGTERM);
     REQUIRE(server.wait(20s) == 0);
     CHECK(countDecisionRows(server.db()) == 1);
+}
+
+TEST_CASE("named clients: each decision is logged with the client that asked, never its token") {
+    TempDir dir;
+    writeFile(dir.file("tokens"), "# one token per referral system\ners-referrals tokenA-0001\ntriage-team tokenB-0002\n");
+    ServerProcess server(dir, {"--policies", fixturePolicies(), "--token-file", dir.file("tokens")});
+    const int port = server.port();
+    const std::string body = decideBody("fixture.threshold", {{"score", 8}});
+    CHECK(post(port, "/v1/decisions", body, "tokenA-0001").status == 200);
+    CHECK(post(port, "/v1/decisions", body, "tokenA-0001").status == 200);
+    CHECK(post(port, "/v1/decisions", body, "tokenB-0002").status == 200);
+    CHECK(post(port, "/v1/decisions", body, "ers-referrals").status == 401);  // a name is not a token
+    server.signal(SIGTERM);
+    REQUIRE(server.wait(20s) == 0);
+    CHECK(countDecisionRows(server.db(), "client = 'ers-referrals'") == 2);
+    CHECK(countDecisionRows(server.db(), "client = 'triage-team'") == 1);
+    const std::string access = readFile(server.accessLog());
+    CHECK(access.find("\"client\":\"triage-team\"") != std::string::npos);
+    CHECK(access.find("tokenA-0001") == std::string::npos);
+    CHECK(readFile(server.db()).find("tokenB-0002") == std::string::npos);
+    int code = 0;
+    std::string listed = runCpe({"--format", "json", "log", "--db", server.db(), "--client", "ers-referrals"}, code);
+    CHECK(code == 0);
+    CHECK(std::count(listed.begin(), listed.end(), '\n') == 2);
+    CHECK(listed.find("\"client\":\"ers-referrals\"") != std::string::npos);
+    std::string text = runCpe({"log", "--db", server.db(), "--client", "triage-team"}, code);
+    CHECK(text.find("client triage-team") != std::string::npos);
+}
+
+TEST_CASE("a token file that names a client twice stops the server at start") {
+    TempDir dir;
+    writeFile(dir.file("tokens"), "a tok1\na tok2\n");
+    int code = 0;
+    runCpe(
+        {"serve", "--policies", fixturePolicies(), "--token-file", dir.file("tokens"), "--port", "0", "--db", dir.file("log.db")},
+        code);
+    CHECK(code == 1);  // the message, naming the line, is server/tests/unit/test_auth.cpp's
 }
 
 TEST_CASE("reload: a good library replaces the old one, a bad one is refused") {

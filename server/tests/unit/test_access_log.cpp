@@ -11,6 +11,7 @@ TEST_CASE("an access log line is JSON, escapes the path and carries no facts") {
     note.policy = "fixture.threshold";
     note.outcome = "eligible";
     note.decisionId = "abc";
+    note.client = "ers-referrals";
     std::string weird = "/x\"y\\\n\xff";
     AccessEntry e{"POST", weird, "127.0.0.1", 5000, 200, 0.00125, 120, 300, &note};
     std::string line = "{" + formatAccessEntry(e) + "}";
@@ -19,6 +20,7 @@ TEST_CASE("an access log line is JSON, escapes the path and carries no facts") {
     CHECK(j["status"] == 200);
     CHECK(j["policy"] == "fixture.threshold");
     CHECK(j["outcome"] == "eligible");
+    CHECK(j["client"] == "ers-referrals");
     CHECK(j["decision_id"] == "abc");
     CHECK(j["ms"].get<double>() == doctest::Approx(1.25));
     CHECK(j["remote"] == "127.0.0.1:5000");

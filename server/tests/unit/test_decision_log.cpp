@@ -122,6 +122,68 @@ TEST_CASE("facts are hashed, and kept only when asked") {
     }
 }
 
+TEST_CASE("each decision keeps the named client that asked, and cpe log filters by it") {
+    test::TempDir dir;
+    const std::string db = dir.file("log.db");
+    {
+        DecisionLog log({db, "salt", false});
+        DecisionRecord a = record(k20260301, "p.a", "eligible");
+        a.client = "ers-referrals";
+        DecisionRecord b = record(k20260301 + 1, "p.a", "eligible");
+        b.client = "triage-team";
+        log.append(a);
+        log.append(b);
+        log.append(record(k20260301 + 2, "p.a", "eligible"));  // no --token-file
+    }
+    cpe::sqlite::Database reader(db, cpe::sqlite::Database::Mode::ReadOnly);
+    auto rows = queryDecisions(reader, {});
+    REQUIRE(rows.size() == 3);
+    CHECK_FALSE(rows[0].client.has_value());
+    CHECK(rows[1].client == "triage-team");
+    CHECK(rows[2].client == "ers-referrals");
+    LogFilter byClient;
+    byClient.client = "triage-team";
+    REQUIRE(queryDecisions(reader, byClient).size() == 1);
+    CHECK(queryDecisions(reader, byClient)[0].decisionId == "id" + std::to_string(k20260301 + 1));
+    CHECK(countPerDay(reader, byClient).at(0).total == 1);
+}
+
+TEST_CASE("a log written before named clients gains the client column and goes on") {
+    test::TempDir dir;
+    const std::string db = dir.file("old.db");
+    {
+        // The schema as it was before the client column.
+        cpe::sqlite::Database old(db, cpe::sqlite::Database::Mode::ReadWriteCreate);
+        old.exec(
+            "CREATE TABLE decisions (id INTEGER PRIMARY KEY, decision_id TEXT NOT NULL, time TEXT NOT NULL, "
+            "as_of TEXT NOT NULL, policy TEXT NOT NULL, policy_version TEXT NOT NULL, outcome TEXT NOT NULL, "
+            "route TEXT NOT NULL, reasons TEXT NOT NULL, facts_hash TEXT NOT NULL, facts TEXT);"
+            "INSERT INTO decisions VALUES (1, 'old1', '2026-02-01T00:00:00.000Z', '2026-02-01', 'p.a', '1', "
+            "'eligible', 'none', '[]', 'h', NULL);");
+    }
+    {
+        // cpe log reads it as it is (read-only), with no client.
+        cpe::sqlite::Database reader(db, cpe::sqlite::Database::Mode::ReadOnly);
+        auto rows = queryDecisions(reader, {});
+        REQUIRE(rows.size() == 1);
+        CHECK_FALSE(rows[0].client.has_value());
+        LogFilter byClient;
+        byClient.client = "x";
+        CHECK(queryDecisions(reader, byClient).empty());
+    }
+    {
+        DecisionLog log({db, "salt", false});
+        DecisionRecord r = record(k20260301, "p.a", "eligible");
+        r.client = "ers-referrals";
+        log.append(r);
+    }
+    cpe::sqlite::Database reader(db, cpe::sqlite::Database::Mode::ReadOnly);
+    auto rows = queryDecisions(reader, {});
+    REQUIRE(rows.size() == 2);
+    CHECK(rows[0].client == "ers-referrals");
+    CHECK_FALSE(rows[1].client.has_value());
+}
+
 TEST_CASE("a log written with one salt refuses another") {
     test::TempDir dir;
     const std::string db = dir.file("log.db");

@@ -26,7 +26,7 @@ TEST_CASE("the router guards endpoints and methods") {
     Metrics metrics;
     Api api(library, metrics, nullptr);
     Router open(api, std::nullopt);
-    Router guarded(api, std::string("secret"));
+    Router guarded(api, ClientTokens(std::vector<ApiClient>{{"ers", "secret"}}));
     RequestNote note;
 
     Routed r = open.route({"GET", "/v1/decisions", "", ""}, note);
@@ -45,6 +45,8 @@ TEST_CASE("the router guards endpoints and methods") {
     CHECK(denied.reply.status == 401);
     CHECK(denied.reply.body.find("\"field\":\"Authorization\"") != std::string::npos);
     CHECK(guarded.route({"GET", "/metrics", "Bearer wrong", ""}, note).reply.status == 401);
-    CHECK(guarded.route({"POST", "/v1/admin/reload", "Bearer secret", ""}, note).reload);
+    RequestNote asked;
+    CHECK(guarded.route({"POST", "/v1/admin/reload", "Bearer secret", ""}, asked).reload);
+    CHECK(asked.client == "ers");  // the client whose token it was
     CHECK(guarded.route({"DELETE", "/v1/admin/reload", "Bearer secret", ""}, note).reply.status == 405);
 }
