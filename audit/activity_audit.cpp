@@ -25,7 +25,6 @@ int32_t dateOption(const std::string& name, const std::string& value) {
     return key;
 }
 
-
 }  // namespace
 
 std::string ActivityAuditSummary::line() const {
@@ -40,8 +39,8 @@ std::string ActivityAuditSummary::line() const {
 std::vector<std::string> ActivityAuditSummary::rulesLines() const {
     std::vector<std::string> out{"data period: " + dataPeriodText(rules) + "; rules applied (versions.csv):"};
     for (const VersionApplied& v : rules.versions)
-        out.push_back("  " + v.intervention + " version " + v.version + " (effective " + v.effective + "): " +
-                      thousands(v.episodesJudged) + " episodes judged, " + thousands(v.episodesCounted) + " counted");
+        out.push_back("  " + v.intervention + " version " + v.version + " (effective " + v.effective +
+                      "): " + thousands(v.episodesJudged) + " episodes judged, " + thousands(v.episodesCounted) + " counted");
     return out;
 }
 

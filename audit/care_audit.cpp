@@ -35,7 +35,6 @@ struct Item {
     std::size_t tooLong = 0;
 };
 
-
 }  // namespace
 
 CareDecider::CareDecider(const PolicyLibrary& lib) : lib_(lib) {

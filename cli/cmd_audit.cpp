@@ -121,7 +121,7 @@ int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& 
         j["interventions"] = matcher->size();
         j["columns_ignored"] = s.ignoredColumns;
         j["data_period"] = s.rules.firstDay ? nlohmann::ordered_json{{"first", formatDate(*s.rules.firstDay)},
-                                                                      {"last", formatDate(*s.rules.lastDay)}}
+                                                                     {"last", formatDate(*s.rules.lastDay)}}
                                             : nlohmann::ordered_json();
         j["versions_applied"] = nlohmann::ordered_json::array();
         for (const audit::VersionApplied& v : s.rules.versions)

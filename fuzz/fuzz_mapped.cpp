@@ -36,9 +36,15 @@ namespace {
 
 // The mapping `cpe-gen-activity --layout hes --mapping-out` writes.
 constexpr const char* kHesMapping[][2] = {
-    {"episode_id", "EPIKEY"},       {"provider", "PROCODE3"}, {"commissioner", "CCG_RESPONSIBILITY"},
-    {"age", "STARTAGE"},            {"sex", "SEX"},           {"admission_method", "ADMIMETH"},
-    {"setting", "CLASSPAT"},        {"admission_date", "ADMIDATE"}, {"procedures", "OPERTN_*"},
+    {"episode_id", "EPIKEY"},
+    {"provider", "PROCODE3"},
+    {"commissioner", "CCG_RESPONSIBILITY"},
+    {"age", "STARTAGE"},
+    {"sex", "SEX"},
+    {"admission_method", "ADMIMETH"},
+    {"setting", "CLASSPAT"},
+    {"admission_date", "ADMIDATE"},
+    {"procedures", "OPERTN_*"},
     {"diagnoses", "DIAG_*"},
 };
 

@@ -21,7 +21,8 @@ std::vector<PolicyCompliance> caseCompliance(const CaseResults& results) {
     for (PolicyCompliance& p : out) {
         uint64_t cases = 0;
         for (uint64_t n : p.outcomes) cases += n;
-        p.share = cases ? static_cast<double>(p.outcomes[static_cast<size_t>(Outcome::Eligible)]) / static_cast<double>(cases) : 0;
+        p.share =
+            cases ? static_cast<double>(p.outcomes[static_cast<size_t>(Outcome::Eligible)]) / static_cast<double>(cases) : 0;
         for (ProviderCompliance& r : p.providers) {
             r.limits95 = stats::proportionFunnelLimits(r.cases, p.share, 0.95);
             r.limits998 = stats::proportionFunnelLimits(r.cases, p.share, 0.998);

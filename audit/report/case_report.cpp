@@ -62,8 +62,9 @@ std::string complianceFunnel(const PolicyCompliance& p, bool sup, size_t& notPlo
 }
 
 std::string findingsTable(const std::vector<const CaseFinding*>& cases, bool withMissing) {
-    std::string h = "<div class=\"scroll\"><table><thead><tr><th class=\"n\">Line</th><th>Case id</th><th>Provider</th>"
-                    "<th>Reasons</th>";
+    std::string h =
+        "<div class=\"scroll\"><table><thead><tr><th class=\"n\">Line</th><th>Case id</th><th>Provider</th>"
+        "<th>Reasons</th>";
     if (withMissing) h += "<th>Missing facts</th>";
     h += "</tr></thead><tbody>";
     for (size_t i = 0; i < cases.size() && i < kListed; ++i) {
@@ -108,9 +109,8 @@ std::string renderCaseReport(const CaseResults& results, const CaseReportInfo& i
     h += auditReportStyle();
     h += "h3 { margin: 18px 0 4px; font-size: 16px; color: var(--dark); } nav a { color: var(--blue); margin-right: 14px; }";
     h += "</style></head><body>";
-    h += "<header><h1>Case audit: did treated cases meet the policy?</h1><p>" + escapeHtml(info.casesPath) +
-         " · policies from " + escapeHtml(info.policiesPath) + " · by provider · generated " +
-         escapeHtml(reportTimestamp()) + "</p></header><main>";
+    h += "<header><h1>Case audit: did treated cases meet the policy?</h1><p>" + escapeHtml(info.casesPath) + " · policies from " +
+         escapeHtml(info.policiesPath) + " · by provider · generated " + escapeHtml(reportTimestamp()) + "</p></header><main>";
     h += "<div class=\"cards\">";
     h += reportCard(thousands(info.linesRead), "cases read");
     h += reportCard(thousands(info.linesRejected), "cases rejected (see rejects.csv)", info.linesRejected > 0);
@@ -123,7 +123,8 @@ std::string renderCaseReport(const CaseResults& results, const CaseReportInfo& i
     h += "</div>";
     if (policies.size() > 1) {
         h += "<nav>";
-        for (const PolicyCompliance& p : policies) h += "<a href=\"#" + anchorOf(p.policy) + "\">" + escapeHtml(p.policy) + "</a>";
+        for (const PolicyCompliance& p : policies)
+            h += "<a href=\"#" + anchorOf(p.policy) + "\">" + escapeHtml(p.policy) + "</a>";
         h += "</nav><br>";
     }
     if (policies.empty()) h += "<section><h2>No cases decided</h2><p class=\"none\">Every line was rejected.</p></section>";

@@ -138,8 +138,8 @@ std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, 
         const std::string shownName = g.name.empty() ? g.group : g.group + " " + g.name;
         std::string tip = escapeHtml(shownName) + ": " + shownCount(g.episodes, suppress) + " episodes, " +
                           (againstExpected ? "expected " + decimalWithThousands(x, 1) + ", O/E " + decimalWithThousands(y, 2)
-                                           : "volume " + thousands(static_cast<uint64_t>(x)) + ", " +
-                                                 decimalWithThousands(y, 2) + " per 1,000 episodes") +
+                                           : "volume " + thousands(static_cast<uint64_t>(x)) + ", " + decimalWithThousands(y, 2) +
+                                                 " per 1,000 episodes") +
                           " (" + describe(position) + ")";
         plot.points.push_back({g.group, tip, x, y, position});
     }

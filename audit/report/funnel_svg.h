@@ -22,8 +22,8 @@ namespace cpe::audit {
 // proportion): episodes per 1,000 of the provider's episodes against that
 // volume, the limits the exact binomial ones around the overall share. Points
 // take the published flags, so the plot agrees with groups.csv.
-std::string funnelSvg(const InterventionAnalysis& intervention, const Analysis& analysis,
-                      const PublishedIntervention& published, RateMethod method, bool suppress);
+std::string funnelSvg(const InterventionAnalysis& intervention, const Analysis& analysis, const PublishedIntervention& published,
+                      RateMethod method, bool suppress);
 
 // Any funnel plot, in the same look: the activity audit's above, and the
 // care audit's proportions (audit/care/care_report.cpp).

@@ -310,7 +310,8 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
         "every episode; unless a rule says otherwise, emergency admissions and episodes with a cancer diagnosis are left out. "
         "The variation statistics run over every " +
         groupWord + (a.perPopulation ? " in the population file" : " with activity in the period") +
-        ", counting 0 where it had none. Percentiles interpolate between order statistics (type 7). Funnel plots follow the published "
+        ", counting 0 where it had none. Percentiles interpolate between order statistics (type 7). Funnel plots follow the "
+        "published "
         "methodology: " +
         std::string(a.perPopulation
                         ? "each commissioner's observed / expected ratio (O/E, expected by indirect standardisation) against its "

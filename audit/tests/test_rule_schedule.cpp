@@ -142,14 +142,12 @@ TEST_CASE("cpe audit: by episode date by default, one date with --as-of, named i
     REQUIRE(r.exit == 0);
     CHECK(r.out.find("audit: 7 rows read, 0 rejected, 5 episodes counted") == 0);
     CHECK(r.out.find("\ndata period: 2024-11-05 to 2026-02-10; rules applied (versions.csv):\n") != std::string::npos);
-    CHECK(r.out.find("\n  ebi.x version 2026-01-01 (effective 2026-01-01): 3 episodes judged, 1 counted\n") !=
-          std::string::npos);
+    CHECK(r.out.find("\n  ebi.x version 2026-01-01 (effective 2026-01-01): 3 episodes judged, 1 counted\n") != std::string::npos);
 
     // --as-of: every episode by New, which counts rows 3 and 6.
     r = runCpe(common + "--as-of 2026-06-01 --format json --out " + dir.file("asof"), dir);
     REQUIRE(r.exit == 0);
-    CHECK(readFile(dir.file("asof/activity.csv")) ==
-          "intervention,provider,episodes\nebi.w,RBB,1\nebi.x,RAJ,1\nebi.x,RBB,1\n");
+    CHECK(readFile(dir.file("asof/activity.csv")) == "intervention,provider,episodes\nebi.w,RBB,1\nebi.x,RAJ,1\nebi.x,RBB,1\n");
     CHECK(r.out.find("\"data_period\":{\"first\":\"2024-11-05\",\"last\":\"2026-02-10\"}") != std::string::npos);
     CHECK(r.out.find("{\"intervention\":\"ebi.x\",\"version\":\"2026-01-01\",\"effective\":\"2026-01-01\","
                      "\"applied_from\":\"2024-11-05\",\"applied_to\":\"2026-02-10\",\"episodes_judged\":7,"
