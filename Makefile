@@ -83,9 +83,9 @@ bench: setup-bench build
 fuzz: setup-fuzz
 	cmake -S . -B $(BUILD_DIR)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCPE_FUZZ=ON
 	cmake --build $(BUILD_DIR)-fuzz -j $(JOBS) --target cpe_fuzz_parser cpe_fuzz_activity cpe_fuzz_case cpe_fuzz_lsp cpe_fuzz_care \
-	  cpe_fuzz_request
+	  cpe_fuzz_request cpe_fuzz_mapped
 	mkdir -p $(BUILD_DIR)-fuzz/corpus $(BUILD_DIR)-fuzz/corpus-activity $(BUILD_DIR)-fuzz/corpus-case $(BUILD_DIR)-fuzz/corpus-lsp \
-	  $(BUILD_DIR)-fuzz/corpus-care $(BUILD_DIR)-fuzz/corpus-request
+	  $(BUILD_DIR)-fuzz/corpus-care $(BUILD_DIR)-fuzz/corpus-request $(BUILD_DIR)-fuzz/corpus-mapped
 	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_parser -max_total_time=$${FUZZ_SECONDS:-120} -max_len=4096 \
 	  -timeout=5 -dict=fuzz/cpl.dict $(BUILD_DIR)-fuzz/corpus fuzz/corpus
 	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_activity -max_total_time=$${FUZZ_SECONDS:-120} -max_len=16384 \
@@ -98,6 +98,8 @@ fuzz: setup-fuzz
 	  -timeout=5 $(BUILD_DIR)-fuzz/corpus-care fuzz/corpus-care
 	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_request -max_total_time=$${FUZZ_SECONDS:-120} -max_len=8192 \
 	  -timeout=5 -dict=fuzz/http.dict $(BUILD_DIR)-fuzz/corpus-request fuzz/corpus-request
+	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_mapped -max_total_time=$${FUZZ_SECONDS:-120} -max_len=8192 \
+	  -timeout=5 $(BUILD_DIR)-fuzz/corpus-mapped fuzz/corpus-mapped
 
 # The VS Code extension as a .vsix (editors/vscode/README.md): npm packages pinned in its package-lock.json.
 vscode:

@@ -5,10 +5,12 @@
 #include <filesystem>
 
 #include "audit/read/episode.h"
+#include "audit/report/html_format.h"
 #include "audit/report/outputs.h"
 #include "audit/report/progress.h"
 #include "audit/report/rejects_detail.h"
 #include "audit/report/report_html.h"
+#include "audit/report/rules_applied_output.h"
 #include "engine/base/number_format.h"
 
 namespace cpe::audit {
@@ -23,13 +25,6 @@ int32_t dateOption(const std::string& name, const std::string& value) {
     return key;
 }
 
-std::string nowText() {
-    std::time_t t = std::time(nullptr);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&t));
-    return buf;
-}
-
 }  // namespace
 
 std::string ActivityAuditSummary::line() const {
@@ -39,6 +34,14 @@ std::string ActivityAuditSummary::line() const {
     if (rowsOutsidePeriod) s += " (" + thousands(rowsOutsidePeriod) + " rows outside the period)";
     s += " in " + decimalWithThousands(seconds, 2) + " s (" + decimalWithThousands(rate / 1e6, 2) + "M rows/s)";
     return s;
+}
+
+std::vector<std::string> ActivityAuditSummary::rulesLines() const {
+    std::vector<std::string> out{"data period: " + dataPeriodText(rules) + "; rules applied (versions.csv):"};
+    for (const VersionApplied& v : rules.versions)
+        out.push_back("  " + v.intervention + " version " + v.version + " (effective " + v.effective +
+                      "): " + thousands(v.episodesJudged) + " episodes judged, " + thousands(v.episodesCounted) + " counted");
+    return out;
 }
 
 ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAuditOptions& o) {
@@ -54,6 +57,7 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     scan.threads = o.threads;
     scan.blockSize = o.blockSize;
     scan.mapping = &o.mapping;
+    scan.schedule = o.schedule;
 
     std::optional<Population> population;
     if (o.populationPath) population = readPopulation(*o.populationPath);
@@ -105,6 +109,7 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     summary.bytes = result.bytes;
     summary.ignoredColumns = result.ignoredColumns;
     summary.mapped = result.mapped;
+    summary.rules = rulesApplied(matcher, o.schedule, result);
     if (!analysis.withoutPopulation.empty()) {
         std::string list;
         for (size_t i = 0; i < analysis.withoutPopulation.size(); ++i) list += (i ? ", " : "") + analysis.withoutPopulation[i];
@@ -117,10 +122,12 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     if (o.grouping == Grouping::Commissioner) writeCommissionerCsv(o.outDir + "/activity_by_commissioner.csv", analysis);
     PublishedStats published =
         publishStatistics(matcher, analysis, result, population ? &*population : nullptr, names ? &*names : nullptr);
+    adoptPublishedFlags(analysis, published);
     writeGroupsCsv(o.outDir + "/groups.csv", published);
     const std::vector<TrendSeries> trend =
         trendSeries(matcher, o.grouping == Grouping::Commissioner ? result.commissionerMonths : result.providerMonths, o.trend);
     writeTrendCsv(o.outDir + "/trend.csv", trend, names ? &*names : nullptr);
+    writeVersionsCsv(o.outDir + "/versions.csv", summary.rules);
     rejects.commit();
     rejectDetails.commit();
 
@@ -131,7 +138,7 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     info.period = o.from || o.to
                       ? (o.from ? *o.from : std::string("the start")) + " to " + (o.to ? *o.to : std::string("the end"))
                       : "all admission dates";
-    info.generatedAt = nowText();
+    info.generatedAt = reportTimestamp();
     info.seconds = summary.seconds;
     info.suppress = o.suppress;
     info.rowsRead = result.rowsRead;
@@ -143,6 +150,8 @@ ActivityAuditSummary runActivityAudit(const Matcher& matcher, const ActivityAudi
     info.rejectSummary.assign(rejectDetails.summary().begin(), rejectDetails.summary().end());
     info.published = &published;
     info.trend = &trend;
+    info.rules = &summary.rules;
+    info.forcedAsOf = o.forcedAsOf;
     OutputFile report(o.outDir + "/report.html");
     report.write(renderReport(analysis, info));
     report.commit();

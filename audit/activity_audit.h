@@ -1,12 +1,14 @@
 #pragma once
 // `cpe audit --activity`: scan the file, analyse, and write activity.csv,
-// variation.csv, rejects.csv and report.html into the output folder. The
+// variation.csv, rejects.csv, versions.csv and report.html (and the other
+// tidy files) into the output folder. The
 // command-line layer only parses options and loads the policies.
 #include <optional>
 #include <string>
 
 #include "audit/count/activity_scan.h"
 #include "audit/count/analysis.h"
+#include "audit/count/rules_applied.h"
 #include "audit/match/matcher.h"
 #include "audit/report/published_csv.h"
 
@@ -28,6 +30,10 @@ struct ActivityAuditOptions {
     ColumnMapping mapping;
     std::optional<std::string> namesPath;    // --names: ODS code,name
     TrendPeriod trend = TrendPeriod::Month;  // --columns / --mapping; nothing given: the contract's layout
+    // The versions judging each episode by its date; null: the matcher given
+    // judges every row (which must be the schedule's reference() otherwise).
+    const RuleSchedule* schedule = nullptr;
+    bool forcedAsOf = false;  // --as-of chose one date's versions (said in the report)
 };
 
 struct ActivityAuditSummary {
@@ -36,7 +42,10 @@ struct ActivityAuditSummary {
     std::vector<std::string> warnings;        // e.g. commissioners without a population
     std::vector<std::string> ignoredColumns;  // header columns no field uses
     bool mapped = false;                      // read through a column mapping
+    RulesApplied rules;                       // the data period and the versions applied (versions.csv)
     std::string line() const;                 // the one-line summary
+    // The data period and each version applied with its episodes, a line each.
+    std::vector<std::string> rulesLines() const;
 };
 
 // Throws AuditError (bad file, bad header, bad option value, or with

@@ -14,6 +14,7 @@
 #include "audit/care/care_outputs.h"
 #include "audit/care/care_report.h"
 #include "audit/read/byte_source.h"
+#include "audit/report/html_format.h"
 #include "audit/report/outputs.h"
 #include "engine/base/civil_date.h"
 #include "engine/base/number_format.h"
@@ -33,13 +34,6 @@ struct Item {
     std::optional<CareRead> read;  // a CSV row already read
     std::size_t tooLong = 0;
 };
-
-std::string nowText() {
-    std::time_t t = std::time(nullptr);
-    char buf[64];
-    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M", std::localtime(&t));
-    return buf;
-}
 
 }  // namespace
 
@@ -193,7 +187,7 @@ CareAuditSummary runCareAudit(const PolicyLibrary& lib, const CareAuditOptions& 
     CareReportInfo info;
     info.inputPath = name;
     info.policiesPath = o.policiesLabel;
-    info.generatedAt = nowText();
+    info.generatedAt = reportTimestamp();
     info.suppress = o.suppress;
     info.recordsRead = summary.recordsRead;
     info.recordsRejected = summary.recordsRejected;

@@ -10,7 +10,9 @@
 #include <thread>
 #include <vector>
 
+#include "audit/count/case_results.h"
 #include "audit/read/byte_source.h"
+#include "audit/report/case_report.h"
 #include "audit/report/outputs.h"
 #include "engine/base/line_reader.h"
 #include "engine/base/number_format.h"
@@ -25,7 +27,10 @@ struct LineResult {
     std::string policy, provider;
     std::optional<Outcome> outcome;
     std::string reason;
+    CaseFinding finding;  // filled for a case not eligible or undetermined
 };
+
+const char* resultWord(Tri t) { return t == Tri::True ? "yes" : t == Tri::False ? "no" : "not known"; }
 
 // Reads (engine/decision/case_record.h, the audit's shape: "provider" too)
 // and decides one case line.
@@ -45,7 +50,18 @@ LineResult decideLine(const PolicyLibrary& lib, const std::string& line, std::si
         r.reason = error->code + ": " + error->message + (error->field.empty() ? "" : " [" + error->field + "]");
         return r;
     }
-    r.outcome = std::get<Decision>(result).outcome;
+    const Decision& d = std::get<Decision>(result);
+    r.outcome = d.outcome;
+    if (d.outcome == Outcome::NotEligible || d.outcome == Outcome::Undetermined) {
+        // Copied: the decision's views live only as long as the library.
+        CaseFinding& f = r.finding;
+        f.id = read.record.id.is_string() ? read.record.id.get<std::string>() : read.record.id.dump();
+        f.policy = r.policy;
+        f.provider = r.provider;
+        f.outcome = d.outcome;
+        for (const Reason& why : d.reasons) f.reasons.push_back(std::string(why.text) + ": " + resultWord(why.result));
+        for (std::string_view fact : d.missingFacts) f.missing.emplace_back(fact);
+    }
     return r;
 }
 
@@ -74,7 +90,9 @@ CaseAuditSummary runCaseAudit(const PolicyLibrary& lib, const CaseAuditOptions& 
     if (ec) throw AuditError(o.outDir + ": cannot create the output folder: " + ec.message());
 
     RejectWriter rejects(o.outDir + "/rejects.csv");
-    std::map<std::pair<std::string, std::string>, std::array<uint64_t, 4>> tally;
+    constexpr size_t kRejectSample = 50;  // shown in the report; every one is in rejects.csv
+    std::vector<std::pair<uint64_t, std::string>> sample;
+    CaseResults found;
     CaseAuditSummary summary;
 
     // Lines are decided in batches, split between threads; results are
@@ -109,11 +127,16 @@ CaseAuditSummary runCaseAudit(const PolicyLibrary& lib, const CaseAuditOptions& 
             if (!r.outcome) {
                 if (o.strict) throw AuditError(name + ":" + std::to_string(lineNumbers[i]) + ": " + r.reason);
                 rejects.add(lineNumbers[i], r.reason);
+                if (sample.size() < kRejectSample) sample.emplace_back(lineNumbers[i], r.reason);
                 ++summary.linesRejected;
                 continue;
             }
-            ++tally[{r.policy, r.provider}][static_cast<size_t>(*r.outcome)];
+            ++found.tally[{r.policy, r.provider}][static_cast<size_t>(*r.outcome)];
             ++summary.casesDecided;
+            if (*r.outcome == Outcome::NotEligible || *r.outcome == Outcome::Undetermined) {
+                r.finding.line = lineNumbers[i];
+                found.findings.push_back(std::move(r.finding));
+            }
         }
         lines.clear();
         lineNumbers.clear();
@@ -134,7 +157,7 @@ CaseAuditSummary runCaseAudit(const PolicyLibrary& lib, const CaseAuditOptions& 
 
     OutputFile out(o.outDir + "/compliance.csv");
     std::string text = "policy,provider,cases,eligible,not_eligible,review,undetermined\n";
-    for (const auto& [key, n] : tally) {
+    for (const auto& [key, n] : found.tally) {
         uint64_t cases = n[0] + n[1] + n[2] + n[3];
         text += csvField(key.first) + "," + csvField(key.second) + "," + std::to_string(cases) + "," +
                 std::to_string(n[static_cast<size_t>(Outcome::Eligible)]) + "," +
@@ -144,8 +167,21 @@ CaseAuditSummary runCaseAudit(const PolicyLibrary& lib, const CaseAuditOptions& 
     }
     out.write(text);
     out.commit();
+    writeCaseFindingsCsv(o.outDir + "/case_findings.csv", found.findings);
     rejects.commit();
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    CaseReportInfo info;
+    info.casesPath = name;
+    info.policiesPath = o.policiesLabel;
+    info.linesRead = summary.linesRead;
+    info.linesRejected = summary.linesRejected;
+    info.casesDecided = summary.casesDecided;
+    info.seconds = summary.seconds;
+    info.suppress = o.suppress;
+    info.firstRejects = std::move(sample);
+    OutputFile report(o.outDir + "/report.html");
+    report.write(renderCaseReport(found, info));
+    report.commit();
     return summary;
 }
 

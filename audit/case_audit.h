@@ -1,7 +1,8 @@
 #pragma once
 // `cpe audit --cases`: decides recorded cases (the batch format of
 // shared/spec/decision.md, each line also carrying "provider") and counts the
-// outcomes by policy and provider into compliance.csv.
+// outcomes by policy and provider into compliance.csv; case_findings.csv and
+// report.html list the cases that did not meet their policy and why.
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -20,6 +21,8 @@ struct CaseAuditOptions {
     std::size_t maxLine = kDefaultMaxLine;    // longer lines are rejects, skipped unread
     std::size_t maxDepth = kDefaultMaxDepth;  // nesting of a case's JSON
     std::optional<int> day;                   // --as-of: the decision date of cases without their own as_of
+    bool suppress = true;                     // small-number suppression in report.html
+    std::string policiesLabel;                // for the report
 };
 
 struct CaseAuditSummary {
@@ -29,8 +32,10 @@ struct CaseAuditSummary {
 };
 
 // Writes DIR/compliance.csv (policy,provider,cases,eligible,not_eligible,
-// review,undetermined; sorted by policy then provider) and DIR/rejects.csv
-// (line,reason for every line that could not be decided). Throws
+// review,undetermined; sorted by policy then provider), DIR/rejects.csv
+// (line,reason for every line that could not be decided),
+// DIR/case_findings.csv (every case not eligible or undetermined, with its
+// reasons and missing facts) and DIR/report.html. Throws
 // audit::AuditError for an unreadable file, or with --strict the first bad line.
 CaseAuditSummary runCaseAudit(const PolicyLibrary& library, const CaseAuditOptions& options);
 

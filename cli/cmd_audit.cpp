@@ -13,11 +13,13 @@
 #include "audit/care_audit.h"
 #include "audit/case_audit.h"
 #include "audit/match/policy_rules.h"
+#include "audit/match/rule_schedule.h"
 #include "audit/read/episode.h"
 #include "audit/read/postgres_source.h"
 #include "cli/commands.h"
 #include "cli/support/as_of.h"
 #include "cli/support/load_library.h"
+#include "engine/base/civil_date.h"
 
 namespace cpe::cli {
 namespace {
@@ -49,23 +51,35 @@ audit::TrendPeriod trendPeriod(const AuditOptions& o) {
     return o.trend == "quarter" ? audit::TrendPeriod::Quarter : audit::TrendPeriod::Month;
 }
 
+// The rules judging each episode: with --as-of, the versions in force on that
+// date for every episode; by default, each episode's own date's versions.
+std::unique_ptr<audit::RuleSchedule> activityRules(const PolicyLibrary& lib, const AuditOptions& o, std::optional<int> day,
+                                                   std::vector<std::string>& errors) {
+    if (!day) return audit::RuleSchedule::byEpisodeDate(lib, o.only, errors);
+    audit::RuleSelection selection = audit::selectCodingRules(lib, *day, o.only, errors);
+    auto matcher = errors.empty() && !selection.rules.empty()
+                       ? audit::Matcher::compile(selection.rules, audit::libraryCodesets(lib), &lib.sources(), errors)
+                       : nullptr;
+    if (!matcher) return nullptr;
+    for (const std::string& n : selection.notes) std::cerr << "note: " << n << "\n";
+    return std::make_unique<audit::RuleSchedule>(std::move(matcher));
+}
+
 int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) {
-    std::optional<int> asOf = asOfDayOrReport(o.asOf);
-    if (!asOf) return 2;
-    const int day = *asOf;
+    std::optional<int> day;
+    if (!o.asOf.empty() && !(day = asOfDayOrReport(o.asOf))) return 2;
     std::vector<std::string> errors;
-    audit::RuleSelection selection = audit::selectCodingRules(lib, day, o.only, errors);
-    if (errors.empty() && selection.rules.empty())
+    std::unique_ptr<audit::RuleSchedule> schedule = activityRules(lib, o, day, errors);
+    if (schedule && schedule->reference().size() == 0) schedule.reset();
+    if (!schedule && errors.empty())
         errors.push_back("no policy under " + o.policies.front() +
                          " has a coding rule (coding = ...), so there is nothing to count");
-    auto matcher =
-        errors.empty() ? audit::Matcher::compile(selection.rules, audit::libraryCodesets(lib), &lib.sources(), errors) : nullptr;
-    if (!matcher) {
+    if (!schedule) {
         for (const std::string& e : errors) std::cerr << "error: " << e << "\n";
         return 2;
     }
-    for (const std::string& n : selection.notes) std::cerr << "note: " << n << "\n";
-    spdlog::info("auditing {} coding rules", matcher->size());
+    const audit::Matcher* matcher = &schedule->reference();
+    spdlog::info("auditing {} coding rules in {} program(s) by date", matcher->size(), schedule->programCount());
     for (size_t r = 0; r < matcher->size(); ++r) spdlog::debug("{}: {}", matcher->intervention(r), matcher->describe(r));
 
     audit::ActivityAuditOptions a;
@@ -88,6 +102,8 @@ int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& 
     if (!o.names.empty()) a.namesPath = o.names;
     a.trend = trendPeriod(o);
     for (const std::string& c : o.columns) a.mapping.addColumnsOption(c);
+    a.schedule = schedule.get();
+    a.forcedAsOf = !o.asOf.empty();
     audit::ActivityAuditSummary s = audit::runActivityAudit(*matcher, a);
     for (const std::string& w : s.warnings) std::cerr << "warning: " << w << "\n";
     if (!s.ignoredColumns.empty()) {
@@ -104,11 +120,24 @@ int runActivity(const PolicyLibrary& lib, const AuditOptions& o, const Globals& 
         j["episodes_counted"] = s.episodesCounted;
         j["interventions"] = matcher->size();
         j["columns_ignored"] = s.ignoredColumns;
+        j["data_period"] = s.rules.firstDay ? nlohmann::ordered_json{{"first", formatDate(*s.rules.firstDay)},
+                                                                     {"last", formatDate(*s.rules.lastDay)}}
+                                            : nlohmann::ordered_json();
+        j["versions_applied"] = nlohmann::ordered_json::array();
+        for (const audit::VersionApplied& v : s.rules.versions)
+            j["versions_applied"].push_back({{"intervention", v.intervention},
+                                             {"version", v.version},
+                                             {"effective", v.effective},
+                                             {"applied_from", formatDate(v.appliedFrom)},
+                                             {"applied_to", formatDate(v.appliedTo)},
+                                             {"episodes_judged", v.episodesJudged},
+                                             {"episodes_counted", v.episodesCounted}});
         j["seconds"] = s.seconds;
         j["out"] = o.out;
         std::cout << j.dump() << "\n";
     } else {
         std::cout << s.line() << "\n";
+        for (const std::string& l : s.rulesLines()) std::cout << l << "\n";
     }
     return 0;
 }
@@ -121,6 +150,8 @@ int runCases(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) 
     c.threads = o.threads;
     c.maxLine = o.maxLine;
     c.maxDepth = o.maxDepth;
+    c.suppress = !o.noSuppress;
+    c.policiesLabel = policiesLabel(o);
     if (!o.asOf.empty()) {  // else each case's own as_of, or today
         c.day = asOfDayOrReport(o.asOf);
         if (!c.day) return 2;
@@ -232,8 +263,8 @@ void addAuditCommand(CLI::App& app, Globals& g) {
         ->check(CLI::IsMember({"provider", "commissioner"}));
     cmd->add_option("--policy", o->only, "Audit only this policy id (repeatable)");
     cmd->add_option("--as-of", o->asOf,
-                    "Decide as of this date: the coding rules in force (--activity), and cases without their own as_of "
-                    "(--cases); default today");
+                    "Decide as of this date: the coding rules in force for every episode (--activity; default: each episode's "
+                    "admission date), and cases without their own as_of (--cases; default today)");
     cmd->add_flag("--strict", o->strict, "Stop at the first malformed row");
     cmd->add_flag("--no-suppress", o->noSuppress, "Show counts 1 to 5 in report.html (default: shown as *)");
     cmd->add_flag("--no-progress", o->noProgress, "No progress line on the terminal");

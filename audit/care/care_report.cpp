@@ -35,26 +35,6 @@ std::string td(const std::string& v) { return "<td class=\"n\">" + v + "</td>"; 
 
 std::string code(const std::string& v) { return "<code>" + escapeHtml(v) + "</code>"; }
 
-FunnelPosition positionOf(stats::FunnelFlag f) {
-    switch (f) {
-        case stats::FunnelFlag::HighAlert: return FunnelPosition::Above998;
-        case stats::FunnelFlag::LowAlert: return FunnelPosition::Below998;
-        case stats::FunnelFlag::HighWarning: return FunnelPosition::Above95;
-        case stats::FunnelFlag::LowWarning: return FunnelPosition::Below95;
-        default: return FunnelPosition::Within;
-    }
-}
-
-std::string flagPill(stats::FunnelFlag f) {
-    switch (f) {
-        case stats::FunnelFlag::HighAlert: return "<span class=\"pill p2\">&#9650; alert (99.8%)</span>";
-        case stats::FunnelFlag::LowAlert: return "<span class=\"pill p2\">&#9660; alert (99.8%)</span>";
-        case stats::FunnelFlag::HighWarning: return "<span class=\"pill p1\">&#9650; warning (95%)</span>";
-        case stats::FunnelFlag::LowWarning: return "<span class=\"pill p1\">&#9660; warning (95%)</span>";
-        default: return "<span class=\"pill p0\">within</span>";
-    }
-}
-
 // The funnel plot of one measure across localities, exact binomial limits.
 std::string funnelFor(const MeasureFunnel& f, bool sup, size_t& notPlotted) {
     FunnelPlot plot;
@@ -64,12 +44,7 @@ std::string funnelFor(const MeasureFunnel& f, bool sup, size_t& notPlotted) {
     plot.yTitle = "Per cent";
     plot.target = f.target * 100;
     plot.yCeiling = 100;
-    const double target = f.target;
-    plot.limits = [target](double n, bool outer) {
-        uint64_t whole = static_cast<uint64_t>(std::max(1.0, std::round(n)));
-        stats::Interval i = stats::proportionFunnelLimits(whole, target, outer ? 0.998 : 0.95);
-        return Limits{i.lower * 100, i.upper * 100};
-    };
+    plot.limits = exactProportionLimits(f.target, 100);
     for (const FunnelRow& r : f.rows) {
         plot.extentX.push_back(static_cast<double>(r.share.of));
         if (hiddenShare(r.share, sup)) {
@@ -81,7 +56,7 @@ std::string funnelFor(const MeasureFunnel& f, bool sup, size_t& notPlotted) {
         plot.points.push_back({r.locality,
                                escapeHtml(r.locality) + ": " + thousands(r.share.n) + " of " + thousands(r.share.of) + ", " +
                                    decimalWithThousands(y, 1) + "% (" + stats::funnelFlagName(r.flag) + ")",
-                               static_cast<double>(r.share.of), y, positionOf(r.flag)});
+                               static_cast<double>(r.share.of), y, funnelPositionOf(r.flag)});
     }
     return funnelPlotSvg(plot);
 }
@@ -160,7 +135,7 @@ std::string funnelBlock(const MeasureFunnel& f, bool sup) {
              td(hiddenShare(r.share, sup) ? std::string("*")
                                           : decimalWithThousands(r.limits95.lower * 100, 1) + "–" +
                                                 decimalWithThousands(r.limits95.upper * 100, 1) + "%") +
-             "<td>" + (hiddenShare(r.share, sup) ? std::string("<span class=\"pill p0\">*</span>") : flagPill(r.flag)) +
+             "<td>" + (hiddenShare(r.share, sup) ? std::string("<span class=\"pill p0\">*</span>") : funnelFlagPill(r.flag)) +
              "</td></tr>";
     }
     return h + kTableEnd + "</div></div>";

@@ -100,12 +100,15 @@ struct ChunkResult {
 // the fields it writes on every row must not share a line with the other
 // worker's, or the two cores keep taking the line from each other.
 struct alignas(64) Worker {
-    Worker(size_t interventions, size_t rules) : providers(interventions), commissioners(interventions) {
+    Worker(size_t interventions, size_t rules, size_t programs)
+        : providers(interventions), commissioners(interventions), programRows(programs), programEpisodes(programs * rules) {
         candidates.resize(rules);
     }
     GroupTally providers, commissioners;
     CellTally commissionerAgeSex, providerMonths, commissionerMonths;
     uint64_t rowsRead = 0, rowsRejected = 0, outside = 0, episodes = 0;
+    std::vector<uint64_t> programRows, programEpisodes;
+    int32_t firstDate = INT32_MAX, lastDate = INT32_MIN;
     std::string scratch, reason;
     std::vector<PackedCode> procedures, diagnoses;
     CandidateSet candidates;
@@ -134,6 +137,8 @@ private:
 
     const Matcher& matcher_;
     const ScanOptions& options_;
+    const RuleSchedule* schedule_ = options_.schedule;
+    const size_t programs_ = schedule_ ? schedule_->programCount() : 1;
     const ScanHooks& hooks_;
     ActivitySchema schema_;
     ResolvedHeader header_;
@@ -320,6 +325,11 @@ ChunkResult Pipeline::scanRows(Worker& w, const Chunk& chunk) {
             ++w.outside;
             continue;
         }
+        const uint16_t program = schedule_ ? schedule_->programOf(ep.date) : 0;
+        const Matcher& matcher = schedule_ ? schedule_->program(program) : matcher_;
+        ++w.programRows[program];
+        w.firstDate = std::min(w.firstDate, ep.date);
+        w.lastDate = std::max(w.lastDate, ep.date);
         uint32_t p = w.providers.group(ep.provider);
         w.providers.addRow(p);
         uint32_t c = 0;
@@ -327,20 +337,21 @@ ChunkResult Pipeline::scanRows(Worker& w, const Chunk& chunk) {
             c = w.commissioners.group(ep.commissioner);
             w.commissioners.addRow(c);
         }
-        if (!matcher_.mayMatchText(ep.primaryProcedure, ep.procedures)) continue;
+        if (!matcher.mayMatchText(ep.primaryProcedure, ep.procedures)) continue;
         packPaddedCodeList(ep.procedures, w.procedures);
         EpisodeCodes codes;
         codes.primaryProcedure = ep.primaryProcedure;
         codes.procedures = w.procedures.data();
         codes.procedureCount = w.procedures.size();
-        if (!matcher_.mayMatch(codes)) continue;
-        matcher_.candidates(codes, w.candidates);
+        if (!matcher.mayMatch(codes)) continue;
+        matcher.candidates(codes, w.candidates);
         if (w.candidates.empty()) continue;
         packPaddedCodeList(ep.diagnoses, w.diagnoses);
         codes.diagnoses = w.diagnoses.data();
         codes.diagnosisCount = w.diagnoses.size();
         w.candidates.forEach([&](size_t rule) {
-            if (!matcher_.matches(rule, ep, codes)) return;
+            if (!matcher.matches(rule, ep, codes)) return;
+            ++w.programEpisodes[program * matcher.size() + rule];
             const uint32_t month = monthCell(ep.date);
             w.providers.addEpisode(p, rule);
             w.providerMonths.add(rule, p, month);
@@ -423,7 +434,7 @@ ScanResult Pipeline::run() {
     for (unsigned t = 0; t < threads; ++t)
         pool.emplace_back([this, &workers, t] {
             try {
-                workers[t] = std::make_unique<Worker>(matcher_.size(), matcher_.size());
+                workers[t] = std::make_unique<Worker>(matcher_.size(), matcher_.size(), programs_);
             } catch (...) {
                 std::lock_guard lock(mergeMutex_);
                 if (!workerError_) workerError_ = std::current_exception();
@@ -461,6 +472,14 @@ ScanResult Pipeline::run() {
         result.rowsRejected += w->rowsRejected;
         result.rowsOutsidePeriod += w->outside;
         result.episodesCounted += w->episodes;
+        result.programRows.resize(w->programRows.size());
+        result.programEpisodes.resize(w->programEpisodes.size());
+        for (size_t i = 0; i < w->programRows.size(); ++i) result.programRows[i] += w->programRows[i];
+        for (size_t i = 0; i < w->programEpisodes.size(); ++i) result.programEpisodes[i] += w->programEpisodes[i];
+        if (w->firstDate <= w->lastDate) {
+            result.firstDate = result.firstDate ? std::min(result.firstDate, w->firstDate) : w->firstDate;
+            result.lastDate = std::max(result.lastDate, w->lastDate);
+        }
         providers.push_back(&w->providers);
         commissioners.push_back(&w->commissioners);
     }

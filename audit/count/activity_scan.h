@@ -18,6 +18,7 @@
 
 #include "audit/count/tally.h"
 #include "audit/match/matcher.h"
+#include "audit/match/rule_schedule.h"
 #include "audit/read/byte_source.h"
 #include "audit/read/column_mapping.h"
 
@@ -36,6 +37,10 @@ struct ScanOptions {
     // How the file's columns map onto the contract's; null (or a mapping with
     // nothing given) reads the contract's layout on its own path.
     const ColumnMapping* mapping = nullptr;
+    // Which program judges each row, by its admission date; null: the
+    // matcher given to scanActivity judges every row (it must then be the
+    // schedule's reference() when a schedule is given).
+    const RuleSchedule* schedule = nullptr;
 };
 
 struct ScanProgress {
@@ -72,6 +77,12 @@ struct ScanResult {
     // (empty unless byCommissioner), and by month (monthCell) by provider and
     // by commissioner: what standardised rates and trends need.
     CellCounts commissionerAgeSex, providerMonths, commissionerMonths;
+    // Valid rows in the period by the program that judged them, and the
+    // episodes each program counted by rule (index program * rules + rule):
+    // what versions.csv reports. The first and last admission date of those
+    // rows as YYYYMMDD (0 when there were none): the data period.
+    std::vector<uint64_t> programRows, programEpisodes;
+    int32_t firstDate = 0, lastDate = 0;
 };
 
 // Throws AuditError for a file that cannot be read or has a bad header; the

@@ -5,20 +5,16 @@
 
 namespace cpe::audit {
 
-namespace {
-
-FunnelPosition positionOf(double y, const Limits& l95, const Limits& l998) {
-    // A small tolerance keeps a point exactly on a limit inside it, whatever
-    // the rounding.
-    const double eps = 1e-12;
-    if (y > l998.upper + eps) return FunnelPosition::Above998;
-    if (y < l998.lower - eps) return FunnelPosition::Below998;
-    if (y > l95.upper + eps) return FunnelPosition::Above95;
-    if (y < l95.lower - eps) return FunnelPosition::Below95;
+FunnelPosition funnelPositionOf(stats::FunnelFlag flag) {
+    switch (flag) {
+        case stats::FunnelFlag::HighAlert: return FunnelPosition::Above998;
+        case stats::FunnelFlag::LowAlert: return FunnelPosition::Below998;
+        case stats::FunnelFlag::HighWarning: return FunnelPosition::Above95;
+        case stats::FunnelFlag::LowWarning: return FunnelPosition::Below95;
+        case stats::FunnelFlag::Within: break;
+    }
     return FunnelPosition::Within;
 }
-
-}  // namespace
 
 Analysis analyse(const Matcher& matcher, const ScanResult& scan, Grouping grouping, const Population* population) {
     Analysis out;
@@ -74,12 +70,6 @@ Analysis analyse(const Matcher& matcher, const ScanResult& scan, Grouping groupi
         ia.variation = variationOf(values, total);
         double target = totalVolume > 0 ? static_cast<double>(total) / totalVolume : 0;  // per unit volume
         ia.target = target * scale;
-        for (GroupRow& g : ia.groups) {
-            if (g.volume <= 0) continue;
-            Limits l95 = out.perPopulation ? rateLimits(target, g.volume, kZ95) : proportionLimits(target, g.volume, kZ95);
-            Limits l998 = out.perPopulation ? rateLimits(target, g.volume, kZ998) : proportionLimits(target, g.volume, kZ998);
-            g.position = positionOf(g.funnelY / scale, l95, l998);
-        }
         out.interventions.push_back(std::move(ia));
     }
     return out;

@@ -10,6 +10,7 @@
 #include "audit/count/activity_scan.h"
 #include "audit/count/population.h"
 #include "audit/count/stats.h"
+#include "audit/stats/limits.h"
 
 namespace cpe::audit {
 
@@ -17,6 +18,8 @@ enum class Grouping { Provider, Commissioner };
 
 // Where a group lies against the funnel's control limits.
 enum class FunnelPosition : int8_t { Below998 = -2, Below95 = -1, Within = 0, Above95 = 1, Above998 = 2 };
+// The position of a flag of stats::funnelFlag (an alert is beyond 99.8%, a warning beyond 95%).
+FunnelPosition funnelPositionOf(stats::FunnelFlag flag);
 
 struct GroupRow {
     std::string name;
@@ -24,6 +27,8 @@ struct GroupRow {
     double volume = 0;   // the funnel's x: the group's episodes of any kind, or its population
     double value = 0;    // what the variation statistics run over: episodes, or the rate per 100,000
     double funnelY = 0;  // episodes per 1,000 of the group's episodes, or per 100,000 population
+    // Against the exact limits of the published statistics (count/published.h
+    // sets it: adoptPublishedFlags); Within until then.
     FunnelPosition position = FunnelPosition::Within;
 };
 

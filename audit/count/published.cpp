@@ -132,4 +132,13 @@ PublishedStats publishStatistics(const Matcher& matcher, const Analysis& analysi
     return out;
 }
 
+void adoptPublishedFlags(Analysis& analysis, const PublishedStats& stats) {
+    for (size_t i = 0; i < analysis.interventions.size() && i < stats.interventions.size(); ++i) {
+        auto& groups = analysis.interventions[i].groups;
+        const auto& published = stats.interventions[i].groups;
+        for (size_t g = 0; g < groups.size() && g < published.size(); ++g)
+            groups[g].position = funnelPositionOf(published[g].flag);
+    }
+}
+
 }  // namespace cpe::audit

@@ -50,6 +50,11 @@ struct PublishedStats {
 PublishedStats publishStatistics(const Matcher& matcher, const Analysis& analysis, const ScanResult& scan,
                                  const Population* population, const OrganisationNames* names);
 
+// Each group's funnel position in `analysis` from its published flag (the
+// exact binomial or Byar limits), so the report's tables and plots say what
+// groups.csv says.
+void adoptPublishedFlags(Analysis& analysis, const PublishedStats& stats);
+
 // "directly standardised rate per 100,000", ... for headings and notes.
 const char* rateMethodDescription(RateMethod method);
 

@@ -460,6 +460,8 @@ std::unique_ptr<Matcher> Matcher::compile(const std::vector<RuleSpec>& specs, co
         Rule rule;
         rule.intervention = spec.intervention;
         rule.title = spec.title;
+        rule.version = spec.version;
+        rule.effective = spec.effective;
         if (!spec.coding || !spec.coding->expr) {
             errors.push_back("policy " + spec.intervention + ": has no coding rule");
             continue;

@@ -32,6 +32,7 @@ namespace cpe::audit {
 struct RuleSpec {
     std::string intervention;                      // the policy id, e.g. "ebi.tonsillectomy"
     std::string title;                             // for the report
+    std::string version, effective;                // the policy version the rule is from, for versions.csv
     const NamedExpr* coding = nullptr;             // PolicyModel::coding
     const CodesetInfo* cancerExclusion = nullptr;  // null: the rule opts out
 };
@@ -83,6 +84,8 @@ public:
     size_t size() const { return rules_.size(); }
     const std::string& intervention(size_t rule) const { return rules_[rule].intervention; }
     const std::string& title(size_t rule) const { return rules_[rule].title; }
+    const std::string& version(size_t rule) const { return rules_[rule].version; }
+    const std::string& effective(size_t rule) const { return rules_[rule].effective; }
 
     // Whether any rule could count this row, judged by its procedures only:
     // a quick test on the first two characters of each code that rejects
@@ -141,7 +144,7 @@ public:
         uint32_t first = 0, count = 0;              // And/Or/Not: children in childList; Code: set index in `first`
     };
     struct Rule {
-        std::string intervention, title;
+        std::string intervention, title, version, effective;
         uint32_t root = 0;
         bool excludeEmergencies = true;
         int32_t cancerSet = -1;  // index into sets, or -1

@@ -50,6 +50,8 @@ RuleSelection selectCodingRules(const PolicyLibrary& library, int day, const std
         RuleSpec spec;
         spec.intervention = id;
         spec.title = chosen->title;
+        spec.version = chosen->version;
+        spec.effective = chosen->effective;
         spec.coding = chosen->coding.get();
         spec.cancerExclusion = chosen->coding->withoutCancerExclusion ? nullptr : chosen->cancerExclusion;
         out.rules.push_back(spec);

@@ -80,36 +80,68 @@ const char* describe(FunnelPosition p) {
 
 }  // namespace
 
-std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, bool suppress) {
-    const double scale = analysis.funnelScale();
-    const bool poisson = analysis.perPopulation;
-    const double target = ia.target / scale;  // per unit of volume
-    const std::string yUnit = poisson ? "per 100,000 population" : "per 1,000 episodes";
+std::string funnelFlagPill(stats::FunnelFlag f) {
+    switch (f) {
+        case stats::FunnelFlag::HighAlert: return "<span class=\"pill p2\">&#9650; alert (99.8%)</span>";
+        case stats::FunnelFlag::LowAlert: return "<span class=\"pill p2\">&#9660; alert (99.8%)</span>";
+        case stats::FunnelFlag::HighWarning: return "<span class=\"pill p1\">&#9650; warning (95%)</span>";
+        case stats::FunnelFlag::LowWarning: return "<span class=\"pill p1\">&#9660; warning (95%)</span>";
+        case stats::FunnelFlag::Within: break;
+    }
+    return "<span class=\"pill p0\">within</span>";
+}
+
+std::function<Limits(double, bool)> exactProportionLimits(double p, double scale) {
+    return [p, scale](double n, bool outer) {
+        const auto whole = static_cast<uint64_t>(std::max(1.0, std::round(n)));
+        const stats::Interval i = stats::proportionFunnelLimits(whole, p, outer ? 0.998 : 0.95);
+        return Limits{i.lower * scale, i.upper * scale};
+    };
+}
+
+std::function<Limits(double, bool)> byarRatioLimits() {
+    return [](double expected, bool outer) {
+        if (expected <= 0) return Limits{0, 0};
+        const stats::Interval i = stats::byarPoissonLimits(expected, outer ? stats::kZ998 : stats::kZ95);
+        return Limits{i.lower / expected, i.upper / expected};
+    };
+}
+
+std::string funnelSvg(const InterventionAnalysis& ia, const Analysis& analysis, const PublishedIntervention& pi,
+                      RateMethod method, bool suppress) {
+    const bool againstExpected = method != RateMethod::Proportion;
     FunnelPlot plot;
     plot.id = ia.id;
     plot.title = ia.title;
-    plot.xTitle = analysis.perPopulation                    ? "Population"
-                  : analysis.grouping == Grouping::Provider ? "Provider's episodes of any kind (volume)"
-                                                            : "Commissioner's episodes of any kind (volume)";
-    plot.yTitle = "Episodes " + yUnit;
-    plot.target = ia.target;
-    plot.limits = [=](double n, bool outer) {
-        double z = outer ? kZ998 : kZ95;
-        Limits l = poisson ? rateLimits(target, n, z) : proportionLimits(target, n, z);
-        return Limits{l.lower * scale, l.upper * scale};
-    };
+    if (againstExpected) {
+        plot.xTitle = "Expected episodes (E)";
+        plot.yTitle = "Observed / expected (O/E)";
+        plot.target = 1;
+        plot.limits = byarRatioLimits();
+    } else {
+        plot.xTitle = analysis.grouping == Grouping::Provider ? "Provider's episodes of any kind (volume)"
+                                                              : "Commissioner's episodes of any kind (volume)";
+        plot.yTitle = "Episodes per 1,000 episodes";
+        plot.target = ia.target;
+        plot.limits = exactProportionLimits(ia.target / 1000.0, 1000.0);
+    }
     // With suppression on, groups with 1 to 5 episodes are not plotted: a
     // point's height times its volume would give the hidden count away.
-    for (const GroupRow& g : ia.groups) {
+    for (const PublishedGroup& g : pi.groups) {
+        const double x = againstExpected ? g.expected : g.denominator;
+        const double y = x <= 0 ? 0 : againstExpected ? static_cast<double>(g.episodes) / x : g.rate.value_or(0);
+        if (x <= 0) continue;  // no expected episodes (or no volume): nothing to compare
+        plot.extentX.push_back(x);
+        plot.extentY.push_back(y);
         if (suppress && g.episodes >= 1 && g.episodes <= 5) continue;
-        std::string tip = escapeHtml(g.name) + ": " + shownCount(g.episodes, suppress) + " episodes, " +
-                          (analysis.perPopulation ? "population " : "volume ") + thousands(static_cast<uint64_t>(g.volume)) +
-                          ", " + decimalWithThousands(g.funnelY, 2) + " " + yUnit + " (" + describe(g.position) + ")";
-        plot.points.push_back({g.name, tip, g.volume, g.funnelY, g.position});
-    }
-    for (const GroupRow& g : ia.groups) {
-        plot.extentX.push_back(g.volume);
-        plot.extentY.push_back(g.funnelY);
+        const FunnelPosition position = funnelPositionOf(g.flag);
+        const std::string shownName = g.name.empty() ? g.group : g.group + " " + g.name;
+        std::string tip = escapeHtml(shownName) + ": " + shownCount(g.episodes, suppress) + " episodes, " +
+                          (againstExpected ? "expected " + decimalWithThousands(x, 1) + ", O/E " + decimalWithThousands(y, 2)
+                                           : "volume " + thousands(static_cast<uint64_t>(x)) + ", " + decimalWithThousands(y, 2) +
+                                                 " per 1,000 episodes") +
+                          " (" + describe(position) + ")";
+        plot.points.push_back({g.group, tip, x, y, position});
     }
     return funnelPlotSvg(plot);
 }
@@ -197,7 +229,7 @@ std::string funnelPlotSvg(const FunnelPlot& plot) {
     std::stable_sort(order.begin(), order.end(), [](const FunnelPoint* a, const FunnelPoint* b) {
         return std::abs(static_cast<int>(a->position)) < std::abs(static_cast<int>(b->position));
     });
-    // Outliers are labelled. Each label tries spots around its point and
+    // Points beyond either limit are labelled, alerts placed first. Each label tries spots around its point and
     // takes the first that stays inside the plot and clear of the points and
     // the labels already placed; when none is free the label is left out
     // (the table beside the plot lists every group).
@@ -211,11 +243,13 @@ std::string funnelPlotSvg(const FunnelPlot& plot) {
         taken.push_back({x - 4, y - 4, x + 4, y + 4});
     }
     std::string labels;
-    for (const FunnelPoint* g : order) {
+    for (const FunnelPoint* g : order)
+        s += "<circle cx=\"" + num(px(g->x)) + "\" cy=\"" + num(py(std::min(g->y, yMax))) + "\" r=\"4.5\" fill=\"" +
+             colourOf(g->position) + "\" stroke=\"#fff\" stroke-width=\"1\"><title>" + g->tip + "</title></circle>";
+    for (auto it = order.rbegin(); it != order.rend(); ++it) {
+        const FunnelPoint* g = *it;
         double x = px(g->x), y = py(std::min(g->y, yMax));
-        s += "<circle cx=\"" + num(x) + "\" cy=\"" + num(y) + "\" r=\"4.5\" fill=\"" + colourOf(g->position) +
-             "\" stroke=\"#fff\" stroke-width=\"1\"><title>" + g->tip + "</title></circle>";
-        if (g->position != FunnelPosition::Above998 && g->position != FunnelPosition::Below998) continue;
+        if (g->position == FunnelPosition::Within) continue;
         double w = 6.6 * static_cast<double>(g->name.size()) + 2, h = 11;
         // (dx, dy) of the text anchor, and where the text sits relative to it.
         struct Spot {

@@ -12,5 +12,7 @@ std::string shownCount(uint64_t n, bool suppress);
 // A statistic of counts (min, percentiles, max): "*" for values in (0, 5]
 // when suppressing, since min and max are some provider's count.
 std::string shownCountStatistic(double v, bool suppress);
+// When a report was generated: local time as "YYYY-MM-DD HH:MM".
+std::string reportTimestamp();
 
 }  // namespace cpe::audit

@@ -7,6 +7,7 @@
 #include "audit/report/funnel_svg.h"
 #include "audit/report/html_format.h"
 #include "audit/report/published_html.h"
+#include "audit/report/rules_applied_output.h"
 #include "engine/base/html.h"
 #include "engine/base/number_format.h"
 
@@ -131,6 +132,7 @@ std::string statistic(double v, const Analysis& a, bool suppress) {
 }  // namespace
 
 const char* auditReportStyle() { return kStyle; }
+const char* auditTableScript() { return kTableScript; }
 
 std::string reportCard(const std::string& n, const std::string& label, bool warn) {
     return std::string("<div class=\"card") + (warn ? " warn" : "") + "\"><div class=\"n\">" + n + "</div><div class=\"l\">" +
@@ -191,6 +193,7 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
              "</td><td class=\"n\">" + std::to_string(low) + "</td></tr>";
     }
     h += "</tbody></table></div></section>";
+    if (info.rules) h += rulesAppliedSectionHtml(*info.rules, info.forcedAsOf, sup);
 
     // One section per intervention.
     const std::string perUnit = a.perPopulation ? "Per 100k" : "Per 1,000";
@@ -211,7 +214,11 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
         size_t notPlotted = 0;
         if (sup)
             for (const GroupRow& g : ia.groups) notPlotted += g.episodes >= 1 && g.episodes <= 5;
-        h += "<div class=\"grid\"><div>" + funnelSvg(ia, a, sup);
+        const PublishedIntervention* pi = nullptr;
+        if (info.published)
+            for (const PublishedIntervention& p : info.published->interventions)
+                if (p.id == ia.id) pi = &p;
+        h += "<div class=\"grid\"><div>" + (pi ? funnelSvg(ia, a, *pi, info.published->method, sup) : std::string());
         if (notPlotted)
             h += "<p class=\"muted\">" + std::to_string(notPlotted) + " " + groupWord + (notPlotted == 1 ? "" : "s") +
                  " with 1 to 5 episodes " + (notPlotted == 1 ? "is" : "are") + " not plotted (small numbers).</p>";
@@ -243,10 +250,6 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
             h += "</p>";
         }
         h += "</div></div>";
-        const PublishedIntervention* pi = nullptr;
-        if (info.published)
-            for (const PublishedIntervention& p : info.published->interventions)
-                if (p.id == ia.id) pi = &p;
         if (pi || info.trend) {
             h += "<div>";
             if (pi) h += "<h3>Published statistics</h3>" + publishedTableHtml(*pi, info.published->method, sup);
@@ -307,9 +310,16 @@ std::string renderReport(const Analysis& a, const ReportInfo& info) {
         "every episode; unless a rule says otherwise, emergency admissions and episodes with a cancer diagnosis are left out. "
         "The variation statistics run over every " +
         groupWord + (a.perPopulation ? " in the population file" : " with activity in the period") +
-        ", counting 0 where it had none. Percentiles interpolate between order statistics (type 7). Funnel limits use the normal "
-        "approximation around the overall " +
-        std::string(a.perPopulation ? "rate (Poisson)" : "proportion (binomial)") + " at 95% (dashed) and 99.8% (solid).</p>";
+        ", counting 0 where it had none. Percentiles interpolate between order statistics (type 7). Funnel plots follow the "
+        "published "
+        "methodology: " +
+        std::string(a.perPopulation
+                        ? "each commissioner's observed / expected ratio (O/E, expected by indirect standardisation) against its "
+                          "expected count, with Byar's Poisson limits of the expected count divided by it"
+                        : "each provider's episodes per 1,000 of its episodes against that volume, with the exact binomial "
+                          "limits around the overall share (no normal approximation)") +
+        ", at 95% (dashed) and 99.8% (solid); beyond 95% is a warning, beyond 99.8% an alert, and every point beyond "
+        "either is labelled where a label fits.</p>";
     h += sup ? "<p><b>Small numbers.</b> Counts from 1 to 5 are shown as * to protect patients; the CSV files hold exact "
                "counts.</p>"
              : "<p><b>Small numbers are not suppressed</b> in this report (<code>--no-suppress</code>): do not publish it.</p>";

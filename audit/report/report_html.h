@@ -10,6 +10,7 @@
 
 #include "audit/count/analysis.h"
 #include "audit/count/published.h"
+#include "audit/count/rules_applied.h"
 #include "audit/report/published_csv.h"
 
 namespace cpe::audit {
@@ -27,13 +28,17 @@ struct ReportInfo {
     std::vector<std::pair<std::pair<std::string, std::string>, uint64_t>> rejectSummary;  // ((provider, kind), rows)
     const PublishedStats* published = nullptr;                                            // groups.csv's statistics, when given
     const std::vector<TrendSeries>* trend = nullptr;                                      // trend.csv's series, when given
+    const RulesApplied* rules = nullptr;                                                  // versions.csv's, when given
+    bool forcedAsOf = false;                                                              // --as-of judged every episode
 };
 
 std::string renderReport(const Analysis& analysis, const ReportInfo& info);
 
 // The audit reports' shared look, for the care audit's page (audit/care/care_report.cpp):
 // the style sheet, and a summary card (a figure over its label; warn draws it amber).
+// The case audit's page (report/case_report.cpp) takes the tables' sorting and filtering script too.
 const char* auditReportStyle();
+const char* auditTableScript();
 std::string reportCard(const std::string& n, const std::string& label, bool warn = false);
 
 }  // namespace cpe::audit

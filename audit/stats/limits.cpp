@@ -18,16 +18,6 @@ Interval byarPoissonLimits(double count, double z) {
     return r;
 }
 
-namespace {
-
-// log P(X = k) for X ~ Binomial(n, p), 0 < p < 1.
-double logBinomialPmf(uint64_t n, uint64_t k, double p) {
-    double dn = static_cast<double>(n), dk = static_cast<double>(k);
-    return std::lgamma(dn + 1) - std::lgamma(dk + 1) - std::lgamma(dn - dk + 1) + dk * std::log(p) + (dn - dk) * std::log1p(-p);
-}
-
-}  // namespace
-
 CountInterval binomialCountLimits(uint64_t n, double p, double level) {
     if (n == 0 || p <= 0) return {0, 0};
     if (p >= 1) return {n, n};
@@ -40,15 +30,23 @@ CountInterval binomialCountLimits(uint64_t n, double p, double level) {
     double span = 40 * sd + 10;
     uint64_t lo = mean - span > 0 ? static_cast<uint64_t>(mean - span) : 0;
     uint64_t hi = std::min<uint64_t>(n, static_cast<uint64_t>(mean + span) + 1);
-    std::vector<double> mass;
-    mass.reserve(static_cast<size_t>(hi - lo + 1));
-    double peak = -INFINITY;
-    for (uint64_t k = lo; k <= hi; ++k) {
-        mass.push_back(logBinomialPmf(n, k, p));
-        peak = std::max(peak, mass.back());
-    }
+    // P(X = k) relative to the mode's, by the ratio P(k + 1) / P(k) =
+    // (n - k) p / ((k + 1)(1 - p)) outwards from the mode: no lgamma or log per
+    // term (lgamma per term made the report's exact funnel curves cost seconds
+    // on 10 million rows; this is a multiply and a divide). Far tails
+    // underflow to 0, below any tail probability asked for.
+    const double odds = p / (1 - p);
+    const uint64_t mode = std::clamp<uint64_t>(static_cast<uint64_t>(static_cast<double>(n + 1) * p), lo, hi);
+    std::vector<double> mass(static_cast<size_t>(hi - lo + 1), 0.0);
+    mass[static_cast<size_t>(mode - lo)] = 1;
+    for (uint64_t k = mode; k < hi; ++k)
+        mass[static_cast<size_t>(k + 1 - lo)] =
+            mass[static_cast<size_t>(k - lo)] * static_cast<double>(n - k) * odds / static_cast<double>(k + 1);
+    for (uint64_t k = mode; k > lo; --k)
+        mass[static_cast<size_t>(k - 1 - lo)] =
+            mass[static_cast<size_t>(k - lo)] * static_cast<double>(k) / (static_cast<double>(n - k + 1) * odds);
     double total = 0;
-    for (double& m : mass) total += (m = std::exp(m - peak));
+    for (double m : mass) total += m;
     CountInterval r{hi, hi};
     bool haveLower = false;
     double cumulative = 0;

@@ -258,6 +258,19 @@ TEST_CASE("cpe audit --cases: outcomes by policy and provider") {
     CHECK(rejects.find("\n8,'provider' must be a non-empty string") != std::string::npos);
     CHECK(rejects.find("\n9,unknown_policy") != std::string::npos);
     CHECK(rejects.find("\n10,unknown_fact") != std::string::npos);
+    // The cases that did not meet the policy, with the criteria that decided
+    // them: c2 is too old; c3 lacks both facts its decision could turn on;
+    // c5 has neither special needs nor bilateral effusion.
+    CHECK(readFile(out + "/case_findings.csv") ==
+          "line,id,policy,provider,outcome,reasons,missing_facts\n"
+          "2,c2,casetest.grommets,RAJ,not_eligible,Aged 12 or over: yes,\n"
+          "3,c3,casetest.grommets,RAJ,undetermined,Down syndrome or cleft palate: not known; Effusion in both ears: not "
+          "known,down_syndrome_or_cleft_palate|ome_bilateral\n"
+          "5,c5,casetest.grommets,RBB,not_eligible,Down syndrome or cleft palate: no; Effusion in both ears: no,\n");
+    const std::string report = readFile(out + "/report.html");
+    CHECK(report.find("<h2>casetest.grommets</h2>") != std::string::npos);
+    CHECK(report.find("aria-label=\"Funnel plot for casetest.grommets\"") != std::string::npos);
+    CHECK(report.find("<code>down_syndrome_or_cleft_palate</code>") != std::string::npos);
 
     // Two threads and one give the same files.
     cpe::Diagnostics diags;
@@ -280,5 +293,6 @@ TEST_CASE("cpe audit --cases: outcomes by policy and provider") {
     CHECK(two.casesDecided == 3000);
     CHECK(readFile(dir.file("one/compliance.csv")) == readFile(dir.file("two/compliance.csv")));
     CHECK(readFile(dir.file("one/rejects.csv")) == readFile(dir.file("two/rejects.csv")));
+    CHECK(readFile(dir.file("one/case_findings.csv")) == readFile(dir.file("two/case_findings.csv")));
     CHECK(readFile(dir.file("one/compliance.csv")).find("casetest.grommets,RAJ,1500,500,500,0,500\n") != std::string::npos);
 }
