@@ -44,7 +44,9 @@ setup-test: setup
 	@$(MAKE) --no-print-directory setup-node
 
 # Test tools from npm (browser driver, accessibility scan, LSP client, TextMate
-# tokenizer), pinned in tests/node/package-lock.json and never shipped. Node.js
+# tokenizer), pinned in tests/node/package-lock.json and never shipped; and the
+# VS Code extension's packages (its client library, vsce), pinned in
+# editors/vscode/package-lock.json, so that its packaging is tested offline. Node.js
 # and npm come from Debian's nodejs (plus npm where Debian packages it apart).
 setup-node:
 	@if ! command -v npm >/dev/null 2>&1; then \
@@ -54,6 +56,11 @@ setup-node:
 	    [ tests/node/package-lock.json -nt tests/node/node_modules/.package-lock.json ]; then \
 	  echo "Installing the pinned npm test tools (tests/node/package-lock.json)"; \
 	  npm ci --prefix tests/node --no-audit --no-fund --loglevel=error >/dev/null || exit 1; \
+	fi
+	@if [ ! -f editors/vscode/node_modules/.package-lock.json ] || \
+	    [ editors/vscode/package-lock.json -nt editors/vscode/node_modules/.package-lock.json ]; then \
+	  echo "Installing the VS Code extension's pinned npm packages (editors/vscode/package-lock.json)"; \
+	  npm ci --prefix editors/vscode --no-audit --no-fund --loglevel=error >/dev/null || exit 1; \
 	fi
 
 setup-node-packages:

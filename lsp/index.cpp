@@ -1,7 +1,11 @@
 #include "lsp/index.h"
 
+#include <algorithm>
 #include <set>
+#include <string_view>
 #include <tuple>
+
+#include "lsp/text_position.h"
 
 namespace cpe::lsp {
 
@@ -35,6 +39,30 @@ SymbolKind kindOf(const NamedExpr& n) {
         case NamedExpr::Kind::Coding: return SymbolKind::Coding;
     }
     return SymbolKind::Criterion;
+}
+
+static uint32_t codePoints(std::string_view s) {
+    return static_cast<uint32_t>(
+        std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
+// A test's span in the AST is its `test` keyword. As a declaration it runs on
+// to the end of the name's string after it, so that hover, definition and the
+// references of a test (its `like`s) work from the name, where a cursor goes.
+static Span throughName(std::string_view text, Span keyword) {
+    if (!keyword.valid() || keyword.endLine != keyword.line) return keyword;
+    std::string_view line = lineOf(text, keyword.line - 1);
+    size_t at = 0;  // the byte after the keyword's last code point
+    for (uint32_t seen = 0; at < line.size(); ++at)
+        if ((static_cast<unsigned char>(line[at]) & 0xC0) != 0x80 && seen++ == keyword.endCol - 1) break;
+    while (at < line.size() && (line[at] == ' ' || line[at] == '\t')) ++at;
+    if (at >= line.size() || line[at] != '"') return keyword;
+    for (size_t i = at + 1; i < line.size(); ++i) {
+        if (line[i] == '\\') ++i;
+        else if (line[i] == '"')
+            return Span{keyword.file, keyword.line, keyword.col, keyword.line, codePoints(line.substr(0, i + 1)) + 1};
+    }
+    return keyword;
 }
 
 class IndexBuilder {
@@ -174,7 +202,7 @@ private:
         unitId_.clear();
         size_t self = testSymbol(t.policy, t.name);
         if (!ix_.symbols_[self].test) ix_.symbols_[self].test = &t;
-        occur(t.span, self, true);
+        occur(throughName(lib_.sources->file(t.span.file).text, t.span), self, true);
         occur(t.policySpan, policySymbol(t.policy), false);
         if (!t.like.empty()) occur(t.likeSpan, testSymbol(t.policy, t.like), false);
         const PolicyModel* model = nullptr;

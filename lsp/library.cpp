@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/check/checker.h"
+#include "engine/syntax/ast_clone.h"
 #include "engine/syntax/parse.h"
 
 namespace cpe::lsp {
@@ -76,6 +77,22 @@ const std::string* Library::diskText(const std::string& path) {
     return &d.text;
 }
 
+const Library::ParsedFile& Library::parse(const SourceSet& sources, uint32_t index, size_t& filesParsed) {
+    const SourceFile& f = sources.file(index);
+    auto same = [&](const std::shared_ptr<const ParsedFile>& p) { return p && p->index == index && p->text == f.text; };
+    std::shared_ptr<const ParsedFile>& latest = parsed_[f.path];
+    if (same(latest)) return *latest;
+    if (auto good = lastGood_.find(f.path); good != lastGood_.end() && same(good->second)) return *good->second;
+    ++filesParsed;
+    auto p = std::make_shared<ParsedFile>();
+    p->index = index;
+    p->text = f.text;
+    p->ast = parseFile(sources, index, p->diags);
+    latest = p;
+    if (p->ast) lastGood_[f.path] = p;
+    return *p;
+}
+
 void Library::analyse(const Documents& docs) {
     auto started = std::chrono::steady_clock::now();
     testDiagnostics.clear();
@@ -92,31 +109,32 @@ void Library::analyse(const Documents& docs) {
             a->diags.error(Span{idx, 1, 1, 1, 1}, "cannot read this file");
         }
     }
+    // Files gone from the library are forgotten.
+    for (auto* cache : {&parsed_, &lastGood_})
+        std::erase_if(*cache, [&](const auto& entry) { return !std::binary_search(paths.begin(), paths.end(), entry.first); });
     // As PolicyLibrary::load: parse every file, check what parsed, sort.
     std::vector<SourceFileAst> asts;
-    std::vector<bool> parsed(a->sources->size(), false);
-    for (uint32_t i = 0; i < a->sources->size(); ++i)
-        if (auto ast = parseFile(*a->sources, i, a->diags)) {
-            asts.push_back(std::move(*ast));
-            parsed[i] = true;
-        }
-    bool allParsed = std::all_of(parsed.begin(), parsed.end(), [](bool b) { return b; });
+    bool allParsed = true;
+    for (uint32_t i = 0; i < a->sources->size(); ++i) {
+        const ParsedFile& p = parse(*a->sources, i, a->filesParsed);
+        for (const Diagnostic& d : p.diags.all()) a->diags.add(d.severity, d.span, d.message);
+        if (p.ast) asts.push_back(cloneAst(*p.ast));
+        else allParsed = false;
+    }
     a->checked = checkLibrary(a->sources, std::move(asts), a->diags);
     a->diags.sort();
-    for (uint32_t i = 0; i < a->sources->size(); ++i)
-        if (parsed[i]) lastParsed_[a->sources->file(i).path] = a->sources->file(i).text;
     if (!allParsed) {
         // Names are resolved in the last texts that parsed.
         auto sources = std::make_shared<SourceSet>();
         for (uint32_t i = 0; i < a->sources->size(); ++i) {
             const SourceFile& f = a->sources->file(i);
-            auto last = lastParsed_.find(f.path);
-            sources->add(f.path, parsed[i] || last == lastParsed_.end() ? f.text : last->second);
+            auto good = lastGood_.find(f.path);
+            sources->add(f.path, good == lastGood_.end() || parsed_[f.path]->ast ? f.text : good->second->text);
         }
         Diagnostics ignored;
         std::vector<SourceFileAst> again;
         for (uint32_t i = 0; i < sources->size(); ++i)
-            if (auto ast = parseFile(*sources, i, ignored)) again.push_back(std::move(*ast));
+            if (const ParsedFile& p = parse(*sources, i, a->filesParsed); p.ast) again.push_back(cloneAst(*p.ast));
         a->checked = checkLibrary(sources, std::move(again), ignored);
     }
     for (uint32_t i = 0; i < a->checked->sources->size(); ++i) a->indexFile[a->checked->sources->file(i).path] = i;

@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,6 +14,7 @@
 
 #include "engine/check/model.h"
 #include "engine/source/diagnostics.h"
+#include "engine/syntax/ast.h"
 #include "lsp/documents.h"
 #include "lsp/index.h"
 
@@ -35,6 +37,7 @@ struct Analysis {
     Index index;
     std::map<std::string, uint32_t> indexFile;  // path -> file in checked->sources
     double milliseconds = 0;                    // the last analysis, parse to index
+    size_t filesParsed = 0;                     // files this analysis parsed rather than re-used
 };
 
 class Library {
@@ -55,7 +58,20 @@ public:
 private:
     std::string root_;
     std::unique_ptr<Analysis> analysis_;
-    std::map<std::string, std::string> lastParsed_;  // path -> last text that parsed
+    // One file's parse. Its spans carry the file's number in the SourceSet, so
+    // it is re-used only for the same text at the same number. `ast` is never
+    // given to the checker (which fills in the tree it checks): a copy is.
+    struct ParsedFile {
+        uint32_t index = 0;
+        std::string text;
+        Diagnostics diags;                 // what parsing reported
+        std::optional<SourceFileAst> ast;  // none on a syntax error
+    };
+    // path -> the parse of its latest text; a keystroke re-parses only the
+    // edited file (bench_lsp_recheck: the parse is most of a re-check).
+    std::map<std::string, std::shared_ptr<const ParsedFile>> parsed_;
+    std::map<std::string, std::shared_ptr<const ParsedFile>> lastGood_;  // path -> its last parse that succeeded
+    const ParsedFile& parse(const SourceSet& sources, uint32_t index, size_t& filesParsed);
     struct DiskFile {
         std::filesystem::file_time_type mtime;
         std::string text;

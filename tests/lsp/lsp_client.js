@@ -249,6 +249,83 @@ async function main() {
   assert.strictEqual(typeOfName('ebi'), 'namespace');
   ok(`semantic tokens: ${decoded.length} names typed by meaning (facts, criteria, policy, module)`);
 
+  // The rest of what the issue asks of hover, navigation and completion, on files opened from disk.
+  const openFile = (file) => {
+    const t = read(file);
+    conn.sendNotification(rpc.DidOpenTextDocumentNotification.type, { textDocument: { uri: uriOf(file), languageId: 'cpl', version: 1, text: t } });
+    return t.split('\n');
+  };
+  const closeFile = (file) => conn.sendNotification(rpc.DidCloseTextDocumentNotification.type, { textDocument: { uri: uriOf(file) } });
+  const where = (fileLines, needle, word, offset = 1) => {
+    const line = fileLines.findIndex((l) => l.includes(needle));
+    assert.ok(line >= 0, needle);
+    return { line, character: fileLines[line].indexOf(word, fileLines[line].indexOf(needle)) + offset };
+  };
+  const hoverText = async (file, position) => (await conn.sendRequest(rpc.HoverRequest.type, { textDocument: { uri: uriOf(file) }, position })).contents.value;
+
+  // Hover a policy: its header.
+  const policyHover = await hoverText(tonsil, where(tLines, 'policy ebi.tonsillectomy', 'ebi.tonsillectomy'));
+  for (const part of ['**policy** `ebi.tonsillectomy`', '**Tonsillectomy for recurrent tonsillitis (adults and children)**', 'version 2026-04-01, effective 2026-04-01', 'route criteria based'])
+    assert.ok(policyHover.includes(part), 'policy hover has ' + part + ': ' + policyHover);
+  ok('hover on a policy: title, version, effective date, route');
+
+  // Hover a code set: its codes.
+  const common = path.join(policies, 'shared', 'common.cpl');
+  const cLines = openFile(common);
+  const codesHover = await hoverText(common, where(cLines, 'codeset cancer_exclusion', 'cancer_exclusion'));
+  assert.ok(codesHover.includes('**codeset** `cancer_exclusion` in common'), codesHover);
+  assert.ok(codesHover.includes('Codes: `C00-C97`, `D00-D09`, `D37-D48`'), codesHover);
+  closeFile(common);
+  ok('hover on a code set: its description and codes');
+
+  // `extends`: the definition of the policy extended, and a value used in an output.
+  const gluten = path.join(policies, 'srp', 'gluten_free.cpl');
+  const gLines = openFile(gluten);
+  const extDef = await conn.sendRequest(rpc.DefinitionRequest.type, { textDocument: { uri: uriOf(gluten) }, position: where(gLines, 'policy srp.gluten_free.mse extends', 'srp.gluten_free {', 3) });
+  assert.strictEqual(extDef.length, 1);
+  assert.strictEqual(extDef[0].range.start.line, gLines.findIndex((l) => l.startsWith('policy srp.gluten_free {')));
+  const extRefs = await conn.sendRequest(rpc.ReferencesRequest.type, { textDocument: { uri: uriOf(gluten) }, position: where(gLines, 'policy srp.gluten_free {', 'srp.gluten_free'), context: { includeDeclaration: false } });
+  assert.strictEqual(extRefs.filter((r) => r.uri === uriOf(gluten) && gLines[r.range.start.line].includes('extends srp.gluten_free')).length, 3, 'the three policies that extend it');
+  assert.ok(extRefs.some((r) => r.uri.endsWith('gluten_free_tests.cpl')), 'and the tests for it');
+  const valueDef = await conn.sendRequest(rpc.DefinitionRequest.type, { textDocument: { uri: uriOf(gluten) }, position: where(gLines, 'then base_units +', 'base_units') });
+  assert.strictEqual(valueDef[0].range.start.line, gLines.findIndex((l) => l.includes('value base_units "Units a month')));
+  const valueHover = await hoverText(gluten, where(gLines, 'then base_units +', 'base_units'));
+  assert.ok(valueHover.startsWith('**value** `base_units`') && valueHover.includes('8 at 1-10'), valueHover);
+  ok('definition and references of `extends` (3 variants), definition and hover of a value');
+
+  // A test's `like`: the references of a test are the tests that start from it, in every file.
+  const ivfTests = path.join(policies, 'fertility', 'ivf_tests.cpl');
+  const iLines = openFile(ivfTests);
+  const likeRefs = await conn.sendRequest(rpc.ReferencesRequest.type, { textDocument: { uri: uriOf(ivfTests) }, position: where(iLines, 'test "eligible couple" for fertility.ivf', 'eligible couple'), context: { includeDeclaration: true } });
+  const likers = [];
+  for (const f of fs.readdirSync(path.join(policies, 'fertility')).filter((n) => n.endsWith('.cpl'))) {
+    read(path.join(policies, 'fertility', f)).split('\n').forEach((l, i) => { if (l.includes('for fertility.ivf like "eligible couple"')) likers.push(f + ':' + i); });
+  }
+  assert.ok(likers.length > 5 && new Set(likers.map((l) => l.split(':')[0])).size >= 2, 'likes in more than one file');
+  const refPlaces = likeRefs.filter((r) => !r.uri.endsWith('ivf_tests.cpl') || r.range.start.line !== iLines.findIndex((l) => l.startsWith('test "eligible couple"')))
+    .map((r) => path.basename(r.uri) + ':' + r.range.start.line).sort();
+  assert.deepStrictEqual(refPlaces, likers.sort());
+  closeFile(ivfTests);
+  ok(`references of a test: its ${likers.length} \`like\`s across ${new Set(likers.map((l) => l.split(':')[0])).size} files`);
+
+  // Completion of units inside `[`, and of an ordered fact's levels after a comparison.
+  const tUnitRow = tLines.findIndex((l) => l.includes('decide {'));
+  const unitLine = '    fact weight: decimal [';
+  conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri: tonsilUri, version: 30 }, contentChanges: [{ range: { start: { line: tUnitRow, character: 0 }, end: { line: tUnitRow, character: 0 } }, text: unitLine + '\n' }] });
+  const units = (await conn.sendRequest(rpc.CompletionRequest.type, { textDocument: { uri: tonsilUri }, position: { line: tUnitRow, character: unitLine.length } })).map((i) => i.label);
+  for (const u of ['kg/m2', 'months', 'g']) assert.ok(units.includes(u), 'unit ' + u + ' offered: ' + units);
+  assert.ok(!units.includes('eligible'), 'only units inside [');
+  conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri: tonsilUri, version: 31 }, contentChanges: [{ text: tText }] });
+  const dst = path.join(policies, 'chc', 'dst.cpl');
+  const dLines = openFile(dst);
+  const dstRow = dLines.findIndex((l) => l.trim() === '}');
+  const levelLine = '    criterion x "x" = dst_nutrition >= ';
+  conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, { textDocument: { uri: uriOf(dst), version: 2 }, contentChanges: [{ range: { start: { line: dstRow, character: 0 }, end: { line: dstRow, character: 0 } }, text: levelLine + '\n' }] });
+  const levels = (await conn.sendRequest(rpc.CompletionRequest.type, { textDocument: { uri: uriOf(dst) }, position: { line: dstRow, character: levelLine.length } })).map((i) => i.label).sort();
+  assert.deepStrictEqual(levels, ['high', 'low', 'moderate', 'no', 'severe'], 'dst_nutrition is levels up to severe');
+  closeFile(dst);
+  ok('completion: units inside `[` (' + units.length + '), the levels of `dst_nutrition` (up to severe) after `>=`');
+
   // Bad requests get JSON-RPC errors, and the server carries on.
   await assert.rejects(conn.sendRequest('textDocument/hover', { textDocument: { uri: 'file:///nowhere.cpl' }, position: { line: 0, character: 0 } }), (e) => e.code === -32602);
   await assert.rejects(conn.sendRequest('textDocument/hover', { textDocument: { uri: tonsilUri }, position: { line: -1, character: 'x' } }), (e) => e.code === -32602);
