@@ -105,8 +105,6 @@ std::string stackedBars(const std::vector<BarRow>& rows, const std::string& capt
     return s.str();
 }
 
-std::string state(Outcome o, Route r) { return decisionInEnglish(o, r); }
-
 std::string examplesCell(const std::vector<std::string>& ids) {
     std::string s;
     for (size_t i = 0; i < ids.size(); ++i) s += (i ? ", " : "") + std::string("<code>") + escapeHtml(ids[i]) + "</code>";
@@ -164,9 +162,10 @@ std::string impactSectionsHtml(const ImpactReport& r) {
          "<th>Example cases</th></tr>\n";
     for (const ImpactTransition& t : r.transitions) {
         auto cls = static_cast<size_t>(classify(t.oldOutcome, t.oldRoute, t.newOutcome, t.newRoute));
-        h << "<tr" << (cls ? "" : " class=\"muted\"") << "><td>" << state(t.oldOutcome, t.oldRoute) << "</td><td>"
-          << "<span class=\"swatch\" style=\"background:" << kColours[cls] << "\"></span>" << state(t.newOutcome, t.newRoute)
-          << "</td><td class=\"num\">" << thousands(t.count) << "</td><td>" << examplesCell(t.examples) << "</td></tr>\n";
+        h << "<tr" << (cls ? "" : " class=\"muted\"") << "><td>" << decisionInEnglish(t.oldOutcome, t.oldRoute) << "</td><td>"
+          << "<span class=\"swatch\" style=\"background:" << kColours[cls] << "\"></span>"
+          << decisionInEnglish(t.newOutcome, t.newRoute) << "</td><td class=\"num\">" << thousands(t.count) << "</td><td>"
+          << examplesCell(t.examples) << "</td></tr>\n";
     }
     h << "</table>\n";
 

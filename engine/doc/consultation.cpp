@@ -110,6 +110,11 @@ std::string ruleWords(const CheckedRule& r) {
     return decisionInEnglish(r.outcome, r.route) + (r.when ? " when " + conditionWords(conditionTree(*r.when)) : " otherwise");
 }
 
+// What a criterion tests (the criteria it names by their wording), or a value's expression in English.
+std::string testWords(const NamedExpr& n, bool criterion) {
+    return criterion ? conditionWords(conditionTree(*n.expr)) : conditionInEnglish(*n.expr);
+}
+
 // The old rule a changed rule was paired with: the one with its condition as written.
 const CheckedRule* oldRule(const PolicyModel& p, const PolicyChange& c) {
     for (const CheckedRule& r : p.rules)
@@ -174,11 +179,11 @@ std::map<std::string, std::vector<Item>> plainChanges(const RuleComparison& rc) 
         const NamedExpr* na = namedIn(a, c.name);
         if (c.kind == "added") {
             Item item{(criterion ? "New criterion: " : "New: ") + quote(c.after.empty() ? c.name : c.after), {}};
-            if (nb) item.children.push_back(conditionInEnglish(*nb->expr));
+            if (nb) item.children.push_back(testWords(*nb, criterion));
             out[group].push_back(std::move(item));
         } else if (c.kind == "removed") {
             Item item{(criterion ? "Criterion removed: " : "Removed: ") + quote(c.before.empty() ? c.name : c.before), {}};
-            if (na) item.children.push_back("It was: " + conditionInEnglish(*na->expr));
+            if (na) item.children.push_back("It was: " + testWords(*na, criterion));
             out[group].push_back(std::move(item));
         } else if (c.kind == "renamed") {
             if (c.before != c.after) out[group].push_back({"Reworded: " + quote(c.before) + " → " + quote(c.after), {}});
@@ -186,7 +191,7 @@ std::map<std::string, std::vector<Item>> plainChanges(const RuleComparison& rc) 
             if (c.before != c.after) out[group].push_back({"Reworded: " + quote(c.before) + " → " + quote(c.after), {}});
             if (!onlyThresholds && c.exprBefore != c.exprAfter && na && nb)
                 out[group].push_back({wording(b, c.name) + " changes:",
-                                      {"Now: " + conditionInEnglish(*na->expr), "Proposed: " + conditionInEnglish(*nb->expr)}});
+                                      {"Now: " + testWords(*na, criterion), "Proposed: " + testWords(*nb, criterion)}});
         }
     }
     return out;

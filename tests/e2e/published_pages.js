@@ -76,7 +76,8 @@ async function main() {
   check((await page.locator('h3:has-text("Coverage of version")').count()) > 5, 'coverage sections');
   check((await page.locator('h3:has-text("Mutation testing of version")').count()) > 5, 'mutation sections');
   await axeScan(page, 'tests.html');
-  await page.evaluate(() => document.querySelector('#tests-fertility-ivf').scrollIntoView());
+  // The screenshot shows a policy's coverage and mutation results (its list of tests is above them).
+  await page.locator('#tests-fertility-ivf-hwe ~ h3', { hasText: 'Coverage of version' }).first().evaluate((h) => h.scrollIntoView());
   await shoot(page, 'test-evidence-page');
 
   await page.goto('file://' + path.resolve(docDir, 'fertility.ivf.html'));
