@@ -12,6 +12,7 @@
 #include "engine/diff/impact.h"
 #include "engine/diff/policy_diff.h"
 #include "engine/diff/policy_ref.h"
+#include "engine/doc/consultation.h"
 #include "engine/registry/registry.h"
 
 namespace cpe::cli {
@@ -50,6 +51,15 @@ decided under OLD and NEW on its as_of (default --as-of). A --by fact that no po
 breakdown only (from the facts or the case object).
 Exit status: without --cases 0 when the versions do not differ, 1 when they do; with --cases 0, or 1 when some
 lines could not be decided; 2 on an error.)";
+
+// Every policy a side names: one per value of ID.{FACT}, or the policy and its variants.
+std::vector<const CompiledPolicy*> members(const ResolvedPolicy& side) {
+    std::vector<const CompiledPolicy*> m;
+    for (const auto& [value, p] : side.byValue) m.push_back(p);
+    if (m.empty()) m.push_back(side.policy);
+    m.insert(m.end(), side.variants.begin(), side.variants.end());
+    return m;
+}
 
 int run(const DiffOptions& o, const std::string& globalFormat) {
     bool json = (o.format.empty() ? globalFormat : o.format) == "json";
@@ -90,8 +100,14 @@ int run(const DiffOptions& o, const std::string& globalFormat) {
         diff.oldSide.label = oldSide.label;
         diff.newSide.label = newSide.label;
         if (!o.html.empty()) {
+            // The consultation page: each policy the old side names against the proposal, then the impact.
+            std::vector<RuleComparison> rules;
+            for (const CompiledPolicy* before : members(oldSide))
+                rules.push_back({before->model, newSide.policy->model,
+                                 diffPolicies(*before->model, oldSide.library->sources(), *newSide.policy->model,
+                                              newSide.library->sources())});
             std::ofstream out(o.html, std::ios::binary);
-            out << impactToHtml(report);
+            out << consultationPage(rules, report);
             if (!out) throw DiffError(o.html + ": cannot write this file");
         }
         if (json) {
@@ -107,13 +123,6 @@ int run(const DiffOptions& o, const std::string& globalFormat) {
     }
 
     // Without cases, +variants compares each member of the family in turn.
-    auto members = [](const ResolvedPolicy& side) {
-        std::vector<const CompiledPolicy*> m;
-        for (const auto& [value, p] : side.byValue) m.push_back(p);
-        if (m.empty()) m.push_back(side.policy);
-        m.insert(m.end(), side.variants.begin(), side.variants.end());
-        return m;
-    };
     std::vector<PolicyDiff> diffs;
     for (const CompiledPolicy* a : members(oldSide))
         for (const CompiledPolicy* b : members(newSide))
@@ -151,7 +160,8 @@ void addDiffCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--cases", o->cases, "NDJSON cases to decide under both: report how many change outcome or route");
     cmd->add_option("--by", o->by, "Break the impact down by this fact (repeat for several)");
     cmd->add_option("--examples", o->examples, "Example case ids per kind of change (default 3)");
-    cmd->add_option("--html", o->html, "Also write the impact report as a self-contained HTML page");
+    cmd->add_option("--html", o->html,
+                    "Also write the consultation page: the rule changes and their impact, one self-contained HTML file");
     cmd->add_option("--max-line", o->maxLine,
                     "With --cases: longest case line in bytes; a longer one is an error (default: 1 MiB)")
         ->check(CLI::PositiveNumber);

@@ -1,5 +1,6 @@
 // `cpe doc [PATH] --out DIR`: the published criteria document, Markdown and
-// self-contained HTML, generated from the policies (engine/doc).
+// self-contained HTML, generated from the policies (engine/doc), with the
+// tests' evidence (tests.{md,html}) unless --no-test-evidence.
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -20,12 +21,16 @@ void addDocCommand(CLI::App& app, Globals& g) {
     auto out = std::make_shared<std::string>();
     auto asOf = std::make_shared<std::string>();
     auto registryPath = std::make_shared<std::string>();
+    auto noEvidence = std::make_shared<bool>(false);
     cmd->add_option("paths", *paths, "Policy files or folders (default: policies/)");
     cmd->add_option("--out", *out, "Folder to write index.{md,html} and one ID.{md,html} per policy into")->required();
     cmd->add_option("--as-of", *asOf, "Lead each page with the version in force on this date (default: today)");
     cmd->add_option("--registry", *registryPath, "Document the policies published in this registry instead");
-    cmd->callback([&g, paths, out, asOf, registryPath] {
+    cmd->add_flag("--no-test-evidence", *noEvidence,
+                  "Leave out tests.{md,html}, the tests' coverage and mutation results (which run the tests)");
+    cmd->callback([&g, paths, out, asOf, registryPath, noEvidence] {
         DocOptions options;
+        options.testEvidence = !*noEvidence;
         std::optional<int> asOfDay = asOfDayOrReport(*asOf);
         if (!asOfDay) {
             g.exitCode = 2;
@@ -68,7 +73,8 @@ void addDocCommand(CLI::App& app, Globals& g) {
                 return;
             }
         }
-        std::cout << "wrote " << files.size() << " files (" << (files.size() - 2) / 2 << " policies) to " << *out << "; open "
+        const size_t pages = files.size() - (options.testEvidence ? 4 : 2);  // less the index and the test evidence
+        std::cout << "wrote " << files.size() << " files (" << pages / 2 << " policies) to " << *out << "; open "
                   << (std::filesystem::path(*out) / "index.html").string() << "\n";
     });
 }

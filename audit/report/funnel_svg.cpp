@@ -8,6 +8,7 @@
 
 #include "audit/count/stats.h"
 #include "audit/report/html_format.h"
+#include "engine/base/axis_ticks.h"
 #include "engine/base/html.h"
 #include "engine/base/number_format.h"
 
@@ -31,22 +32,6 @@ std::string num(double v) {
     char buf[64];
     auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v, std::chars_format::fixed, 1);
     return ec == std::errc() ? std::string(buf, end) : std::string("0");
-}
-
-double niceStep(double range, int targetTicks) {
-    if (range <= 0) return 1;
-    double raw = range / targetTicks;
-    double mag = std::pow(10.0, std::floor(std::log10(raw)));
-    double f = raw / mag;
-    double step = f <= 1 ? 1 : f <= 2 ? 2 : f <= 2.5 ? 2.5 : f <= 5 ? 5 : 10;
-    return step * mag;
-}
-
-// Decimals needed to show multiples of `step` exactly (2.5 -> 1, 0.25 -> 2).
-int decimalsFor(double step) {
-    int d = 0;
-    for (double scaled = step; d < 4 && std::fabs(scaled - std::round(scaled)) > 1e-9 * std::max(1.0, scaled); scaled *= 10) ++d;
-    return d;
 }
 
 // One unit for a whole axis, chosen by its largest tick: 0, 5k, 10k rather

@@ -50,7 +50,13 @@ struct Verdict {
 // compiled policy so nothing is rebuilt between cases.
 class SideRunner {
 public:
-    SideRunner(const ResolvedPolicy& side, const std::vector<std::string>& byFacts) : side_(side) {
+    // `other`: the other side of the comparison. When the two come from
+    // different libraries (a draft file, the registry), a fact only the other
+    // declares is one this side's version does not ask about: it is ignored
+    // here, as a version ignores what it does not read, and the other side
+    // still checks its value.
+    SideRunner(const ResolvedPolicy& side, const ResolvedPolicy& other, const std::vector<std::string>& byFacts)
+        : side_(side), other_(side.library != other.library ? &other.library->checked() : nullptr) {
         for (const std::string& f : byFacts)
             if (!side.library->checked().fact(f)) analysisOnly_.push_back(f);
     }
@@ -59,11 +65,16 @@ public:
     std::string decide(const nlohmann::json& facts, const std::vector<InexactNumber>& inexact, int day, Verdict& out) {
         const nlohmann::json* use = &facts;
         nlohmann::json stripped;
-        if (!analysisOnly_.empty() && facts.is_object()) {
-            bool any = std::any_of(analysisOnly_.begin(), analysisOnly_.end(), [&](auto& f) { return facts.contains(f); });
-            if (any) {
+        if (facts.is_object() && (!analysisOnly_.empty() || other_)) {
+            std::vector<std::string> drop;
+            for (const std::string& f : analysisOnly_)
+                if (facts.contains(f)) drop.push_back(f);
+            if (other_)
+                for (const auto& [name, value] : facts.items())
+                    if (!side_.library->checked().fact(name) && other_->fact(name)) drop.push_back(name);
+            if (!drop.empty()) {
                 stripped = facts;
-                for (const std::string& f : analysisOnly_) stripped.erase(f);
+                for (const std::string& f : drop) stripped.erase(f);
                 use = &stripped;
             }
         }
@@ -97,6 +108,7 @@ private:
         FactValues values;
     };
     const ResolvedPolicy& side_;
+    const CheckedLibrary* other_;  // null when both sides share one library
     std::vector<std::string> analysisOnly_;
     std::map<const CompiledPolicy*, Slot> slots_;
 };
@@ -130,7 +142,7 @@ ImpactReport runImpact(const ResolvedPolicy& oldSide, const ResolvedPolicy& newS
     ImpactReport report;
     report.oldLabel = oldSide.label;
     report.newLabel = newSide.label;
-    SideRunner oldRunner(oldSide, options.byFacts), newRunner(newSide, options.byFacts);
+    SideRunner oldRunner(oldSide, newSide, options.byFacts), newRunner(newSide, oldSide, options.byFacts);
     std::vector<std::map<std::string, ImpactCounts>> groups(options.byFacts.size());
     std::map<std::tuple<Outcome, Route, Outcome, Route>, ImpactTransition> transitions;
 

@@ -85,12 +85,18 @@ struct ImpactReport {
 // numbers, and the run goes on. A `--by` fact that no policy declares is an
 // analysis dimension only: it is read from the case (its facts, or the case
 // object itself) and not passed to the policies.
+// When the sides come from different libraries (a draft file, the registry),
+// a fact only one side declares is not passed to the other: the old version
+// ignores a fact only the new one asks about, and the reverse.
 ImpactReport runImpact(const ResolvedPolicy& oldSide, const ResolvedPolicy& newSide, std::istream& cases,
                        const ImpactOptions& options);
 
 std::string impactToText(const ImpactReport& report);
 nlohmann::ordered_json impactToJson(const ImpactReport& report);
-// A self-contained page (inline CSS and SVG, no scripts or external files).
-std::string impactToHtml(const ImpactReport& report);
+// The impact's part of the consultation page (engine/doc/consultation.h):
+// summary cards, inline SVG bar charts, the tables behind them, from <h3>
+// down; and the CSS those need beside the shared page styles.
+std::string impactSectionsHtml(const ImpactReport& report);
+const char* impactStyles();
 
 }  // namespace cpe

@@ -1,14 +1,17 @@
-// The impact report as one self-contained HTML page: summary cards, a bar
-// chart per breakdown drawn as inline SVG (no scripts, no external files, so
-// it can be mailed, archived or printed as is), and the tables behind them.
+// The impact of a change on cases, for the consultation page
+// (engine/doc/consultation.h): summary cards, a bar chart per breakdown drawn
+// as inline SVG (no scripts, no external files, so the page can be mailed,
+// archived or printed as is), and the tables behind them.
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <sstream>
 
+#include "engine/base/axis_ticks.h"
 #include "engine/base/html.h"
 #include "engine/base/number_format.h"
 #include "engine/diff/impact.h"
+#include "engine/explain/explain.h"
 #include "engine/source/utf8.h"
 
 namespace cpe {
@@ -27,15 +30,6 @@ std::string num(double v) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%.1f", v);
     return buf;
-}
-
-// 1, 2, 2.5 or 5 times a power of ten, at least `v`.
-double niceCeiling(double v) {
-    if (v <= 0) return 1;
-    double p = std::pow(10.0, std::floor(std::log10(v)));
-    for (double m : {1.0, 2.0, 2.5, 5.0, 10.0})
-        if (m * p >= v) return m * p;
-    return 10 * p;
 }
 
 struct BarRow {
@@ -65,7 +59,9 @@ std::string stackedBars(const std::vector<BarRow>& rows, const std::string& capt
     const double width = 1000, rightW = 200, legendH = 34, rowH = 34, barH = 20, axisH = 26;
     const double barW = width - labelW - rightW - 16;
     const double height = legendH + rowH * static_cast<double>(rows.size()) + axisH;
-    const double scaleMax = niceCeiling(static_cast<double>(maxTotal));
+    // Whole-number ticks: a count of 2 has the ticks 0, 1, 2 (engine/base/axis_ticks.h).
+    const AxisTicks ticks = axisTicks(static_cast<double>(maxTotal), 5, true);
+    const double scaleMax = ticks.top;
     std::ostringstream s;
     s << "<figure class=\"chart\"><svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 " << width << " " << height
       << "\" width=\"100%\" role=\"img\" aria-label=\"" << escapeHtml(caption) << "\">\n";
@@ -79,13 +75,11 @@ std::string stackedBars(const std::vector<BarRow>& rows, const std::string& capt
         x += 20 + 7.2 * static_cast<double>(label.size()) + 22;
     }
     // Grid and axis.
-    const int ticks = 5;
     double plotTop = legendH, plotBottom = legendH + rowH * static_cast<double>(rows.size());
-    for (int t = 0; t <= ticks; ++t) {
-        double value = scaleMax * t / ticks;
-        double gx = labelW + barW * t / ticks;
+    for (double value : ticks.values) {
+        double gx = labelW + barW * value / scaleMax;
         s << "<line x1=\"" << num(gx) << "\" y1=\"" << num(plotTop) << "\" x2=\"" << num(gx) << "\" y2=\"" << num(plotBottom)
-          << "\" stroke=\"" << (t == 0 ? "#8a969f" : "#e3e7ea") << "\" stroke-width=\"1\"/>"
+          << "\" stroke=\"" << (value == 0 ? "#8a969f" : "#e3e7ea") << "\" stroke-width=\"1\"/>"
           << "<text x=\"" << num(gx) << "\" y=\"" << num(plotBottom + 17) << "\" font-size=\"12\" fill=\"#5b6770\" "
           << "text-anchor=\"middle\">" << thousands(static_cast<size_t>(std::llround(value))) << "</text>\n";
     }
@@ -111,11 +105,6 @@ std::string stackedBars(const std::vector<BarRow>& rows, const std::string& capt
     return s.str();
 }
 
-std::string state(Outcome o, Route r) {
-    std::string route = routeName(r);
-    return std::string(outcomeName(o)) + (route == "none" ? "" : " · " + route);
-}
-
 std::string examplesCell(const std::vector<std::string>& ids) {
     std::string s;
     for (size_t i = 0; i < ids.size(); ++i) s += (i ? ", " : "") + std::string("<code>") + escapeHtml(ids[i]) + "</code>";
@@ -124,21 +113,18 @@ std::string examplesCell(const std::vector<std::string>& ids) {
 
 }  // namespace
 
-std::string impactToHtml(const ImpactReport& r) {
-    std::ostringstream h;
-    const char* extraCss = R"css(
+const char* impactStyles() {
+    return R"css(
 figure.chart { margin: 10px 0 4px; }
 figure.chart figcaption { font-size: 13px; margin-top: 2px; }
 table.breakdown th { vertical-align: bottom; }
 table.breakdown th.num { white-space: normal; }
 .swatch { display: inline-block; width: 11px; height: 11px; border-radius: 2px; margin-right: 7px; vertical-align: -1px; }
 )css";
-    h << pageHead("Impact: " + r.oldLabel + " → " + r.newLabel, extraCss);
-    h << "<header class=\"band\"><div class=\"kicker\">Impact of a policy change</div><h1>" << escapeHtml(r.oldLabel) << " → "
-      << escapeHtml(r.newLabel) << "</h1><div class=\"sub\">" << thousands(r.total.cases)
-      << " cases decided under both versions · " << pct(r.total.changed(), r.total.cases)
-      << " change outcome or route</div></header>\n<main>\n";
+}
 
+std::string impactSectionsHtml(const ImpactReport& r) {
+    std::ostringstream h;
     auto card = [&](const std::string& n, const std::string& label, const char* colour) {
         h << "<div class=\"card\" style=\"border-top: 4px solid " << colour << "\"><div class=\"n\">" << n
           << "</div><div class=\"l\">" << label << "</div></div>\n";
@@ -152,7 +138,7 @@ table.breakdown th.num { white-space: normal; }
     h << "</div>\n";
 
     // Overall: one bar per kind of change.
-    h << "<h2>What changes</h2>\n";
+    h << "<h3>How decisions change</h3>\n";
     std::vector<BarRow> overall;
     for (size_t k = 1; k < kChangeClasses; ++k) {
         if (!r.total.byClass[k]) continue;
@@ -171,18 +157,20 @@ table.breakdown th.num { white-space: normal; }
           << (k ? examplesCell(r.examples[k]) : "") << "</td></tr>\n";
     h << "</table>\n";
 
-    h << "<h2>Transitions</h2>\n<table><tr><th>Old decision</th><th>New decision</th><th class=\"num\">Cases</th>"
+    h << "<h3>From which decision to which</h3>\n<table><tr><th>Decision now</th><th>Decision proposed</th><th "
+         "class=\"num\">Cases</th>"
          "<th>Example cases</th></tr>\n";
     for (const ImpactTransition& t : r.transitions) {
         auto cls = static_cast<size_t>(classify(t.oldOutcome, t.oldRoute, t.newOutcome, t.newRoute));
-        h << "<tr" << (cls ? "" : " class=\"muted\"") << "><td>" << state(t.oldOutcome, t.oldRoute) << "</td><td>"
-          << "<span class=\"swatch\" style=\"background:" << kColours[cls] << "\"></span>" << state(t.newOutcome, t.newRoute)
-          << "</td><td class=\"num\">" << thousands(t.count) << "</td><td>" << examplesCell(t.examples) << "</td></tr>\n";
+        h << "<tr" << (cls ? "" : " class=\"muted\"") << "><td>" << decisionInEnglish(t.oldOutcome, t.oldRoute) << "</td><td>"
+          << "<span class=\"swatch\" style=\"background:" << kColours[cls] << "\"></span>"
+          << decisionInEnglish(t.newOutcome, t.newRoute) << "</td><td class=\"num\">" << thousands(t.count) << "</td><td>"
+          << examplesCell(t.examples) << "</td></tr>\n";
     }
     h << "</table>\n";
 
     for (const ImpactReport::Breakdown& b : r.breakdowns) {
-        h << "<h2>By <code>" << escapeHtml(b.fact) << "</code></h2>\n";
+        h << "<h3>By <code>" << escapeHtml(b.fact) << "</code></h3>\n";
         std::vector<BarRow> rows;
         for (const auto& g : b.groups) {
             BarRow row;
@@ -211,7 +199,7 @@ table.breakdown th.num { white-space: normal; }
     }
 
     if (r.errorCount) {
-        h << "<h2>Lines with errors</h2>\n<p>" << thousands(r.errorCount)
+        h << "<h3>Lines with errors</h3>\n<p>" << thousands(r.errorCount)
           << " lines could not be decided under both versions and are not counted above. The first of them:</p>\n"
              "<table><tr><th class=\"num\">Line</th><th>Case</th><th>Error</th></tr>\n";
         for (const ImpactCaseError& e : r.errors)
@@ -219,12 +207,6 @@ table.breakdown th.num { white-space: normal; }
               << escapeHtml(e.message) << "</td></tr>\n";
         h << "</table>\n";
     }
-    char seconds[32];
-    std::snprintf(seconds, sizeof seconds, "%.2f", r.seconds);
-    h << "<footer>Generated by <code>cpe diff " << escapeHtml(r.oldLabel) << " " << escapeHtml(r.newLabel)
-      << " --cases …</code> from " << thousands(r.lines) << " input lines in " << seconds
-      << " s. Each case was decided under both versions on its own <code>as_of</code> date.</footer>\n</main>\n"
-      << pageFoot();
     return h.str();
 }
 

@@ -2,12 +2,14 @@
 
 #include <algorithm>
 #include <map>
+#include <optional>
 #include <set>
 
 #include "engine/answer/next_step.h"
 #include "engine/base/sha256.h"
 #include "engine/compile/program.h"
 #include "engine/diff/policy_diff.h"
+#include "engine/doc/test_evidence.h"
 #include "engine/doc/thresholds.h"
 #include "engine/doc/writer.h"
 #include "engine/eval/fact_binding.h"
@@ -25,23 +27,12 @@ using doc::Writer;
 
 std::string code(const std::string& s) { return "`" + s + "`"; }
 
-std::string routeInWords(Route r) {
-    switch (r) {
-        case Route::None: return "no approval needed";
-        case Route::PriorApproval: return "prior approval";
-        case Route::Ifr: return "Individual Funding Request";
-        case Route::Panel: return "review panel";
-        case Route::FastTrack: return "fast track";
-    }
-    return "";
-}
-
 std::string ruleHeading(const CheckedRule& r, bool first) {
     std::string o;
-    if (r.outcomeWord == "exempt") o = "Outside the restriction: eligible, " + routeInWords(r.route);
-    else if (r.outcome == Outcome::Eligible) o = "Eligible (route: " + routeInWords(r.route) + ")";
-    else if (r.outcome == Outcome::NotEligible) o = "Not eligible (route: " + routeInWords(r.route) + ")";
-    else o = "Referred for professional review (route: " + routeInWords(r.route) + ")";
+    if (r.outcomeWord == "exempt") o = "Outside the restriction: eligible, " + routeInEnglish(r.route);
+    else if (r.outcome == Outcome::Eligible) o = "Eligible (route: " + routeInEnglish(r.route) + ")";
+    else if (r.outcome == Outcome::NotEligible) o = "Not eligible (route: " + routeInEnglish(r.route) + ")";
+    else o = "Referred for professional review (route: " + routeInEnglish(r.route) + ")";
     if (!r.when) return (first ? "Always: " : "Otherwise: ") + o;
     return (first ? "" : "Else ") + o + " when:";
 }
@@ -159,6 +150,7 @@ std::vector<Bullet> changeBullets(const PolicyDiff& d) {
 class DocBuilder {
 public:
     DocBuilder(const PolicyLibrary& lib, const DocOptions& o) : lib_(lib), day_(o.day) {
+        if (o.testEvidence) evidence_ = TestEvidence::measure(lib);
         for (const UnitText& u : unitTexts(lib.checked()))
             if (u.policy) hashes_[u.policy] = sha256Hex(u.text);
         for (const std::string& id : lib.policyIds()) {
@@ -182,6 +174,15 @@ public:
             index(*w);
             files.push_back({html ? "index.html" : "index.md", w->finish()});
         }
+        if (evidence_) {
+            std::vector<std::string> ids;
+            for (auto& [id, model] : lead_) ids.push_back(id);
+            for (bool html : {false, true}) {
+                auto w = html ? doc::htmlWriter("Test evidence — clear thresholds and access criteria") : doc::markdownWriter();
+                writeTestEvidence(*w, *evidence_, ids, dayText());
+                files.push_back({html ? "tests.html" : "tests.md", w->finish()});
+            }
+        }
         return files;
     }
 
@@ -190,6 +191,7 @@ private:
     int day_;
     std::map<const PolicyModel*, std::string> hashes_;
     std::map<std::string, const PolicyModel*> lead_;
+    std::optional<TestEvidence> evidence_;
 
     std::string dayText() const { return formatDate(day_); }
 
@@ -208,6 +210,9 @@ private:
         if (!p.variantOf.empty())
             facts.push_back({"Variant of", link(p.variantOf) + ", applied when " + conditionInEnglish(*p.variantWhen)});
         else if (!p.extends.empty()) facts.push_back({"Based on", link(p.extends)});
+        if (evidence_)
+            facts.push_back(
+                {"Test evidence", "[" + evidence_->summaryOf(p.id) + "](tests.page#" + testEvidenceAnchor(p.id) + ")"});
         w.definitions(facts);
         if (!p.sources.empty()) {
             w.heading(2, "Sources");
@@ -322,6 +327,10 @@ private:
             "Each page sets out a policy's access route, its criteria in the policy's own words, the thresholds it "
             "applies, its sources and the dates it is in force. The pages are generated from the same policy "
             "files that decide referrals, so they always match the rules applied.");
+        if (evidence_)
+            w.paragraph(
+                "How closely each policy's tests pin its criteria and thresholds — coverage and mutation testing — is "
+                "set out in the [test evidence](tests.page).");
         std::map<std::string, std::vector<const PolicyModel*>> groups;
         for (auto& [id, m] : lead_) groups[id.substr(0, id.find('.'))].push_back(m);
         static const std::map<std::string, std::string> names = {{"ebi", "Evidence-Based Interventions"},

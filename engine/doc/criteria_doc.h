@@ -18,6 +18,9 @@ struct DocFile {
 
 struct DocOptions {
     int day = 0;  // which version each page leads with: the one in force on this day, else the newest
+    // Also tests.md and tests.html, the test evidence (engine/doc/test_evidence.h),
+    // linked from every page. Runs the tests, coverage and mutation testing.
+    bool testEvidence = false;
 };
 
 std::vector<DocFile> criteriaDocument(const PolicyLibrary& lib, const DocOptions& options);

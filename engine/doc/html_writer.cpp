@@ -46,8 +46,11 @@ std::string inlineHtml(const std::string& text) {
             size_t end = close == std::string::npos ? std::string::npos : text.find(')', close + 2);
             if (close != std::string::npos && end != std::string::npos && text.find('[', i + 1) > close) {
                 std::string href = text.substr(close + 2, end - close - 2);
-                // Links between generated pages are written "ID.page"; each rendering picks its extension.
-                if (href.size() > 5 && href.ends_with(".page")) href = href.substr(0, href.size() - 5) + ".html";
+                // Links between generated pages are written "ID.page" (or "ID.page#anchor"); each
+                // rendering picks its extension.
+                if (size_t page = href.find(".page");
+                    page != std::string::npos && page > 0 && (page + 5 == href.size() || href[page + 5] == '#'))
+                    href.replace(page, 5, ".html");
                 out += "<a href=\"" + escapeHtml(href) + "\">" + inlineHtml(text.substr(i + 1, close - i - 1)) + "</a>";
                 i = end + 1;
                 continue;

@@ -16,9 +16,10 @@ std::string cell(const std::string& text) {
     return out;
 }
 
-// Links between generated pages are written "ID.page"; here they become "ID.md".
+// Links between generated pages are written "ID.page" or "ID.page#anchor"; here they become "ID.md".
 std::string links(std::string text) {
-    for (size_t at = text.find(".page)"); at != std::string::npos; at = text.find(".page)", at)) text.replace(at, 6, ".md)");
+    for (const char* end : {".page)", ".page#"})
+        for (size_t at = text.find(end); at != std::string::npos; at = text.find(end, at)) text.replace(at, 5, ".md");
     return text;
 }
 

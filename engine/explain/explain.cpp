@@ -91,6 +91,27 @@ std::string accessRouteInEnglish(const PolicyModel& p) {
     return route;
 }
 
+std::string routeInEnglish(Route r) {
+    switch (r) {
+        case Route::None: return "no approval needed";
+        case Route::PriorApproval: return "prior approval";
+        case Route::Ifr: return "Individual Funding Request";
+        case Route::Panel: return "review panel";
+        case Route::FastTrack: return "fast track";
+    }
+    return "";
+}
+
+std::string decisionInEnglish(Outcome o, Route r) {
+    std::string words = o == Outcome::Eligible      ? "eligible"
+                        : o == Outcome::NotEligible ? "not eligible"
+                        : o == Outcome::Review      ? "referred for professional review"
+                                                    : "not decided (information missing)";
+    if (o == Outcome::Undetermined && r == Route::None) return words;
+    if (o == Outcome::NotEligible && r == Route::None) return words + ", no further route";
+    return words + ", " + routeInEnglish(r);
+}
+
 namespace {
 
 // `cpe explain`'s text: the presented structure (condition_tree.h) as an

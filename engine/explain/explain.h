@@ -15,6 +15,10 @@ namespace cpe {
 std::string conditionInEnglish(const Expr& e);
 // Human wording of the access route and IFR position.
 std::string accessRouteInEnglish(const PolicyModel& p);
+// A decision's route for a person: "no approval needed", "Individual Funding Request", ...
+std::string routeInEnglish(Route r);
+// A decision for a person: "eligible, no approval needed", "not eligible, Individual Funding Request".
+std::string decisionInEnglish(Outcome o, Route r);
 // The whole policy as indented plain text.
 std::string explainPolicy(const PolicyModel& p);
 // The same as a JSON tree: {"id", "title", ..., "rules": [{"outcome", "route", "condition": {...}}]}.

@@ -1,5 +1,5 @@
 // engine/base: the vocabulary every stage shares — comparison operators,
-// calendar dates, number formatting, HTML escaping and SHA-256.
+// calendar dates, number formatting, axis ticks, HTML escaping and SHA-256.
 #include <doctest/doctest.h>
 
 #include <array>
@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/base/axis_ticks.h"
 #include "engine/base/civil_date.h"
 #include "engine/base/compare_op.h"
 #include "engine/base/html.h"
@@ -94,6 +95,47 @@ TEST_CASE("numbers grouped in thousands, decimals rounded") {
     CHECK(decimalWithThousands(2.5, 0) == "3");
     CHECK(decimalWithThousands(0.999, 2) == "1.00");
     CHECK(decimalWithThousands(std::nan(""), 2) == "");
+}
+
+TEST_CASE("axis ticks: round steps, whole numbers on count axes, the top at or above the largest value") {
+    struct Case {
+        double largest;
+        bool counts;
+        std::vector<double> ticks;
+    };
+    // The small counts are the ones a fractional step drew as "0 0 1 1 2 2".
+    const std::vector<Case> cases = {
+        {0, true, {0, 1}},
+        {1, true, {0, 1}},
+        {2, true, {0, 1, 2}},
+        {3, true, {0, 1, 2, 3}},
+        {5, true, {0, 1, 2, 3, 4, 5}},
+        {6, true, {0, 2, 4, 6}},
+        {7, true, {0, 2, 4, 6, 8}},
+        {12, true, {0, 5, 10, 15}},  // a step of 2.5 is not a count: 5
+        {13, true, {0, 5, 10, 15}},
+        {20, true, {0, 5, 10, 15, 20}},
+        {120, true, {0, 25, 50, 75, 100, 125}},  // 25 is whole, so it stays
+        {100000, true, {0, 20000, 40000, 60000, 80000, 100000}},
+        {100001, true, {0, 25000, 50000, 75000, 100000, 125000}},
+        {0.9, false, {0, 0.2, 0.4, 0.6, 0.8, 1.0}},
+        {2, false, {0, 0.5, 1, 1.5, 2}},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.largest);
+        CAPTURE(c.counts);
+        AxisTicks t = axisTicks(c.largest, 5, c.counts);
+        REQUIRE(t.values.size() == c.ticks.size());
+        for (size_t i = 0; i < c.ticks.size(); ++i) CHECK(t.values[i] == doctest::Approx(c.ticks[i]));
+        CHECK(t.top == doctest::Approx(c.ticks.back()));
+        CHECK(t.top >= c.largest);
+        if (c.counts)
+            for (double v : t.values) CHECK(v == std::round(v));
+    }
+    CHECK(decimalsFor(2.5) == 1);
+    CHECK(decimalsFor(0.25) == 2);
+    CHECK(decimalsFor(5) == 0);
+    CHECK(niceStep(0, 5) == 1);
 }
 
 TEST_CASE("HTML escaping covers text and quoted attributes") {

@@ -87,7 +87,7 @@ TEST_CASE("an impact run counts, breaks down and gives examples; bad lines are r
     CHECK(fr.total.cases == 4);
     CHECK(fr.total.byClass[static_cast<size_t>(ChangeClass::GainsEligibility)] == 1);  // a only: f is MSE
 
-    std::string text = impactToText(r), html = impactToHtml(r);
+    std::string text = impactToText(r), html = impactSectionsHtml(r);
     CHECK(text.find("becomes eligible") != std::string::npos);
     CHECK(html.find("<svg") != std::string::npos);
     CHECK(html.find("<script") == std::string::npos);
