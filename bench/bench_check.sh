@@ -20,3 +20,5 @@ row() {  # label file
 row "library, 1 MB" "$tmp/lib1.cpl"
 row "library, 5 MB (target < 1 s)" "$tmp/lib5.cpl"
 row "one criterion, 100,000 'and' terms" "$tmp/and.cpl"
+# The parse alone, ANTLR's path against the hand-written parser's, in one run.
+"$BUILD_DIR/bench/bench_parse_paths" "$tmp/lib5.cpl" 3
