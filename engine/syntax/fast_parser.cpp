@@ -148,6 +148,19 @@ private:
         ++pos_;
         return std::string(textAt(last()));
     }
+    // The same, setting `span` to where it stands.
+    std::string name(Span& span) {
+        size_t first = pos_;
+        std::string out = name();
+        span = this->span(first);
+        return out;
+    }
+    std::string qualifiedName(Span& span) {
+        size_t first = pos_;
+        std::string out = qualifiedName();
+        span = this->span(first);
+        return out;
+    }
     std::string qualifiedName() {
         std::string out = name();
         while (at(w_.dot)) {
@@ -213,13 +226,9 @@ private:
         auto u = std::make_shared<Unit>();
         u->kind = at(w_.module) ? Unit::Kind::Module : Unit::Kind::Policy;
         ++pos_;
-        size_t id = pos_;
-        u->id = qualifiedName();
-        u->span = span(id);
+        u->id = qualifiedName(u->span);
         if (u->kind == Unit::Kind::Policy && accept(w_.extends)) {
-            size_t from = pos_;
-            u->extends = qualifiedName();
-            u->extendsSpan = span(from);
+            u->extends = qualifiedName(u->extendsSpan);
         }
         expect(w_.open);
         declComments = comments(last());
@@ -258,18 +267,14 @@ private:
         uint32_t t = type();
         if (t == w_.use) {
             ++pos_;
-            size_t from = pos_;
             UseDecl use;
-            use.module = qualifiedName();
-            use.span = span(from);
+            use.module = qualifiedName(use.span);
             return use;
         }
         if (t == w_.type) {
             ++pos_;
             TypeDecl decl;
-            size_t n = pos_;
-            decl.name = name();
-            decl.span = span(n);
+            decl.name = name(decl.span);
             expect(w_.equals);
             decl.type = typeRef();
             return decl;
@@ -277,9 +282,7 @@ private:
         if (t == w_.fact) {
             ++pos_;
             FactDecl decl;
-            size_t n = pos_;
-            decl.name = name();
-            decl.span = span(n);
+            decl.name = name(decl.span);
             expect(w_.colon);
             decl.type = typeRef();
             if (at(Lexer::STRING)) decl.description = string();
@@ -289,16 +292,14 @@ private:
         if (t == w_.group) {
             ++pos_;
             GroupDecl decl;
-            size_t n = pos_;
-            decl.name = name();
-            decl.span = span(n);
+            decl.name = name(decl.span);
             expect(w_.equals);
             expect(w_.lparen);
             do {
                 if (!decl.members.empty() && at(w_.rparen)) break;  // a trailing comma
-                size_t m = pos_;
-                std::string member = name();
-                decl.members.emplace_back(std::move(member), span(m));
+                Span at;
+                std::string member = name(at);
+                decl.members.emplace_back(std::move(member), at);
             } while (accept(w_.comma));
             expect(w_.rparen);
             return decl;
@@ -314,9 +315,7 @@ private:
         ++pos_;
         auto n = std::make_shared<NamedExpr>();
         n->kind = kind;
-        size_t nameAt = pos_;
-        n->name = name();
-        n->span = span(nameAt);
+        n->name = name(n->span);
         if (wordingRequired || at(Lexer::STRING)) n->text = string();
         n->isOverride = isOverride;
         expect(w_.equals);
@@ -333,9 +332,7 @@ private:
         // followed by an option or '='.
         bool option = (at(w_.including) && type(1) == w_.emergencies) || (at(w_.without) && type(1) == w_.cancer);
         if (isName() && !option) {
-            size_t nameAt = pos_;
-            n->name = name();
-            n->span = span(nameAt);
+            n->name = name(n->span);
         } else {
             n->span = spanOf(raw(first), raw(first));
         }
@@ -359,9 +356,7 @@ private:
     CodesetDecl codeset() {
         ++pos_;
         CodesetDecl decl;
-        size_t n = pos_;
-        decl.name = name();
-        decl.span = span(n);
+        decl.name = name(decl.span);
         if (at(Lexer::STRING)) decl.description = string();
         expect(w_.equals);
         expect(w_.open);
@@ -429,9 +424,7 @@ private:
         } else if (t == w_.next) {
             item.kind = HeaderItem::Kind::NextStep;
             expect(w_.step);
-            size_t key = pos_;
-            item.key = name();
-            item.keySpan = span(key);
+            item.key = name(item.keySpan);
             item.value = string();
         } else {
             throw Decline{};
@@ -505,15 +498,11 @@ private:
         Rule out;
         size_t first = pos_;
         bool otherwise = accept(w_.otherwise);
-        size_t outcome = pos_;
-        out.outcome = name();
-        out.outcomeSpan = span(outcome);
+        out.outcome = name(out.outcomeSpan);
         // An `otherwise` rule may be followed by a rule whose outcome is `route`.
         if (at(w_.route) && (!otherwise || isName(1))) {
             ++pos_;
-            size_t route = pos_;
-            out.route = name();
-            out.routeSpan = span(route);
+            out.route = name(out.routeSpan);
         }
         if (!otherwise) {
             expect(w_.when);
@@ -531,9 +520,7 @@ private:
         ++pos_;
         out->name = string();
         expect(w_.forWord);
-        size_t policy = pos_;
-        out->policy = qualifiedName();
-        out->policySpan = span(policy);
+        out->policy = qualifiedName(out->policySpan);
         if (accept(w_.like)) {
             out->like = string();
             out->likeSpan = span(pos_ - 1);
@@ -560,10 +547,8 @@ private:
             do {
                 // After a comma, a binding is a name and '='; else the comma was the list's last.
                 if (!ti.bindings.empty() && !(isName() && type(1) == w_.equals)) break;
-                size_t n = pos_;
                 Binding b;
-                b.name = name();
-                b.span = span(n);
+                b.name = name(b.span);
                 expect(w_.equals);
                 b.value = factValue();
                 ti.bindings.push_back(std::move(b));
@@ -573,9 +558,9 @@ private:
             auto names = [&] {
                 expect(w_.lparen);
                 do {
-                    size_t n = pos_;
-                    std::string nm = name();
-                    ti.names.emplace_back(std::move(nm), span(n));
+                    Span at;
+                    std::string nm = name(at);
+                    ti.names.emplace_back(std::move(nm), at);
                 } while (accept(w_.comma));
                 expect(w_.rparen);
             };
@@ -677,26 +662,21 @@ private:
 
     ExprPtr expr() {
         return nested([&] {
-            size_t first = pos_;
-            ExprPtr left = andExpr();
-            if (!at(w_.orWord)) return left;
-            std::vector<ExprPtr> args;
-            args.push_back(std::move(left));
-            while (accept(w_.orWord)) args.push_back(andExpr());
-            ExprPtr out = node(ExprKind::Or, first);
-            out->args = std::move(args);
-            return out;
+            return chain(ExprKind::Or, w_.orWord, [&] { return chain(ExprKind::And, w_.andWord, [&] { return notExpr(); }); });
         });
     }
 
-    ExprPtr andExpr() {
+    // orExpr: andExpr ('or' andExpr)*, andExpr: notExpr ('and' notExpr)*:
+    // one node for the whole run, or the operand alone.
+    template <class Operand>
+    ExprPtr chain(ExprKind kind, uint32_t word, Operand operand) {
         size_t first = pos_;
-        ExprPtr left = notExpr();
-        if (!at(w_.andWord)) return left;
+        ExprPtr left = operand();
+        if (!at(word)) return left;
         std::vector<ExprPtr> args;
         args.push_back(std::move(left));
-        while (accept(w_.andWord)) args.push_back(notExpr());
-        ExprPtr out = node(ExprKind::And, first);
+        while (accept(word)) args.push_back(operand());
+        ExprPtr out = node(kind, first);
         out->args = std::move(args);
         return out;
     }
@@ -827,27 +807,16 @@ private:
         return si;
     }
 
-    ExprPtr additive() {
+    // additive: multiplicative (('+' | '-') multiplicative)*, and
+    // multiplicative: unary (('*' | '/') unary)*; both left-associative.
+    ExprPtr additive() { return arithmetic(true); }
+    ExprPtr arithmetic(bool sum) {
         size_t first = pos_;
-        ExprPtr left = multiplicative();
-        while (at(w_.plus) || at(w_.minus)) {
+        auto operand = [&] { return sum ? arithmetic(false) : unary(); };
+        ExprPtr left = operand();
+        while (sum ? at(w_.plus) || at(w_.minus) : at(w_.star) || at(w_.slash)) {
             std::string op = take(type());
-            ExprPtr right = multiplicative();
-            ExprPtr out = node(ExprKind::Arith, first);
-            out->text = std::move(op);
-            out->args.push_back(std::move(left));
-            out->args.push_back(std::move(right));
-            left = std::move(out);
-        }
-        return left;
-    }
-
-    ExprPtr multiplicative() {
-        size_t first = pos_;
-        ExprPtr left = unary();
-        while (at(w_.star) || at(w_.slash)) {
-            std::string op = take(type());
-            ExprPtr right = unary();
+            ExprPtr right = operand();
             ExprPtr out = node(ExprKind::Arith, first);
             out->text = std::move(op);
             out->args.push_back(std::move(left));

@@ -25,7 +25,8 @@ class SourceSlices;
 // Parses tokens[from, end) as a whole file would parse (an end-of-file
 // token at `end`): its declarations and the comments after the last one.
 // Nothing where it declines. The caller has already refused input nested
-// too deep (nestingTooDeep), which also bounds this parser's recursion.
+// too deep (refusedUpFront in parse.cpp), which also bounds this parser's
+// recursion.
 std::optional<SourceFileAst> parsePieceByHand(const std::vector<LexedToken>& tokens, size_t from, size_t end,
                                               const SourceSlices& source, uint32_t file);
 

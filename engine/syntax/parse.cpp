@@ -5,7 +5,9 @@
 #include "engine/syntax/parse.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <set>
 
@@ -856,6 +858,32 @@ bool nestingTooDeep(const std::vector<LexedToken>& tokens, size_t from, size_t e
     return false;
 }
 
+// Refuses a number no double holds: both builders read numbers with
+// std::stod, which throws on them (an uncaught exception ended `cpe check`).
+// Only a number of more than 300 characters can be out of range (1e308, or
+// below 2.2e-308), so only those are read here.
+bool numberOutOfRange(const std::vector<LexedToken>& tokens, size_t from, size_t end, const SourceSlices& source, uint32_t file,
+                      Diagnostics& diags) {
+    for (size_t i = from; i < end; ++i) {
+        const LexedToken& t = tokens[i];
+        if ((t.type != CplLexer::INT && t.type != CplLexer::DECIMAL) || t.stop - t.start < 300) continue;
+        std::string digits(source.of(t.start, t.stop));
+        errno = 0;
+        (void)std::strtod(digits.c_str(), nullptr);
+        if (errno != ERANGE) continue;
+        diags.error(Span{file, t.line, t.column + 1, t.line, t.column + 1 + static_cast<uint32_t>(digits.size())},
+                    "number out of range: a number is at most about 1e308, and no closer to 0 than about 1e-308");
+        return true;
+    }
+    return false;
+}
+
+// What is refused before either parser sees it, with its error.
+bool refusedUpFront(const std::vector<LexedToken>& tokens, size_t from, size_t end, const SourceSlices& source, uint32_t file,
+                    Diagnostics& diags) {
+    return nestingTooDeep(tokens, from, end, source, file, diags) || numberOutOfRange(tokens, from, end, source, file, diags);
+}
+
 // The fast path: lexFast's tokens, cut between top-level declarations into
 // pieces of some 20,000 tokens (topLevelPieces), each parsed on its own: by
 // hand (fast_parser.h) unless `path` is Antlr, and with ANTLR's SLL
@@ -864,7 +892,7 @@ bool nestingTooDeep(const std::vector<LexedToken>& tokens, size_t from, size_t e
 // Nothing when a piece does not parse (or, for HandOnly, is declined):
 // parseFile then lexes and parses the whole file with ANTLR alone, whose
 // tokens and error recovery every syntax error is reported from. `tooDeep`
-// says the nesting limit refused the file instead.
+// says refusedUpFront refused the file instead.
 constexpr size_t kPieceTokens = 20000;
 
 std::optional<SourceFileAst> parseInPieces(ParsePath path, const std::vector<LexedToken>& lexed, const SourceSlices& slices,
@@ -888,7 +916,7 @@ std::optional<SourceFileAst> parseInPieces(ParsePath path, const std::vector<Lex
         const size_t begin = from;
         from = end;
         if (skip) continue;
-        if (nestingTooDeep(lexed, begin, end, slices, file, diags)) {
+        if (refusedUpFront(lexed, begin, end, slices, file, diags)) {
             tooDeep = true;
             return std::nullopt;
         }
@@ -1005,7 +1033,7 @@ std::optional<SourceFileAst> parseFileVia(ParsePath path, const SourceSet& sourc
     }
     if (bad) return std::nullopt;
     const std::vector<LexedToken> all = lexedTokens(tokens);
-    if (nestingTooDeep(all, 0, all.size(), slices, file, diags)) return std::nullopt;
+    if (refusedUpFront(all, 0, all.size(), slices, file, diags)) return std::nullopt;
 
     CplParser parser(&tokens);
     parser.removeErrorListeners();

@@ -179,6 +179,20 @@ TEST_CASE("the hand parser at the grammar's close calls: the same AST as ANTLR, 
     samePaths("policy p { criterion c \"C\" = " + std::string(300, '(') + "x" + std::string(300, ')') + " }", "deep");
 }
 
+TEST_CASE("a number no double holds is a clear error at the number on both paths, not an exception") {
+    std::string digits(400, '9');
+    for (const std::string& number : {digits, "0." + std::string(400, '0') + "1"}) {
+        std::string text = "policy p {\n  criterion c \"C\" = x > " + number + "\n}\n";
+        CHECK(samePaths(text, "huge") == false);
+        Outcome out = parseVia(ParsePath::HandFirst, text);
+        CHECK_FALSE(out.ast);
+        CHECK(out.diagnostics.find("t.cpl:2:25: error: number out of range: a number is at most about 1e308, and no closer "
+                                   "to 0 than about 1e-308") != std::string::npos);
+    }
+    // 300 digits is still a number.
+    CHECK(samePaths("policy p { value v = " + std::string(300, '9') + " }", "300 digits"));
+}
+
 TEST_CASE("the hand parser builds ANTLR's AST on the generated 1 MB library" * doctest::skip()) {
     // Run by ctest (unit_hand_parser_generated) with the file bench/gen_check_input writes.
     const char* path = std::getenv("CPE_GENERATED_LIBRARY");
