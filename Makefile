@@ -89,12 +89,14 @@ bench: setup-bench build
 
 fuzz: setup-fuzz
 	cmake -S . -B $(BUILD_DIR)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCPE_FUZZ=ON
-	cmake --build $(BUILD_DIR)-fuzz -j $(JOBS) --target cpe_fuzz_parser cpe_fuzz_activity cpe_fuzz_case cpe_fuzz_lsp cpe_fuzz_care \
-	  cpe_fuzz_request cpe_fuzz_mapped
+	cmake --build $(BUILD_DIR)-fuzz -j $(JOBS) --target cpe_fuzz_parser cpe_fuzz_parse_paths cpe_fuzz_activity cpe_fuzz_case \
+	  cpe_fuzz_lsp cpe_fuzz_care cpe_fuzz_request cpe_fuzz_mapped
 	mkdir -p $(BUILD_DIR)-fuzz/corpus $(BUILD_DIR)-fuzz/corpus-activity $(BUILD_DIR)-fuzz/corpus-case $(BUILD_DIR)-fuzz/corpus-lsp \
-	  $(BUILD_DIR)-fuzz/corpus-care $(BUILD_DIR)-fuzz/corpus-request $(BUILD_DIR)-fuzz/corpus-mapped
+	  $(BUILD_DIR)-fuzz/corpus-care $(BUILD_DIR)-fuzz/corpus-request $(BUILD_DIR)-fuzz/corpus-mapped $(BUILD_DIR)-fuzz/corpus-parse-paths
 	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_parser -max_total_time=$${FUZZ_SECONDS:-120} -max_len=4096 \
 	  -timeout=5 -dict=fuzz/cpl.dict $(BUILD_DIR)-fuzz/corpus fuzz/corpus
+	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_parse_paths -max_total_time=$${FUZZ_SECONDS:-120} -max_len=4096 \
+	  -timeout=5 -dict=fuzz/cpl.dict $(BUILD_DIR)-fuzz/corpus-parse-paths fuzz/corpus-parse-paths fuzz/corpus
 	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_activity -max_total_time=$${FUZZ_SECONDS:-120} -max_len=16384 \
 	  -timeout=5 $(BUILD_DIR)-fuzz/corpus-activity fuzz/corpus-activity
 	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_case -max_total_time=$${FUZZ_SECONDS:-120} -max_len=8192 \

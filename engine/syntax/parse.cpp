@@ -1,9 +1,13 @@
-// ANTLR parse tree -> engine AST. With lexer.cpp (the tokens, lexed by hand)
-// the only files in the engine that include generated ANTLR headers.
+// parseFile: the hand-written parser first (fast_parser.cpp), ANTLR's where
+// it declines, and the ANTLR parse tree -> engine AST builder. With lexer.cpp
+// and fast_parser.cpp (token types only) the only files in the engine that
+// include generated ANTLR headers.
 #include "engine/syntax/parse.h"
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <mutex>
 #include <set>
 
@@ -12,7 +16,10 @@
 #include "antlr4-runtime.h"
 #include "engine/source/utf8.h"
 #include "engine/syntax/antlr_support.h"
+#include "engine/syntax/fast_parser.h"
 #include "engine/syntax/lexer.h"
+#include "engine/syntax/parse_paths.h"
+#include "engine/syntax/unquote.h"
 
 namespace cpe {
 namespace {
@@ -152,21 +159,6 @@ private:
     uint32_t file_;
     Diagnostics& diags_;
 };
-
-std::string unquote(const std::string& quoted) {
-    std::string out;
-    if (quoted.size() < 2) return out;
-    for (size_t i = 1; i + 1 < quoted.size(); ++i) {
-        char c = quoted[i];
-        if (c == '\\' && i + 2 < quoted.size()) {
-            char n = quoted[++i];
-            out += n == 'n' ? '\n' : n == 't' ? '\t' : n;
-        } else {
-            out += c;
-        }
-    }
-    return out;
-}
 
 class Builder {
 public:
@@ -808,7 +800,8 @@ private:
 // terms of one sum or product (`x + 1 + 1 ...` is a tree one level deeper
 // per operator). A long `and`/`or` chain or a long list is flat and is not
 // limited.
-bool nestingTooDeep(antlr4::CommonTokenStream& tokens, const SourceSlices& source, uint32_t file, Diagnostics& diags) {
+bool nestingTooDeep(const std::vector<LexedToken>& tokens, size_t from, size_t end, const SourceSlices& source, uint32_t file,
+                    Diagnostics& diags) {
     struct Level {
         int ifs = 0;    // `if`s open at this bracket level
         int arith = 0;  // binary + - * / in the current run of operands at this level
@@ -816,11 +809,11 @@ bool nestingTooDeep(antlr4::CommonTokenStream& tokens, const SourceSlices& sourc
     std::vector<Level> levels(1);
     int depth = 0, prefixRun = 0, opened = 0;  // opened: the sum over levels of ifs + arith
     bool operandBefore = false;                // the previous token ends an operand (so `-` is binary)
-    for (size_t i = 0; i < tokens.size(); ++i) {
-        antlr4::Token* t = tokens.get(i);
-        if (t->getChannel() != antlr4::Token::DEFAULT_CHANNEL) continue;
-        std::string_view s = source.of(t);
-        size_t type = t->getType();
+    for (size_t i = from; i < end; ++i) {
+        const LexedToken& t = tokens[i];
+        if (t.channel != antlr4::Token::DEFAULT_CHANNEL) continue;
+        std::string_view s = source.of(t.start, t.stop);
+        size_t type = t.type;
         bool operand = type == CplLexer::IDENT || type == CplLexer::INT || type == CplLexer::DECIMAL ||
                        type == CplLexer::STRING || type == CplLexer::DATE || type == CplLexer::UNIT;
         const char* what = "expression nested";
@@ -857,8 +850,7 @@ bool nestingTooDeep(antlr4::CommonTokenStream& tokens, const SourceSlices& sourc
         prefixRun = (s == "not" || (s == "-" && !operandBefore) || s == "if") ? prefixRun + 1 : 0;
         operandBefore = operand;
         if (depth + opened > kMaxNesting || prefixRun > kMaxNesting) {
-            Span sp{file, static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 1),
-                    static_cast<uint32_t>(t->getLine()), static_cast<uint32_t>(t->getCharPositionInLine() + 2)};
+            Span sp{file, t.line, t.column + 1, t.line, t.column + 2};
             diags.error(sp, std::string(what) + " more than " + std::to_string(kMaxNesting) + " levels deep");
             return true;
         }
@@ -866,17 +858,45 @@ bool nestingTooDeep(antlr4::CommonTokenStream& tokens, const SourceSlices& sourc
     return false;
 }
 
+// Refuses a number no double holds: both builders read numbers with
+// std::stod, which throws on them (an uncaught exception ended `cpe check`).
+// Only a number of more than 300 characters can be out of range (1e308, or
+// below 2.2e-308), so only those are read here.
+bool numberOutOfRange(const std::vector<LexedToken>& tokens, size_t from, size_t end, const SourceSlices& source, uint32_t file,
+                      Diagnostics& diags) {
+    for (size_t i = from; i < end; ++i) {
+        const LexedToken& t = tokens[i];
+        if ((t.type != CplLexer::INT && t.type != CplLexer::DECIMAL) || t.stop - t.start < 300) continue;
+        std::string digits(source.of(t.start, t.stop));
+        errno = 0;
+        (void)std::strtod(digits.c_str(), nullptr);
+        if (errno != ERANGE) continue;
+        diags.error(Span{file, t.line, t.column + 1, t.line, t.column + 1 + static_cast<uint32_t>(digits.size())},
+                    "number out of range: a number is at most about 1e308, and no closer to 0 than about 1e-308");
+        return true;
+    }
+    return false;
+}
+
+// What is refused before either parser sees it, with its error.
+bool refusedUpFront(const std::vector<LexedToken>& tokens, size_t from, size_t end, const SourceSlices& source, uint32_t file,
+                    Diagnostics& diags) {
+    return nestingTooDeep(tokens, from, end, source, file, diags) || numberOutOfRange(tokens, from, end, source, file, diags);
+}
+
 // The fast path: lexFast's tokens, cut between top-level declarations into
-// pieces of some 20,000 tokens (topLevelPieces), each parsed with SLL
-// prediction and built into AST on its own, so ANTLR's tokens and tree (a few
-// hundred bytes a token) are held for one piece at a time. Nothing when a
-// piece does not parse: parseFile then lexes and parses the whole file with
-// ANTLR alone, whose tokens and error recovery every syntax error is
-// reported from. `tooDeep` says the nesting limit refused the file instead.
+// pieces of some 20,000 tokens (topLevelPieces), each parsed on its own: by
+// hand (fast_parser.h) unless `path` is Antlr, and with ANTLR's SLL
+// prediction where the hand parser declines the piece, so ANTLR's tokens and
+// tree (a few hundred bytes a token) are held for one piece at a time.
+// Nothing when a piece does not parse (or, for HandOnly, is declined):
+// parseFile then lexes and parses the whole file with ANTLR alone, whose
+// tokens and error recovery every syntax error is reported from. `tooDeep`
+// says refusedUpFront refused the file instead.
 constexpr size_t kPieceTokens = 20000;
 
-std::optional<SourceFileAst> parseInPieces(const std::vector<LexedToken>& lexed, const SourceSlices& slices, uint32_t file,
-                                           Diagnostics& diags, bool& tooDeep, const std::vector<bool>* keep) {
+std::optional<SourceFileAst> parseInPieces(ParsePath path, const std::vector<LexedToken>& lexed, const SourceSlices& slices,
+                                           uint32_t file, Diagnostics& diags, bool& tooDeep, const std::vector<bool>* keep) {
     auto token = [](const LexedToken& l) {
         size_t type = l.type == UINT32_MAX ? antlr4::Token::EOF : l.type;
         size_t stop = l.stop == UINT32_MAX ? static_cast<size_t>(-1) : l.stop;  // the EOF of an empty file
@@ -893,38 +913,55 @@ std::optional<SourceFileAst> parseInPieces(const std::vector<LexedToken>& lexed,
     for (size_t end : topLevelPieces(lexed, keep ? 1 : kPieceTokens)) {
         bool skip = keep && declIndex < keep->size() && !(*keep)[declIndex];
         ++declIndex;
-        if (skip) {
-            from = end;
-            continue;
-        }
-        std::vector<std::unique_ptr<antlr4::Token>> list;
-        list.reserve(end - from + 1);
-        for (size_t i = from; i < end; ++i) list.push_back(token(lexed[i]));
-        // The piece ends where the next one starts (the last, at the file's end).
-        const LexedToken& next = lexed[end];
-        list.push_back(
-            token(LexedToken{UINT32_MAX, antlr4::Token::DEFAULT_CHANNEL, next.start, next.start - 1, next.line, next.column}));
+        const size_t begin = from;
         from = end;
-        antlr4::ListTokenSource source(std::move(list));
-        antlr4::CommonTokenStream tokens(&source);
-        tokens.fill();
-        if (nestingTooDeep(tokens, slices, file, diags)) {
+        if (skip) continue;
+        if (refusedUpFront(lexed, begin, end, slices, file, diags)) {
             tooDeep = true;
             return std::nullopt;
         }
-        CplParser parser(&tokens);
-        parser.removeErrorListeners();
-        parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
-        parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
-        CplParser::File_Context* tree = nullptr;
-        try {
-            tree = parser.file_();
-        } catch (const antlr4::ParseCancellationException&) {
-            return std::nullopt;
+        std::optional<SourceFileAst> piece;
+        if (path != ParsePath::Antlr) piece = parsePieceByHand(lexed, begin, end, slices, file);
+        if (!piece && path == ParsePath::HandOnly) return std::nullopt;
+        if (!piece) {
+            std::vector<std::unique_ptr<antlr4::Token>> list;
+            list.reserve(end - begin + 1);
+            for (size_t i = begin; i < end; ++i) list.push_back(token(lexed[i]));
+            // The piece ends where the next one starts (the last, at the file's end).
+            const LexedToken& next = lexed[end];
+            list.push_back(token(
+                LexedToken{UINT32_MAX, antlr4::Token::DEFAULT_CHANNEL, next.start, next.start - 1, next.line, next.column}));
+            antlr4::ListTokenSource source(std::move(list));
+            antlr4::CommonTokenStream tokens(&source);
+            tokens.fill();
+            CplParser parser(&tokens);
+            parser.removeErrorListeners();
+            parser.getInterpreter<antlr4::atn::ParserATNSimulator>()->setPredictionMode(antlr4::atn::PredictionMode::SLL);
+            parser.setErrorHandler(std::make_shared<antlr4::BailErrorStrategy>());
+            CplParser::File_Context* tree = nullptr;
+            try {
+                tree = parser.file_();
+            } catch (const antlr4::ParseCancellationException&) {
+                return std::nullopt;
+            }
+            piece = Builder(file, tokens, slices).build(tree);
         }
-        SourceFileAst piece = Builder(file, tokens, slices).build(tree);
-        for (TopDecl& d : piece.decls) out.decls.push_back(std::move(d));
-        for (std::string& c : piece.trailingComments) out.trailingComments.push_back(std::move(c));
+        for (TopDecl& d : piece->decls) out.decls.push_back(std::move(d));
+        for (std::string& c : piece->trailingComments) out.trailingComments.push_back(std::move(c));
+    }
+    return out;
+}
+
+// The tokens of ANTLR's own lexer as LexedTokens, without the end of file.
+std::vector<LexedToken> lexedTokens(antlr4::CommonTokenStream& tokens) {
+    std::vector<LexedToken> out;
+    out.reserve(tokens.size());
+    for (size_t i = 0; i < tokens.size(); ++i) {
+        antlr4::Token* t = tokens.get(i);
+        if (t->getType() == antlr4::Token::EOF) break;
+        auto u = [](size_t v) { return static_cast<uint32_t>(v); };
+        out.push_back(LexedToken{u(t->getType()), u(t->getChannel()), u(t->getStartIndex()), u(t->getStopIndex()),
+                                 u(t->getLine()), u(t->getCharPositionInLine())});
     }
     return out;
 }
@@ -933,6 +970,11 @@ std::optional<SourceFileAst> parseInPieces(const std::vector<LexedToken>& lexed,
 
 std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, Diagnostics& diags,
                                        const std::vector<bool>* keep) {
+    return parseFileVia(ParsePath::HandFirst, sources, file, diags, keep);
+}
+
+std::optional<SourceFileAst> parseFileVia(ParsePath path, const SourceSet& sources, uint32_t file, Diagnostics& diags,
+                                          const std::vector<bool>* keep) {
     const std::string& text = sources.file(file).text;
     if (std::optional<size_t> bad = firstInvalidUtf8(text)) {
         const std::vector<size_t>& starts = sources.file(file).lineStarts;
@@ -952,15 +994,19 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
     static std::mutex oneParseAtATime;
     std::lock_guard parsing(oneParseAtATime);
     SourceSlices slices(text);
-    // The fast path: lexFast's tokens, parsed with SLL prediction. Anything
-    // it declines (a character the language has no use for, an unterminated
-    // string) or SLL cannot parse is lexed and parsed again below by ANTLR
-    // alone, whose tokens and recovery every syntax error is reported from.
-    if (std::optional<std::vector<LexedToken>> lexed = lexFast(text)) {
+    // The fast path: lexFast's tokens, parsed by hand or with SLL
+    // prediction. Anything it declines (a character the language has no use
+    // for, an unterminated string) or SLL cannot parse is lexed and parsed
+    // again below by ANTLR alone, whose tokens and recovery every syntax
+    // error is reported from.
+    std::optional<std::vector<LexedToken>> lexed = lexFast(text);
+    if (lexed) {
         bool tooDeep = false;
-        if (std::optional<SourceFileAst> ast = parseInPieces(*lexed, slices, file, diags, tooDeep, keep)) return ast;
+        if (std::optional<SourceFileAst> ast = parseInPieces(path, *lexed, slices, file, diags, tooDeep, keep)) return ast;
         if (tooDeep) return std::nullopt;
     }
+    if (path == ParsePath::HandOnly) return std::nullopt;
+    lexed.reset();
 
     antlr4::ANTLRInputStream input(text);
     CplLexer lexer(&input);
@@ -986,7 +1032,8 @@ std::optional<SourceFileAst> parseFile(const SourceSet& sources, uint32_t file, 
         if (diags.errorCount() > 50) break;
     }
     if (bad) return std::nullopt;
-    if (nestingTooDeep(tokens, slices, file, diags)) return std::nullopt;
+    const std::vector<LexedToken> all = lexedTokens(tokens);
+    if (refusedUpFront(all, 0, all.size(), slices, file, diags)) return std::nullopt;
 
     CplParser parser(&tokens);
     parser.removeErrorListeners();
