@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "engine/check/checker.h"
+#include "engine/library/library_root.h"
 #include "engine/syntax/ast_clone.h"
 #include "engine/syntax/parse.h"
 
@@ -36,9 +37,7 @@ std::string libraryRootFor(const std::string& file, const std::string& workspace
         std::string policies = normal(workspaceRoot + "/policies");
         if (inside(f, policies)) return policies;
     }
-    for (fs::path p = fs::path(f).parent_path(); !p.empty() && p != p.root_path(); p = p.parent_path())
-        if (p.filename() == "policies") return p.string();
-    return f;
+    return libraryRootOf(f).value_or(f);  // the rule `cpe check FILE` uses (engine/library/library_root.h)
 }
 
 bool Library::contains(const std::string& path) const { return inside(normal(path), root_); }

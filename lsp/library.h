@@ -22,7 +22,8 @@ namespace cpe::lsp {
 
 // The folder `cpe check` is given for `file`: the configured roots first (the
 // one containing the file), then `<workspace>/policies` when the file is in
-// it, then the nearest enclosing folder named `policies`, else the file alone.
+// it, then the library root of engine/library/library_root.h (a `.cpe-library`
+// marker, else the nearest folder named `policies`), else the file alone.
 std::string libraryRootFor(const std::string& file, const std::string& workspaceRoot,
                            const std::vector<std::string>& configuredRoots);
 

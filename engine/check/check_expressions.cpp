@@ -32,8 +32,16 @@ bool Checker::resolveMember(Expr& name, const Type& against, Ctx& ctx) {
     if (name.kind != ExprKind::Name || against.kind != TypeKind::Enum || !against.enumInfo) return false;
     int idx = against.enumInfo->index(name.text);
     if (idx < 0) return false;
-    if (ctx.mode != Mode::Coding && (lookup(*ctx.scope, &UnitDecls::facts, name.text) || lookupNamed(*ctx.scope, name.text)))
-        return false;
+    if (ctx.mode != Mode::Coding) {
+        if (lookup(*ctx.scope, &UnitDecls::facts, name.text)) return false;
+        // A criterion or value named like the value: read as the value, which
+        // is the only reading that type-checks, and warned about by `cpe check`
+        // (it used to be a criterion "defined in terms of itself").
+        if (auto named = lookupNamed(*ctx.scope, name.text)) {
+            if (named->kind == NamedExpr::Kind::Output || named->kind == NamedExpr::Kind::Coding) return false;
+            lib_->shadowedValues.push_back({name.span, name.text, against.enumInfo->name, named->span, state_[named.get()] == 1});
+        }
+    }
     name.enumOrdinal = idx;
     set(name, against);
     return true;

@@ -127,6 +127,17 @@ struct ModuleModel {
     std::vector<std::shared_ptr<NamedExpr>> named;  // criteria, values, coding fragments
 };
 
+// A bare name that is both a value of the enumeration it is compared with and
+// the name of a criterion or value: it is read as the enumeration's value (a
+// criterion or value could not be compared with it), and `cpe check` warns.
+struct ShadowedValue {
+    Span at;                // the name, where it is read as the value
+    std::string name;       // e.g. female
+    std::string enumName;   // e.g. Sex
+    Span declared;          // the criterion or value of that name
+    bool inItself = false;  // read inside that criterion's or value's own definition
+};
+
 struct CheckedLibrary {
     std::shared_ptr<SourceSet> sources;
     std::vector<SourceFileAst> files;
@@ -141,6 +152,7 @@ struct CheckedLibrary {
     // Inherited criteria and decide blocks are cloned per policy; they live here.
     std::vector<std::shared_ptr<NamedExpr>> ownedNamed;
     std::vector<std::shared_ptr<DecideBlock>> ownedDecideBlocks;
+    std::vector<ShadowedValue> shadowedValues;
 
     const FactInfo* fact(const std::string& name) const {
         auto it = factsByName.find(name);

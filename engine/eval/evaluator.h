@@ -102,6 +102,14 @@ public:
     };
     static constexpr uint8_t kNotRead = 3;
     void probe(const FactView& facts, int asOfDay, Probe& out);
+    // Whether decide rule `rule` can ever decide a case: some completion of
+    // the facts makes every earlier rule false and this one true
+    // (reachability.cpp, for `cpe check`'s warning). `alone`: whether its
+    // condition can be true at all, whatever the earlier rules say. Unknown
+    // when the search reached its bound or a fact without boundary classes
+    // keeps it open.
+    enum class Reach : uint8_t { Fires, Never, Unknown };
+    Reach canFire(size_t rule, int asOfDay, bool alone);
     // The three-valued answer alone, without the refinement: sound but not
     // always exact. Only the benchmark's reference for what exactness costs.
     void threeValuedOnly() { exact_ = false; }
@@ -174,6 +182,9 @@ private:
     bool sampleDependence(uint32_t slot, const std::vector<uint32_t>& others);
     void searchDecision(size_t depth);
     bool searchDependence(uint32_t slot, const std::vector<uint32_t>& others, size_t depth);
+    bool searchFiring(size_t rule, bool alone, size_t depth);  // reachability.cpp
+    bool reachOpen_ = false;                                   // a completion the search could not settle
+    uint32_t reachBudget_ = 0;                                 // Kleene passes this rule's search may spend
     FactView original_{nullptr, nullptr};
     std::vector<double> rNum_;
     std::vector<uint8_t> rKnown_;

@@ -5,9 +5,32 @@
 
 namespace cpe {
 
-void Diagnostics::add(Severity severity, const Span& span, std::string message) {
+void Diagnostics::add(Severity severity, const Span& span, std::string message, std::string code) {
     if (severity == Severity::Error) ++errorCount_;
-    items_.push_back({severity, span, std::move(message)});
+    items_.push_back({severity, span, std::move(message), std::move(code)});
+}
+
+void Diagnostics::append(const Diagnostics& other) {
+    for (const Diagnostic& d : other.items_) add(d.severity, d.span, d.message, d.code);
+}
+
+void Diagnostics::warningsAsErrors() {
+    for (Diagnostic& d : items_)
+        if (d.severity == Severity::Warning) {
+            d.severity = Severity::Error;
+            ++errorCount_;
+        }
+}
+
+void Diagnostics::keepFile(uint32_t file) {
+    std::erase_if(items_, [file](const Diagnostic& d) { return d.span.file != file; });
+    errorCount_ = static_cast<size_t>(
+        std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::Error; }));
+}
+
+size_t Diagnostics::warningCount() const {
+    return static_cast<size_t>(
+        std::count_if(items_.begin(), items_.end(), [](const Diagnostic& d) { return d.severity == Severity::Warning; }));
 }
 
 void Diagnostics::sort() {

@@ -12,6 +12,9 @@ struct Diagnostic {
     Severity severity = Severity::Error;
     Span span;
     std::string message;
+    // What kind of problem, for tools (`cpe check --format json`): a warning's
+    // name, e.g. "unused-fact"; empty for errors, which are told apart by message.
+    std::string code;
 };
 
 // Collects every problem found in one run, so a policy author sees all of
@@ -19,12 +22,21 @@ struct Diagnostic {
 class Diagnostics {
 public:
     void error(const Span& span, std::string message) { add(Severity::Error, span, std::move(message)); }
-    void warning(const Span& span, std::string message) { add(Severity::Warning, span, std::move(message)); }
+    void warning(const Span& span, std::string message, std::string code = {}) {
+        add(Severity::Warning, span, std::move(message), std::move(code));
+    }
     void note(const Span& span, std::string message) { add(Severity::Note, span, std::move(message)); }
-    void add(Severity severity, const Span& span, std::string message);
+    void add(Severity severity, const Span& span, std::string message, std::string code = {});
+    // Every diagnostic of `other` (whose spans index the same sources).
+    void append(const Diagnostics& other);
+    // `--strict`: every warning becomes an error.
+    void warningsAsErrors();
+    // Only the diagnostics in file `file` (the others are dropped).
+    void keepFile(uint32_t file);
 
     bool hasErrors() const { return errorCount_ > 0; }
     size_t errorCount() const { return errorCount_; }
+    size_t warningCount() const;
     const std::vector<Diagnostic>& all() const { return items_; }
     // Orders by file, line and column (stable), for output that reads top to bottom.
     void sort();

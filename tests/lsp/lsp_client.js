@@ -109,6 +109,29 @@ async function main() {
   await until(tonsilUri, (d) => d.length === 0, 'the error to clear');
   ok('fixed: the diagnostics clear');
 
+  // Type a warning (a unit given to a count): the editor shows cpe check's warning, with warning severity.
+  conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: tonsilUri, version: 4 },
+    contentChanges: [{ range: { start: { line: row, character: col + 1 }, end: { line: row, character: col + 1 } }, text: ' [kg/m2]' }],
+  });
+  lines[row] = lines[row].slice(0, col + 1) + ' [kg/m2]' + lines[row].slice(col + 1);
+  text = lines.join('\n');
+  const warned = await until(tonsilUri, (d) => d.length > 0, 'the typed warning');
+  const expectedWarnings = cpeCheck(tonsil, text);
+  assert.ok(expectedWarnings.length > 0 && expectedWarnings.every((w) => w.severity === 'warning'), 'cpe check warns');
+  assert.deepStrictEqual(
+    warned.map((d) => ({ line: d.range.start.line + 1, col: d.range.start.character + 1, severity: d.severity === 2 ? 'warning' : 'error', message: d.message })),
+    expectedWarnings);
+  assert.strictEqual(warned[0].code, 'unit-on-unitless');
+  conn.sendNotification(rpc.DidChangeTextDocumentNotification.type, {
+    textDocument: { uri: tonsilUri, version: 5 },
+    contentChanges: [{ range: { start: { line: row, character: col + 1 }, end: { line: row, character: col + 9 } }, text: '' }],
+  });
+  lines[row] = lines[row].slice(0, col + 1) + lines[row].slice(col + 9);
+  text = lines.join('\n');
+  await until(tonsilUri, (d) => d.length === 0, 'the warning to clear');
+  ok(`typed warning: "${warned[0].message}", severity warning, the same as cpe check`);
+
   // Hover a fact.
   const factCol = lines[row].indexOf('tonsillitis_episodes_last_12_months') + 5;
   const hover = await conn.sendRequest(rpc.HoverRequest.type, { textDocument: { uri: tonsilUri }, position: { line: row, character: factCol } });

@@ -18,6 +18,7 @@
 
 #include <unistd.h>
 
+#include "engine/library/warnings.h"
 #include "golden.h"
 #include "library_fixture.h"
 
@@ -249,6 +250,10 @@ std::string runCase(const Case& c) {
     }
 
     testing::Built b = testing::build(files);
+    // `cpe check`'s warnings (engine/library/warnings.h) are looked for in the
+    // warnings topic only: elsewhere a case is the smallest library that shows
+    // one error, and its unused facts and criteria are not what it is about.
+    if (b.library && c.name.rfind(std::string(kRoot) + "/warnings/", 0) == 0) findWarnings(b.library->checked(), b.diags);
     std::vector<Expectation> actual;
     for (const Diagnostic& d : b.diags.all())
         actual.push_back({b.sources->file(d.span.file).path, d.span.line, d.span.col, severityName(d.severity), d.message});
