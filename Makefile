@@ -11,7 +11,7 @@ JOBS      ?= $(shell nproc)
 # installs the missing ones when run as root and otherwise prints the apt line.
 BUILD_PKGS := cmake make g++ pkg-config default-jre-headless antlr4 libantlr4-runtime-dev libpq-dev \
               libsqlite3-dev libspdlog-dev libcli11-dev doctest-dev nlohmann-json3-dev \
-              libcpp-httplib-dev zlib1g-dev sqlite3 libboost-dev libssl-dev
+              libcpp-httplib-dev zlib1g-dev sqlite3 libboost-dev libssl-dev libsimdjson-dev
 TEST_PKGS  := chromium curl clang-format postgresql neovim python3 poppler-utils
 BENCH_PKGS := wrk valgrind time postgresql
 FUZZ_PKGS  := clang libclang-rt-14-dev
@@ -90,9 +90,10 @@ bench: setup-bench build
 fuzz: setup-fuzz
 	cmake -S . -B $(BUILD_DIR)-fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DCPE_FUZZ=ON
 	cmake --build $(BUILD_DIR)-fuzz -j $(JOBS) --target cpe_fuzz_parser cpe_fuzz_parse_paths cpe_fuzz_activity cpe_fuzz_case \
-	  cpe_fuzz_lsp cpe_fuzz_care cpe_fuzz_request cpe_fuzz_mapped
+	  cpe_fuzz_lsp cpe_fuzz_care cpe_fuzz_request cpe_fuzz_mapped cpe_fuzz_batch_line
 	mkdir -p $(BUILD_DIR)-fuzz/corpus $(BUILD_DIR)-fuzz/corpus-activity $(BUILD_DIR)-fuzz/corpus-case $(BUILD_DIR)-fuzz/corpus-lsp \
-	  $(BUILD_DIR)-fuzz/corpus-care $(BUILD_DIR)-fuzz/corpus-request $(BUILD_DIR)-fuzz/corpus-mapped $(BUILD_DIR)-fuzz/corpus-parse-paths
+	  $(BUILD_DIR)-fuzz/corpus-care $(BUILD_DIR)-fuzz/corpus-request $(BUILD_DIR)-fuzz/corpus-mapped $(BUILD_DIR)-fuzz/corpus-parse-paths \
+	  $(BUILD_DIR)-fuzz/corpus-batch-line
 	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_parser -max_total_time=$${FUZZ_SECONDS:-120} -max_len=4096 \
 	  -timeout=5 -dict=fuzz/cpl.dict $(BUILD_DIR)-fuzz/corpus fuzz/corpus
 	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_parse_paths -max_total_time=$${FUZZ_SECONDS:-120} -max_len=4096 \
@@ -109,6 +110,8 @@ fuzz: setup-fuzz
 	  -timeout=5 -dict=fuzz/http.dict $(BUILD_DIR)-fuzz/corpus-request fuzz/corpus-request
 	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_mapped -max_total_time=$${FUZZ_SECONDS:-120} -max_len=8192 \
 	  -timeout=5 $(BUILD_DIR)-fuzz/corpus-mapped fuzz/corpus-mapped
+	$(BUILD_DIR)-fuzz/fuzz/cpe_fuzz_batch_line -max_total_time=$${FUZZ_SECONDS:-120} -max_len=8192 \
+	  -timeout=5 -dict=fuzz/case.dict $(BUILD_DIR)-fuzz/corpus-batch-line fuzz/corpus-batch-line fuzz/corpus-case
 
 # The VS Code extension as a .vsix (editors/vscode/README.md): npm packages pinned in its package-lock.json.
 vscode:

@@ -16,6 +16,8 @@
 #include "engine/decision/decision_text.h"
 #include "engine/decision/json_input.h"
 #include "engine/decision/json_writer.h"
+#include "engine/library/batch_line.h"
+#include "engine/library/fast_case_decider.h"
 
 namespace cpe::cli {
 namespace {
@@ -103,54 +105,33 @@ int batch(const PolicyLibrary& lib, const DecideOptions& o) {
         }
         in = &file;
     }
-    std::optional<int> defaultDay;  // --as-of, for the lines without their own
-    if (!o.asOf.empty()) {
-        defaultDay = parseDate(o.asOf);
-        if (!defaultDay) {
+    BatchLineOptions options;
+    options.defaultDay = todayDay();  // one batch, one today: a run across midnight decides alike
+    if (!o.asOf.empty()) {            // --as-of, for the lines without their own
+        std::optional<int> day = parseDate(o.asOf);
+        if (!day) {
             std::cerr << "error: --as-of must be a date YYYY-MM-DD, got '" << o.asOf << "'\n";
             return 2;
         }
+        options.defaultDay = *day;
     }
-    CaseShape shape = batchCaseShape();
-    shape.maxDepth = o.maxDepth;
+    options.answer = o.answer;
+    options.maxLine = o.maxLine;
+    options.maxDepth = o.maxDepth;
+    // One fast reader per thread (engine/library/fast_case_decider.h); the
+    // lines it declines, errors among them, get the reference reading.
+    std::vector<std::unique_ptr<FastCaseDecider>> fast;
+    for (unsigned i = 0; i < std::max(1u, o.threads); ++i) fast.push_back(std::make_unique<FastCaseDecider>(lib, options));
     // Counted from every thread.
     std::atomic<std::size_t> lines = 0, badLines = 0;
-    LineJob decideLine = [&](const Line& line, std::string& out) {
-        if (!line.tooLong && line.text.find_first_not_of(" \t\r") == std::string_view::npos) return;
-        ++lines;
-        // Errors are rare: built as JSON documents. Decisions, the rule, are
-        // written straight into the output (engine/decision/json_writer.h).
-        auto writeError = [&](const nlohmann::json& id, const InputError& e) {
-            nlohmann::ordered_json result;
-            result["id"] = id;
-            result.update(errorToJson(e));
-            // Messages may quote what a line held; nothing written may stop the batch.
-            out += result.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace);
-            ++badLines;
-        };
-        // The reader's errors say where, as the engine's (about the facts) need not.
-        auto atLine = [&](const InputError& e) {
-            return InputError{e.code, "line " + std::to_string(line.number) + ": " + e.message, e.field};
-        };
-        if (line.tooLong) {
-            writeError(nullptr, atLine(lineTooLong(line.length, o.maxLine)));
+    LineJob decideLine = [&](const Line& line, std::string& out, unsigned worker) {
+        if (!line.tooLong && fast[worker]->tryAppend(line.text, out)) {
+            ++lines;
         } else {
-            CaseRead read = readCase(line.text, shape);
-            if (read.error) {
-                writeError(read.record.id, atLine(*read.error));
-            } else {
-                DecideResult result = lib.decide(caseRequest(read.record, defaultDay));
-                if (auto* error = std::get_if<InputError>(&result)) {
-                    writeError(read.record.id, *error);
-                } else {
-                    out += "{\"id\":";
-                    out += read.record.id.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-                    out += ',';
-                    Decision& decision = std::get<Decision>(result);
-                    if (!o.answer) decision.guide = nullptr;  // the contract's fields only
-                    appendDecisionJson(out, decision, false);
-                }
-            }
+            BatchLineResult result = appendBatchLine(lib, line, options, out);
+            if (result == BatchLineResult::Blank) return;
+            ++lines;
+            if (result == BatchLineResult::Error) ++badLines;
         }
         out += '\n';
     };

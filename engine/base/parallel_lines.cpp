@@ -29,11 +29,11 @@ struct Block {
         entries.push_back({bytes.size(), line.number, line.length, line.tooLong});
         bytes.append(line.text);
     }
-    void run(const LineJob& job) {
+    void run(const LineJob& job, unsigned worker) {
         for (const Entry& e : entries) {
             Line line{e.tooLong ? std::string_view() : std::string_view(bytes).substr(e.offset, e.length), e.number, e.tooLong,
                       e.length};
-            job(line, out);
+            job(line, out, worker);
         }
     }
 };
@@ -43,7 +43,7 @@ struct Block {
 class BlockPool {
 public:
     BlockPool(unsigned helpers, const LineJob& job) : job_(job) {
-        for (unsigned i = 0; i < helpers; ++i) threads_.emplace_back([this] { work(); });
+        for (unsigned i = 0; i < helpers; ++i) threads_.emplace_back([this, i] { work(i + 1); });
     }
     ~BlockPool() {
         {
@@ -63,16 +63,16 @@ public:
             ++round_;
         }
         start_.notify_all();
-        takeBlocks();
+        takeBlocks(0);
         std::unique_lock lock(mutex_);
         done_.wait(lock, [this] { return busy_ == 0; });
     }
 
 private:
-    void takeBlocks() {
-        for (std::size_t i; (i = next_.fetch_add(1)) < count_;) (*blocks_)[i].run(job_);
+    void takeBlocks(unsigned worker) {
+        for (std::size_t i; (i = next_.fetch_add(1)) < count_;) (*blocks_)[i].run(job_, worker);
     }
-    void work() {
+    void work(unsigned worker) {
         std::size_t seen = 0;
         for (;;) {
             {
@@ -81,7 +81,7 @@ private:
                 if (stopping_) return;
                 seen = round_;
             }
-            takeBlocks();
+            takeBlocks(worker);
             std::lock_guard lock(mutex_);
             if (--busy_ == 0) done_.notify_one();
         }
@@ -108,7 +108,7 @@ ParallelLinesResult forEachLineInOrder(std::istream& in, std::ostream& out, cons
         while (reader.next(line)) {
             ++result.lines;
             result.lastLine = line.number;
-            job(line, buffer);
+            job(line, buffer, 0);
             if (buffer.size() > (1 << 16)) {
                 out << buffer;
                 buffer.clear();

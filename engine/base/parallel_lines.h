@@ -17,11 +17,12 @@ namespace cpe {
 
 // Appends what one line gives (with its own '\n', or nothing) to `out`.
 // Called from several threads at once: it must not share mutable state
-// without its own synchronisation.
-using LineJob = std::function<void(const Line& line, std::string& out)>;
+// without its own synchronisation. `worker` (0 to threads - 1) names the
+// thread calling, so a job can keep state per thread without locks.
+using LineJob = std::function<void(const Line& line, std::string& out, unsigned worker)>;
 
 struct ParallelLinesOptions {
-    unsigned threads = 1;  // 0 or 1: the calling thread alone
+    unsigned threads = 1;  // 0 or 1: the calling thread alone (worker 0)
     std::size_t maxLine = kDefaultMaxLine;
     std::size_t blockLines = 4096;      // a block ends at this many lines ...
     std::size_t blockBytes = 4u << 20;  // ... or this many bytes of input

@@ -6,6 +6,7 @@
 
 #include "engine/answer/answer_guide.h"
 #include "engine/compile/program.h"
+#include "engine/decision/json_writer.h"
 #include "engine/syntax/printer.h"
 
 namespace cpe {
@@ -30,6 +31,8 @@ public:
             if (r.when) {
                 cr.when = static_cast<int32_t>(boolean(*r.when));
                 cr.conditionText = printExpr(*r.when);
+                cr.jsonHead = reasonJsonHead(cr.conditionText, cr.conditionText);
+                cr.jsonTail = reasonJsonTail(cr.at);
             }
             p_.rules.push_back(std::move(cr));
         }
@@ -240,7 +243,8 @@ private:
             // The body node itself carries the criterion (no extra hop on the hot
             // path) unless it already stands for another criterion.
             auto index = static_cast<uint32_t>(p_.criteria.size()) + 1;
-            p_.criteria.push_back({n.name, n.text, lib_.sources->libraryLocation(n.span)});
+            std::string at = lib_.sources->libraryLocation(n.span);
+            p_.criteria.push_back({n.name, n.text, at, reasonJsonHead(n.name, n.text), reasonJsonTail(at)});
             if (p_.nodes[body].criterion == 0) {
                 p_.nodes[body].criterion = index;
             } else {

@@ -77,6 +77,8 @@ struct CompiledCriterion {
     std::string id;
     std::string text;
     std::string at;  // "file:line:col"
+    // The criterion's reason as JSON, rendered once (json_writer.h: reasonJsonHead/Tail).
+    std::string jsonHead, jsonTail;
 };
 
 // A rule's condition flattened into short-circuit jumps (flatten.cpp): each
@@ -109,6 +111,7 @@ struct CompiledRule {
     uint32_t entry = kNoSteps;  // first step of `when` in Program::steps, or kStepDone | Tri when constant
     std::string conditionText;  // the condition as written, for reasons without a named criterion
     std::string at;
+    std::string jsonHead, jsonTail;  // that reason as JSON, rendered once (json_writer.h)
 };
 
 struct CompiledOutput {

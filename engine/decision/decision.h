@@ -22,6 +22,10 @@ struct Reason {
     std::string_view text;       // the policy's wording
     Tri result = Tri::Unknown;
     std::string_view at;  // "policies/fertility/ivf.cpl:14:5"
+    // The same as JSON, rendered when the policy was compiled, around the
+    // result: `{"criterion":...,"text":...,"result":` and `,"at":...`
+    // (engine/decision/json_writer.h). Empty: the writer renders them.
+    std::string_view jsonHead, jsonTail;
 };
 
 struct OutputValue {

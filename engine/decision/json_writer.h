@@ -17,6 +17,13 @@ namespace cpe {
 // which need not be UTF-8, still makes valid JSON.
 void appendJsonString(std::string& out, std::string_view text, bool asciiOnly = false);
 
+// A reason's JSON up to its result, `{"criterion":C,"text":T,"result":`, and
+// after it, `,"at":A`: rendered once per criterion when a policy is compiled,
+// since a decision's reasons are the same few strings case after case
+// (rendering them per decision was a quarter of `cpe decide --cases`).
+std::string reasonJsonHead(std::string_view criterion, std::string_view text);
+std::string reasonJsonTail(std::string_view at);
+
 // The decision's object; with `open` false, without its opening '{', so that
 // a batch line can put its "id" first: {"id":...,"policy":...}.
 void appendDecisionJson(std::string& out, const Decision& decision, bool open = true);

@@ -591,7 +591,7 @@ void Evaluator::explain(uint32_t index, std::vector<Reason>& out) {
     if (n.criterion && !seenCriteria_[n.criterion - 1]) {
         seenCriteria_[n.criterion - 1] = 1;
         const CompiledCriterion& c = p_.criteria[n.criterion - 1];
-        out.push_back({c.id, c.text, result, c.at});
+        out.push_back({c.id, c.text, result, c.at, c.jsonHead, c.jsonTail});
     }
     switch (n.op) {
         case Op::BCriterion: explain(k[0], out); return;
@@ -729,7 +729,8 @@ void Evaluator::decide(const FactView& facts, int asOfDay, Decision& out) {
         explain(static_cast<uint32_t>(r.when), out.reasons);
         // A rule written without a named criterion still gets a reason: its condition.
         if (out.reasons.size() == before)
-            out.reasons.push_back({r.conditionText, r.conditionText, bool_<true>(static_cast<uint32_t>(r.when)), r.at});
+            out.reasons.push_back(
+                {r.conditionText, r.conditionText, bool_<true>(static_cast<uint32_t>(r.when)), r.at, r.jsonHead, r.jsonTail});
     };
 
     if (v.decidingRule >= 0) {

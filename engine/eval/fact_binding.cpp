@@ -42,7 +42,7 @@ std::string describeFactType(const FactInfo& f) {
     }
 }
 
-static bool validCode(const std::string& normalised) {
+bool isValidCode(std::string_view normalised) {
     if (normalised.size() < 3 || normalised.size() > 7 || !std::isupper(static_cast<unsigned char>(normalised[0]))) return false;
     for (size_t i = 1; i < normalised.size(); ++i)
         if (!std::isalnum(static_cast<unsigned char>(normalised[i]))) return false;
@@ -82,7 +82,7 @@ std::string factValueProblem(const FactInfo& f, const nlohmann::json& v, std::st
             if (!v.is_array()) return expected();
             for (const auto& item : v) {
                 if (!item.is_string()) return expected();
-                if (f.type.kind == TypeKind::CodeList && !validCode(normaliseCode(item.get<std::string>())))
+                if (f.type.kind == TypeKind::CodeList && !isValidCode(normaliseCode(item.get<std::string>())))
                     return "'" + f.name + "' expects " + describeFactType(f) + "; " + quoteJson(item) + " is not a code";
             }
             return "";

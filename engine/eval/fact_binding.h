@@ -27,6 +27,10 @@ std::optional<InputError> bindFacts(const CheckedLibrary& lib, const Program& pr
 // for an integer fact, however its double came out.
 std::string factValueProblem(const FactInfo& fact, const nlohmann::json& value, std::string_view inexactText = {});
 
+// Whether a normalised code (normaliseCode) has the shape of an OPCS-4 or
+// ICD-10 code: a capital letter, then 2 to 6 letters or digits.
+bool isValidCode(std::string_view normalised);
+
 // The JSON a test's `given x = ...` stands for.
 nlohmann::json factValueToJson(const FactValue& v);
 

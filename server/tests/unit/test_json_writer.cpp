@@ -36,10 +36,20 @@ TEST_CASE("a decision is written exactly as decisionToJson(d).dump() writes it")
 
     d.outcome = Outcome::NotEligible;
     d.route = Route::Ifr;
-    d.reasons.push_back(
-        {"female_bmi", "BMI of the woman between 19 and 30 \"inclusive\"", Tri::False, "policies/fertility/ivf.cpl:14:5"});
-    d.reasons.push_back({"smoker", "Neither partner smokes\n", Tri::True, "policies/fertility/ivf.cpl:15:5"});
-    d.reasons.push_back({"age", "Age \xe2\x89\xa4 42", Tri::Unknown, "x.cpl:1:1"});
+    d.reasons.push_back({"female_bmi",
+                         "BMI of the woman between 19 and 30 \"inclusive\"",
+                         Tri::False,
+                         "policies/fertility/ivf.cpl:14:5",
+                         {},
+                         {}});
+    d.reasons.push_back({"smoker", "Neither partner smokes\n", Tri::True, "policies/fertility/ivf.cpl:15:5", {}, {}});
+    d.reasons.push_back({"age", "Age \xe2\x89\xa4 42", Tri::Unknown, "x.cpl:1:1", {}, {}});
+    CHECK(written(d) == decisionToJson(d).dump());
+    // A reason rendered when its policy was compiled writes the same bytes.
+    const std::string head = reasonJsonHead("smoker", "Neither partner smokes\n"),
+                      tail = reasonJsonTail("policies/fertility/ivf.cpl:15:5");
+    d.reasons[1].jsonHead = head;
+    d.reasons[1].jsonTail = tail;
     CHECK(written(d) == decisionToJson(d).dump());
 
     d.outcome = Outcome::Undetermined;
