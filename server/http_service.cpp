@@ -225,7 +225,7 @@ private:
         else setPhase(Phase::Idle, ctx_.options.keepAliveSeconds);
         stream_.async_read_some(buffer_.prepare(4096), [self = self()](beast::error_code ec, std::size_t n) {
             // Idle timeout, hang-up or stop: no request.
-            if (ec) return self->closing_ ? self->finish() : self->close();
+            if (ec) return self->closing_ || self->saidGoodbye(ec) ? self->finish() : self->close();
             self->buffer_.commit(n);
             self->readHeader();
         });
@@ -290,7 +290,7 @@ private:
                         "");
         if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == net::error::eof ||
             ec == net::error::connection_reset || ec == net::error::operation_aborted || ec == net::error::broken_pipe)
-            return close();  // the client went away, or we are stopping
+            return saidGoodbye(ec) ? finish() : close();  // the client went away, or we are stopping
         fail(400, "bad_request", "malformed HTTP request: " + ec.message(), "");
     }
 
@@ -475,6 +475,11 @@ private:
             close();
         }
     }
+
+    // A TLS peer that closed with close_notify (asio reports it as eof) is
+    // answered with ours: OpenSSL keeps a session for resumption only when
+    // the connection was shut down both ways.
+    static bool saidGoodbye(const beast::error_code& ec) { return kTls && ec == net::error::eof; }
 
     // At once, without close_notify: the peer went away or misbehaved.
     void close() {
