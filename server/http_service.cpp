@@ -92,11 +92,11 @@ struct Context {
 // byte, handshake included); a graceful close sends close_notify and waits
 // at most kTlsCloseSeconds for the peer's.
 //
-// Timeouts are one deadline per phase (idle, reading, writing) watched by a
-// single timer, re-armed only when it fires early or a shorter deadline
-// comes: cheaper than a timer operation per read and write. A request that
-// stalls has its read cancelled and gets 408; a stalled write or an idle
-// connection is simply closed.
+// Timeouts are one deadline per phase (handshake, idle, reading, writing,
+// closing) watched by a single timer, re-armed only when it fires early or a
+// shorter deadline comes: cheaper than a timer operation per read and write.
+// A request that stalls has its read cancelled and gets 408; a stalled
+// handshake, write or close_notify, or an idle connection, is closed.
 template <class Stream>
 class Session final : public Connection {
     static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;

@@ -2,8 +2,9 @@
 // The HTTP side of `cpe serve`, on Boost.Beast (asio): one I/O thread per
 // core, keep-alive, the body limit (413), a read timeout for requests that
 // stall (408), a keep-alive timeout for idle connections, a write timeout for
-// clients that stop reading, and a graceful stop; HTTPS with --tls-cert. Routing and the endpoints
-// are Router's and Api's; metrics and the access log are written per request.
+// clients that stop reading, and a graceful stop; HTTPS with --tls-cert.
+// Routing and the endpoints are Router's and Api's; metrics and the access
+// log are written per request.
 //
 // Why Beast rather than cpp-httplib (tried first): httplib spends a thread per
 // open connection and about eleven system calls per keep-alive request (poll
