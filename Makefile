@@ -12,7 +12,7 @@ JOBS      ?= $(shell nproc)
 BUILD_PKGS := cmake make g++ pkg-config default-jre-headless antlr4 libantlr4-runtime-dev libpq-dev \
               libsqlite3-dev libspdlog-dev libcli11-dev doctest-dev nlohmann-json3-dev \
               libcpp-httplib-dev zlib1g-dev sqlite3 libboost-dev libssl-dev libsimdjson-dev
-TEST_PKGS  := chromium curl clang-format postgresql neovim python3 poppler-utils
+TEST_PKGS  := chromium curl openssl clang-format postgresql neovim python3 poppler-utils
 BENCH_PKGS := wrk valgrind time postgresql
 FUZZ_PKGS  := clang libclang-rt-14-dev
 

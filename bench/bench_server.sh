@@ -6,6 +6,9 @@
 # and with --durable power-loss (an fsync per commit). With BENCH_BASELINE
 # set to another cpe binary (e.g. one built from an older commit), the same
 # run is made against it first, for a comparison on the same machine load.
+# The default run is repeated over HTTPS (--tls-cert, a self-signed
+# certificate made here; wrk's connections are kept alive, so this measures
+# TLS records, not handshakes) unless BENCH_TLS=0.
 # Target on the 2-core reference machine: >= 40,000 decisions/s, p99 < 5 ms.
 # wrk runs on the same machine and takes its share of the cores, so the
 # figures are for server and load generator together; the server's own CPU
@@ -13,7 +16,7 @@
 #
 #   bash bench/bench_server.sh BUILD_DIR
 # Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (16), BENCH_WRK_THREADS (1),
-# BENCH_POLICIES / BENCH_BODY to decide on another policy, BENCH_BASELINE.
+# BENCH_POLICIES / BENCH_BODY to decide on another policy, BENCH_BASELINE, BENCH_TLS (1).
 set -euo pipefail
 BUILD_DIR=${1:-build}
 cd "$(dirname "$0")/.."
@@ -29,6 +32,7 @@ command -v wrk >/dev/null || { echo "wrk is not installed (make setup-bench)"; e
 
 server_pid=""
 works=()
+tls_dir=""
 cleanup() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill -KILL "$server_pid" 2>/dev/null || true; fi
   for w in "${works[@]}"; do rm -rf "$w"; done
@@ -48,12 +52,17 @@ works+=("$work")
   >"$work/stdout" 2>"$work/stderr" &
 server_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$work/stdout" 2>/dev/null && break; sleep 0.1; done
-local port=$(sed -n 's/.*listening on http:\/\/[^:]*:\([0-9]*\).*/\1/p' "$work/stdout")
+local port=$(sed -n 's/.*listening on https\{0,1\}:\/\/[^:]*:\([0-9]*\).*/\1/p' "$work/stdout")
 [ -n "$port" ] || { echo "cpe serve did not start:"; cat "$work/stderr"; exit 1; }
-local url="http://127.0.0.1:$port/v1/decisions"
+local scheme=$(sed -n 's/.*listening on \(https\{0,1\}\):.*/\1/p' "$work/stdout")
+local base="$scheme://127.0.0.1:$port"
+local url="$base/v1/decisions"
+# curl checks the certificate (made for 127.0.0.1 below); wrk does not.
+local curl_tls=()
+[ "$scheme" = https ] && curl_tls=(--cacert "$tls_dir/cert.pem")
 
 # The body must decide (200), or the benchmark measures refusals.
-local status=$(curl -s -o "$work/check.json" -w '%{http_code}' -H 'Content-Type: application/json' -d "$BODY" "$url" || true)
+local status=$(curl -s "${curl_tls[@]}" -o "$work/check.json" -w '%{http_code}' -H 'Content-Type: application/json' -d "$BODY" "$url" || true)
 [ "$status" = 200 ] || { echo "the benchmark request is refused ($status):"; cat "$work/check.json"; exit 1; }
 
 cat >"$work/post.lua" <<LUA
@@ -76,7 +85,7 @@ local ticks_after=$(cpu_ticks)
 local wait_after=$(queue_wait_ns)
 local load_after=$(cut -d' ' -f1 /proc/loadavg)
 # What the server says it decided, to hold the log to after shutdown.
-local decided=$(curl -s "http://127.0.0.1:$port/metrics" | awk '/^cpe_decisions_total/ {s += $2} END {print s + 0}')
+local decided=$(curl -s "${curl_tls[@]}" "$base/metrics" | awk '/^cpe_decisions_total/ {s += $2} END {print s + 0}')
 
 # Stop the server as an operator would, then check the log kept every decision.
 kill -TERM "$server_pid"
@@ -100,7 +109,7 @@ local queue_ms=$(awk -v w=$((wait_after - wait_before)) -v s="$SECONDS_RUN" 'BEG
 local rows=$(sqlite3 "$work/decisions.db" 'SELECT count(*) FROM decisions' 2>/dev/null || echo "?")
 
 echo "-- $label"
-echo "wrk: $WRK_THREADS thread(s), $CONNECTIONS keep-alive connections, ${SECONDS_RUN}s, decision log on (SQLite WAL)"
+echo "wrk: $WRK_THREADS thread(s), $CONNECTIONS keep-alive connections, ${SECONDS_RUN}s, $scheme, decision log on (SQLite WAL)"
 echo "decisions/s:      $rps   (target >= 40000)"
 echo "latency p50:      ${p50} ms"
 echo "latency p99:      ${p99} ms   (target < 5 ms)"
@@ -114,4 +123,13 @@ echo "load average:     $load_before before, $load_after after (other work on th
 if [ -n "${BENCH_BASELINE:-}" ]; then run "baseline: $BENCH_BASELINE" "$BENCH_BASELINE"; echo; fi
 run "group commit, --durable process-crash (default)" "$CPE"
 echo
+if [ "${BENCH_TLS:-1}" != 0 ]; then
+  tls_dir=$(mktemp -d)
+  works+=("$tls_dir")
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout "$tls_dir/key.pem" -out "$tls_dir/cert.pem" -days 2 -subj /CN=localhost \
+    -addext subjectAltName=IP:127.0.0.1 2>/dev/null
+  run "group commit, --durable process-crash, HTTPS (TLS 1.3, RSA 2048)" "$CPE" --tls-cert "$tls_dir/cert.pem" \
+    --tls-key "$tls_dir/key.pem"
+  echo
+fi
 run "group commit, --durable power-loss (fsync per commit)" "$CPE" --durable power-loss

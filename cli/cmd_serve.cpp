@@ -11,7 +11,7 @@ namespace cpe::cli {
 void addServeCommand(CLI::App& app, Globals& g) {
     auto o = std::make_shared<server::ServeOptions>();
     o->threads = server::defaultThreads();
-    CLI::App* cmd = app.add_subcommand("serve", "Serve decisions over HTTP, logging every decision to SQLite");
+    CLI::App* cmd = app.add_subcommand("serve", "Serve decisions over HTTP or HTTPS, logging every decision to SQLite");
     cmd->footer(R"(Endpoints:
   POST /v1/decisions        {"policy": ID, "facts": {...}, "as_of": "YYYY-MM-DD"?} -> decision
                             (400 bad JSON or facts, 404 unknown policy, 413 body too large,
@@ -32,6 +32,8 @@ A library with errors is refused on reload and the one in service stays.
 Every decision is committed to the decision log before it is answered; while the log cannot
 be written (disk full, I/O error, locked past --log-lock-timeout, file deleted) decisions get
 503 decision_log_unavailable with Retry-After, and serving resumes once it can be written.
+Plain HTTP unless --tls-cert and --tls-key are given; SIGHUP re-reads the certificate and key too
+(new connections get the new pair; one that does not load is refused and the old one stays).
 SIGTERM or SIGINT: stop accepting, answer requests in flight, then exit: 0, or 3 when the
 decision log could not be written at the end.
 The decision log keeps a salted hash of the facts, not the facts (unless --log-facts);
@@ -86,6 +88,13 @@ Query the log with `cpe log --db FILE`.)");
     cmd->add_option("--allow-origin", o->allowOrigin,
                     "Let a triage page opened elsewhere (cpe page --server URL) ask this server: the origin it is "
                     "opened from (e.g. https://intranet.example.nhs.uk, 'null' for a file) or '*'");
+    auto* tlsCert = cmd->add_option("--tls-cert", o->tlsCertFile,
+                                    "Serve HTTPS (TLS 1.2 and 1.3) with this certificate: PEM, the server's certificate "
+                                    "first, then any intermediate ones; re-read on SIGHUP. Needs --tls-key");
+    auto* tlsKey = cmd->add_option("--tls-key", o->tlsKeyFile,
+                                   "The certificate's private key (PEM, unencrypted, keep it 0600); re-read on SIGHUP");
+    tlsCert->needs(tlsKey);
+    tlsKey->needs(tlsCert);
     cmd->add_option("--access-log", o->accessLog, "Access log: - for stderr, off, or a file (one JSON line a request)")
         ->capture_default_str();
     cmd->callback([o, &g] {

@@ -1,11 +1,13 @@
 #include "server/http_service.h"
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <limits>
 #include <mutex>
 #include <stdexcept>
 #include <thread>
+#include <type_traits>
 #include <unordered_map>
 #include <vector>
 
@@ -13,8 +15,10 @@
 #include <boost/asio.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 
 #include "server/router.h"
+#include "server/tls_credentials.h"
 
 namespace cpe::server {
 
@@ -22,6 +26,7 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace net = boost::asio;
 using tcp = net::ip::tcp;
+namespace ssl = net::ssl;
 using Clock = std::chrono::steady_clock;
 
 namespace {
@@ -32,7 +37,32 @@ Clock::duration toDuration(double seconds) {
 
 std::string_view sv(beast::string_view s) { return {s.data(), s.size()}; }
 
-class Session;
+// What stop() needs of a connection, whichever its stream: the one virtual
+// call is at stop, so a request pays nothing for there being two kinds.
+class Connection : public std::enable_shared_from_this<Connection> {
+public:
+    virtual ~Connection() = default;
+    // Posted to the connection's strand by HttpService::stop().
+    virtual void closeIfIdle() = 0;
+    virtual net::any_io_executor executor() = 0;
+};
+
+using PlainStream = tcp::socket;
+using TlsStream = beast::ssl_stream<tcp::socket>;
+
+// How long a closing TLS connection waits for the peer's close_notify after
+// sending its own: a peer that never answers must not hold up a stop.
+constexpr double kTlsCloseSeconds = 1.0;
+
+// Writes a short answer straight to a socket without waiting (it fits in any
+// socket buffer), then closes it.
+void writeAndClose(tcp::socket& socket, const std::string& bytes) {
+    beast::error_code ec;
+    socket.non_blocking(true, ec);
+    socket.write_some(net::buffer(bytes), ec);
+    socket.shutdown(tcp::socket::shutdown_send, ec);
+    socket.close(ec);
+}
 
 // What every connection shares.
 struct Context {
@@ -49,29 +79,43 @@ struct Context {
     std::size_t maxConnections = 0;  // effective cap (ServeOptions::maxConnections or the fd limit's)
     std::atomic<std::size_t> open{0};
     std::mutex sessionsMutex;
-    std::unordered_map<Session*, std::weak_ptr<Session>> sessions;
+    std::unordered_map<Connection*, std::weak_ptr<Connection>> sessions;
 };
 
 // One connection: read a request, answer it, and again while keep-alive
 // lasts. All of a session's handlers run on its strand, one at a time.
+// Stream is the plain socket or the TLS stream over it: a template, so that
+// plain connections carry no TLS branch or indirection.
 //
-// Timeouts are one deadline per phase (idle, reading, writing) watched by a
-// single timer, re-armed only when it fires early or a shorter deadline
-// comes: cheaper than a timer operation per read and write. A request that
-// stalls has its read cancelled and gets 408; a stalled write or an idle
-// connection is simply closed.
-class Session : public std::enable_shared_from_this<Session> {
+// Over TLS the handshake comes first and counts toward the read timeout (a
+// fresh connection has --read-timeout from its accept to its first request
+// byte, handshake included); a graceful close sends close_notify and waits
+// at most kTlsCloseSeconds for the peer's.
+//
+// Timeouts are one deadline per phase (handshake, idle, reading, writing,
+// closing) watched by a single timer, re-armed only when it fires early or a
+// shorter deadline comes: cheaper than a timer operation per read and write.
+// A request that stalls has its read cancelled and gets 408; a stalled
+// handshake, write or close_notify, or an idle connection, is closed.
+template <class Stream>
+class Session final : public Connection {
+    static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
 public:
-    Session(tcp::socket&& socket, Context& ctx) : socket_(std::move(socket)), timer_(socket_.get_executor()), ctx_(ctx) {
+    // tls: the context of the certificate in service when the connection
+    // came (held, so that a reload leaves this connection as it is).
+    Session(tcp::socket&& accepted, Context& ctx, std::shared_ptr<ssl::context> tls = {})
+        : tls_(std::move(tls)), stream_(makeStream(std::move(accepted), tls_.get())), timer_(stream_.get_executor()), ctx_(ctx),
+          connected_(Clock::now()) {
         ctx_.open.fetch_add(1);
         ctx_.metrics.connectionOpened();
         beast::error_code ec;
-        auto remote = socket_.remote_endpoint(ec);
+        auto remote = socket().remote_endpoint(ec);
         if (!ec) {
             remoteAddr_ = remote.address().to_string();
             remotePort_ = remote.port();
         }
-        socket_.set_option(tcp::no_delay(true), ec);
+        socket().set_option(tcp::no_delay(true), ec);
     }
 
     ~Session() {
@@ -88,22 +132,33 @@ public:
             std::lock_guard lock(ctx_.sessionsMutex);
             ctx_.sessions.emplace(this, weak_from_this());
         }
-        net::dispatch(socket_.get_executor(), [self = shared_from_this()] { self->waitForRequest(); });
+        net::dispatch(stream_.get_executor(), [self = self()] {
+            if constexpr (kTls) self->handshake();
+            else self->waitForRequest();
+        });
     }
 
-    // Posted to the strand by HttpService::stop().
-    void closeIfIdle() {
-        if (phase_ == Phase::Idle) close();
+    void closeIfIdle() override {
+        if (phase_ == Phase::Idle) closeWhileReading();
     }
 
-    net::any_io_executor executor() { return socket_.get_executor(); }
+    net::any_io_executor executor() override { return stream_.get_executor(); }
 
 private:
-    enum class Phase { Idle, Reading, Handling, Writing };
+    enum class Phase { Handshake, Idle, Reading, Handling, Writing, Closing };
 
-    void setPhase(Phase phase, double seconds) {
+    static Stream makeStream(tcp::socket&& socket, ssl::context* tls) {
+        if constexpr (kTls) return Stream(std::move(socket), *tls);
+        else return std::move(socket);
+    }
+
+    tcp::socket& socket() { return beast::get_lowest_layer(stream_); }
+    std::shared_ptr<Session> self() { return std::static_pointer_cast<Session>(shared_from_this()); }
+
+    void setPhase(Phase phase, double seconds) { setPhaseUntil(phase, Clock::now() + toDuration(seconds)); }
+
+    void setPhaseUntil(Phase phase, Clock::time_point deadline) {
         phase_ = phase;
-        const Clock::time_point deadline = Clock::now() + toDuration(seconds);
         deadline_ = deadline;
         if (!timerArmed_ || deadline < timerAt_) armTimer();
     }
@@ -112,10 +167,10 @@ private:
         timerArmed_ = true;
         timerAt_ = deadline_;
         timer_.expires_at(deadline_);
-        timer_.async_wait([self = shared_from_this(), generation = ++timerGeneration_](beast::error_code ec) {
+        timer_.async_wait([self = self(), generation = ++timerGeneration_](beast::error_code ec) {
             if (generation != self->timerGeneration_) return;  // re-armed meanwhile
             self->timerArmed_ = false;
-            if (ec || !self->socket_.is_open() || self->phase_ == Phase::Handling) return;
+            if (ec || !self->socket().is_open() || self->phase_ == Phase::Handling) return;
             if (Clock::now() < self->deadline_) return self->armTimer();
             self->timedOut();
         });
@@ -125,20 +180,52 @@ private:
         if (phase_ == Phase::Reading) {
             timedOut_ = true;
             beast::error_code ec;
-            socket_.cancel(ec);  // the read fails with operation_aborted; readFailed answers 408
+            socket().cancel(ec);  // the read fails with operation_aborted; readFailed answers 408
+        } else if (phase_ == Phase::Idle) {
+            closeWhileReading();
         } else {
-            close();
+            close();  // a stalled handshake, write or close_notify
         }
     }
 
+    // TLS first: a client that does not finish its handshake within the
+    // read timeout is closed. A plain HTTP request sent to the TLS port is
+    // told so in plain HTTP (OpenSSL recognises one), as nginx does.
+    void handshake() {
+        setPhase(Phase::Handshake, ctx_.options.readTimeoutSeconds);
+        stream_.async_handshake(ssl::stream_base::server, [self = self()](beast::error_code ec) {
+            if (!ec) {
+                self->handshakeDone_ = true;
+                return self->waitForRequest();
+            }
+            if (ec.category() == net::error::get_ssl_category() && ERR_GET_REASON(ec.value()) == SSL_R_HTTP_REQUEST) {
+                self->timer_.cancel();
+                return writeAndClose(self->socket(), plainHttpRefusal());
+            }
+            spdlog::debug("TLS handshake with {} failed: {}", self->remoteAddr_, ec.message());
+            self->close();
+        });
+    }
+
+    static const std::string& plainHttpRefusal() {
+        static const std::string response = [] {
+            std::string body = errorBody(InputError{"bad_request", "this port serves HTTPS; use an https:// URL", ""});
+            return "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nConnection: close\r\nContent-Length: " +
+                   std::to_string(body.size()) + "\r\n\r\n" + body;
+        }();
+        return response;
+    }
+
     // Between requests: wait for the first bytes of the next one, for the
-    // keep-alive time (the read timeout on a fresh connection).
+    // keep-alive time (on a fresh connection, the read timeout from accept).
     void waitForRequest() {
-        if (ctx_.stopping.load()) return close();
+        if (ctx_.stopping.load()) return finish();
         if (buffer_.size() > 0) return readHeader();  // pipelined: already here
-        setPhase(Phase::Idle, first_ ? ctx_.options.readTimeoutSeconds : ctx_.options.keepAliveSeconds);
-        socket_.async_read_some(buffer_.prepare(4096), [self = shared_from_this()](beast::error_code ec, std::size_t n) {
-            if (ec) return self->close();  // idle timeout, hang-up or stop: no request
+        if (first_) setPhaseUntil(Phase::Idle, connected_ + toDuration(ctx_.options.readTimeoutSeconds));
+        else setPhase(Phase::Idle, ctx_.options.keepAliveSeconds);
+        stream_.async_read_some(buffer_.prepare(4096), [self = self()](beast::error_code ec, std::size_t n) {
+            // Idle timeout, hang-up or stop: no request.
+            if (ec) return self->closing_ || self->saidGoodbye(ec) ? self->finish() : self->close();
             self->buffer_.commit(n);
             self->readHeader();
         });
@@ -156,7 +243,7 @@ private:
         parser_->body_limit(ctx_.options.maxBodyBytes);
         // The whole request, headers and body, must arrive within the read timeout.
         setPhase(Phase::Reading, ctx_.options.readTimeoutSeconds);
-        http::async_read_header(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        http::async_read_header(stream_, buffer_, *parser_, [self = self()](beast::error_code ec, std::size_t) {
             if (ec) return self->readFailed(ec);
             self->onHeader();
         });
@@ -170,7 +257,7 @@ private:
         if (beast::iequals(req[http::field::expect], "100-continue")) {
             // curl and others wait for this before sending a larger body.
             auto cont = std::make_shared<http::response<http::empty_body>>(http::status::continue_, 11);
-            http::async_write(socket_, *cont, [self = shared_from_this(), cont](beast::error_code ec, std::size_t) {
+            http::async_write(stream_, *cont, [self = self(), cont](beast::error_code ec, std::size_t) {
                 if (ec) return self->readFailed(ec);
                 self->readBody();
             });
@@ -180,7 +267,7 @@ private:
     }
 
     void readBody() {
-        http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        http::async_read(stream_, buffer_, *parser_, [self = self()](beast::error_code ec, std::size_t) {
             if (ec) return self->readFailed(ec);
             self->handle();
         });
@@ -203,7 +290,7 @@ private:
                         "");
         if (ec == http::error::end_of_stream || ec == http::error::partial_message || ec == net::error::eof ||
             ec == net::error::connection_reset || ec == net::error::operation_aborted || ec == net::error::broken_pipe)
-            return close();  // the client went away, or we are stopping
+            return saidGoodbye(ec) ? finish() : close();  // the client went away, or we are stopping
         fail(400, "bad_request", "malformed HTTP request: " + ec.message(), "");
     }
 
@@ -268,8 +355,8 @@ private:
         waiting_ = std::move(routed);
         waitingKeepAlive_ = keepAlive;
         waitingHead_ = head;
-        auto ex = net::prefer(socket_.get_executor(), net::execution::outstanding_work.tracked);
-        const bool queued = log->submit(std::move(record), [self = shared_from_this(), ex](bool committed) {
+        auto ex = net::prefer(stream_.get_executor(), net::execution::outstanding_work.tracked);
+        const bool queued = log->submit(std::move(record), [self = self(), ex](bool committed) {
             net::post(ex, [self, committed] { self->logged(committed); });
         });
         if (!queued) logged(false);
@@ -291,7 +378,7 @@ private:
     // keep serving decisions meanwhile. The work guard keeps run() from
     // returning before the answer is sent.
     void reloadElsewhere(bool keepAlive) {
-        std::thread([self = shared_from_this(), guard = net::make_work_guard(ctx_.ioc), keepAlive]() mutable {
+        std::thread([self = self(), guard = net::make_work_guard(ctx_.ioc), keepAlive]() mutable {
             Reply reply = self->ctx_.api.reload("POST /v1/admin/reload");
             net::post(self->executor(), [self, reply = std::move(reply), keepAlive]() mutable {
                 self->respond(Routed{std::move(reply), {}}, keepAlive, false);
@@ -312,9 +399,10 @@ private:
         closeAfter_ = !keepAlive || ctx_.stopping.load();
         res_.keep_alive(!closeAfter_);
         setPhase(Phase::Writing, ctx_.options.writeTimeoutSeconds);
-        http::async_write(socket_, res_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        http::async_write(stream_, res_, [self = self()](beast::error_code ec, std::size_t) {
             self->finishRequest();
-            if (ec || self->closeAfter_) return self->close();
+            if (ec) return self->close();
+            if (self->closeAfter_) return self->finish();
             self->first_ = false;
             self->waitForRequest();
         });
@@ -362,14 +450,47 @@ private:
         return ctx_.api.isPolicyId(id) ? path : std::string(prefix) + withheldName(id);
     }
 
+    // The connection is done with, politely: over TLS, close_notify first
+    // (bounded by kTlsCloseSeconds), then the socket.
+    void finish() {
+        if constexpr (kTls) {
+            if (handshakeDone_ && phase_ != Phase::Closing && socket().is_open()) {
+                setPhase(Phase::Closing, std::min(kTlsCloseSeconds, ctx_.options.writeTimeoutSeconds));
+                stream_.async_shutdown([self = self()](beast::error_code) { self->close(); });
+                return;
+            }
+        }
+        close();
+    }
+
+    // finish() while a read is pending: over TLS the read must end before
+    // close_notify can be exchanged, so it is cancelled and its handler
+    // finishes.
+    void closeWhileReading() {
+        if constexpr (kTls) {
+            closing_ = true;
+            beast::error_code ec;
+            socket().cancel(ec);
+        } else {
+            close();
+        }
+    }
+
+    // A TLS peer that closed with close_notify (asio reports it as eof) is
+    // answered with ours: OpenSSL keeps a session for resumption only when
+    // the connection was shut down both ways.
+    static bool saidGoodbye(const beast::error_code& ec) { return kTls && ec == net::error::eof; }
+
+    // At once, without close_notify: the peer went away or misbehaved.
     void close() {
         beast::error_code ec;
-        socket_.shutdown(tcp::socket::shutdown_both, ec);
-        socket_.close(ec);
+        socket().shutdown(tcp::socket::shutdown_both, ec);
+        socket().close(ec);
         timer_.cancel();
     }
 
-    tcp::socket socket_;
+    std::shared_ptr<ssl::context> tls_;  // before stream_, which refers to it
+    Stream stream_;
     net::steady_timer timer_;
     Context& ctx_;
     beast::flat_buffer buffer_;
@@ -382,7 +503,8 @@ private:
     bool timerArmed_ = false;
     std::uint64_t timerGeneration_ = 0;
     bool timedOut_ = false, first_ = true, closeAfter_ = false;
-    Clock::time_point start_;
+    bool handshakeDone_ = false, closing_ = false;
+    Clock::time_point connected_, start_;
     RequestNote note_;
     std::optional<Routed> waiting_;  // decided, waiting for its commit
     bool waitingKeepAlive_ = false, waitingHead_ = false;
@@ -393,16 +515,19 @@ private:
 }  // namespace
 
 struct HttpService::Impl {
-    Impl(const ServeOptions& o, Api& api, Metrics& metrics, AccessLog& access, std::optional<ClientTokens> clients)
-        : ioc(static_cast<int>(o.threads ? o.threads : defaultThreads())),
+    Impl(const ServeOptions& o, Api& api, Metrics& metrics, AccessLog& access, std::optional<ClientTokens> clients,
+         const TlsCredentials* tlsCredentials)
+        : tls(tlsCredentials), ioc(static_cast<int>(o.threads ? o.threads : defaultThreads())),
           ctx(o, api, metrics, access, Router(api, std::move(clients)), ioc), acceptor(net::make_strand(ioc)),
           retry(acceptor.get_executor()) {
         ctx.maxConnections = o.maxConnections ? o.maxConnections : std::numeric_limits<std::size_t>::max();
     }
 
-    // Beyond the cap: one short answer, written without waiting (it fits in
-    // any socket buffer), and the connection closed. A client is told why
-    // instead of hanging, and the descriptors left are kept for the log.
+    // Beyond the cap: one short answer, written without waiting, and the
+    // connection closed. A client is told why instead of hanging, and the
+    // descriptors left are kept for the log. Over TLS the answer would need
+    // a handshake first, the work the cap exists to refuse: the connection
+    // is closed without one.
     void refuseConnection(tcp::socket socket) {
         static const std::string response = [] {
             std::string body = errorBody(InputError{"too_many_connections",
@@ -414,10 +539,8 @@ struct HttpService::Impl {
                    std::to_string(body.size()) + "\r\n\r\n" + body;
         }();
         ctx.metrics.connectionRefused();
+        if (!tls) return writeAndClose(socket, response);
         beast::error_code ec;
-        socket.non_blocking(true, ec);
-        socket.write_some(net::buffer(response), ec);
-        socket.shutdown(tcp::socket::shutdown_send, ec);
         socket.close(ec);
     }
 
@@ -435,11 +558,13 @@ struct HttpService::Impl {
                 return;
             }
             if (ctx.open.load() >= ctx.maxConnections) refuseConnection(std::move(socket));
-            else std::make_shared<Session>(std::move(socket), ctx)->start();
+            else if (tls) std::make_shared<Session<TlsStream>>(std::move(socket), ctx, tls->current())->start();
+            else std::make_shared<Session<PlainStream>>(std::move(socket), ctx)->start();
             accept();
         });
     }
 
+    const TlsCredentials* tls;  // null: plain HTTP
     net::io_context ioc;
     Context ctx;
     tcp::acceptor acceptor;
@@ -447,8 +572,8 @@ struct HttpService::Impl {
 };
 
 HttpService::HttpService(const ServeOptions& options, Api& api, Metrics& metrics, AccessLog& accessLog,
-                         std::optional<ClientTokens> clients)
-    : impl_(std::make_unique<Impl>(options, api, metrics, accessLog, std::move(clients))) {}
+                         std::optional<ClientTokens> clients, const TlsCredentials* tls)
+    : impl_(std::make_unique<Impl>(options, api, metrics, accessLog, std::move(clients), tls)) {}
 
 HttpService::~HttpService() = default;
 
@@ -484,7 +609,7 @@ void HttpService::stop() {
         s.acceptor.close(ec);
         s.retry.cancel();
     });
-    std::vector<std::shared_ptr<Session>> open;
+    std::vector<std::shared_ptr<Connection>> open;
     {
         std::lock_guard lock(s.ctx.sessionsMutex);
         for (auto& [raw, weak] : s.ctx.sessions)

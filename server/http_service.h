@@ -2,8 +2,9 @@
 // The HTTP side of `cpe serve`, on Boost.Beast (asio): one I/O thread per
 // core, keep-alive, the body limit (413), a read timeout for requests that
 // stall (408), a keep-alive timeout for idle connections, a write timeout for
-// clients that stop reading, and a graceful stop. Routing and the endpoints
-// are Router's and Api's; metrics and the access log are written per request.
+// clients that stop reading, and a graceful stop; HTTPS with --tls-cert.
+// Routing and the endpoints are Router's and Api's; metrics and the access
+// log are written per request.
 //
 // Why Beast rather than cpp-httplib (tried first): httplib spends a thread per
 // open connection and about eleven system calls per keep-alive request (poll
@@ -23,10 +24,14 @@
 
 namespace cpe::server {
 
+class TlsCredentials;
+
 class HttpService {
 public:
+    // tls: serve HTTPS with the pair in service there (re-read on SIGHUP by
+    // its owner); null: plain HTTP.
     HttpService(const ServeOptions& options, Api& api, Metrics& metrics, AccessLog& accessLog,
-                std::optional<ClientTokens> clients);
+                std::optional<ClientTokens> clients, const TlsCredentials* tls = nullptr);
     ~HttpService();
 
     // Binds and listens; returns the port (useful with port 0). Throws when

@@ -29,6 +29,8 @@ struct ServeOptions {
     std::string allowOrigin;             // CORS for a page served elsewhere (cpe page): "*" or one origin; "": none
     std::string accessLog = "-";         // "-": stderr, "off": none, else a file
     std::size_t maxConnections = 0;      // 0: as many as the descriptor limit allows, less a reserve (fd_limit.h)
+    std::string tlsCertFile;             // with tlsKeyFile: serve HTTPS (PEM, leaf first, chain after); "": plain HTTP
+    std::string tlsKeyFile;              // the certificate's private key (PEM, unencrypted)
 };
 
 // One I/O thread per core: connections are served asynchronously, so an idle

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <thread>
 
+#include <sys/stat.h>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -19,6 +21,7 @@
 #include "server/library_holder.h"
 #include "server/metrics.h"
 #include "server/signals.h"
+#include "server/tls_credentials.h"
 
 namespace cpe::server {
 
@@ -29,6 +32,26 @@ bool isLoopbackHost(const std::string& host) {
 unsigned defaultThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
 std::string effectiveSaltFile(const ServeOptions& o) { return o.saltFile.empty() ? o.dbPath + ".salt" : o.saltFile; }
+
+namespace {
+
+void logTlsIdentity(const char* what, const TlsCredentials& tls) {
+    const TlsIdentity id = tls.identity();
+    spdlog::info("{} {}: {}, valid until {}, SHA-256 fingerprint {}", what, tls.certFile(), id.subject, id.notAfter,
+                 id.sha256Fingerprint);
+    if (id.expired)
+        spdlog::warn("the TLS certificate in {} expired on {}: clients will refuse it; renew it and send SIGHUP", tls.certFile(),
+                     id.notAfter);
+}
+
+// SIGHUP: the new pair serves new connections; open ones keep theirs.
+void reloadTls(TlsCredentials& tls) {
+    std::string error;
+    if (tls.reload(error)) return logTlsIdentity("TLS certificate reloaded from", tls);
+    spdlog::error("TLS reload refused, the certificate in service stays: {}", error);
+}
+
+}  // namespace
 
 int runServe(const ServeOptions& given) {
     // Before any thread exists, so that they all inherit the mask.
@@ -44,6 +67,25 @@ int runServe(const ServeOptions& given) {
     // A file-size limit (RLIMIT_FSIZE) reached by the log is a write error
     // to refuse decisions over, not a reason to die.
     std::signal(SIGXFSZ, SIG_IGN);
+
+    // The certificate first: a wrong file is an operator's typo, told before
+    // anything else is loaded (exit 2, as for a bad option).
+    std::unique_ptr<TlsCredentials> tls;
+    if (given.tlsCertFile.empty() != given.tlsKeyFile.empty()) {
+        spdlog::error("cpe serve: --tls-cert and --tls-key go together: give both (HTTPS) or neither (plain HTTP)");
+        return 2;
+    }
+    if (!given.tlsCertFile.empty()) {
+        try {
+            tls = std::make_unique<TlsCredentials>(given.tlsCertFile, given.tlsKeyFile);
+            struct stat key {};
+            if (::stat(given.tlsKeyFile.c_str(), &key) == 0 && (key.st_mode & S_IROTH))
+                spdlog::warn("the TLS private key {} is readable by any user of this machine: chmod 600 it", given.tlsKeyFile);
+        } catch (const TlsError& e) {
+            spdlog::error("cpe serve: {}", e.what());
+            return 2;
+        }
+    }
 
     std::optional<ClientTokens> clients;
     std::unique_ptr<DecisionLog> log;
@@ -73,7 +115,7 @@ int runServe(const ServeOptions& given) {
 
     Metrics metrics;
     Api api(library, metrics, log.get());
-    HttpService http(options, api, metrics, *accessLog, clients);
+    HttpService http(options, api, metrics, *accessLog, clients, tls.get());
     int port = 0;
     try {
         port = http.bind();
@@ -84,17 +126,21 @@ int runServe(const ServeOptions& given) {
 
     std::atomic<bool> stopping{false}, finished{false};
     {
-        SignalThread signals([&] { api.reload("SIGHUP"); },
-                             [&] {
-                                 if (stopping.exchange(true)) return;
-                                 spdlog::info("stopping: no new connections; finishing requests in flight");
-                                 // stop() is a no-op until the listener runs,
-                                 // so repeat it until run() has returned.
-                                 while (!finished.load()) {
-                                     http.stop();
-                                     std::this_thread::sleep_for(std::chrono::milliseconds(20));
-                                 }
-                             });
+        SignalThread signals(
+            [&] {
+                api.reload("SIGHUP");
+                if (tls) reloadTls(*tls);
+            },
+            [&] {
+                if (stopping.exchange(true)) return;
+                spdlog::info("stopping: no new connections; finishing requests in flight");
+                // stop() is a no-op until the listener runs,
+                // so repeat it until run() has returned.
+                while (!finished.load()) {
+                    http.stop();
+                    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+                }
+            });
         const unsigned threads = options.threads ? options.threads : defaultThreads();
         // The one line on stdout: scripts and tests wait for it (and read the
         // port from it when started with --port 0).
@@ -103,7 +149,7 @@ int runServe(const ServeOptions& given) {
                 "listening on {} beyond loopback without --token-file: anyone who can reach this port can ask "
                 "for decisions and read the policies; give --token-file, or --host 127.0.0.1",
                 options.host);
-        std::printf("cpe serve: listening on http://%s:%d\n", options.host.c_str(), port);
+        std::printf("cpe serve: listening on %s://%s:%d\n", tls ? "https" : "http", options.host.c_str(), port);
         std::fflush(stdout);
         spdlog::info("{} policies from {}, {} I/O threads, body limit {} bytes, decision log {}{}{}",
                      library.current()->policyIds().size(), library.origin(), threads, options.maxBodyBytes, options.dbPath,
@@ -111,6 +157,7 @@ int runServe(const ServeOptions& given) {
                      clients ? fmt::format(", bearer token required ({} client{})", clients->clients().size(),
                                            clients->clients().size() == 1 ? "" : "s")
                              : std::string());
+        if (tls) logTlsIdentity("HTTPS (TLS 1.2 and 1.3) with the certificate in", *tls);
         spdlog::info("at most {} connections (file descriptors: soft limit {}{}, hard {})", options.maxConnections, fds.soft,
                      fds.soft != fds.before ? fmt::format(", raised from {}", fds.before) : std::string(), fds.hard);
         http.run();
