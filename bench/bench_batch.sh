@@ -6,6 +6,9 @@
 # referrals (tests/versions/cpe_gen_fertility_cases), and tonsillectomy
 # referrals drawn here (episode counts 0-12, booleans, some unknown). Each set
 # runs on one thread and on two (--threads): the output is the same bytes.
+# The "reference" rows read every line with the reference reader (nlohmann,
+# engine/library/batch_line.h) instead of the fast path (simdjson on-demand,
+# fast_case_decider.h), in the same run: the fast path's gain as a ratio.
 set -euo pipefail
 BUILD_DIR=${1:-build}
 CASES=${CASES:-1000000}
@@ -26,14 +29,15 @@ for i in range(int(sys.argv[1])):
     facts = ",".join(f'"{k}":{str(v).lower() if isinstance(v, bool) else v}' for k, v in f.items())
     out.write(f'{{"id":"t{i}","policy":"ebi.tonsillectomy","as_of":"2026-06-01","facts":{{{facts}}}}}\n')
 PY
-printf '%-16s %7s %10s %8s %8s %14s %14s\n' "cases" "threads" "lines" "wall s" "CPU s" "per wall s" "per CPU s"
+printf '%-26s %7s %10s %8s %8s %14s %14s\n' "cases" "threads" "lines" "wall s" "CPU s" "per wall s" "per CPU s"
 for set in tonsillectomy fertility; do
     lines=$(wc -l <"$tmp/$set.ndjson")
-    for threads in 1 2; do
+    for run in "1" "2" "1 reference"; do
+        read -r threads reader <<<"$run"
         /usr/bin/time -f "%e %U %S" -o "$tmp/time" "$CPE" decide --policies policies --cases "$tmp/$set.ndjson" \
-            --threads $threads >/dev/null 2>"$tmp/err" || true
+            --threads $threads ${reader:+--reference-reader} >/dev/null 2>"$tmp/err" || true
         read -r wall user sys <"$tmp/time"
-        awk -v s="$set" -v t="$threads" -v n="$lines" -v w="$wall" -v u="$user" -v k="$sys" 'BEGIN {
-            c = u + k; printf "%-16s %7d %10d %8.2f %8.2f %14.0f %14.0f\n", s, t, n, w, c, n / (w > 0 ? w : 1e-9), n / (c > 0 ? c : 1e-9) }'
+        awk -v s="$set${reader:+ (reference)}" -v t="$threads" -v n="$lines" -v w="$wall" -v u="$user" -v k="$sys" 'BEGIN {
+            c = u + k; printf "%-26s %7d %10d %8.2f %8.2f %14.0f %14.0f\n", s, t, n, w, c, n / (w > 0 ? w : 1e-9), n / (c > 0 ? c : 1e-9) }'
     done
 done

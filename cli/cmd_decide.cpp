@@ -37,6 +37,9 @@ struct DecideOptions {
     // JSON with the answer's additions (as_of, next_step, values in reasons,
     // questions: engine/answer/answer_guide.h); text always has them.
     bool answer = false;
+    // Every line through the reference reader (engine/library/batch_line.h),
+    // none through the fast path: the benchmark's same-run reference.
+    bool referenceReader = false;
     // One decision is JSON (the contract) unless text is asked for, or it is
     // printed on a terminal with no --format given: then it is for a person.
     bool text() const { return format == "text" || (format.empty() && isatty(STDOUT_FILENO)); }
@@ -125,7 +128,7 @@ int batch(const PolicyLibrary& lib, const DecideOptions& o) {
     // Counted from every thread.
     std::atomic<std::size_t> lines = 0, badLines = 0;
     LineJob decideLine = [&](const Line& line, std::string& out, unsigned worker) {
-        if (!line.tooLong && fast[worker]->tryAppend(line.text, out)) {
+        if (!line.tooLong && !o.referenceReader && fast[worker]->tryAppend(line.text, out)) {
             ++lines;
         } else {
             BatchLineResult result = appendBatchLine(lib, line, options, out);
@@ -166,6 +169,9 @@ void addDecideCommand(CLI::App& app, Globals& g) {
         ->check(CLI::PositiveNumber);
     cmd->add_option("--threads", o->threads, "Threads deciding a batch (default: one per core); the output is the same")
         ->check(CLI::PositiveNumber);
+    cmd->add_flag("--reference-reader", o->referenceReader,
+                  "Read every case line with the reference reader, not the fast path (for benchmarks)")
+        ->group("");
     cmd->add_flag("--answer", o->answer,
                   "JSON with what a person acts on added to the contract's fields: as_of, next_step, the values each "
                   "reason used, and a question for each missing fact (the text format always has them)");
