@@ -36,6 +36,7 @@ public:
     std::string text(int column) const;  // "" for NULL
     std::optional<std::string> optionalText(int column) const;
     std::int64_t integer(int column) const;
+    int columns() const;  // in each row of the result
 
 private:
     [[noreturn]] void fail(const char* what) const;
