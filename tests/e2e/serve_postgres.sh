@@ -8,10 +8,12 @@
 #     their instance part;
 #  2. `cpe log --db postgresql://...` reads the log: every row, --client and
 #     --per-day, the same rows as psql;
-#  3. PostgreSQL stopped mid-run: decisions get 503 decision_log_unavailable
+#  3. the decisions table locked by another session past --log-lock-timeout:
+#     503 within the bound, served again once the lock is released;
+#  4. PostgreSQL stopped mid-run: decisions get 503 decision_log_unavailable
 #     with Retry-After (never a 200), /readyz is not ready and refusals are
 #     counted; started again, the instance serves by itself;
-#  4. an instance with another salt is refused at start, and one without
+#  5. an instance with another salt is refused at start, and one without
 #     --salt-file is told to give it.
 # Usage: serve_postgres.sh CPE
 set -uo pipefail
@@ -121,7 +123,28 @@ cat "$WORK/client_1.txt" "$WORK/client_3.txt" | awk -F'|' '$1 == 200 { print $2 
 per_day=$("$CPE" log --db "$DB" --per-day --format json)
 echo "$per_day" | grep -q "\"total\":$logged,\"eligible\":$logged," || fail "cpe log --per-day: $per_day, want $logged eligible"
 
-# --- 3. PostgreSQL stopped mid-run, then started again ---------------------------
+# --- 3. the table locked by another session past the bound (--log-lock-timeout 1)
+psql -XAtq -c "BEGIN; LOCK TABLE decisions IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;" >/dev/null &
+locker=$!
+sleep 0.5
+started=$(date +%s%N)
+status=$(curl -s -o "$WORK/locked.json" -w '%{http_code}' -H "Authorization: Bearer alpha-token-0123456789abcdef" \
+  -d "$BODY" "http://127.0.0.1:$PORT_B/v1/decisions")
+waited_ms=$((($(date +%s%N) - started) / 1000000))
+[ "$status" = 503 ] || fail "a decision while the log was locked: $status, want 503"
+grep -q "decision_log_unavailable" "$WORK/locked.json" || fail "locked: $(cat "$WORK/locked.json")"
+[ "$waited_ms" -lt 3000 ] || fail "the refusal took $waited_ms ms: the lock bound is 1 s"
+wait $locker
+for _ in $(seq 100); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_B/readyz")" = 200 ] && break
+  sleep 0.1
+done
+status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer alpha-token-0123456789abcdef" -d "$BODY" \
+  "http://127.0.0.1:$PORT_B/v1/decisions")
+[ "$status" = 200 ] || fail "once the lock was released: $status, want 200"
+echo "table locked past the bound: 503 after $waited_ms ms; released: served again"
+
+# --- 4. PostgreSQL stopped mid-run, then started again ---------------------------
 rm -f "$WORK/stop" "$WORK"/client_*.txt
 client 5 "$PORT_B" alpha-token-0123456789abcdef &
 c5=$!
@@ -163,7 +186,7 @@ missing=$(comm -23 "$WORK/answered5.txt" "$WORK/logged5.txt" | wc -l)
 [ "$missing" = 0 ] || fail "$missing decisions answered around the outage are not in the log"
 echo "PostgreSQL stopped: $refused decisions refused (503, Retry-After), /readyz 503; started again: $after answered, all logged"
 
-# --- 4. the salt is the log's ------------------------------------------------------
+# --- 5. the salt is the log's ------------------------------------------------------
 head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$WORK/other.salt"; chmod 600 "$WORK/other.salt"
 "$CPE" serve --policies server/tests/policies --port 0 --db "$DB" --salt-file "$WORK/other.salt" >/dev/null 2>"$WORK/salt.err" &
 pids+=($!)
