@@ -199,9 +199,14 @@ void Connection::copyIn(const std::string& copySql, std::string_view data, Deadl
     awaitResult(deadline);
     PGresult* start = pq_.getResult(conn_);
     if (pq_.resultStatus(start) != PGRES_COPY_IN) {
+        std::string why = trimmed(start ? pq_.resultErrorField(start, PG_DIAG_MESSAGE_PRIMARY) : nullptr);
+        if (why.empty()) why = trimmed(pq_.errorMessage(conn_));
         pq_.clear(start);
-        finishCall("COPY", deadline);  // the server's reason, and the connection drained
-        throw Error("PostgreSQL: the COPY did not start");
+        try {
+            finishCall("COPY", deadline);  // drains what else the call returned
+        } catch (const Error&) {
+        }
+        throw Error("PostgreSQL: COPY: " + why);
     }
     pq_.clear(start);
     // In chunks: in non-blocking mode libpq takes what its buffer holds and
