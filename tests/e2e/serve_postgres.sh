@@ -9,7 +9,8 @@
 #  2. `cpe log --db postgresql://...` reads the log: every row, --client and
 #     --per-day, the same rows as psql;
 #  3. the decisions table locked by another session past --log-lock-timeout:
-#     503 within the bound, served again once the lock is released;
+#     503 within the bound, served again once the lock is released; likewise
+#     a server that stops answering (its backend SIGSTOPped);
 #  4. PostgreSQL stopped mid-run: decisions get 503 decision_log_unavailable
 #     with Retry-After (never a 200), /readyz is not ready and refusals are
 #     counted; started again, the instance serves by itself;
@@ -143,6 +144,32 @@ status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer alpha-
   "http://127.0.0.1:$PORT_B/v1/decisions")
 [ "$status" = 200 ] || fail "once the lock was released: $status, want 200"
 echo "table locked past the bound: 503 after $waited_ms ms; released: served again"
+
+# A server that stops answering altogether (its backend for B frozen): the
+# client-side deadline refuses, the connection is dropped, and B serves
+# again on a new one.
+backend=$(psql_value "SELECT pid FROM pg_stat_activity WHERE application_name = 'cpe serve' LIMIT 1")
+[ -n "$backend" ] || fail "no backend for cpe serve"
+# Only B is left: A was killed, so its backend has gone.
+[ "$(psql_value "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'cpe serve'")" = 1 ] ||
+  fail "want one cpe serve backend (B's), got $(psql_value "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'cpe serve'")"
+kill -STOP "$backend"
+started=$(date +%s%N)
+status=$(curl -s -o "$WORK/frozen.json" -w '%{http_code}' -H "Authorization: Bearer alpha-token-0123456789abcdef" \
+  -d "$BODY" "http://127.0.0.1:$PORT_B/v1/decisions")
+waited_ms=$((($(date +%s%N) - started) / 1000000))
+kill -CONT "$backend"
+[ "$status" = 503 ] || fail "a decision while PostgreSQL did not answer: $status, want 503"
+grep -q "no answer from the server in time" "$WORK/frozen.json" || fail "frozen: $(cat "$WORK/frozen.json")"
+[ "$waited_ms" -lt 3000 ] || fail "the refusal took $waited_ms ms: the bound is 1 s"
+for _ in $(seq 100); do
+  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_B/readyz")" = 200 ] && break
+  sleep 0.1
+done
+status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer alpha-token-0123456789abcdef" -d "$BODY" \
+  "http://127.0.0.1:$PORT_B/v1/decisions")
+[ "$status" = 200 ] || fail "after the frozen server: $status, want 200"
+echo "server not answering: 503 after $waited_ms ms; then served again on a new connection"
 
 # --- 4. PostgreSQL stopped mid-run, then started again ---------------------------
 rm -f "$WORK/stop" "$WORK"/client_*.txt
