@@ -67,6 +67,31 @@ client() {
 }
 
 psql_value() { psql -XAtq -v ON_ERROR_STOP=1 -c "$1"; }
+readyz() { curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$1/readyz"; }
+wait_ready() {  # PORT: until /readyz says 200, at most 10 s
+  for _ in $(seq 100); do [ "$(readyz "$1")" = 200 ] && return 0; sleep 0.1; done
+  return 1
+}
+# refused_in_time PORT WHAT WANT-TEXT: one decision is refused (503, the body
+# naming WANT-TEXT) within 3 s (the bound is 1 s); sets waited_ms.
+refused_in_time() {
+  local started status
+  started=$(date +%s%N)
+  status=$(curl -s -o "$WORK/refused_now.json" -w '%{http_code}' -H "Authorization: Bearer alpha-token-0123456789abcdef" \
+    -d "$BODY" "http://127.0.0.1:$1/v1/decisions")
+  waited_ms=$((($(date +%s%N) - started) / 1000000))
+  [ "$status" = 503 ] || fail "a decision while $2: $status, want 503"
+  grep -q "$3" "$WORK/refused_now.json" || fail "$2: $(cat "$WORK/refused_now.json")"
+  [ "$waited_ms" -lt 3000 ] || fail "$2: the refusal took $waited_ms ms: the bound is 1 s"
+}
+# served_again PORT WHAT: ready again, and a decision answered 200.
+served_again() {
+  wait_ready "$1" || fail "not ready 10 s after $2"
+  local status
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer alpha-token-0123456789abcdef" -d "$BODY" \
+    "http://127.0.0.1:$1/v1/decisions")
+  [ "$status" = 200 ] || fail "after $2: $status, want 200"
+}
 
 # --- 1. two instances, one SIGKILLed under load --------------------------------
 start A
@@ -128,21 +153,9 @@ echo "$per_day" | grep -q "\"total\":$logged,\"eligible\":$logged," || fail "cpe
 psql -XAtq -c "BEGIN; LOCK TABLE decisions IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(4); COMMIT;" >/dev/null &
 locker=$!
 sleep 0.5
-started=$(date +%s%N)
-status=$(curl -s -o "$WORK/locked.json" -w '%{http_code}' -H "Authorization: Bearer alpha-token-0123456789abcdef" \
-  -d "$BODY" "http://127.0.0.1:$PORT_B/v1/decisions")
-waited_ms=$((($(date +%s%N) - started) / 1000000))
-[ "$status" = 503 ] || fail "a decision while the log was locked: $status, want 503"
-grep -q "decision_log_unavailable" "$WORK/locked.json" || fail "locked: $(cat "$WORK/locked.json")"
-[ "$waited_ms" -lt 3000 ] || fail "the refusal took $waited_ms ms: the lock bound is 1 s"
+refused_in_time "$PORT_B" "the log was locked" decision_log_unavailable
 wait $locker
-for _ in $(seq 100); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_B/readyz")" = 200 ] && break
-  sleep 0.1
-done
-status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer alpha-token-0123456789abcdef" -d "$BODY" \
-  "http://127.0.0.1:$PORT_B/v1/decisions")
-[ "$status" = 200 ] || fail "once the lock was released: $status, want 200"
+served_again "$PORT_B" "the lock was released"
 echo "table locked past the bound: 503 after $waited_ms ms; released: served again"
 
 # A server that stops answering altogether (its backend for B frozen): the
@@ -154,21 +167,9 @@ backend=$(psql_value "SELECT pid FROM pg_stat_activity WHERE application_name = 
 [ "$(psql_value "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'cpe serve'")" = 1 ] ||
   fail "want one cpe serve backend (B's), got $(psql_value "SELECT count(*) FROM pg_stat_activity WHERE application_name = 'cpe serve'")"
 kill -STOP "$backend"
-started=$(date +%s%N)
-status=$(curl -s -o "$WORK/frozen.json" -w '%{http_code}' -H "Authorization: Bearer alpha-token-0123456789abcdef" \
-  -d "$BODY" "http://127.0.0.1:$PORT_B/v1/decisions")
-waited_ms=$((($(date +%s%N) - started) / 1000000))
+refused_in_time "$PORT_B" "PostgreSQL did not answer" "no answer from the server in time"
 kill -CONT "$backend"
-[ "$status" = 503 ] || fail "a decision while PostgreSQL did not answer: $status, want 503"
-grep -q "no answer from the server in time" "$WORK/frozen.json" || fail "frozen: $(cat "$WORK/frozen.json")"
-[ "$waited_ms" -lt 3000 ] || fail "the refusal took $waited_ms ms: the bound is 1 s"
-for _ in $(seq 100); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_B/readyz")" = 200 ] && break
-  sleep 0.1
-done
-status=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer alpha-token-0123456789abcdef" -d "$BODY" \
-  "http://127.0.0.1:$PORT_B/v1/decisions")
-[ "$status" = 200 ] || fail "after the frozen server: $status, want 200"
+served_again "$PORT_B" "the frozen server"
 echo "server not answering: 503 after $waited_ms ms; then served again on a new connection"
 
 # --- 4. PostgreSQL stopped mid-run, then started again ---------------------------
@@ -178,8 +179,7 @@ c5=$!
 sleep 0.5
 pg_cluster_pause || fail "could not stop PostgreSQL"
 sleep 1.5
-cp "$WORK/client_5.txt" "$WORK/at_stop.txt"
-ready=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_B/readyz")
+ready=$(readyz "$PORT_B")
 [ "$ready" = 503 ] || fail "/readyz answered $ready while PostgreSQL was down, want 503"
 curl -s -o "$WORK/refused.json" -D "$WORK/refused.headers" -H "Authorization: Bearer alpha-token-0123456789abcdef" \
   -d "$BODY" "http://127.0.0.1:$PORT_B/v1/decisions"
@@ -191,11 +191,7 @@ refusals=$(curl -s -H "Authorization: Bearer alpha-token-0123456789abcdef" "http
   awk '$1 == "cpe_decision_log_refusals_total" { print $2 }')
 [ "${refusals:-0}" -gt 0 ] || fail "no refusals counted while PostgreSQL was down"
 pg_cluster_resume || fail "could not start PostgreSQL again"
-for _ in $(seq 100); do
-  [ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_B/readyz")" = 200 ] && break
-  sleep 0.1
-done
-[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$PORT_B/readyz")" = 200 ] || fail "not ready 10 s after PostgreSQL came back"
+wait_ready "$PORT_B" || fail "not ready 10 s after PostgreSQL came back"
 sleep 1
 touch "$WORK/stop"
 wait $c5
