@@ -83,7 +83,7 @@ void printDays(const std::vector<server::DayCount>& days, bool json) {
 }
 
 int runLog(const LogOptions& o, bool json) {
-    std::unique_ptr<server::LogSource> db = server::openLogSource(o.db);
+    auto db = server::openLogSource(o.db);
     server::LogFilter f;
     if (!o.policy.empty()) f.policy = o.policy;
     if (!o.outcome.empty()) f.outcome = o.outcome;

@@ -4,68 +4,21 @@
 #include <stdexcept>
 
 #include "engine/storage/postgres.h"
-#include "server/sqlite_log_store.h"
 
 namespace cpe::server {
 
 namespace {
 
-class SqliteSource : public LogSource {
-public:
-    explicit SqliteSource(sqlite::Database& db) : db_(db) {}
-    std::vector<Row> query(const std::string& sql, const std::vector<std::string>& args) override {
-        sqlite::Statement stmt = db_.prepare(sql);
-        for (std::size_t i = 0; i < args.size(); ++i) stmt.bind(static_cast<int>(i + 1), args[i]);
-        std::vector<Row> rows;
-        while (stmt.step()) {
-            Row row;
-            for (int c = 0; c < stmt.columns(); ++c) row.push_back(stmt.optionalText(c));
-            rows.push_back(std::move(row));
-        }
-        return rows;
-    }
-    bool hasClientColumn() override { return hasDecisionColumn(db_, "client"); }
-
-private:
-    sqlite::Database& db_;
-};
-
-// Owns the database it reads.
-class SqliteFileSource : public SqliteSource {
-public:
-    explicit SqliteFileSource(std::unique_ptr<sqlite::Database> db) : SqliteSource(*db), db_(std::move(db)) {}
-
-private:
-    std::unique_ptr<sqlite::Database> db_;
-};
-
-class PostgresSource : public LogSource {
-public:
-    explicit PostgresSource(const std::string& target) : conn_(target, "cpe log") {
-        pg::Result table = conn_.exec("SELECT to_regclass('decisions') IS NOT NULL");
-        if (table.value(0, 0) != "t") throw std::runtime_error("no decision log at " + pg::redacted(target));
-    }
-    std::vector<Row> query(const std::string& sql, const std::vector<std::string>& args) override {
-        std::vector<std::optional<std::string>> params(args.begin(), args.end());
-        pg::Result result = conn_.exec(sql, params);
-        std::vector<Row> rows;
-        for (int r = 0; r < result.rows(); ++r) {
-            Row row;
-            for (int c = 0; c < result.columns(); ++c) row.push_back(result.value(r, c));
-            rows.push_back(std::move(row));
-        }
-        return rows;
-    }
-    // The PostgreSQL schema has had the column from the start.
-    bool hasClientColumn() override { return true; }
-
-private:
-    pg::Connection conn_;
-};
+// A log written before named clients has no client column (the PostgreSQL
+// schema has had it from the start).
+bool hasClientColumn(storage::SqlSession& log) {
+    if (log.dialect() == storage::Dialect::Postgres) return true;
+    return !log.query("SELECT 1 FROM pragma_table_info('decisions') WHERE name = 'client'").empty();
+}
 
 struct Where {
     std::string sql;
-    std::vector<std::string> args;
+    std::vector<storage::SqlSession::Value> args;
 };
 
 // A log written before named clients has no client column; it reads as NULL.
@@ -91,23 +44,26 @@ std::int64_t number(const std::optional<std::string>& v) { return v ? std::stoll
 
 }  // namespace
 
-std::unique_ptr<LogSource> sqliteLogSource(sqlite::Database& db) { return std::make_unique<SqliteSource>(db); }
-
-std::unique_ptr<LogSource> openLogSource(const std::string& target) {
-    if (pg::isConnectionString(target)) return std::make_unique<PostgresSource>(target);
+std::unique_ptr<storage::SqlSession> openLogSource(const std::string& target) {
+    if (pg::isConnectionString(target)) {
+        auto log = storage::postgresSession(target, "cpe log");
+        if (log->query("SELECT to_regclass('decisions') IS NOT NULL")[0][0] != "t")
+            throw std::runtime_error("no decision log at " + log->name());
+        return log;
+    }
     if (!std::ifstream(target)) throw std::runtime_error("no decision log at " + target);
-    return std::make_unique<SqliteFileSource>(std::make_unique<sqlite::Database>(target, sqlite::Database::Mode::ReadOnly));
+    return storage::sqliteFileSession(target, false);
 }
 
-std::vector<LogRow> queryDecisions(LogSource& log, const LogFilter& filter) {
-    const bool hasClient = log.hasClientColumn();
+std::vector<LogRow> queryDecisions(storage::SqlSession& log, const LogFilter& filter) {
+    const bool hasClient = hasClientColumn(log);
     Where w = buildWhere(filter, hasClient);
     std::string sql =
         std::string("SELECT id, decision_id, time, as_of, policy, policy_version, outcome, route, reasons, facts_hash, facts, ") +
         (hasClient ? "client" : "NULL") + " FROM decisions" + w.sql + " ORDER BY time DESC, id DESC";
     if (filter.limit > 0) sql += " LIMIT " + std::to_string(filter.limit);
     std::vector<LogRow> rows;
-    for (LogSource::Row& v : log.query(sql, w.args)) {
+    for (storage::SqlSession::Row& v : log.query(sql, w.args)) {
         LogRow r;
         r.id = number(v[0]);
         r.decisionId = v[1].value_or("");
@@ -126,8 +82,8 @@ std::vector<LogRow> queryDecisions(LogSource& log, const LogFilter& filter) {
     return rows;
 }
 
-std::vector<DayCount> countPerDay(LogSource& log, const LogFilter& filter) {
-    Where w = buildWhere(filter, log.hasClientColumn());
+std::vector<DayCount> countPerDay(storage::SqlSession& log, const LogFilter& filter) {
+    Where w = buildWhere(filter, hasClientColumn(log));
     // CASE rather than summing comparisons: PostgreSQL does not add booleans.
     std::string sql =
         "SELECT substr(time, 1, 10) AS day, count(*), "
@@ -136,7 +92,7 @@ std::vector<DayCount> countPerDay(LogSource& log, const LogFilter& filter) {
         "FROM decisions" +
         w.sql + " GROUP BY day ORDER BY day";
     std::vector<DayCount> days;
-    for (const LogSource::Row& v : log.query(sql, w.args)) {
+    for (const storage::SqlSession::Row& v : log.query(sql, w.args)) {
         DayCount d;
         d.day = v[0].value_or("");
         d.total = static_cast<std::uint64_t>(number(v[1]));
@@ -149,24 +105,19 @@ std::vector<DayCount> countPerDay(LogSource& log, const LogFilter& filter) {
     return days;
 }
 
-std::string logSaltId(LogSource& log) {
+std::string logSaltId(storage::SqlSession& log) {
     auto rows = log.query("SELECT value FROM meta WHERE key = 'salt_id'", {});
     return rows.empty() ? std::string() : rows[0][0].value_or("");
 }
 
 std::vector<LogRow> queryDecisions(sqlite::Database& db, const LogFilter& filter) {
-    SqliteSource source(db);
-    return queryDecisions(source, filter);
+    return queryDecisions(*storage::sqliteSession(db), filter);
 }
 
 std::vector<DayCount> countPerDay(sqlite::Database& db, const LogFilter& filter) {
-    SqliteSource source(db);
-    return countPerDay(source, filter);
+    return countPerDay(*storage::sqliteSession(db), filter);
 }
 
-std::string logSaltId(sqlite::Database& db) {
-    SqliteSource source(db);
-    return logSaltId(source);
-}
+std::string logSaltId(sqlite::Database& db) { return logSaltId(*storage::sqliteSession(db)); }
 
 }  // namespace cpe::server

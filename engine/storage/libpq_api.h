@@ -9,13 +9,13 @@
 // real API. One loader for the audit and the server.
 #include <libpq-fe.h>
 
-#include <stdexcept>
+#include "engine/storage/storage_error.h"
 
 namespace cpe::pg {
 
 // libpq cannot be loaded, or a PostgreSQL call failed (postgres.h).
-struct Error : std::runtime_error {
-    using std::runtime_error::runtime_error;
+struct Error : storage::Error {
+    using storage::Error::Error;
 };
 
 struct LibpqApi {

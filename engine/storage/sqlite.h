@@ -9,13 +9,15 @@
 #include <string>
 #include <string_view>
 
+#include "engine/storage/storage_error.h"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace cpe::sqlite {
 
-struct Error : std::runtime_error {
-    using std::runtime_error::runtime_error;
+struct Error : storage::Error {
+    using storage::Error::Error;
 };
 
 class Statement {
