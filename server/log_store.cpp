@@ -10,6 +10,29 @@
 
 namespace cpe::server {
 
+std::string decisionLogSchema(storage::Dialect dialect) {
+    return storage::schemaFor(R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions (
+  id             {rowid},
+  decision_id    {key} NOT NULL,   -- also sent to the client as X-Decision-Id
+  time           {key} NOT NULL,   -- UTC, YYYY-MM-DDTHH:MM:SS.mmmZ
+  as_of          {key} NOT NULL,   -- the date the decision was made for
+  policy         {key} NOT NULL,
+  policy_version TEXT NOT NULL,
+  outcome        TEXT NOT NULL,
+  route          TEXT NOT NULL,
+  reasons        TEXT NOT NULL,   -- JSON array of criterion ids
+  facts_hash     TEXT NOT NULL,   -- hex HMAC-SHA-256(salt, canonical facts)
+  facts          TEXT,            -- canonical facts, only with --log-facts
+  client         TEXT             -- the named client that asked (--token-file), or NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_by_time ON decisions(time);
+CREATE INDEX IF NOT EXISTS decisions_by_policy ON decisions(policy, time);
+)sql",
+                              dialect);
+}
+
 std::unique_ptr<LogStore> openLogStore(const LogStoreOptions& options) {
     if (pg::isConnectionString(options.target)) return std::make_unique<PostgresLogStore>(options);
     return std::make_unique<SqliteLogStore>(options);

@@ -12,6 +12,8 @@
 #include <span>
 #include <string>
 
+#include "engine/storage/sql_session.h"
+
 namespace cpe::server {
 
 struct DecisionRecord {
@@ -67,6 +69,9 @@ std::unique_ptr<LogStore> openLogStore(const LogStoreOptions& options);
 // "" when a log that records `stored` (nullopt: none yet) may be written
 // with the salt whose id is `saltId`; else why not.
 std::string saltMismatch(const std::optional<std::string>& stored, const std::string& saltId);
+
+// The decision log's tables, shared by both stores and `cpe log`.
+std::string decisionLogSchema(storage::Dialect dialect);
 
 // UTC "YYYY-MM-DDTHH:MM:SS.mmmZ": sorts as text, so date ranges are index scans.
 std::string formatLogTime(std::int64_t epochMs);

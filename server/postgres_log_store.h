@@ -20,9 +20,8 @@ class Connection;
 
 namespace cpe::server {
 
-// The PostgreSQL schema: the SQLite one's names, with text compared
-// byte-wise (COLLATE "C") so that `cpe log`'s date ranges mean the same.
-extern const char* const kPostgresDecisionLogSchema;
+// The schema is the SQLite log's (log_store.h decisionLogSchema), its keys
+// compared byte-wise (COLLATE "C") so that `cpe log`'s date ranges mean the same.
 
 class PostgresLogStore : public LogStore {
 public:

@@ -15,26 +15,6 @@
 
 namespace cpe::server {
 
-const char* const kDecisionLogSchema = R"sql(
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS decisions (
-  id             INTEGER PRIMARY KEY,
-  decision_id    TEXT NOT NULL,   -- also sent to the client as X-Decision-Id
-  time           TEXT NOT NULL,   -- UTC, YYYY-MM-DDTHH:MM:SS.mmmZ
-  as_of          TEXT NOT NULL,   -- the date the decision was made for
-  policy         TEXT NOT NULL,
-  policy_version TEXT NOT NULL,
-  outcome        TEXT NOT NULL,
-  route          TEXT NOT NULL,
-  reasons        TEXT NOT NULL,   -- JSON array of criterion ids
-  facts_hash     TEXT NOT NULL,   -- hex HMAC-SHA-256(salt, canonical facts)
-  facts          TEXT,            -- canonical facts, only with --log-facts
-  client         TEXT             -- the named client that asked (--token-file), or NULL
-);
-CREATE INDEX IF NOT EXISTS decisions_by_time ON decisions(time);
-CREATE INDEX IF NOT EXISTS decisions_by_policy ON decisions(policy, time);
-)sql";
-
 bool hasDecisionColumn(sqlite::Database& db, const std::string& column) {
     sqlite::Statement info = db.prepare("SELECT 1 FROM pragma_table_info('decisions') WHERE name = ?");
     info.bind(1, column);
@@ -55,7 +35,7 @@ public:
         // process; only a power cut can lose the last commits. FULL adds an
         // fsync of the WAL to every commit.
         db.exec(o.durability == Durability::PowerLoss ? "PRAGMA synchronous=FULL" : "PRAGMA synchronous=NORMAL");
-        db.exec(kDecisionLogSchema);
+        db.exec(decisionLogSchema(storage::Dialect::Sqlite));
         addClientColumn();
         checkSalt(o.salt);
         // No checkpoint inside a commit: the checkpointer thread does them.

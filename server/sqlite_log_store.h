@@ -24,8 +24,6 @@ class Database;
 
 namespace cpe::server {
 
-// The schema, shared with `cpe log`.
-extern const char* const kDecisionLogSchema;
 // Whether the decisions table has this column (logs from older versions
 // lack the later ones: `client`).
 bool hasDecisionColumn(sqlite::Database& db, const std::string& column);

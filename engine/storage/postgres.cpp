@@ -103,6 +103,8 @@ Connection::Connection(const std::string& target, std::string_view applicationNa
         conn_ = nullptr;
         throw Error("cannot connect to PostgreSQL at " + redacted(target) + ": " + why);
     }
+    // NOTICEs ("already exists, skipping") would go to stderr.
+    exec("SET client_min_messages = warning");
     // Blocking PQexec ignores this; the bounded calls need it so that a
     // full socket buffer (a server that stopped reading) cannot block them.
     pq_.setnonblocking(conn_, 1);

@@ -20,6 +20,13 @@ namespace cpe::storage {
 
 enum class Dialect { Sqlite, Postgres };
 
+// A schema written once for both stores, its tokens replaced for `dialect`:
+// {key} a text column that orders or identifies (COLLATE "C" in PostgreSQL,
+// so it sorts byte-wise as SQLite's does), {rowid} an integer primary key the
+// database numbers, {seq} the same never reusing a number (SQLite
+// AUTOINCREMENT; PostgreSQL identity columns never reuse one anyway).
+std::string schemaFor(std::string schemaTemplate, Dialect dialect);
+
 class SqlSession {
 public:
     using Value = std::optional<std::string>;
