@@ -29,9 +29,9 @@ bool startsWith(std::string_view s, std::string_view prefix) { return s.substr(0
 
 bool isConnectionString(std::string_view target) {
     if (startsWith(target, "postgresql://") || startsWith(target, "postgres://")) return true;
-    // key=value pairs: the first word is a keyword followed by '='. A file
-    // name holding '=' is possible but would not start "word=" with a libpq
-    // keyword; the common ones are enough to tell.
+    // key=value pairs: one of libpq's common keywords and '=', at the start
+    // or after a space. A file name may hold '=', but hardly "host=" or
+    // "dbname=" as a word of its own.
     for (std::string_view key : {"host=", "hostaddr=", "dbname=", "user=", "port=", "service="}) {
         std::size_t at = target.find(key);
         if (at != std::string_view::npos && (at == 0 || std::isspace(static_cast<unsigned char>(target[at - 1])))) return true;
