@@ -9,6 +9,10 @@
 # The default run is repeated over HTTPS (--tls-cert, a self-signed
 # certificate made here; wrk's connections are kept alive, so this measures
 # TLS records, not handshakes) unless BENCH_TLS=0.
+# Then the same load with the decision log on PostgreSQL (`--db postgresql://`,
+# a throwaway cluster from tests/support/pg_cluster.sh on a Unix socket, fsync
+# ON: each commit is flushed to disk, so PostgreSQL's default durability is
+# power-loss), and a summary table of every run side by side.
 # Target on the 2-core reference machine: >= 40,000 decisions/s, p99 < 5 ms.
 # wrk runs on the same machine and takes its share of the cores, so the
 # figures are for server and load generator together; the server's own CPU
@@ -16,7 +20,8 @@
 #
 #   bash bench/bench_server.sh BUILD_DIR
 # Environment: BENCH_SECONDS (10), BENCH_CONNECTIONS (16), BENCH_WRK_THREADS (1),
-# BENCH_POLICIES / BENCH_BODY to decide on another policy, BENCH_BASELINE, BENCH_TLS (1).
+# BENCH_POLICIES / BENCH_BODY to decide on another policy, BENCH_BASELINE, BENCH_TLS=0
+# to leave HTTPS out, BENCH_POSTGRES=0 to leave PostgreSQL out.
 set -euo pipefail
 BUILD_DIR=${1:-build}
 cd "$(dirname "$0")/.."
@@ -33,8 +38,11 @@ command -v wrk >/dev/null || { echo "wrk is not installed (make setup-bench)"; e
 server_pid=""
 works=()
 tls_dir=""
+summary=()
+RUN_DB=""  # "": a SQLite file in the run's folder; else this PostgreSQL connection string
 cleanup() {
   if [ -n "$server_pid" ] && kill -0 "$server_pid" 2>/dev/null; then kill -KILL "$server_pid" 2>/dev/null || true; fi
+  if declare -F pg_cluster_stop >/dev/null; then pg_cluster_stop; fi
   for w in "${works[@]}"; do rm -rf "$w"; done
 }
 trap cleanup EXIT
@@ -48,7 +56,12 @@ work=$(mktemp -d)
 works+=("$work")
 
 # Defaults otherwise: one I/O thread per core, access log on (to a file).
-"$cpe" serve --policies "$POLICIES" --port 0 --db "$work/decisions.db" --access-log "$work/access.log" "$@" \
+local db=(--db "$work/decisions.db") store="SQLite WAL"
+if [ -n "$RUN_DB" ]; then
+  head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' >"$work/salt"; chmod 600 "$work/salt"
+  db=(--db "$RUN_DB" --salt-file "$work/salt") store="PostgreSQL"
+fi
+"$cpe" serve --policies "$POLICIES" --port 0 "${db[@]}" --access-log "$work/access.log" "$@" \
   >"$work/stdout" 2>"$work/stderr" &
 server_pid=$!
 for _ in $(seq 100); do grep -q "listening on" "$work/stdout" 2>/dev/null && break; sleep 0.1; done
@@ -106,10 +119,17 @@ local hz=$(getconf CLK_TCK)
 local cpu_us=$(awk -v t=$((ticks_after - ticks_before)) -v hz="$hz" -v n="$requests" 'BEGIN { printf "%.1f", t / hz * 1e6 / n }')
 # Run-queue wait summed over the server's threads, per second of the run.
 local queue_ms=$(awk -v w=$((wait_after - wait_before)) -v s="$SECONDS_RUN" 'BEGIN { printf "%.0f", w / 1e6 / s }')
-local rows=$(sqlite3 "$work/decisions.db" 'SELECT count(*) FROM decisions' 2>/dev/null || echo "?")
+local rows
+if [ -n "$RUN_DB" ]; then
+  rows=$(psql -XAtq -c 'SELECT count(*) FROM decisions' 2>/dev/null || echo "?")
+  # The next run starts on an empty log, with its own salt.
+  psql -XAtq -c 'DROP TABLE decisions, meta; DROP SEQUENCE decision_log_instances' >/dev/null 2>&1 || true
+else
+  rows=$(sqlite3 "$work/decisions.db" 'SELECT count(*) FROM decisions' 2>/dev/null || echo "?")
+fi
 
 echo "-- $label"
-echo "wrk: $WRK_THREADS thread(s), $CONNECTIONS keep-alive connections, ${SECONDS_RUN}s, $scheme, decision log on (SQLite WAL)"
+echo "wrk: $WRK_THREADS thread(s), $CONNECTIONS keep-alive connections, ${SECONDS_RUN}s, $scheme, decision log on ($store)"
 echo "decisions/s:      $rps   (target >= 40000)"
 echo "latency p50:      ${p50} ms"
 echo "latency p99:      ${p99} ms   (target < 5 ms)"
@@ -118,6 +138,7 @@ echo "run-queue wait:   ${queue_ms} ms per second, summed over the server's thre
 echo "non-2xx:          $non2xx${errors:+   $errors}"
 echo "decision log:     $rows rows for $decided decisions made (after SIGTERM)"
 echo "load average:     $load_before before, $load_after after (other work on the machine skews the figures)"
+summary+=("$(printf '%-58s %12s %9s %9s %10s' "$label" "$rps" "$p50" "$p99" "$cpu_us")")
 }
 
 if [ -n "${BENCH_BASELINE:-}" ]; then run "baseline: $BENCH_BASELINE" "$BENCH_BASELINE"; echo; fi
@@ -133,3 +154,24 @@ if [ "${BENCH_TLS:-1}" != 0 ]; then
   echo
 fi
 run "group commit, --durable power-loss (fsync per commit)" "$CPE" --durable power-loss
+
+if [ "${BENCH_POSTGRES:-1}" = 1 ]; then
+  . tests/support/pg_cluster.sh
+  pg_work=$(mktemp -d); chmod 755 "$pg_work"; works+=("$pg_work")
+  # A port of its own, so that a test's cluster running meanwhile is no matter.
+  if PG_CLUSTER_PORT=54339 PG_CLUSTER_FSYNC=on pg_cluster_start "$pg_work/pg"; then
+    RUN_DB="postgresql:///postgres?host=$PGHOST&port=$PGPORT&user=cpe"
+    echo
+    # PostgreSQL's default synchronous_commit=on with fsync on: every commit
+    # is on disk before it is answered, whichever --durable.
+    run "PostgreSQL, fsync on (a commit is on disk when answered)" "$CPE"
+    RUN_DB=""
+  else
+    echo "(PostgreSQL left out: no server programs; make setup-bench installs them)"
+  fi
+fi
+
+echo
+echo "-- summary (same run, same machine load)"
+printf '%-58s %12s %9s %9s %10s\n' "decision log" "decisions/s" "p50 ms" "p99 ms" "CPU us/dec"
+for line in "${summary[@]}"; do echo "$line"; done

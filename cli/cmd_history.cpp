@@ -48,7 +48,8 @@ void addHistoryCommand(CLI::App& app, Globals& g) {
     auto text = std::make_shared<std::string>();
     auto format = std::make_shared<std::string>();
     cmd->add_option("id", *id, "Policy id (or module name); without it, every policy in the registry");
-    cmd->add_option("--db", *db, "The registry file")->required();
+    cmd->add_option("--db", *db, "The registry: a file, or PostgreSQL (postgresql://... or a libpq key=value string)")
+        ->required();
     cmd->add_option("--text", *text,
                     "Print the stored text of this version (what `registry:ID@VERSION:line` locations point at)");
     cmd->add_option("--format", *format, "Output format")->check(CLI::IsMember({"text", "json"}));

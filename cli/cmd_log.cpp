@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "engine/storage/postgres.h"
 #include "server/facts_hash.h"
 #include "server/log_query.h"
 
@@ -82,11 +83,7 @@ void printDays(const std::vector<server::DayCount>& days, bool json) {
 }
 
 int runLog(const LogOptions& o, bool json) {
-    if (!std::ifstream(o.db)) {
-        std::fprintf(stderr, "cpe log: no decision log at %s\n", o.db.c_str());
-        return 1;
-    }
-    sqlite::Database db(o.db, sqlite::Database::Mode::ReadOnly);
+    auto db = server::openLogSource(o.db);
     server::LogFilter f;
     if (!o.policy.empty()) f.policy = o.policy;
     if (!o.outcome.empty()) f.outcome = o.outcome;
@@ -95,17 +92,20 @@ int runLog(const LogOptions& o, bool json) {
     if (!o.client.empty()) f.client = o.client;
     f.limit = o.limit;
     if (!o.factsFile.empty()) {
+        if (o.saltFile.empty() && pg::isConnectionString(o.db))
+            throw std::runtime_error("--facts with a PostgreSQL --db needs --salt-file (the salt cpe serve was given)");
         std::string saltPath = o.saltFile.empty() ? o.db + ".salt" : o.saltFile;
         std::string salt = server::loadSalt(saltPath);
-        std::string expected = server::logSaltId(db);
+        std::string expected = server::logSaltId(*db);
         if (!expected.empty() && expected != server::saltId(salt)) {
-            std::fprintf(stderr, "cpe log: %s is not the salt %s was written with\n", saltPath.c_str(), o.db.c_str());
+            std::fprintf(stderr, "cpe log: %s is not the salt %s was written with\n", saltPath.c_str(),
+                         pg::redacted(o.db).c_str());
             return 1;
         }
         f.factsHash = server::factsHash(salt, server::canonicalFacts(readFacts(o.factsFile)));
     }
-    if (o.perDay) printDays(server::countPerDay(db, f), json);
-    else printRows(server::queryDecisions(db, f), json);
+    if (o.perDay) printDays(server::countPerDay(*db, f), json);
+    else printRows(server::queryDecisions(*db, f), json);
     return 0;
 }
 
@@ -117,7 +117,9 @@ void addLogCommand(CLI::App& app, Globals& g) {
     cmd->footer(
         "Dates are UTC days of the decision time, both ends included. Newest decisions first.\n"
         "--format json prints one JSON object a line.");
-    cmd->add_option("--db", o->db, "SQLite decision log")->capture_default_str();
+    cmd->add_option("--db", o->db,
+                    "The decision log: a SQLite file, or PostgreSQL (postgresql://... or a libpq key=value string)")
+        ->capture_default_str();
     cmd->add_option("--policy", o->policy, "Only this policy id");
     cmd->add_option("--outcome", o->outcome, "Only this outcome")
         ->check(CLI::IsMember({"eligible", "not_eligible", "review", "undetermined"}));
@@ -138,7 +140,7 @@ void addLogCommand(CLI::App& app, Globals& g) {
     cmd->add_flag("--per-day", o->perDay, "Count decisions per day and outcome instead of listing them");
     cmd->add_option("--facts", o->factsFile, "Only decisions made on these facts (a JSON file: the facts, or a decision request)")
         ->check(CLI::ExistingFile);
-    cmd->add_option("--salt-file", o->saltFile, "The log's salt, for --facts (default: <db>.salt)");
+    cmd->add_option("--salt-file", o->saltFile, "The log's salt, for --facts (default: <db>.salt; required with PostgreSQL)");
     cmd->callback([o, &g] {
         try {
             g.exitCode = runLog(*o, g.format == "json");

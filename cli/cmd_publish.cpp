@@ -38,7 +38,10 @@ void addPublishCommand(CLI::App& app, Globals& g) {
     auto at = std::make_shared<std::string>();
     auto format = std::make_shared<std::string>();
     cmd->add_option("paths", *paths, "Policy files or folders to publish (default: policies/)");
-    cmd->add_option("--db", *db, "The registry file (created when missing)")->required();
+    cmd->add_option("--db", *db,
+                    "The registry: a file (created when missing), or PostgreSQL (postgresql://... or a libpq key=value "
+                    "string; its tables created when missing)")
+        ->required();
     cmd->add_option("--by", *by, "Who publishes (default: $USER)");
     cmd->add_option("--at", *at, "Record this time instead of now (UTC, YYYY-MM-DDTHH:MM:SSZ), e.g. for imports");
     cmd->add_option("--format", *format, "Output format")->check(CLI::IsMember({"text", "json"}));

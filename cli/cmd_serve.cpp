@@ -11,7 +11,7 @@ namespace cpe::cli {
 void addServeCommand(CLI::App& app, Globals& g) {
     auto o = std::make_shared<server::ServeOptions>();
     o->threads = server::defaultThreads();
-    CLI::App* cmd = app.add_subcommand("serve", "Serve decisions over HTTP or HTTPS, logging every decision to SQLite");
+    CLI::App* cmd = app.add_subcommand("serve", "Serve decisions over HTTP or HTTPS, logging every decision to SQLite or PostgreSQL");
     cmd->footer(R"(Endpoints:
   POST /v1/decisions        {"policy": ID, "facts": {...}, "as_of": "YYYY-MM-DD"?} -> decision
                             (400 bad JSON or facts, 404 unknown policy, 413 body too large,
@@ -38,7 +38,9 @@ SIGTERM or SIGINT: stop accepting, answer requests in flight, then exit: 0, or 3
 decision log could not be written at the end.
 The decision log keeps a salted hash of the facts, not the facts (unless --log-facts);
 the salt file is created on first use: keep it, and keep it apart from the database.
-Query the log with `cpe log --db FILE`.)");
+With --db postgresql://..., several instances (behind a load balancer) write one log; decision
+ids carry each instance's number, so they never collide.
+Query the log with `cpe log --db FILE` (or the same connection string).)");
     auto* policies =
         cmd->add_option("--policies", o->policyPaths, "Policy files or folders, searched recursively")->capture_default_str();
     cmd->add_option("--registry", o->registryPath,
@@ -70,8 +72,13 @@ Query the log with `cpe log --db FILE`.)");
     cmd->add_option("--keep-alive", o->keepAliveSeconds, "Seconds an idle keep-alive connection is kept open")
         ->check(CLI::Range(1, 3600))
         ->capture_default_str();
-    cmd->add_option("--db", o->dbPath, "SQLite decision log (created if missing; WAL mode)")->capture_default_str();
-    cmd->add_option("--salt-file", o->saltFile, "Secret salt for the facts hash (default: <db>.salt, created if missing)");
+    cmd->add_option("--db", o->dbPath,
+                    "Decision log: a SQLite file (created if missing; WAL mode), or PostgreSQL "
+                    "(postgresql://... or a libpq key=value string), which several instances can share")
+        ->capture_default_str();
+    cmd->add_option("--salt-file", o->saltFile,
+                    "Secret salt for the facts hash (default: <db>.salt, created if missing; required with PostgreSQL, "
+                    "the same file for every instance)");
     cmd->add_option_function<std::string>(
            "--durable", [o](const std::string& v) { o->durablePowerLoss = v == "power-loss"; },
            "What an answered decision survives: process-crash (default: kill -9, OOM, crash) or power-loss "

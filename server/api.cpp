@@ -1,7 +1,6 @@
 #include "server/api.h"
 
 #include <chrono>
-#include <random>
 
 #include <spdlog/spdlog.h>
 
@@ -9,6 +8,7 @@
 #include "engine/doc/criteria_doc.h"
 #include "engine/source/diagnostics.h"
 #include "server/decide_body.h"
+#include "server/decision_id.h"
 #include "server/facts_hash.h"
 #include "server/json_writer.h"
 #include "server/policy_json.h"
@@ -42,17 +42,6 @@ std::string reasonIds(const Decision& d) {
 
 }  // namespace
 
-std::string newDecisionId() {
-    thread_local std::mt19937_64 rng{std::random_device{}()};
-    static const char digits[] = "0123456789abcdef";
-    std::string id(32, '0');
-    for (int half = 0; half < 2; ++half) {
-        std::uint64_t bits = rng();
-        for (int i = 0; i < 16; ++i) id[static_cast<std::size_t>(half * 16 + i)] = digits[(bits >> (4 * i)) & 0xf];
-    }
-    return id;
-}
-
 std::string withheldName(std::string_view name) { return "<withheld " + std::to_string(name.size()) + " bytes>"; }
 
 Reply Api::decide(std::string_view body, RequestNote& note, std::optional<PendingDecision>& pending) const {
@@ -73,7 +62,7 @@ Reply Api::decide(std::string_view body, RequestNote& note, std::optional<Pendin
     }
     Decision& decision = std::get<Decision>(result);
     note.outcome = outcomeName(decision.outcome);
-    note.decisionId = newDecisionId();
+    note.decisionId = newDecisionId(log_ ? log_->instance() : 0);
     decision.decisionId = note.decisionId;  // in the body too, beside X-Decision-Id
     PendingDecision& p = pending.emplace();
     p.outcome = decision.outcome;

@@ -62,9 +62,6 @@ private:
     DecisionLog* log_;
 };
 
-// 32 hex digits, random: names one decision in the log and in X-Decision-Id.
-std::string newDecisionId();
-
 // What the access log writes instead of an undeclared name a client sent
 // (which may be anything, a patient's name included): "<withheld N bytes>".
 std::string withheldName(std::string_view name);

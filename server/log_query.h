@@ -1,11 +1,15 @@
 #pragma once
-// Reading the decision log back for an audit (`cpe log`). Opens the database
-// read-only, so it can run beside a live server.
+// Reading the decision log back for an audit (`cpe log`), from either store:
+// a SQLite file (opened read-only, so it can run beside a live server) or
+// PostgreSQL. The queries are the same SQL for both, run through
+// engine/storage/sql_session.h.
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/storage/sql_session.h"
 #include "engine/storage/sqlite.h"
 
 namespace cpe::server {
@@ -31,11 +35,20 @@ struct DayCount {
     std::uint64_t eligible = 0, notEligible = 0, review = 0, undetermined = 0;
 };
 
+// `target` read-only: a PostgreSQL connection string, else a SQLite file.
+// Throws with "no decision log" when there is none there.
+std::unique_ptr<storage::SqlSession> openLogSource(const std::string& target);
+
 // Newest first.
-std::vector<LogRow> queryDecisions(sqlite::Database& db, const LogFilter& filter);
+std::vector<LogRow> queryDecisions(storage::SqlSession& log, const LogFilter& filter);
 // Oldest day first.
-std::vector<DayCount> countPerDay(sqlite::Database& db, const LogFilter& filter);
+std::vector<DayCount> countPerDay(storage::SqlSession& log, const LogFilter& filter);
 // The salt id the log was written with, or "" for an empty new log.
+std::string logSaltId(storage::SqlSession& log);
+
+// The same on a SQLite log already open.
+std::vector<LogRow> queryDecisions(sqlite::Database& db, const LogFilter& filter);
+std::vector<DayCount> countPerDay(sqlite::Database& db, const LogFilter& filter);
 std::string logSaltId(sqlite::Database& db);
 
 }  // namespace cpe::server

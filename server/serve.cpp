@@ -4,6 +4,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <stdexcept>
 #include <thread>
 
 #include <sys/stat.h>
@@ -11,6 +12,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "engine/storage/postgres.h"
 #include "server/access_log.h"
 #include "server/api.h"
 #include "server/auth.h"
@@ -31,7 +33,15 @@ bool isLoopbackHost(const std::string& host) {
 
 unsigned defaultThreads() { return std::max(1u, std::thread::hardware_concurrency()); }
 
-std::string effectiveSaltFile(const ServeOptions& o) { return o.saltFile.empty() ? o.dbPath + ".salt" : o.saltFile; }
+std::string effectiveSaltFile(const ServeOptions& o) {
+    if (!o.saltFile.empty()) return o.saltFile;
+    // Several instances share a PostgreSQL log, and must share its salt: no
+    // default beside a connection string.
+    if (pg::isConnectionString(o.dbPath))
+        throw std::runtime_error("--db " + pg::redacted(o.dbPath) +
+                                 " needs --salt-file: the salt every instance writing that log uses");
+    return o.dbPath + ".salt";
+}
 
 namespace {
 
@@ -152,7 +162,7 @@ int runServe(const ServeOptions& given) {
         std::printf("cpe serve: listening on %s://%s:%d\n", tls ? "https" : "http", options.host.c_str(), port);
         std::fflush(stdout);
         spdlog::info("{} policies from {}, {} I/O threads, body limit {} bytes, decision log {}{}{}",
-                     library.current()->policyIds().size(), library.origin(), threads, options.maxBodyBytes, options.dbPath,
+                     library.current()->policyIds().size(), library.origin(), threads, options.maxBodyBytes, log->name(),
                      options.logFacts ? " (with facts)" : "",
                      clients ? fmt::format(", bearer token required ({} client{})", clients->clients().size(),
                                            clients->clients().size() == 1 ? "" : "s")

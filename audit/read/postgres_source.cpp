@@ -1,6 +1,7 @@
 #include "audit/read/postgres_source.h"
 
-#include "audit/read/libpq_api.h"
+#include "audit/activity_audit.h"
+#include "engine/storage/libpq_api.h"
 
 #include <algorithm>
 #include <cctype>
@@ -8,6 +9,17 @@
 
 namespace cpe::audit {
 namespace {
+
+using pg::LibpqApi;
+
+// The shared loader (engine/storage), its failure told as the audit's own.
+const LibpqApi& libpq() {
+    try {
+        return pg::libpq();
+    } catch (const pg::Error& e) {
+        throw AuditError(e.what());
+    }
+}
 
 std::string trimmed(const char* message) {
     std::string s = message ? message : "";

@@ -4,9 +4,11 @@
 #include <ctime>
 #include <filesystem>
 #include <sstream>
+#include <tuple>
 
 #include "engine/base/sha256.h"
 #include "engine/registry/canonical.h"
+#include "engine/storage/postgres.h"
 
 namespace cpe::registry {
 namespace {
@@ -15,11 +17,12 @@ namespace {
 constexpr std::int64_t kApplicationId = 0x43504552;
 constexpr std::int64_t kSchemaVersion = 1;
 
+// One schema for both stores (storage::schemaFor says what {key} and {seq} become).
 const char* kSchema = R"sql(
 CREATE TABLE policy_versions (
-    id            TEXT NOT NULL,
-    version       TEXT NOT NULL,
-    effective     TEXT NOT NULL,
+    id            {key} NOT NULL,
+    version       {key} NOT NULL,
+    effective     {key} NOT NULL,
     until         TEXT,
     title         TEXT NOT NULL,
     variant_of    TEXT,
@@ -31,8 +34,8 @@ CREATE TABLE policy_versions (
     PRIMARY KEY (id, version)
 );
 CREATE TABLE modules (
-    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
-    name          TEXT NOT NULL,
+    seq           {seq},
+    name          {key} NOT NULL,
     content_hash  TEXT NOT NULL,
     source_text   TEXT NOT NULL,
     source_path   TEXT NOT NULL,
@@ -41,9 +44,9 @@ CREATE TABLE modules (
 );
 CREATE INDEX modules_by_name ON modules (name, seq);
 CREATE TABLE events (
-    seq           INTEGER PRIMARY KEY AUTOINCREMENT,
+    seq           {seq},
     kind          TEXT NOT NULL,   -- policy | module
-    id            TEXT NOT NULL,
+    id            {key} NOT NULL,
     version       TEXT,
     action        TEXT NOT NULL,   -- published | end_date_set | updated
     content_hash  TEXT NOT NULL,
@@ -53,38 +56,55 @@ CREATE TABLE events (
 CREATE INDEX events_by_id ON events (id, seq);
 )sql";
 
+// PostgreSQL has no application_id or user_version: this table says the
+// database is a registry, and which schema it holds.
+const char* kPostgresMeta = R"sql(
+CREATE TABLE registry_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+INSERT INTO registry_meta (key, value) VALUES ('application', 'cpe policy registry'), ('schema_version', '1');
+)sql";
+
+// The advisory lock PostgreSQL publishes take (SqlSession::beginWrite).
+const char* kWriteLock = "cpe policy registry";
+
 const char* kVersionColumns =
     "id, version, effective, until, title, variant_of, content_hash, source_text, source_path, published_by, published_at";
 
-PublishedVersion readVersion(const Statement& s) {
-    return {s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5),
-            s.text(6), s.text(7), s.text(8), s.text(9), s.text(10)};
+using Row = storage::SqlSession::Row;
+using Value = storage::SqlSession::Value;
+
+std::string text(const Value& v) { return v.value_or(""); }
+// "" is stored as NULL (an open end date, no variant).
+Value optional(const std::string& s) { return s.empty() ? Value() : Value(s); }
+
+PublishedVersion readVersion(const Row& r) {
+    return {text(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4]), text(r[5]),
+            text(r[6]), text(r[7]), text(r[8]), text(r[9]), text(r[10])};
 }
 
-std::int64_t pragma(Database& db, const char* name) {
-    Statement s = db.prepare(std::string("PRAGMA ") + name);
-    return s.step() ? s.integer(0) : 0;
+std::int64_t pragma(Session& db, const char* name) {
+    auto rows = db.query(std::string("PRAGMA ") + name);
+    return rows.empty() ? 0 : std::stoll(text(rows[0][0]));
 }
 
-std::vector<PublishedVersion> queryVersions(Database& db, const std::string& where, const std::string& arg) {
-    Statement s = db.prepare(std::string("SELECT ") + kVersionColumns + " FROM policy_versions " + where +
-                             " ORDER BY id, effective, version");
-    if (!arg.empty()) s.bind(1, arg);
+std::vector<PublishedVersion> queryVersions(Session& db, const std::string& where, const std::string& arg) {
+    auto rows =
+        db.query(std::string("SELECT ") + kVersionColumns + " FROM policy_versions " + where + " ORDER BY id, effective, version",
+                 arg.empty() ? std::vector<Value>{} : std::vector<Value>{arg});
     std::vector<PublishedVersion> out;
-    while (s.step()) out.push_back(readVersion(s));
+    for (const Row& r : rows) out.push_back(readVersion(r));
     return out;
 }
 
-std::vector<PublishedModule> queryLatestModules(Database& db) {
-    Statement s = db.prepare(
+std::vector<PublishedModule> queryLatestModules(Session& db) {
+    auto rows = db.query(
         "SELECT name, content_hash, source_text, source_path, published_by, published_at FROM modules m "
         "WHERE seq = (SELECT MAX(seq) FROM modules WHERE name = m.name) ORDER BY name");
     std::vector<PublishedModule> out;
-    while (s.step()) out.push_back({s.text(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5)});
+    for (const Row& r : rows) out.push_back({text(r[0]), text(r[1]), text(r[2]), text(r[3]), text(r[4]), text(r[5])});
     return out;
 }
 
-std::shared_ptr<SourceSet> sourcesOf(Database& db) {
+std::shared_ptr<SourceSet> sourcesOf(Session& db) {
     auto sources = std::make_shared<SourceSet>();
     for (const PublishedModule& m : queryLatestModules(db)) sources->add("registry:module " + m.name, m.sourceText);
     for (const PublishedVersion& v : queryVersions(db, "", "")) sources->add("registry:" + v.id + "@" + v.version, v.sourceText);
@@ -107,19 +127,12 @@ std::string firstDifference(const std::string& before, const std::string& after)
     }
 }
 
-void logEvent(Database& db, const std::string& kind, const std::string& id, const std::string& version, const std::string& action,
+void logEvent(Session& db, const std::string& kind, const std::string& id, const std::string& version, const std::string& action,
               const std::string& hash, const std::string& by, const std::string& at) {
-    db.prepare(
-          "INSERT INTO events (kind, id, version, action, content_hash, published_by, published_at) "
-          "VALUES (?, ?, ?, ?, ?, ?, ?)")
-        .bind(1, kind)
-        .bind(2, id)
-        .bindOptional(3, version)
-        .bind(4, action)
-        .bind(5, hash)
-        .bind(6, by)
-        .bind(7, at)
-        .step();
+    db.query(
+        "INSERT INTO events (kind, id, version, action, content_hash, published_by, published_at) "
+        "VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        {kind, id, optional(version), action, hash, by, at});
 }
 
 std::string shortHash(const std::string& h) { return h.substr(0, 12); }
@@ -160,36 +173,68 @@ std::string existingUnless(bool create, const std::string& path) {
 }
 }  // namespace
 
-PolicyRegistry::PolicyRegistry(const std::string& path, bool create)
-    : db_(existingUnless(create, path), create ? Database::Mode::ReadWriteCreate : Database::Mode::ReadOnly) {
-    ensureSchema(create);
+namespace {
+std::unique_ptr<Session> openStore(const std::string& path, bool create) {
+    if (pg::isConnectionString(path)) return storage::postgresSession(path, "cpe registry");
+    return storage::sqliteFileSession(existingUnless(create, path), create);
 }
+}  // namespace
+
+PolicyRegistry::PolicyRegistry(const std::string& path, bool create) : db_(openStore(path, create)) { ensureSchema(create); }
+
+PolicyRegistry::~PolicyRegistry() = default;
+
+const std::string& PolicyRegistry::path() const { return db_->name(); }
 
 void PolicyRegistry::ensureSchema(bool create) {
-    std::int64_t app = pragma(db_, "application_id");
-    std::int64_t tables = 0;
-    {
-        Statement s = db_.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'");
-        if (s.step()) tables = s.integer(0);
-    }
+    if (db_->dialect() == storage::Dialect::Postgres) return ensurePostgresSchema(create);
+    std::int64_t app = pragma(*db_, "application_id");
+    std::int64_t tables = std::stoll(text(db_->query("SELECT count(*) FROM sqlite_master WHERE type = 'table'")[0][0]));
     if (app == 0 && tables == 0) {
-        if (!create) throw RegistryError(db_.path() + ": empty file, not a cpe policy registry");
-        Transaction tx(db_);
-        db_.exec(kSchema);
-        db_.exec("PRAGMA application_id = " + std::to_string(kApplicationId));
-        db_.exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
+        if (!create) throw RegistryError(path() + ": empty file, not a cpe policy registry");
+        storage::WriteTransaction tx(*db_, kWriteLock);
+        db_->exec(storage::schemaFor(kSchema, storage::Dialect::Sqlite));
+        db_->exec("PRAGMA application_id = " + std::to_string(kApplicationId));
+        db_->exec("PRAGMA user_version = " + std::to_string(kSchemaVersion));
         tx.commit();
         return;
     }
-    if (app != kApplicationId) throw RegistryError(db_.path() + ": an SQLite database, but not a cpe policy registry");
-    if (std::int64_t v = pragma(db_, "user_version"); v != kSchemaVersion)
-        throw RegistryError(db_.path() + ": registry schema version " + std::to_string(v) + ", but this cpe reads version " +
+    if (app != kApplicationId) throw RegistryError(path() + ": an SQLite database, but not a cpe policy registry");
+    if (std::int64_t v = pragma(*db_, "user_version"); v != kSchemaVersion)
+        throw RegistryError(path() + ": registry schema version " + std::to_string(v) + ", but this cpe reads version " +
+                            std::to_string(kSchemaVersion));
+}
+
+void PolicyRegistry::ensurePostgresSchema(bool create) {
+    auto tables = [&] {
+        Row r = db_->query("SELECT to_regclass('registry_meta') IS NOT NULL, to_regclass('policy_versions') IS NOT NULL")[0];
+        return std::pair{text(r[0]) == "t", text(r[1]) == "t"};
+    };
+    auto [meta, versions] = tables();
+    if (!meta && !versions) {
+        if (!create)
+            throw RegistryError(path() + ": no registry in this database (publish to it first: cpe publish PATH --db ...)");
+        storage::WriteTransaction tx(*db_, kWriteLock);
+        std::tie(meta, versions) = tables();  // another publish may have made it meanwhile
+        if (!meta && !versions) {
+            db_->exec(storage::schemaFor(kSchema, storage::Dialect::Postgres));
+            db_->exec(kPostgresMeta);
+        }
+        tx.commit();
+        std::tie(meta, versions) = tables();
+    }
+    if (!meta)
+        throw RegistryError(path() + ": a PostgreSQL database with a policy_versions table, but not a cpe policy registry");
+    auto rows = db_->query("SELECT value FROM registry_meta WHERE key = 'schema_version'");
+    const std::string v = rows.empty() ? "?" : text(rows[0][0]);
+    if (v != std::to_string(kSchemaVersion))
+        throw RegistryError(path() + ": registry schema version " + v + ", but this cpe reads version " +
                             std::to_string(kSchemaVersion));
 }
 
 PublishResult PolicyRegistry::publish(const PolicyLibrary& lib, const std::string& by, const std::string& at) {
     PublishResult result;
-    Transaction tx(db_);
+    storage::WriteTransaction tx(*db_, kWriteLock);
     for (const UnitText& u : unitTexts(lib.checked())) {
         PublishItem item;
         item.kind = u.policy ? "policy" : "module";
@@ -198,22 +243,16 @@ PublishResult PolicyRegistry::publish(const PolicyLibrary& lib, const std::strin
         item.contentHash = sha256Hex(u.text);
         const std::string& path = lib.sources().file(u.unit->span.file).path;
         if (!u.policy) {
-            auto latest = queryLatestModules(db_);
+            auto latest = queryLatestModules(*db_);
             auto it = std::find_if(latest.begin(), latest.end(), [&](auto& m) { return m.name == item.id; });
             if (it != latest.end() && it->contentHash == item.contentHash) {
                 item.action = Action::Unchanged;
             } else {
-                db_.prepare(
-                       "INSERT INTO modules (name, content_hash, source_text, source_path, published_by, published_at) "
-                       "VALUES (?, ?, ?, ?, ?, ?)")
-                    .bind(1, item.id)
-                    .bind(2, item.contentHash)
-                    .bind(3, u.text)
-                    .bind(4, path)
-                    .bind(5, by)
-                    .bind(6, at)
-                    .step();
-                logEvent(db_, "module", item.id, "", it == latest.end() ? "published" : "updated", item.contentHash, by, at);
+                db_->query(
+                    "INSERT INTO modules (name, content_hash, source_text, source_path, published_by, published_at) "
+                    "VALUES ($1, $2, $3, $4, $5, $6)",
+                    {item.id, item.contentHash, u.text, path, by, at});
+                logEvent(*db_, "module", item.id, "", it == latest.end() ? "published" : "updated", item.contentHash, by, at);
                 item.action = Action::Published;
                 if (it != latest.end()) item.message = "module text changed since " + it->publishedAt;
             }
@@ -224,41 +263,25 @@ PublishResult PolicyRegistry::publish(const PolicyLibrary& lib, const std::strin
         item.version = p.version;
         item.effective = p.effective;
         item.until = p.until;
-        Statement find =
-            db_.prepare(std::string("SELECT ") + kVersionColumns + " FROM policy_versions WHERE id = ? AND version = ?");
-        find.bind(1, p.id).bind(2, p.version);
-        if (!find.step()) {
-            db_.prepare(std::string("INSERT INTO policy_versions (") + kVersionColumns +
-                        ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-                .bind(1, p.id)
-                .bind(2, p.version)
-                .bind(3, p.effective)
-                .bindOptional(4, p.until)
-                .bind(5, p.title)
-                .bindOptional(6, p.variantOf)
-                .bind(7, item.contentHash)
-                .bind(8, u.text)
-                .bind(9, path)
-                .bind(10, by)
-                .bind(11, at)
-                .step();
-            logEvent(db_, "policy", p.id, p.version, "published", item.contentHash, by, at);
+        auto found = db_->query(std::string("SELECT ") + kVersionColumns + " FROM policy_versions WHERE id = $1 AND version = $2",
+                                {p.id, p.version});
+        if (found.empty()) {
+            db_->query(std::string("INSERT INTO policy_versions (") + kVersionColumns +
+                           ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+                       {p.id, p.version, p.effective, optional(p.until), p.title, optional(p.variantOf), item.contentHash, u.text,
+                        path, by, at});
+            logEvent(*db_, "policy", p.id, p.version, "published", item.contentHash, by, at);
             item.action = Action::Published;
         } else {
-            PublishedVersion stored = readVersion(find);
+            PublishedVersion stored = readVersion(found[0]);
             if (stored.contentHash == item.contentHash) {
                 item.action = Action::Unchanged;
             } else if (stored.until.empty() && !p.until.empty() && withoutEndDate(u.text) == stored.sourceText) {
-                db_.prepare(
-                       "UPDATE policy_versions SET until = ?, content_hash = ?, source_text = ? "
-                       "WHERE id = ? AND version = ?")
-                    .bind(1, p.until)
-                    .bind(2, item.contentHash)
-                    .bind(3, u.text)
-                    .bind(4, p.id)
-                    .bind(5, p.version)
-                    .step();
-                logEvent(db_, "policy", p.id, p.version, "end_date_set", item.contentHash, by, at);
+                db_->query(
+                    "UPDATE policy_versions SET until = $1, content_hash = $2, source_text = $3 "
+                    "WHERE id = $4 AND version = $5",
+                    {p.until, item.contentHash, u.text, p.id, p.version});
+                logEvent(*db_, "policy", p.id, p.version, "end_date_set", item.contentHash, by, at);
                 item.action = Action::EndDateSet;
                 item.message = "in force until " + p.until;
             } else {
@@ -275,7 +298,7 @@ PublishResult PolicyRegistry::publish(const PolicyLibrary& lib, const std::strin
 
     // The registry as it would be after this publish must still check.
     Diagnostics diags;
-    auto sources = sourcesOf(db_);
+    auto sources = sourcesOf(*db_);
     auto combined = PolicyLibrary::fromSources(sources, diags);
     if (!combined) {
         result.libraryErrors = diags.render(*sources);
@@ -286,28 +309,29 @@ PublishResult PolicyRegistry::publish(const PolicyLibrary& lib, const std::strin
 }
 
 std::vector<std::string> PolicyRegistry::policyIds() {
-    Statement s = db_.prepare("SELECT DISTINCT id FROM policy_versions ORDER BY id");
     std::vector<std::string> out;
-    while (s.step()) out.push_back(s.text(0));
+    for (const Row& r : db_->query("SELECT DISTINCT id FROM policy_versions ORDER BY id")) out.push_back(text(r[0]));
     return out;
 }
 
-std::vector<PublishedVersion> PolicyRegistry::versions(const std::string& id) { return queryVersions(db_, "WHERE id = ?", id); }
+std::vector<PublishedVersion> PolicyRegistry::versions(const std::string& id) { return queryVersions(*db_, "WHERE id = $1", id); }
 
-std::vector<PublishedVersion> PolicyRegistry::allVersions() { return queryVersions(db_, "", ""); }
+std::vector<PublishedVersion> PolicyRegistry::allVersions() { return queryVersions(*db_, "", ""); }
 
-std::vector<PublishedModule> PolicyRegistry::latestModules() { return queryLatestModules(db_); }
+std::vector<PublishedModule> PolicyRegistry::latestModules() { return queryLatestModules(*db_); }
 
 std::vector<Event> PolicyRegistry::events(const std::string& id) {
-    Statement s = db_.prepare(
-        "SELECT seq, kind, id, version, action, content_hash, published_by, published_at FROM events WHERE id = ? ORDER BY seq");
-    s.bind(1, id);
+    auto rows = db_->query(
+        "SELECT seq, kind, id, version, action, content_hash, published_by, published_at FROM events WHERE id = $1 ORDER BY seq",
+        {id});
     std::vector<Event> out;
-    while (s.step()) out.push_back({s.integer(0), s.text(1), s.text(2), s.text(3), s.text(4), s.text(5), s.text(6), s.text(7)});
+    for (const Row& r : rows)
+        out.push_back(
+            {std::stoll(text(r[0])), text(r[1]), text(r[2]), text(r[3]), text(r[4]), text(r[5]), text(r[6]), text(r[7])});
     return out;
 }
 
-std::shared_ptr<SourceSet> PolicyRegistry::sources() { return sourcesOf(db_); }
+std::shared_ptr<SourceSet> PolicyRegistry::sources() { return sourcesOf(*db_); }
 
 std::shared_ptr<SourceSet> registrySources(const std::string& dbPath) { return PolicyRegistry(dbPath, false).sources(); }
 

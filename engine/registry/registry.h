@@ -1,5 +1,6 @@
 #pragma once
-// The policy registry: an SQLite file recording every published policy
+// The policy registry: an SQLite file (or a PostgreSQL database, given a
+// connection string: engine/storage/postgres.h) recording every published policy
 // version (id, version, effective dates, content hash, canonical source text,
 // who published it and when) and the modules they use. A published version is
 // frozen: republishing the same id and version with other text is refused; the
@@ -16,13 +17,15 @@
 
 #include "engine/library/policy_library.h"
 #include "engine/source/source_set.h"
+#include "engine/storage/sql_session.h"
 #include "engine/storage/sqlite.h"
 
 namespace cpe::registry {
 
-// Everything that goes wrong with a registry, SQLite's own errors included,
-// names the file.
-using RegistryError = sqlite::Error;
+// Everything that goes wrong with a registry, SQLite's and PostgreSQL's own
+// errors included, names the file or database.
+using RegistryError = storage::Error;
+using Session = storage::SqlSession;
 using sqlite::Database;
 using sqlite::Statement;
 using sqlite::Transaction;
@@ -64,10 +67,11 @@ struct PublishResult {
 
 class PolicyRegistry {
 public:
-    // Opens (and with `create`, creates) the registry at `path`. Throws
-    // RegistryError naming the file when it is missing, unreadable, or an
-    // SQLite file that is not a cpe registry.
+    // Opens (and with `create`, creates) the registry at `path`, a file or a
+    // PostgreSQL connection string. Throws RegistryError naming it when it is
+    // missing, unreadable, or a database that is not a cpe registry.
     PolicyRegistry(const std::string& path, bool create);
+    ~PolicyRegistry();
 
     // Records every policy version and module of `lib` (which must have
     // checked without errors). All or nothing: when any item is refused, or
@@ -82,11 +86,12 @@ public:
     // The registry's library as in-memory files (see registrySources).
     std::shared_ptr<SourceSet> sources();
 
-    const std::string& path() const { return db_.path(); }
+    const std::string& path() const;  // for messages (a PostgreSQL password left out)
 
 private:
     void ensureSchema(bool create);
-    Database db_;
+    void ensurePostgresSchema(bool create);
+    std::unique_ptr<Session> db_;
 };
 
 // The registry's library as in-memory files, ready for

@@ -57,6 +57,8 @@ std::optional<std::string> Statement::optionalText(int column) const {
 
 std::int64_t Statement::integer(int column) const { return sqlite3_column_int64(stmt_, column); }
 
+int Statement::columns() const { return sqlite3_column_count(stmt_); }
+
 Database::Database(std::string path, Mode mode) : path_(std::move(path)) {
     int flags = mode == Mode::ReadOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
     if (sqlite3_open_v2(path_.c_str(), &db_, flags | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) {

@@ -9,13 +9,15 @@
 #include <string>
 #include <string_view>
 
+#include "engine/storage/storage_error.h"
+
 struct sqlite3;
 struct sqlite3_stmt;
 
 namespace cpe::sqlite {
 
-struct Error : std::runtime_error {
-    using std::runtime_error::runtime_error;
+struct Error : storage::Error {
+    using storage::Error::Error;
 };
 
 class Statement {
@@ -36,6 +38,7 @@ public:
     std::string text(int column) const;  // "" for NULL
     std::optional<std::string> optionalText(int column) const;
     std::int64_t integer(int column) const;
+    int columns() const;  // in each row of the result
 
 private:
     [[noreturn]] void fail(const char* what) const;

@@ -1,7 +1,20 @@
 #!/bin/bash
-# cpe publish / cpe history against a scratch registry.
+# cpe publish / cpe history against a scratch registry: a SQLite file, or
+# with CPE_REGISTRY_POSTGRES=1 a PostgreSQL database (a throwaway cluster),
+# where every output must be the same.
 source "$(dirname "$0")/e2e_lib.sh" "$@"
 DB=$WORK/registry.db
+if [ "${CPE_REGISTRY_POSTGRES:-}" = 1 ]; then
+    . "$SRC/tests/support/pg_cluster.sh"
+    trap 'pg_cluster_stop; rm -rf "$WORK"' EXIT
+    chmod 755 "$WORK"
+    pg_cluster_start "$WORK/pg" || { echo "FAIL: could not start a PostgreSQL server" >&2; exit 1; }
+    createdb registry && createdb empty || { echo "FAIL: createdb" >&2; exit 1; }
+    DB="postgresql:///registry?host=$PGHOST&port=$PGPORT&user=cpe"
+    # A database without a registry is told apart from an empty new one.
+    expect_exit 2 -- "$CPE" history --db "postgresql:///empty?host=$PGHOST&port=$PGPORT&user=cpe"
+    expect_in "$WORK/err" "no registry in this database"
+fi
 POL=$WORK/policies
 mkdir -p "$POL"
 cp "$SRC/policies/shared/common.cpl" "$POL/"

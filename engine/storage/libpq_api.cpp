@@ -1,4 +1,4 @@
-#include "audit/read/libpq_api.h"
+#include "engine/storage/libpq_api.h"
 
 #include <dlfcn.h>
 
@@ -6,9 +6,7 @@
 #include <string>
 #include <variant>
 
-#include "audit/activity_audit.h"
-
-namespace cpe::audit {
+namespace cpe::pg {
 
 namespace {
 
@@ -25,15 +23,29 @@ std::variant<LibpqApi, std::string> load() {
         fn = std::bit_cast<std::remove_reference_t<decltype(fn)>>(sym);
     };
     bind(api.connectdb, "PQconnectdb");
+    bind(api.connectdbParams, "PQconnectdbParams");
     bind(api.status, "PQstatus");
     bind(api.errorMessage, "PQerrorMessage");
     bind(api.finish, "PQfinish");
     bind(api.exec, "PQexec");
+    bind(api.execParams, "PQexecParams");
     bind(api.resultStatus, "PQresultStatus");
     bind(api.resultErrorField, "PQresultErrorField");
     bind(api.clear, "PQclear");
+    bind(api.ntuples, "PQntuples");
+    bind(api.nfields, "PQnfields");
+    bind(api.getvalue, "PQgetvalue");
+    bind(api.getisnull, "PQgetisnull");
     bind(api.getCopyData, "PQgetCopyData");
+    bind(api.putCopyData, "PQputCopyData");
+    bind(api.putCopyEnd, "PQputCopyEnd");
     bind(api.getResult, "PQgetResult");
+    bind(api.sendQuery, "PQsendQuery");
+    bind(api.setnonblocking, "PQsetnonblocking");
+    bind(api.flush, "PQflush");
+    bind(api.consumeInput, "PQconsumeInput");
+    bind(api.isBusy, "PQisBusy");
+    bind(api.socket, "PQsocket");
     bind(api.freemem, "PQfreemem");
     if (!missing.empty()) return std::string(kSoname) + " lacks " + missing;
     return api;
@@ -44,9 +56,9 @@ std::variant<LibpqApi, std::string> load() {
 const LibpqApi& libpq() {
     static const std::variant<LibpqApi, std::string> loaded = load();
     if (const auto* why = std::get_if<std::string>(&loaded))
-        throw AuditError("database: cannot load PostgreSQL's client library " + std::string(kSoname) +
-                         " (Debian package libpq5): " + *why);
+        throw Error("database: cannot load PostgreSQL's client library " + std::string(kSoname) +
+                    " (Debian package libpq5): " + *why);
     return std::get<LibpqApi>(loaded);
 }
 
-}  // namespace cpe::audit
+}  // namespace cpe::pg

@@ -1,0 +1,55 @@
+#include "server/log_store.h"
+
+#include <ctime>
+
+#include <fmt/format.h>
+
+#include "engine/storage/postgres.h"
+#include "server/postgres_log_store.h"
+#include "server/sqlite_log_store.h"
+
+namespace cpe::server {
+
+std::string decisionLogSchema(storage::Dialect dialect) {
+    return storage::schemaFor(R"sql(
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS decisions (
+  id             {rowid},
+  decision_id    {key} NOT NULL,   -- also sent to the client as X-Decision-Id
+  time           {key} NOT NULL,   -- UTC, YYYY-MM-DDTHH:MM:SS.mmmZ
+  as_of          {key} NOT NULL,   -- the date the decision was made for
+  policy         {key} NOT NULL,
+  policy_version TEXT NOT NULL,
+  outcome        TEXT NOT NULL,
+  route          TEXT NOT NULL,
+  reasons        TEXT NOT NULL,   -- JSON array of criterion ids
+  facts_hash     TEXT NOT NULL,   -- hex HMAC-SHA-256(salt, canonical facts)
+  facts          TEXT,            -- canonical facts, only with --log-facts
+  client         TEXT             -- the named client that asked (--token-file), or NULL
+);
+CREATE INDEX IF NOT EXISTS decisions_by_time ON decisions(time);
+CREATE INDEX IF NOT EXISTS decisions_by_policy ON decisions(policy, time);
+)sql",
+                              dialect);
+}
+
+std::unique_ptr<LogStore> openLogStore(const LogStoreOptions& options) {
+    if (pg::isConnectionString(options.target)) return std::make_unique<PostgresLogStore>(options);
+    return std::make_unique<SqliteLogStore>(options);
+}
+
+std::string saltMismatch(const std::optional<std::string>& stored, const std::string& saltId) {
+    if (!stored || *stored == saltId) return "";
+    return "the decision log was written with a different salt (salt id " + *stored + ", this salt " + saltId +
+           "); give its --salt-file or use another --db";
+}
+
+std::string formatLogTime(std::int64_t epochMs) {
+    std::time_t seconds = static_cast<std::time_t>(epochMs / 1000);
+    std::tm tm{};
+    gmtime_r(&seconds, &tm);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                       tm.tm_min, tm.tm_sec, static_cast<int>(epochMs % 1000));
+}
+
+}  // namespace cpe::server
