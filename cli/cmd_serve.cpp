@@ -11,7 +11,8 @@ namespace cpe::cli {
 void addServeCommand(CLI::App& app, Globals& g) {
     auto o = std::make_shared<server::ServeOptions>();
     o->threads = server::defaultThreads();
-    CLI::App* cmd = app.add_subcommand("serve", "Serve decisions over HTTP or HTTPS, logging every decision to SQLite or PostgreSQL");
+    CLI::App* cmd =
+        app.add_subcommand("serve", "Serve decisions over HTTP or HTTPS, logging every decision to SQLite or PostgreSQL");
     cmd->footer(R"(Endpoints:
   POST /v1/decisions        {"policy": ID, "facts": {...}, "as_of": "YYYY-MM-DD"?} -> decision
                             (400 bad JSON or facts, 404 unknown policy, 413 body too large,
