@@ -34,10 +34,14 @@ std::variant<int, InputError> dayFor(const std::optional<std::string>& asOf) {
     return InputError{"bad_request", "as_of must be a date YYYY-MM-DD, got \"" + *asOf + "\"", "as_of"};
 }
 
+// The reasons' criterion ids as a JSON array, for the log.
 std::string reasonIds(const Decision& d) {
-    Json ids = Json::array();
-    for (const Reason& r : d.reasons) ids.push_back(r.criterion);
-    return dump(ids);
+    std::string ids = "[";
+    for (const Reason& r : d.reasons) {
+        if (ids.size() > 1) ids += ',';
+        appendJsonString(ids, r.criterion);
+    }
+    return ids += ']';
 }
 
 }  // namespace

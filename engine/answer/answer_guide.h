@@ -25,6 +25,7 @@ struct FactQuestion {
     nlohmann::ordered_json form;        // factJson(): name, type, description, unit, min, max, values, codes
     std::string decides;                // "19 to 30 qualifies", from the criteria that read the fact; may be ""
     std::vector<std::string> criteria;  // the criteria that read it, in declaration order
+    std::string json;                   // the question as the answer writes it: form + decides + criteria, dumped once
 };
 
 struct AnswerGuide {
@@ -47,6 +48,15 @@ struct AnswerExtras {
 };
 
 // Null when the decision was not made by PolicyLibrary::decide (no guide).
+// The reference for the writers; json_writer.cpp writes the same bytes
+// without building these documents (appendAnswerValues, FactQuestion::json).
 std::unique_ptr<AnswerExtras> answerExtras(const Decision& d);
+
+// The decision's request value of `fact`, or null (no facts, or not given).
+const nlohmann::json* givenValue(const Decision& d, const FactInfo& fact);
+
+// Appends reason `r`'s "values" array, [{"fact","value","text"}...], as
+// answerExtras(d)->reasonValues[i].dump() writes it.
+void appendReasonValues(std::string& out, const Decision& d, std::string_view criterion);
 
 }  // namespace cpe

@@ -3,7 +3,9 @@
 #include <cmath>
 
 #include "engine/answer/answer_guide.h"
+#include "engine/answer/next_step.h"
 #include "engine/base/byte_scan.h"
+#include "engine/base/civil_date.h"
 
 namespace cpe {
 
@@ -70,9 +72,9 @@ std::string reasonJsonTail(std::string_view at) {
 }
 
 void appendDecisionJson(std::string& out, const Decision& d, bool open) {
-    // The answer's additions (answer_guide.h) are few and small: nlohmann's
-    // dump of them is the reference, as for outputs.
-    std::unique_ptr<AnswerExtras> extras = answerExtras(d);
+    // The answer's additions (answer_guide.h) are written straight out, as
+    // answerExtras(d) would have them dumped (held to it by test_json_writer).
+    const bool extras = d.guide != nullptr;
     out += open ? "{\"policy\":" : "\"policy\":";
     appendJsonString(out, d.policy);
     out += ",\"policy_version\":";
@@ -88,9 +90,9 @@ void appendDecisionJson(std::string& out, const Decision& d, bool open) {
             appendJsonString(out, d.decisionId);
         }
         out += ",\"as_of\":";
-        appendJsonString(out, extras->asOf);
+        appendJsonString(out, formatDate(d.day));
         out += ",\"next_step\":";
-        appendJsonString(out, extras->nextStep);
+        appendJsonString(out, nextStepFor(*d.guide->model, d.outcome, d.route));
     }
     out += ",\"reasons\":[";
     for (std::size_t i = 0; i < d.reasons.size(); ++i) {
@@ -109,14 +111,22 @@ void appendDecisionJson(std::string& out, const Decision& d, bool open) {
         }
         if (extras) {
             out += ",\"values\":";
-            out += extras->reasonValues[i].dump();
+            appendReasonValues(out, d, r.criterion);
         }
         out += '}';
     }
     out += ']';
     if (extras) {
-        out += ",\"questions\":";
-        out += extras->questions.dump();
+        out += ",\"questions\":[";
+        bool first = true;
+        for (std::string_view name : d.missingFacts) {
+            auto it = d.guide->questions.find(name);
+            if (it == d.guide->questions.end()) continue;
+            if (!first) out += ',';
+            first = false;
+            out += it->second.json;
+        }
+        out += ']';
     }
     out += ",\"missing_facts\":[";
     for (std::size_t i = 0; i < d.missingFacts.size(); ++i) {

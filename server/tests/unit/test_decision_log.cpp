@@ -1,7 +1,10 @@
 #include <atomic>
+#include <cstdio>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <future>
+#include <random>
 #include <thread>
 #include <vector>
 
@@ -40,6 +43,18 @@ constexpr std::int64_t k20260301 = 1772323200000;  // 2026-03-01T00:00:00Z
 TEST_CASE("log times are UTC text that sorts") {
     CHECK(formatLogTime(k20260301 + 1234) == "2026-03-01T00:00:01.234Z");
     CHECK(formatLogTime(k20260301 - 1) == "2026-02-28T23:59:59.999Z");
+    // Held to the C library's calendar on times from 1900 to 2200.
+    std::mt19937_64 rng(18);
+    for (int i = 0; i < 20000; ++i) {
+        const auto ms = static_cast<std::int64_t>(rng() % 9'467'280'000'000ULL) - 2'208'988'800'000LL;
+        std::time_t seconds = static_cast<std::time_t>(ms >= 0 ? ms / 1000 : (ms - 999) / 1000);
+        std::tm tm{};
+        gmtime_r(&seconds, &tm);
+        char expected[96];
+        std::snprintf(expected, sizeof expected, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", tm.tm_year + 1900, tm.tm_mon + 1,
+                      tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(((ms % 1000) + 1000) % 1000));
+        REQUIRE_MESSAGE(formatLogTime(ms) == expected, ms);
+    }
 }
 
 TEST_CASE("every submitted decision is committed and completed, from many threads, by group commit") {
