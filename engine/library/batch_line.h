@@ -1,9 +1,9 @@
 #pragma once
 // One line of a batch of cases (`cpe decide --cases`, shared/spec/decision.md)
 // → its output line: `{"id": ..., <the decision>}` or `{"id": ..., "error": ...}`.
-// This is the reference reading of a line: every line the fast reader
-// (batch_fast_reader.h) passes over comes here, and the fast reader is held
-// to it byte for byte (tests/unit/test_batch_fast_reader.cpp, fuzz_batch_line).
+// This is the reference reading of a line: every line the fast path
+// (fast_case_decider.h) passes over comes here, and the fast path is held
+// to it byte for byte (tests/unit/test_fast_case_decider.cpp, fuzz_batch_line).
 #include <cstddef>
 #include <optional>
 #include <string>

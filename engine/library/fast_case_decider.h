@@ -1,19 +1,15 @@
 #pragma once
 // The fast path of a batch of cases: a line in the common shape —
 //   {"id": "...", "policy": ID, "as_of": "YYYY-MM-DD", "facts": {NAME: value, ...}}
-// with valid values — is read with simdjson's on-demand parser straight into
-// the compiled policy's slots, decided by an evaluator kept per policy, and
-// written into the output buffer, with nothing allocated per line once warm.
-// Anything else (an error of any kind, escapes, a policy with area variants,
-// a number whose reading could differ, --answer) is declined, and the
-// reference reading (batch_line.h) decides it: the fast path never writes an
-// error, so every message stays the reference's own. The two are held to the
-// same bytes by tests/unit/test_fast_case_decider.cpp and the differential
-// fuzzer fuzz/fuzz_batch_line.cpp.
-//
-// Why: on 200,000 tonsillectomy cases, nlohmann's parse, its documents'
-// allocation and freeing, and binding by name were three quarters of
-// `cpe decide --cases` (perf, 2-core VM); evaluation was 3-4%.
+// with valid values — is read by the fast case reader
+// (engine/decision/fast_case_reader.h) straight into the compiled policy's
+// slots, decided by an evaluator kept per policy, and written into the output
+// buffer, with nothing allocated per line once warm. Anything else (whatever
+// the reader declines, a policy with area variants, --answer) is declined,
+// and the reference reading (batch_line.h) decides it: the fast path never
+// writes an error, so every message stays the reference's own. The two are
+// held to the same bytes by tests/unit/test_fast_case_decider.cpp and the
+// differential fuzzer fuzz/fuzz_batch_line.cpp.
 #include <memory>
 #include <string>
 #include <string_view>
