@@ -6,7 +6,8 @@
 # and with --durable power-loss (an fsync per commit). With BENCH_BASELINE
 # set to another cpe binary (e.g. one built from an older commit), the same
 # run is made against it first, for a comparison on the same machine load.
-# The default run is repeated over HTTPS (--tls-cert, a self-signed
+# The default run is repeated with --reference-reader (every request body read
+# by the reference reader, as before the fast case reader), then over HTTPS (--tls-cert, a self-signed
 # certificate made here; wrk's connections are kept alive, so this measures
 # TLS records, not handshakes) unless BENCH_TLS=0.
 # Then the same load with the decision log on PostgreSQL (`--db postgresql://`,
@@ -143,6 +144,10 @@ summary+=("$(printf '%-58s %12s %9s %9s %10s' "$label" "$rps" "$p50" "$p99" "$cp
 
 if [ -n "${BENCH_BASELINE:-}" ]; then run "baseline: $BENCH_BASELINE" "$BENCH_BASELINE"; echo; fi
 run "group commit, --durable process-crash (default)" "$CPE"
+echo
+# The same with every body read by the reference reader (nlohmann), as before
+# the fast case reader: the server's CPU per decision, before and after.
+run "the same, bodies by the reference reader (before)" "$CPE" --reference-reader
 echo
 if [ "${BENCH_TLS:-1}" != 0 ]; then
   tls_dir=$(mktemp -d)

@@ -103,6 +103,9 @@ Query the log with `cpe log --db FILE` (or the same connection string).)");
                                    "The certificate's private key (PEM, unencrypted, keep it 0600); re-read on SIGHUP");
     tlsCert->needs(tlsKey);
     tlsKey->needs(tlsCert);
+    cmd->add_flag("--reference-reader", o->referenceReader,
+                  "Read every request body with the reference reader, not the fast path (for benchmarks)")
+        ->group("");
     cmd->add_option("--access-log", o->accessLog, "Access log: - for stderr, off, or a file (one JSON line a request)")
         ->capture_default_str();
     cmd->callback([o, &g] {

@@ -5,13 +5,13 @@
 
 #include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cstring>
 #include <stdexcept>
 
-#include <spdlog/spdlog.h>
-
 #include "server/buffered_sink.h"
 #include "server/json_writer.h"
+#include "server/log_store.h"
 
 namespace cpe::server {
 
@@ -79,21 +79,27 @@ AccessLog::AccessLog(const std::string& target) {
         if (fd < 0) throw std::runtime_error("cannot open access log " + target + ": " + std::strerror(errno));
         owns = true;
     }
-    auto sink = std::make_shared<BufferedFdSink>(fd, owns);
-    logger_ = std::make_shared<spdlog::logger>("access", std::move(sink));
-    logger_->set_pattern(R"({"time":"%Y-%m-%dT%H:%M:%S.%eZ",%v})", spdlog::pattern_time_type::utc);
-    logger_->set_level(spdlog::level::info);
-    logger_->flush_on(spdlog::level::off);  // the sink flushes on its own
+    sink_ = std::make_unique<BufferedFdSink>(fd, owns);
 }
 
 AccessLog::~AccessLog() { flush(); }
 
 void AccessLog::write(const AccessEntry& entry) {
-    if (logger_) logger_->info("{}", formatAccessEntry(entry));
+    if (!sink_) return;
+    // The time as the decision log writes it (UTC, milliseconds); by hand,
+    // not through spdlog, whose formatting of the line and its time stamp
+    // cost more than the line itself (callgrind, `cpe serve` under wrk).
+    const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
+    std::string line = "{\"time\":\"";
+    line += formatLogTime(now.count());
+    line += "\",";
+    line += formatAccessEntry(entry);
+    line += '}';
+    sink_->writeLine(line);
 }
 
 void AccessLog::flush() {
-    if (logger_) logger_->flush();
+    if (sink_) sink_->flush();
 }
 
 }  // namespace cpe::server

@@ -1,19 +1,16 @@
 #pragma once
-// One JSON line per HTTP request through spdlog, written in blocks by a
-// background thread (BufferedFdSink) so that logging costs a request neither
-// a system call nor a slow disk. It records what was asked and how it went,
-// never a fact value.
+// One JSON line per HTTP request, written in blocks by a background thread
+// (BufferedFdSink) so that logging costs a request neither a system call nor
+// a slow disk. It records what was asked and how it went, never a fact value.
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "server/reply.h"
 
-namespace spdlog {
-class logger;
-}
-
 namespace cpe::server {
+
+class BufferedFdSink;
 
 struct AccessEntry {
     std::string_view method, path, remoteAddr;
@@ -30,15 +27,15 @@ public:
     // Throws when the file cannot be opened.
     explicit AccessLog(const std::string& target);
     ~AccessLog();
-    bool enabled() const { return logger_ != nullptr; }
+    bool enabled() const { return sink_ != nullptr; }
     void write(const AccessEntry& entry);
     void flush();
 
 private:
-    std::shared_ptr<spdlog::logger> logger_;
+    std::unique_ptr<BufferedFdSink> sink_;
 };
 
-// The line's body, without the time stamp spdlog puts in front.
+// The line's body, without the braces and the time stamp write() puts around it.
 std::string formatAccessEntry(const AccessEntry& entry);
 
 }  // namespace cpe::server

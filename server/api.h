@@ -48,6 +48,10 @@ public:
     Reply reload(const char* trigger);
 
     DecisionLog* log() const { return log_; }
+    // Whether decide() reads bodies in the common shape with the fast case
+    // reader (engine/library/fast_decider.h); off, every body takes the
+    // reference reader. The answers are the same bytes (test_api_fast_path).
+    void useFastReader(bool on) { fastReader_ = on; }
     // Whether a client-supplied name may be written to the access log: only
     // ids the library declares (a policy id; a fact name).
     bool isPolicyId(const std::string& id) const;
@@ -60,6 +64,10 @@ private:
     LibraryHolder& library_;
     Metrics& metrics_;
     DecisionLog* log_;
+    bool fastReader_ = true;
+
+    // The decision's reply and its pending log record, from either reader.
+    Reply answer(Decision& decision, std::string facts, RequestNote& note, std::optional<PendingDecision>& pending) const;
 };
 
 // What the access log writes instead of an undeclared name a client sent

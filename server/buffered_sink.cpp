@@ -4,8 +4,6 @@
 
 #include <cerrno>
 
-#include <spdlog/pattern_formatter.h>
-
 namespace cpe::server {
 
 namespace {
@@ -13,8 +11,7 @@ constexpr std::size_t kHighWater = 256 * 1024;
 constexpr auto kInterval = std::chrono::milliseconds(200);
 }  // namespace
 
-BufferedFdSink::BufferedFdSink(int fd, bool ownsFd)
-    : fd_(fd), ownsFd_(ownsFd), formatter_(std::make_unique<spdlog::pattern_formatter>()) {
+BufferedFdSink::BufferedFdSink(int fd, bool ownsFd) : fd_(fd), ownsFd_(ownsFd) {
     buffer_.reserve(kHighWater);
     thread_ = std::thread([this] { run(); });
 }
@@ -30,13 +27,12 @@ BufferedFdSink::~BufferedFdSink() {
     if (ownsFd_) ::close(fd_);
 }
 
-void BufferedFdSink::log(const spdlog::details::log_msg& msg) {
+void BufferedFdSink::writeLine(std::string_view line) {
     bool full;
     {
         std::lock_guard lock(mutex_);
-        spdlog::memory_buf_t formatted;
-        formatter_->format(msg, formatted);
-        buffer_.append(formatted.data(), formatted.size());
+        buffer_.append(line);
+        buffer_ += '\n';
         full = buffer_.size() >= kHighWater;
     }
     if (full) wake_.notify_one();
@@ -60,15 +56,6 @@ void BufferedFdSink::flush() {
         p += n;
         left -= static_cast<std::size_t>(n);
     }
-}
-
-void BufferedFdSink::set_pattern(const std::string& pattern) {
-    set_formatter(std::make_unique<spdlog::pattern_formatter>(pattern));
-}
-
-void BufferedFdSink::set_formatter(std::unique_ptr<spdlog::formatter> formatter) {
-    std::lock_guard lock(mutex_);
-    formatter_ = std::move(formatter);
 }
 
 void BufferedFdSink::run() {

@@ -31,6 +31,7 @@ struct ServeOptions {
     std::size_t maxConnections = 0;      // 0: as many as the descriptor limit allows, less a reserve (fd_limit.h)
     std::string tlsCertFile;             // with tlsKeyFile: serve HTTPS (PEM, leaf first, chain after); "": plain HTTP
     std::string tlsKeyFile;              // the certificate's private key (PEM, unencrypted)
+    bool referenceReader = false;        // every request body by the reference reader (benchmarks)
 };
 
 // One I/O thread per core: connections are served asynchronously, so an idle

@@ -125,6 +125,7 @@ int runServe(const ServeOptions& given) {
 
     Metrics metrics;
     Api api(library, metrics, log.get());
+    api.useFastReader(!options.referenceReader);
     HttpService http(options, api, metrics, *accessLog, clients, tls.get());
     int port = 0;
     try {

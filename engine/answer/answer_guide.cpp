@@ -7,6 +7,7 @@
 #include "engine/answer/next_step.h"
 #include "engine/base/civil_date.h"
 #include "engine/decision/decision.h"
+#include "engine/decision/fast_case_reader.h"
 #include "engine/decision/json_writer.h"
 #include "engine/diff/expr_diff.h"
 
@@ -188,11 +189,44 @@ std::unique_ptr<AnswerExtras> answerExtras(const Decision& d) {
     return extras;
 }
 
+std::string valueTextInWords(const FactInfo& fact, std::string_view json) {
+    if (json.empty()) return "not known";
+    if (json == "true") return "yes";
+    if (json == "false") return "no";
+    // Strings hold no escapes (the fast reader declines them): their text is
+    // between the quotes.
+    if (json.front() == '"') return std::string(json.substr(1, json.size() - 2));
+    if (json.front() == '[') {
+        std::vector<std::string> items;
+        for (std::size_t open = json.find('"'); open != std::string_view::npos;) {
+            const std::size_t close = json.find('"', open + 1);
+            items.emplace_back(json.substr(open + 1, close - open - 1));
+            open = json.find('"', close + 1);
+        }
+        return items.empty() ? "none" : join(items, ", ");
+    }
+    // A number as nlohmann writes it: a whole decimal has ".0", which
+    // numberInWords leaves out.
+    if (json.size() > 2 && json.substr(json.size() - 2) == ".0") json.remove_suffix(2);
+    return std::string(json) + (fact.type.unit.empty() ? "" : " " + fact.type.unit);
+}
+
 const nlohmann::json* givenValue(const Decision& d, const FactInfo& fact) {
     if (!d.facts || !d.facts->is_object()) return nullptr;
     auto it = d.facts->find(fact.name);
     return it == d.facts->end() ? nullptr : &*it;
 }
+
+namespace {
+
+// The canonical text of the value `c` gives `fact`, or "" when not given.
+std::string_view givenText(const FastCase& c, const FactInfo& fact) {
+    for (const FastFact& f : c.facts)
+        if (f.info == &fact) return f.json;
+    return {};
+}
+
+}  // namespace
 
 void appendReasonValues(std::string& out, const Decision& d, std::string_view criterion) {
     // Why: building and dumping these documents (with a parse of each value's
@@ -201,16 +235,23 @@ void appendReasonValues(std::string& out, const Decision& d, std::string_view cr
     if (auto it = d.guide->criterionFacts.find(criterion); it != d.guide->criterionFacts.end()) {
         bool first = true;
         for (const FactInfo* f : it->second) {
-            const nlohmann::json* v = givenValue(d, *f);
             out += first ? "{\"fact\":" : ",{\"fact\":";
             first = false;
             appendJsonString(out, f->name);
             out += ",\"value\":";
-            // A fact's value is a scalar or a list of strings (bindFacts
-            // refuses the rest): its dump is what a parse of it dumps.
-            out += v ? v->dump() : "null";
-            out += ",\"text\":";
-            appendJsonString(out, valueInWords(*f, v));
+            if (d.given) {
+                std::string_view json = givenText(*d.given, *f);
+                out += json.empty() ? "null" : json;
+                out += ",\"text\":";
+                appendJsonString(out, valueTextInWords(*f, json));
+            } else {
+                const nlohmann::json* v = givenValue(d, *f);
+                // A fact's value is a scalar or a list of strings (bindFacts
+                // refuses the rest): its dump is what a parse of it dumps.
+                out += v ? v->dump() : "null";
+                out += ",\"text\":";
+                appendJsonString(out, valueInWords(*f, v));
+            }
             out += '}';
         }
     }

@@ -52,6 +52,11 @@ struct AnswerExtras {
 // without building these documents (appendAnswerValues, FactQuestion::json).
 std::unique_ptr<AnswerExtras> answerExtras(const Decision& d);
 
+// The same for a value as its canonical JSON text (fast_case_reader.h's
+// FastFact::json, "" when not given), as valueInWords gives it for the
+// parsed value.
+std::string valueTextInWords(const FactInfo& fact, std::string_view json);
+
 // The decision's request value of `fact`, or null (no facts, or not given).
 const nlohmann::json* givenValue(const Decision& d, const FactInfo& fact);
 

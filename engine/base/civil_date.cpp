@@ -52,9 +52,25 @@ std::string formatDate(int days) {
     int y;
     unsigned m, d;
     civilFromDays(days, y, m, d);
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
-    return buf;
+    // By hand: snprintf was a twentieth of a server decision (callgrind),
+    // which writes three dates. Years outside 0..9999 keep snprintf's form.
+    if (y < 0 || y > 9999) {
+        char buf[32];
+        std::snprintf(buf, sizeof buf, "%04d-%02u-%02u", y, m, d);
+        return buf;
+    }
+    const auto uy = static_cast<unsigned>(y);
+    char out[10] = {static_cast<char>('0' + uy / 1000),
+                    static_cast<char>('0' + uy / 100 % 10),
+                    static_cast<char>('0' + uy / 10 % 10),
+                    static_cast<char>('0' + uy % 10),
+                    '-',
+                    static_cast<char>('0' + m / 10),
+                    static_cast<char>('0' + m % 10),
+                    '-',
+                    static_cast<char>('0' + d / 10),
+                    static_cast<char>('0' + d % 10)};
+    return std::string(out, sizeof out);
 }
 
 int wholeMonthsBetween(int from, int to) {

@@ -37,6 +37,8 @@ struct OutputValue {
 
 struct AnswerGuide;  // engine/answer/answer_guide.h
 
+struct FastCase;
+
 struct Decision {
     std::string policy;
     std::string policyVersion;
@@ -51,7 +53,10 @@ struct Decision {
     int day = 0;                            // the as-of date, days since 1970-01-01
     const AnswerGuide* guide = nullptr;     // the policy's; null: write the contract's fields only
     const nlohmann::json* facts = nullptr;  // the request's facts: valid while the request is
-    std::string decisionId;                 // the server's X-Decision-Id; "" from the command line
+    // Or, for a case the fast reader read (fast_case_reader.h), its facts with
+    // their canonical texts, when `facts` is null.
+    const FastCase* given = nullptr;
+    std::string decisionId;  // the server's X-Decision-Id; "" from the command line
 };
 
 // Why no decision was made. `code` is one of: bad_json, bad_request,

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -77,6 +78,19 @@ TEST_CASE("dates: the same years everywhere, 1800 to 9999") {
     int checked = 0;
     for (int day = first; day <= last; day += 97, ++checked) REQUIRE(parseDate(formatDate(day)) == day);
     CHECK(checked > 30000);
+    // formatDate writes the digits by hand: held to snprintf's "%04d-%02u-%02u"
+    // on every day from year 0 to 9999 and on days beyond it.
+    int differ = 0, days = 0;
+    for (int day = *parseDate("1800-01-01") - 700000; day <= last + 400; ++day, ++days) {
+        int y;
+        unsigned m, d;
+        civilFromDays(day, y, m, d);
+        char expected[32];
+        std::snprintf(expected, sizeof expected, "%04d-%02u-%02u", y, m, d);
+        if (formatDate(day) != expected && differ++ == 0) CHECK(formatDate(day) == expected);
+    }
+    CHECK(differ == 0);
+    CHECK(days > 3600000);
     CHECK(isLeapYear(2000));
     CHECK_FALSE(isLeapYear(1900));
     CHECK(daysInMonth(2024, 2) == 29);
