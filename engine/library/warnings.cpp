@@ -11,6 +11,7 @@
 #include "engine/base/number_format.h"
 #include "engine/compile/program.h"
 #include "engine/eval/evaluator.h"
+#include "engine/source/utf8.h"
 
 namespace cpe {
 namespace {
@@ -157,9 +158,11 @@ bool declaredUnitless(const Expr& e) {
 
 std::string quoted(const CheckedLibrary& lib, const Expr& e) {
     std::string_view line = lib.sources->lineText(e.span.file, e.span.line);
-    if (e.span.endLine != e.span.line || e.span.endCol <= e.span.col || e.span.col == 0 || e.span.endCol - 1 > line.size())
-        return e.text;
-    return std::string(line.substr(e.span.col - 1, e.span.endCol - e.span.col));
+    if (e.span.endLine != e.span.line || e.span.endCol <= e.span.col || e.span.col == 0) return e.text;
+    // Columns count code points; the line is bytes.
+    const size_t begin = byteOfCodePoint(line, e.span.col - 1), end = byteOfCodePoint(line, e.span.endCol - 1);
+    if (end > line.size() || (end == line.size() && countCodePoints(line) < e.span.endCol - 1)) return e.text;
+    return std::string(line.substr(begin, end - begin));
 }
 
 bool plainFraction(const Expr& e) {

@@ -50,4 +50,10 @@ size_t countCodePoints(std::string_view text) {
     return count;
 }
 
+size_t byteOfCodePoint(std::string_view text, size_t index) {
+    for (size_t i = 0, seen = 0; i < text.size(); ++i)
+        if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80 && seen++ == index) return i;
+    return text.size();
+}
+
 }  // namespace cpe

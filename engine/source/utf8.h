@@ -15,4 +15,8 @@ std::optional<size_t> firstInvalidUtf8(std::string_view text);
 // Number of code points in text[begin, end), the unit of a diagnostic's column.
 size_t countCodePoints(std::string_view text);
 
+// The byte offset of code point `index` (0-based) in `text`, or text.size()
+// past its end: from a span's column (code points, from 1) to the line's bytes.
+size_t byteOfCodePoint(std::string_view text, size_t index);
+
 }  // namespace cpe

@@ -21,6 +21,11 @@ std::string_view SourceSlices::of(const antlr4::Token* t) const {
     return end > begin ? text_.substr(begin, end - begin) : std::string_view();
 }
 
+size_t SourceSlices::length(const antlr4::Token* t) {
+    const size_t start = t->getStartIndex(), end = t->getStopIndex() + 1;
+    return end > start ? end - start : 0;
+}
+
 std::string_view SourceSlices::of(size_t start, size_t stop) const {
     size_t begin = byte(start), end = byte(stop + 1);
     return end > begin ? text_.substr(begin, end - begin) : std::string_view();

@@ -22,6 +22,9 @@ public:
     // The token's text exactly as ANTLR's getText() gives it, except that the
     // end-of-file token is empty rather than "<EOF>".
     std::string_view of(const antlr4::Token* t) const;
+    // The token's length in code points, as columns count (0 for a token
+    // that covers no text).
+    static size_t length(const antlr4::Token* t);
     // The text of code points [start, stop] (a LexedToken's positions).
     std::string_view of(size_t start, size_t stop) const;
 

@@ -182,7 +182,8 @@ private:
     Span spanOf(uint32_t startRaw, uint32_t stopRaw) const {
         const LexedToken& a = all_[startRaw];
         const LexedToken& b = all_[stopRaw];
-        return Span{file_, a.line, a.column + 1, b.line, b.column + 1 + static_cast<uint32_t>(textAt(stopRaw).size())};
+        // Columns count code points, as the tokens' positions do (not bytes of the text).
+        return Span{file_, a.line, a.column + 1, b.line, b.column + 1 + (b.stop - b.start + 1)};
     }
     // The on-channel text from position `first` to the last consumed, run together (a rule's getText()).
     std::string textFrom(size_t first) const {

@@ -36,7 +36,8 @@ public:
         Span span{file_, static_cast<uint32_t>(line), static_cast<uint32_t>(col + 1), static_cast<uint32_t>(line),
                   static_cast<uint32_t>(col + 2)};
         if (token && token->getType() != antlr4::Token::EOF) {
-            auto len = token->getText().size();
+            // In code points, as columns are (getText() is UTF-8 bytes).
+            auto len = SourceSlices::length(token);
             span.endCol = span.col + static_cast<uint32_t>(std::max<size_t>(1, std::min<size_t>(len, 200)));
         }
         // With a known slip, the fix says more than the tokens ANTLR expected.
@@ -215,7 +216,8 @@ private:
     Span span(antlr4::Token* start, antlr4::Token* stop) const {
         Span s{file_, static_cast<uint32_t>(start->getLine()), static_cast<uint32_t>(start->getCharPositionInLine() + 1),
                static_cast<uint32_t>(stop->getLine()), 0};
-        s.endCol = static_cast<uint32_t>(stop->getCharPositionInLine() + 1 + source_.of(stop).size());
+        // In code points, as columns are (the token's text is UTF-8 bytes).
+        s.endCol = static_cast<uint32_t>(stop->getCharPositionInLine() + 1 + SourceSlices::length(stop));
         return s;
     }
     Span span(antlr4::ParserRuleContext* ctx) const { return span(ctx->getStart(), ctx->getStop()); }

@@ -100,7 +100,7 @@ policy ebi . /* odd spacing */ demo {
     const auto& title = std::get<HeaderItem>(unit.members[0].body);
     CHECK(title.value == "Größe ≥ 30");
     CHECK(title.span.col == 5);
-    CHECK(title.span.endCol == 27);  // the string's start column plus its length in bytes
+    CHECK(title.span.endCol == 23);  // the string's start column plus its length in code points (not its 22 bytes)
     const auto& fact = std::get<FactDecl>(unit.members[1].body);
     CHECK(fact.type.unit == "m²");
     CHECK(fact.description == "Größe");
@@ -225,4 +225,25 @@ TEST_CASE("a large file parses in pieces to the AST a single parse gives: every 
         if ((n - 1) % 7 != 0) trailing.insert(trailing.begin(), "// after " + std::to_string(n - 1));
         CHECK(p->ast->trailingComments == trailing);
     }
+}
+
+TEST_CASE("spans count code points, so a caret under text with accents or symbols is as wide as the text") {
+    // The string "Café ≥ 30", quotes included, is 11 characters and 14 bytes;
+    // the error is at it.
+    auto p = parse("policy t.x \"Caf\xc3\xa9 \xe2\x89\xa5 30\" version \"1\"\n");
+    CHECK_FALSE(p->ast);
+    const std::string rendered = p->diags.render(p->sources);
+    CHECK_MESSAGE(rendered.find("\n             ^~~~~~~~~~~\n") != std::string::npos, rendered);
+
+    // A string value after non-ASCII text: its span ends after its closing
+    // quote, counted in characters.
+    auto q = parse("test \"\xe2\x89\xa5\" for t.x {\n    given note = \"Caf\xc3\xa9\xe2\x89\xa5\"\n}\n");
+    REQUIRE_MESSAGE(q->ast, q->diags.render(q->sources));
+    const auto& test = *std::get<std::shared_ptr<TestDecl>>(q->ast->decls[0].body);
+    REQUIRE(!test.items.empty());
+    REQUIRE(!test.items[0].bindings.empty());
+    const FactValue& value = test.items[0].bindings[0].value;
+    CHECK(value.span.line == 2);
+    CHECK(value.span.col == 18);
+    CHECK(value.span.endCol == 25);  // "Café≥" with its quotes: 7 characters (10 bytes)
 }
