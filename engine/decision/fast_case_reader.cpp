@@ -290,7 +290,7 @@ struct FastCaseReader::State {
                 break;
             }
             case TypeKind::Date: {
-                std::string_view s;
+                std::string_view& s = text[id];
                 canonical = stringToken(v, s);
                 if (canonical.empty()) return false;
                 std::optional<int> day = parseDate(s);
@@ -303,7 +303,7 @@ struct FastCaseReader::State {
                 if (canonical.empty()) return false;
                 break;
             case TypeKind::Enum: {
-                std::string_view s;
+                std::string_view& s = text[id];
                 canonical = stringToken(v, s);
                 if (canonical.empty()) return false;
                 const std::vector<std::string>& members = f.type.enumInfo->members;
