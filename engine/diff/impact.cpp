@@ -277,7 +277,10 @@ public:
 
     void decide(const Line& line, std::string& out) {
         if (!line.tooLong && line.text.find_first_not_of(" \t\r") == std::string_view::npos) return;
-        if (!line.tooLong && oldReader_ && decideFast(line.text, out)) return;
+        if (!line.tooLong && oldReader_ && decideFast(line.text, out)) {
+            ++fastLines_;
+            return;
+        }
         decideByReference(line, out);
     }
 
@@ -334,6 +337,7 @@ private:
 
 public:
     std::size_t lineNumber_ = 0;  // of the line being decided, for an id-less case
+    std::size_t fastLines_ = 0;
 
 private:
     const ResolvedPolicy& oldSide_;
@@ -402,6 +406,7 @@ ImpactReport runImpact(const ResolvedPolicy& oldSide, const ResolvedPolicy& newS
     parallel.threads = options.threads;
     parallel.maxLine = options.maxLine;
     forEachLineInOrder(cases, sink, job, parallel);
+    for (const auto& d : deciders) report.fastLines += d->fastLines_;
 
     for (auto& [key, t] : transitions) report.transitions.push_back(std::move(t));
     std::stable_sort(report.transitions.begin(), report.transitions.end(), [](const auto& a, const auto& b) {

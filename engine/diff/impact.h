@@ -80,6 +80,7 @@ struct ImpactReport {
     size_t errorCount = 0;
     std::vector<ImpactCaseError> errors;  // the first few
     double seconds = 0;
+    size_t fastLines = 0;  // lines the fast case reader took (the rest went to the reference); not rendered
 };
 
 // Decides every case in `cases` under both sides. Bad lines (invalid JSON,
