@@ -275,9 +275,11 @@ public:
         }
     }
 
+    std::size_t fastLines() const { return fastLines_; }
+
     void decide(const Line& line, std::string& out) {
         if (!line.tooLong && line.text.find_first_not_of(" \t\r") == std::string_view::npos) return;
-        if (!line.tooLong && oldReader_ && decideFast(line.text, out)) {
+        if (!line.tooLong && oldReader_ && decideFast(line, out)) {
             ++fastLines_;
             return;
         }
@@ -285,9 +287,9 @@ public:
     }
 
 private:
-    bool decideFast(std::string_view text, std::string& out) {
-        if (!oldReader_->read(text, fastShape_, oldCase_)) return false;
-        if (newReader_ && !newReader_->read(text, fastShape_, newCase_)) return false;
+    bool decideFast(const Line& line, std::string& out) {
+        if (!oldReader_->read(line.text, fastShape_, oldCase_)) return false;
+        if (newReader_ && !newReader_->read(line.text, fastShape_, newCase_)) return false;
         const FastCaseReader& newReader = newReader_ ? *newReader_ : *oldReader_;
         const FastCase& newCase = newReader_ ? newCase_ : oldCase_;
         groups_.clear();
@@ -302,7 +304,7 @@ private:
         if (!oldFast_.verdict(*oldReader_, oldCase_, before) || !newFast_.verdict(newReader, newCase, after)) return false;
         std::string_view id = oldCase_.id;
         if (id == "null") {
-            lineId_ = "line " + std::to_string(lineNumber_);
+            lineId_ = "line " + std::to_string(line.number);
             id = lineId_;
         } else if (id.front() == '"') {
             id = id.substr(1, id.size() - 2);  // no escapes: the string itself
@@ -335,11 +337,6 @@ private:
         LineRecords::decided(out, before, after, id, groups_);
     }
 
-public:
-    std::size_t lineNumber_ = 0;  // of the line being decided, for an id-less case
-    std::size_t fastLines_ = 0;
-
-private:
     const ResolvedPolicy& oldSide_;
     const ResolvedPolicy& newSide_;
     const ImpactOptions& options_;
@@ -351,6 +348,7 @@ private:
     FastCase oldCase_, newCase_;
     std::vector<std::string_view> groups_;
     std::string lineId_;
+    std::size_t fastLines_ = 0;
 };
 
 }  // namespace
@@ -368,11 +366,7 @@ ImpactReport runImpact(const ResolvedPolicy& oldSide, const ResolvedPolicy& newS
     std::vector<std::unique_ptr<LineDecider>> deciders;
     for (unsigned i = 0; i < std::max(1u, options.threads); ++i)
         deciders.push_back(std::make_unique<LineDecider>(oldSide, newSide, options, fast));
-    LineJob job = [&](const Line& line, std::string& out, unsigned worker) {
-        LineDecider& d = *deciders[worker];
-        d.lineNumber_ = line.number;
-        d.decide(line, out);
-    };
+    LineJob job = [&](const Line& line, std::string& out, unsigned worker) { deciders[worker]->decide(line, out); };
 
     auto onDecided = [&](const Verdict& before, const Verdict& after, std::string_view idView,
                          const std::vector<std::string_view>& values) {
@@ -406,7 +400,7 @@ ImpactReport runImpact(const ResolvedPolicy& oldSide, const ResolvedPolicy& newS
     parallel.threads = options.threads;
     parallel.maxLine = options.maxLine;
     forEachLineInOrder(cases, sink, job, parallel);
-    for (const auto& d : deciders) report.fastLines += d->fastLines_;
+    for (const auto& d : deciders) report.fastLines += d->fastLines();
 
     for (auto& [key, t] : transitions) report.transitions.push_back(std::move(t));
     std::stable_sort(report.transitions.begin(), report.transitions.end(), [](const auto& a, const auto& b) {
