@@ -2,9 +2,11 @@
 // variants of a policy and, with --cases, the impact of the change on a batch
 // of cases. The forms OLD and NEW may take are in engine/diff/policy_ref.h
 // and in `cpe diff --help`.
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <thread>
 
 #include "cli/commands.h"
 #include "engine/base/civil_date.h"
@@ -29,6 +31,9 @@ struct DiffOptions {
     std::string html;
     std::string format;
     std::size_t maxLine = kDefaultMaxLine, maxDepth = kDefaultMaxDepth;
+    // The cases are decided on this many threads; the report is the same.
+    unsigned threads = std::max(1u, std::thread::hardware_concurrency());
+    bool referenceReader = false;
 };
 
 const char* kHelp = R"(OLD and NEW each name one policy version:
@@ -94,6 +99,8 @@ int run(const DiffOptions& o, const std::string& globalFormat) {
         options.defaultDay = day;
         options.maxLine = o.maxLine;
         options.maxDepth = o.maxDepth;
+        options.threads = o.threads;
+        options.referenceReader = o.referenceReader;
         ImpactReport report = runImpact(oldSide, newSide, in, options);
         PolicyDiff diff =
             diffPolicies(*oldSide.policy->model, oldSide.library->sources(), *newSide.policy->model, newSide.library->sources());
@@ -167,6 +174,12 @@ void addDiffCommand(CLI::App& app, Globals& g) {
         ->check(CLI::PositiveNumber);
     cmd->add_option("--max-depth", o->maxDepth, "With --cases: deepest nesting of arrays and objects in a case (default: 64)")
         ->check(CLI::PositiveNumber);
+    cmd->add_option("--threads", o->threads,
+                    "With --cases: threads deciding the cases (default: one per core); the report is the same")
+        ->check(CLI::PositiveNumber);
+    cmd->add_flag("--reference-reader", o->referenceReader,
+                  "With --cases: read every case with the reference reader, not the fast one (for benchmarks)")
+        ->group("");
     cmd->add_option("--format", o->format, "Output format")->check(CLI::IsMember({"text", "json"}));
     cmd->callback([&g, o] {
         if (o->cases.empty() && (!o->by.empty() || !o->html.empty())) {

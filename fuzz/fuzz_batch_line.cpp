@@ -3,6 +3,9 @@
 // reading (engine/library/batch_line.h). Wherever the fast reader decides a
 // line, it must have written exactly the bytes the reference writes, and the
 // reference must have decided it too (the fast path never writes an error).
+// And the fast case reader (engine/decision/fast_case_reader.h) in every
+// path's shape: a case it takes, the reference reader (case_record.h) takes
+// too, and each fact's canonical text is nlohmann's dump() of its value.
 // The policy is tests/batch_fast/policy.cpl. `make fuzz` runs it;
 // fuzz/corpus-batch-line, fuzz/corpus-case and tests/batch_fast replay in `make test`.
 #include <cstddef>
@@ -15,6 +18,7 @@
 #include <string>
 
 #include "engine/base/line_reader.h"
+#include "engine/decision/fast_case_reader.h"
 #include "engine/library/batch_line.h"
 #include "engine/library/fast_case_decider.h"
 
@@ -44,6 +48,23 @@ const cpe::PolicyLibrary& library() {
     return *lib;
 }
 
+void checkReader(std::string_view text, const cpe::BatchLineOptions& options) {
+    static cpe::FastCaseReader reader(library().checked());
+    static cpe::FastCase read;
+    for (cpe::CaseShape shape : {cpe::batchCaseShape(), cpe::requestCaseShape(), cpe::impactCaseShape(), cpe::auditCaseShape()}) {
+        shape.maxDepth = options.maxDepth;
+        if (!reader.read(text, cpe::fastShapeOf(shape, options.defaultDay), read)) continue;
+        cpe::CaseRead reference = cpe::readCase(text, shape);
+        if (reference.error)
+            fail("the fast reader took a case the reference refuses", std::string(text), "", reference.error->message);
+        for (const cpe::FastFact& f : read.facts) {
+            std::string dumped = reference.record.facts[f.info->name].dump();
+            if (f.json != dumped)
+                fail("a fact's canonical text is not nlohmann's", std::string(text), std::string(f.json), dumped);
+        }
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -62,6 +83,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (line.tooLong) continue;
         fastOut.clear();
         referenceOut.clear();
+        checkReader(line.text, options);
         bool decided = fast.tryAppend(line.text, fastOut);
         cpe::BatchLineResult reference = cpe::appendBatchLine(library(), line, options, referenceOut);
         if (!decided) {

@@ -100,6 +100,13 @@ private:
 
 ParallelLinesResult forEachLineInOrder(std::istream& in, std::ostream& out, const LineJob& job,
                                        const ParallelLinesOptions& options) {
+    return forEachLineInOrder(
+        in, [&out](std::string_view output) { out.write(output.data(), static_cast<std::streamsize>(output.size())); }, job,
+        options);
+}
+
+ParallelLinesResult forEachLineInOrder(std::istream& in, const LinesSink& sink, const LineJob& job,
+                                       const ParallelLinesOptions& options) {
     LineReader reader(in, options.maxLine);
     ParallelLinesResult result;
     Line line;
@@ -110,11 +117,11 @@ ParallelLinesResult forEachLineInOrder(std::istream& in, std::ostream& out, cons
             result.lastLine = line.number;
             job(line, buffer, 0);
             if (buffer.size() > (1 << 16)) {
-                out << buffer;
+                sink(buffer);
                 buffer.clear();
             }
         }
-        out << buffer;
+        sink(buffer);
         result.readError = reader.readError();
         return result;
     }
@@ -139,7 +146,7 @@ ParallelLinesResult forEachLineInOrder(std::istream& in, std::ostream& out, cons
             }
         }
         pool.runRound(blocks, filled);
-        for (std::size_t i = 0; i < filled; ++i) out << blocks[i].out;
+        for (std::size_t i = 0; i < filled; ++i) sink(blocks[i].out);
     }
     result.readError = reader.readError();
     return result;

@@ -10,6 +10,7 @@
 #include <istream>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "engine/base/line_reader.h"
 
@@ -35,6 +36,13 @@ struct ParallelLinesResult {
 };
 
 ParallelLinesResult forEachLineInOrder(std::istream& in, std::ostream& out, const LineJob& job,
+                                       const ParallelLinesOptions& options = {});
+
+// The same, handing what the lines gave to `sink` in input order, a whole
+// number of lines' output at a time (a job's output can be records that
+// the caller adds up: impact runs, engine/diff/impact.cpp).
+using LinesSink = std::function<void(std::string_view output)>;
+ParallelLinesResult forEachLineInOrder(std::istream& in, const LinesSink& sink, const LineJob& job,
                                        const ParallelLinesOptions& options = {});
 
 }  // namespace cpe

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <cmath>
+#include <cstring>
 #include <unordered_map>
 
 // The function nlohmann's dump() writes a double with: a decimal fact's text
@@ -85,6 +86,34 @@ bool canonicalDecimal(std::string_view token, double value) {
     return token == std::string_view(buffer.data(), static_cast<std::size_t>(end - buffer.data()));
 }
 
+// canonicalDecimal's verdicts on the tokens seen last, by the token's text
+// (which alone decides it): a case set holds few distinct measures (BMI,
+// AMH), and printing each again was 6% of a fertility batch (perf, 200,000
+// cases). Direct-mapped; a token longer than an entry is not kept.
+class CanonicalDecimals {
+public:
+    bool check(std::string_view token, double value) {
+        if (token.size() > sizeof(Entry::text)) return canonicalDecimal(token, value);
+        std::size_t h = 14695981039346656037ull;  // FNV-1a
+        for (char c : token) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+        Entry& e = entries_[h % entries_.size()];
+        if (e.length != token.size() || std::string_view(e.text, e.length) != token) {
+            std::memcpy(e.text, token.data(), token.size());
+            e.length = static_cast<uint8_t>(token.size());
+            e.canonical = canonicalDecimal(token, value);
+        }
+        return e.canonical;
+    }
+
+private:
+    struct Entry {
+        char text[22];
+        uint8_t length = 0;  // 0: empty (no token is empty)
+        bool canonical = false;
+    };
+    std::array<Entry, 1024> entries_{};
+};
+
 // A string's JSON text as nlohmann writes it back: the token itself, the
 // case holding no escapes (hasControlOrBackslash). `s` is the string read.
 std::string_view stringToken(od::value& v, std::string_view& s) {
@@ -150,8 +179,9 @@ struct FastCaseReader::State {
     std::vector<double> num;
     std::vector<std::string_view> text;
     std::vector<std::vector<std::string>> lists;
-    std::vector<std::string> listJson;   // a list's canonical text, `["a","b"]`
-    std::vector<uint32_t> bound;         // the fact ids bound on this case, in order
+    std::vector<std::string> listJson;  // a list's canonical text, `["a","b"]`
+    std::vector<uint32_t> bound;        // the fact ids bound on this case, in order
+    CanonicalDecimals decimals;
     std::vector<std::string_view> json;  // by fact id: the canonical text
     // The facts' names in the order the first cases gave them: cases from
     // one system name their facts in one order, so each name is compared with
@@ -250,7 +280,7 @@ struct FastCaseReader::State {
                 } else if (!plainInteger(token, 15, n)) {
                     // A decimal written as nlohmann would not write it back
                     // ("41.50", "4.15e1") would change the facts' canonical text.
-                    if (v.get_double().get(n) || (n == 0 && token[0] == '-') || !canonicalDecimal(token, n)) return false;
+                    if (v.get_double().get(n) || (n == 0 && token[0] == '-') || !decimals.check(token, n)) return false;
                 } else {
                     double check;
                     if (v.get_double().get(check)) return false;
@@ -260,7 +290,7 @@ struct FastCaseReader::State {
                 break;
             }
             case TypeKind::Date: {
-                std::string_view s;
+                std::string_view& s = text[id];
                 canonical = stringToken(v, s);
                 if (canonical.empty()) return false;
                 std::optional<int> day = parseDate(s);
@@ -273,7 +303,7 @@ struct FastCaseReader::State {
                 if (canonical.empty()) return false;
                 break;
             case TypeKind::Enum: {
-                std::string_view s;
+                std::string_view& s = text[id];
                 canonical = stringToken(v, s);
                 if (canonical.empty()) return false;
                 const std::vector<std::string>& members = f.type.enumInfo->members;

@@ -45,8 +45,9 @@ FastShape fastShapeOf(const CaseShape& shape, int defaultDay);
 struct FastFact {
     const FactInfo* info = nullptr;
     // Its value: bool (0/1), int, dec, date (days) and enum (member index)
-    // in `number`; text in `text`; code and text lists in `list` (codes
-    // normalised, as normaliseCode gives them).
+    // in `number`; text, and the string an enum or a date is written as, in
+    // `text`; code and text lists in `list` (codes normalised, as
+    // normaliseCode gives them).
     double number = 0;
     std::string_view text;
     const std::vector<std::string>* list = nullptr;

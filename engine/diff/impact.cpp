@@ -7,9 +7,14 @@
 #include <memory>
 #include <tuple>
 
+#include <cstring>
+#include <unordered_map>
+
 #include "engine/base/line_reader.h"
+#include "engine/base/parallel_lines.h"
 #include "engine/compile/program.h"
 #include "engine/decision/case_record.h"
+#include "engine/decision/fast_case_reader.h"
 #include "engine/decision/json_quote.h"
 #include "engine/eval/evaluator.h"
 #include "engine/eval/fact_binding.h"
@@ -134,6 +139,218 @@ bool groupLess(const std::string& a, const std::string& b) {
     return a < b;
 }
 
+// What one case line gave, as bytes in the job's output, so that lines
+// decided on several threads are added up in input order (the examples and
+// errors kept are the first ones): 'D', the four verdict bytes, the id and
+// each --by value; or 'E', the line number, the id and the message. Strings
+// are a 32-bit length and the bytes.
+class LineRecords {
+public:
+    static void decided(std::string& out, const Verdict& before, const Verdict& after, std::string_view id,
+                        const std::vector<std::string_view>& groups) {
+        out += 'D';
+        for (auto b : {static_cast<uint8_t>(before.outcome), static_cast<uint8_t>(before.route),
+                       static_cast<uint8_t>(after.outcome), static_cast<uint8_t>(after.route)})
+            out += static_cast<char>(b);
+        text(out, id);
+        for (std::string_view g : groups) text(out, g);
+    }
+    static void error(std::string& out, std::size_t line, std::string_view id, std::string_view message) {
+        out += 'E';
+        number(out, line);
+        text(out, id);
+        text(out, message);
+    }
+
+    // Reads the records of `bytes` (whole ones, as the sink is given them).
+    template <class OnDecided, class OnError>
+    static void read(std::string_view bytes, std::size_t groups, std::vector<std::string_view>& values, OnDecided onDecided,
+                     OnError onError) {
+        std::size_t at = 0;
+        while (at < bytes.size()) {
+            char tag = bytes[at++];
+            if (tag == 'D') {
+                auto byte = [&](std::size_t i) { return static_cast<uint8_t>(bytes[at + i]); };
+                Verdict before{static_cast<Outcome>(byte(0)), static_cast<Route>(byte(1))};
+                Verdict after{static_cast<Outcome>(byte(2)), static_cast<Route>(byte(3))};
+                at += 4;
+                std::string_view id = take(bytes, at);
+                values.clear();
+                for (std::size_t i = 0; i < groups; ++i) values.push_back(take(bytes, at));
+                onDecided(before, after, id, values);
+            } else {
+                std::size_t line = 0;
+                std::memcpy(&line, bytes.data() + at, sizeof line);
+                at += sizeof line;
+                std::string_view id = take(bytes, at);
+                onError(line, id, take(bytes, at));
+            }
+        }
+    }
+
+private:
+    static void number(std::string& out, std::size_t n) { out.append(reinterpret_cast<const char*>(&n), sizeof n); }
+    static void text(std::string& out, std::string_view s) {
+        auto n = static_cast<uint32_t>(s.size());
+        out.append(reinterpret_cast<const char*>(&n), sizeof n);
+        out += s;
+    }
+    static std::string_view take(std::string_view bytes, std::size_t& at) {
+        uint32_t n = 0;
+        std::memcpy(&n, bytes.data() + at, sizeof n);
+        at += sizeof n;
+        std::string_view s = bytes.substr(at, n);
+        at += n;
+        return s;
+    }
+};
+
+// One side's verdicts on cases the fast reader took: an evaluator and slots
+// per compiled policy, as SideRunner keeps, and nothing but the verdict.
+class FastSide {
+public:
+    explicit FastSide(const ResolvedPolicy& side) : side_(side) {}
+
+    // False when the reference must decide the case: ID.{FACT} without a
+    // value that names a policy (the reference words why).
+    bool verdict(const FastCaseReader& reader, const FastCase& c, Verdict& out) {
+        const CompiledPolicy* policy = side_.policy;
+        if (!side_.byFact.empty()) {
+            policy = nullptr;
+            for (const FastFact& f : c.facts)
+                if (f.info->name == side_.byFact && isString(f.info->type.kind))
+                    for (const auto& [value, p] : side_.byValue)
+                        if (f.text == value) policy = p;
+            if (!policy) return false;
+        }
+        Slot& slot = slots_[policy];
+        if (!slot.evaluator) {
+            slot.evaluator = std::make_unique<Evaluator>(policy->program);
+            slot.values.prepare(policy->program);
+        }
+        reader.fill(policy->program, slot.values);
+        Evaluator::Verdict v = slot.evaluator->verdict(FactView::of(slot.values), c.day);
+        out = {v.outcome, v.route};
+        return true;
+    }
+
+    // Whether nlohmann holds the fact's value as a string (valueText writes it unquoted).
+    static bool isString(TypeKind kind) { return kind == TypeKind::Text || kind == TypeKind::Enum || kind == TypeKind::Date; }
+
+private:
+    struct Slot {
+        std::unique_ptr<Evaluator> evaluator;
+        FactValues values;
+    };
+    const ResolvedPolicy& side_;
+    std::unordered_map<const CompiledPolicy*, Slot> slots_;
+};
+
+// Whether the fast reader may take this run's cases at all: no area
+// variants (whose conditions read the facts' JSON), and every --by fact
+// declared on both sides (one only in the case object, not its facts, is
+// read by the reference).
+bool fastReadable(const ResolvedPolicy& oldSide, const ResolvedPolicy& newSide, const ImpactOptions& options) {
+    if (options.referenceReader || !oldSide.variants.empty() || !newSide.variants.empty()) return false;
+    for (const std::string& f : options.byFacts)
+        if (!oldSide.library->checked().fact(f) || !newSide.library->checked().fact(f)) return false;
+    return true;
+}
+
+// Decides the lines one thread is given, into LineRecords: the fast reader
+// where it takes a case (once when both sides share a library, once per
+// side's library otherwise: a fact only one declares is declined there),
+// the reference reader (readCase, bindFacts) for everything else.
+class LineDecider {
+public:
+    LineDecider(const ResolvedPolicy& oldSide, const ResolvedPolicy& newSide, const ImpactOptions& options, bool fast)
+        : oldSide_(oldSide), newSide_(newSide), options_(options), oldRunner_(oldSide, newSide, options.byFacts),
+          newRunner_(newSide, oldSide, options.byFacts), oldFast_(oldSide), newFast_(newSide) {
+        shape_ = impactCaseShape();
+        shape_.maxDepth = options.maxDepth;
+        fastShape_ = fastShapeOf(shape_, options.defaultDay);
+        if (fast) {
+            oldReader_ = std::make_unique<FastCaseReader>(oldSide.library->checked());
+            if (newSide.library != oldSide.library) newReader_ = std::make_unique<FastCaseReader>(newSide.library->checked());
+        }
+    }
+
+    std::size_t fastLines() const { return fastLines_; }
+
+    void decide(const Line& line, std::string& out) {
+        if (!line.tooLong && line.text.find_first_not_of(" \t\r") == std::string_view::npos) return;
+        if (!line.tooLong && oldReader_ && decideFast(line, out)) {
+            ++fastLines_;
+            return;
+        }
+        decideByReference(line, out);
+    }
+
+private:
+    bool decideFast(const Line& line, std::string& out) {
+        if (!oldReader_->read(line.text, fastShape_, oldCase_)) return false;
+        if (newReader_ && !newReader_->read(line.text, fastShape_, newCase_)) return false;
+        const FastCaseReader& newReader = newReader_ ? *newReader_ : *oldReader_;
+        const FastCase& newCase = newReader_ ? newCase_ : oldCase_;
+        groups_.clear();
+        for (const std::string& name : options_.byFacts) {
+            const FastFact* fact = nullptr;
+            for (const FastFact& f : oldCase_.facts)
+                if (f.info->name == name) fact = &f;
+            if (!fact) return false;  // absent or null in the facts: the reference looks in the case too
+            groups_.push_back(FastSide::isString(fact->info->type.kind) ? fact->text : fact->json);
+        }
+        Verdict before{}, after{};
+        if (!oldFast_.verdict(*oldReader_, oldCase_, before) || !newFast_.verdict(newReader, newCase, after)) return false;
+        std::string_view id = oldCase_.id;
+        if (id == "null") {
+            lineId_ = "line " + std::to_string(line.number);
+            id = lineId_;
+        } else if (id.front() == '"') {
+            id = id.substr(1, id.size() - 2);  // no escapes: the string itself
+        }
+        LineRecords::decided(out, before, after, id, groups_);
+        return true;
+    }
+
+    void decideByReference(const Line& line, std::string& out) {
+        const size_t lineNo = line.number;
+        if (line.tooLong) return LineRecords::error(out, lineNo, "", lineTooLong(line.length, options_.maxLine).message);
+        CaseRead read = readCase(line.text, shape_);
+        const CaseRecord& record = read.record;
+        const nlohmann::json& c = record.document;
+        const nlohmann::json& facts = record.facts;
+        std::string id = record.id.is_null() ? "line " + std::to_string(lineNo) : valueText(&record.id);
+        if (read.error) return LineRecords::error(out, lineNo, c.is_object() ? id : "", read.error->message);
+        int day = record.day ? *record.day : options_.defaultDay;
+        Verdict before{}, after{};
+        if (std::string e = oldRunner_.decide(facts, record.inexact, day, before); !e.empty())
+            return LineRecords::error(out, lineNo, id, "refused by " + oldSide_.label + ": " + e);
+        if (std::string e = newRunner_.decide(facts, record.inexact, day, after); !e.empty())
+            return LineRecords::error(out, lineNo, id, "refused by " + newSide_.label + ": " + e);
+        std::vector<std::string> values;
+        for (const std::string& f : options_.byFacts) {
+            const nlohmann::json* v = facts.contains(f) ? &facts[f] : c.contains(f) ? &c[f] : nullptr;
+            values.push_back(valueText(v));
+        }
+        groups_.assign(values.begin(), values.end());
+        LineRecords::decided(out, before, after, id, groups_);
+    }
+
+    const ResolvedPolicy& oldSide_;
+    const ResolvedPolicy& newSide_;
+    const ImpactOptions& options_;
+    CaseShape shape_;
+    FastShape fastShape_;
+    SideRunner oldRunner_, newRunner_;
+    FastSide oldFast_, newFast_;
+    std::unique_ptr<FastCaseReader> oldReader_, newReader_;  // null: the reference reads every line
+    FastCase oldCase_, newCase_;
+    std::vector<std::string_view> groups_;
+    std::string lineId_;
+    std::size_t fastLines_ = 0;
+};
+
 }  // namespace
 
 ImpactReport runImpact(const ResolvedPolicy& oldSide, const ResolvedPolicy& newSide, std::istream& cases,
@@ -142,63 +359,48 @@ ImpactReport runImpact(const ResolvedPolicy& oldSide, const ResolvedPolicy& newS
     ImpactReport report;
     report.oldLabel = oldSide.label;
     report.newLabel = newSide.label;
-    SideRunner oldRunner(oldSide, newSide, options.byFacts), newRunner(newSide, oldSide, options.byFacts);
-    std::vector<std::map<std::string, ImpactCounts>> groups(options.byFacts.size());
+    std::vector<std::map<std::string, ImpactCounts, std::less<>>> groups(options.byFacts.size());
     std::map<std::tuple<Outcome, Route, Outcome, Route>, ImpactTransition> transitions;
 
-    auto fail = [&](size_t line, const std::string& id, const std::string& message) {
-        ++report.errorCount;
-        if (report.errors.size() < 20) report.errors.push_back({line, id, message});
-    };
+    const bool fast = fastReadable(oldSide, newSide, options);
+    std::vector<std::unique_ptr<LineDecider>> deciders;
+    for (unsigned i = 0; i < std::max(1u, options.threads); ++i)
+        deciders.push_back(std::make_unique<LineDecider>(oldSide, newSide, options, fast));
+    LineJob job = [&](const Line& line, std::string& out, unsigned worker) { deciders[worker]->decide(line, out); };
 
-    LineReader reader(cases, options.maxLine);
-    CaseShape shape = impactCaseShape();
-    shape.maxDepth = options.maxDepth;
-    Line line;
-    while (reader.next(line)) {
-        const size_t lineNo = line.number;
-        if (!line.tooLong && line.text.find_first_not_of(" \t\r") == std::string_view::npos) continue;
+    auto onDecided = [&](const Verdict& before, const Verdict& after, std::string_view idView,
+                         const std::vector<std::string_view>& values) {
         ++report.lines;
-        if (line.tooLong) {
-            fail(lineNo, "", lineTooLong(line.length, options.maxLine).message);
-            continue;
-        }
-        CaseRead read = readCase(line.text, shape);
-        const CaseRecord& record = read.record;
-        const nlohmann::json& c = record.document;
-        const nlohmann::json& facts = record.facts;
-        std::string id = record.id.is_null() ? "line " + std::to_string(lineNo) : valueText(&record.id);
-        if (read.error) {
-            fail(lineNo, c.is_object() ? id : "", read.error->message);
-            continue;
-        }
-        int day = record.day ? *record.day : options.defaultDay;
-        Verdict before{}, after{};
-        if (std::string e = oldRunner.decide(facts, record.inexact, day, before); !e.empty()) {
-            fail(lineNo, id, "refused by " + oldSide.label + ": " + e);
-            continue;
-        }
-        if (std::string e = newRunner.decide(facts, record.inexact, day, after); !e.empty()) {
-            fail(lineNo, id, "refused by " + newSide.label + ": " + e);
-            continue;
-        }
         ChangeClass cls = classify(before.outcome, before.route, after.outcome, after.route);
         auto k = static_cast<size_t>(cls);
         ++report.total.cases;
         ++report.total.byClass[k];
-        if (report.examples[k].size() < options.examplesPerChange) report.examples[k].push_back(id);
+        if (report.examples[k].size() < options.examplesPerChange) report.examples[k].emplace_back(idView);
         ImpactTransition& t = transitions[{before.outcome, before.route, after.outcome, after.route}];
         if (t.count == 0) t = {before.outcome, after.outcome, before.route, after.route, 0, {}};
         ++t.count;
-        if (t.examples.size() < options.examplesPerChange) t.examples.push_back(id);
-        for (size_t i = 0; i < options.byFacts.size(); ++i) {
-            const std::string& f = options.byFacts[i];
-            const nlohmann::json* v = facts.contains(f) ? &facts[f] : c.contains(f) ? &c[f] : nullptr;
-            ImpactCounts& g = groups[i][valueText(v)];
-            ++g.cases;
-            ++g.byClass[k];
+        if (t.examples.size() < options.examplesPerChange) t.examples.emplace_back(idView);
+        for (size_t i = 0; i < values.size(); ++i) {
+            auto it = groups[i].find(values[i]);
+            if (it == groups[i].end()) it = groups[i].emplace(std::string(values[i]), ImpactCounts{}).first;
+            ++it->second.cases;
+            ++it->second.byClass[k];
         }
-    }
+    };
+    auto onError = [&](std::size_t line, std::string_view id, std::string_view message) {
+        ++report.lines;
+        ++report.errorCount;
+        if (report.errors.size() < 20) report.errors.push_back({line, std::string(id), std::string(message)});
+    };
+    std::vector<std::string_view> values;
+    LinesSink sink = [&](std::string_view bytes) {
+        LineRecords::read(bytes, options.byFacts.size(), values, onDecided, onError);
+    };
+    ParallelLinesOptions parallel;
+    parallel.threads = options.threads;
+    parallel.maxLine = options.maxLine;
+    forEachLineInOrder(cases, sink, job, parallel);
+    for (const auto& d : deciders) report.fastLines += d->fastLines();
 
     for (auto& [key, t] : transitions) report.transitions.push_back(std::move(t));
     std::stable_sort(report.transitions.begin(), report.transitions.end(), [](const auto& a, const auto& b) {

@@ -39,6 +39,8 @@ struct ImpactOptions {
     int defaultDay = 0;                       // for cases without as_of
     std::size_t maxLine = kDefaultMaxLine;    // longer lines are errors, skipped unread
     std::size_t maxDepth = kDefaultMaxDepth;  // nesting of a case's JSON
+    unsigned threads = 1;                     // cases decided on this many threads; the report is the same
+    bool referenceReader = false;             // every case read by the reference reader, not the fast one (benchmarks)
 };
 
 struct ImpactCounts {
@@ -78,6 +80,7 @@ struct ImpactReport {
     size_t errorCount = 0;
     std::vector<ImpactCaseError> errors;  // the first few
     double seconds = 0;
+    size_t fastLines = 0;  // lines the fast case reader took (the rest went to the reference); not rendered
 };
 
 // Decides every case in `cases` under both sides. Bad lines (invalid JSON,

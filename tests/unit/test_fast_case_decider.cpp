@@ -12,34 +12,22 @@
 #include <random>
 #include <sstream>
 
+#include "batch_fast_fixture.h"
 #include "engine/library/batch_line.h"
 #include "engine/library/fast_case_decider.h"
 #include "fertility_cases.h"
-#include "library_fixture.h"
 
 using namespace cpe;
 
 namespace {
 
-std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE_MESSAGE(in, path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
+using testing::readFile;
 
 std::vector<std::string> lines(const std::string& text) {
     std::vector<std::string> out;
     std::istringstream in(text);
     for (std::string l; std::getline(in, l);) out.push_back(l);
     return out;
-}
-
-std::shared_ptr<const PolicyLibrary> fixtureLibrary() {
-    auto b = testing::build({{"tests/batch_fast/policy.cpl", readFile(CPE_SOURCE_DIR "/tests/batch_fast/policy.cpl")}});
-    REQUIRE_MESSAGE(b.library, b.errors());
-    return b.library;
 }
 
 std::shared_ptr<const PolicyLibrary> bundledLibrary() {
@@ -120,14 +108,14 @@ std::string mutate(std::string line, std::mt19937_64& rng) {
 }  // namespace
 
 TEST_CASE("the fast path decides the common shape as the reference does, byte for byte") {
-    auto lib = fixtureLibrary();
+    auto lib = testing::batchFastLibrary();
     FastCaseDecider fast(*lib, options());
     for (const std::string& line : lines(readFile(CPE_SOURCE_DIR "/tests/batch_fast/decided.ndjson")))
         CHECK_MESSAGE(compare(*lib, fast, line).has_value(), "declined: " << line);
 }
 
 TEST_CASE("the fast path leaves every unusual or bad line to the reference") {
-    auto lib = fixtureLibrary();
+    auto lib = testing::batchFastLibrary();
     FastCaseDecider fast(*lib, options());
     for (const std::string& line : lines(readFile(CPE_SOURCE_DIR "/tests/batch_fast/declined.ndjson")))
         CHECK_MESSAGE(!compare(*lib, fast, line).has_value(), "decided: " << line);

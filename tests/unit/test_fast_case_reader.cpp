@@ -13,28 +13,16 @@
 #include <random>
 #include <sstream>
 
+#include "batch_fast_fixture.h"
 #include "engine/decision/fast_case_reader.h"
 #include "fertility_cases.h"
-#include "library_fixture.h"
 #include "server/facts_hash.h"
 
 using namespace cpe;
 
 namespace {
 
-std::string readFile(const std::string& path) {
-    std::ifstream in(path, std::ios::binary);
-    REQUIRE_MESSAGE(in, path);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
-std::shared_ptr<const PolicyLibrary> fixtureLibrary() {
-    auto b = testing::build({{"tests/batch_fast/policy.cpl", readFile(CPE_SOURCE_DIR "/tests/batch_fast/policy.cpl")}});
-    REQUIRE_MESSAGE(b.library, b.errors());
-    return b.library;
-}
+using testing::readFile;
 
 constexpr int kDefaultDay = 20600;  // 2026-05-27
 
@@ -64,7 +52,7 @@ bool readsLikeReference(FastCaseReader& reader, const std::string& line, const C
 }  // namespace
 
 TEST_CASE("the fast reader reads each shape's members, and declines what the shape does not allow") {
-    auto lib = fixtureLibrary();
+    auto lib = testing::batchFastLibrary();
     FastCaseReader reader(lib->checked());
     FastCase c;
     const std::string line =
@@ -117,7 +105,7 @@ TEST_CASE("the fast reader reads each shape's members, and declines what the sha
 }
 
 TEST_CASE("lists and text are written back compactly, as nlohmann writes them") {
-    auto lib = fixtureLibrary();
+    auto lib = testing::batchFastLibrary();
     FastCaseReader reader(lib->checked());
     FastCase c;
     const std::string line =
@@ -134,7 +122,7 @@ TEST_CASE("lists and text are written back compactly, as nlohmann writes them") 
 }
 
 TEST_CASE("a number is taken only in the text nlohmann writes back for it: many random values, many spellings") {
-    auto lib = fixtureLibrary();
+    auto lib = testing::batchFastLibrary();
     FastCaseReader reader(lib->checked());
     FastCase c;
     std::mt19937_64 rng(41);
@@ -201,7 +189,7 @@ TEST_CASE("canonicalFacts() is the server's canonicalFacts() on generated fertil
         if (readsLikeReference(reader, testing::fertilityCaseJson(fc).dump(), batchCaseShape(), c)) ++taken;
     CHECK(taken == cases.size());
 
-    auto lib = fixtureLibrary();
+    auto lib = testing::batchFastLibrary();
     FastCaseReader fixture(lib->checked());
     std::istringstream decided(readFile(CPE_SOURCE_DIR "/tests/batch_fast/decided.ndjson"));
     for (std::string line; std::getline(decided, line);)

@@ -190,3 +190,52 @@ TEST_CASE("impact of the harmonised fertility draft on 100,000 generated referra
         CHECK(report.breakdowns[1].groups.size() == 5);  // imd_quintile 1..5, read from the case object
     }
 }
+
+TEST_CASE("the fast case reader gives the reference reader's report, on one thread and two") {
+    std::vector<FertilityCase> cases = generateFertilityCases(5000, 19);
+    std::string ndjson;
+    std::size_t i = 0;
+    // Every 50th case followed by a line the fast reader must leave to the reference.
+    const char* awkward[] = {R"({"id":"e","facts":{"age_years":300}})",
+                             R"({"facts":{"bmi":24.50}})",
+                             R"({"id":"x\u0041","facts":{}})",
+                             R"({"id":3,"legacy_area":"mse","facts":{"age_years":33}})",
+                             "{",
+                             R"({"id":"n","facts":{"legacy_area":null}})"};
+    for (const FertilityCase& c : cases) {
+        ndjson += fertilityCaseJson(c).dump() + "\n";
+        if (++i % 50 == 0) ndjson += std::string(awkward[i / 50 % std::size(awkward)]) + "\n";
+    }
+    PolicyResolver resolver(readPolicyFiles({std::string(CPE_SOURCE_DIR) + "/policies"}), *parseDate("2026-06-01"));
+    ResolvedPolicy draft = resolver.resolve(parsePolicyRef("fertility.ivf"));
+    auto report = [&](const ResolvedPolicy& before, std::vector<std::string> by, unsigned threads, bool reference) {
+        std::istringstream in(ndjson);
+        ImpactOptions options;
+        options.byFacts = std::move(by);
+        options.defaultDay = *parseDate("2026-06-01");
+        options.threads = threads;
+        options.referenceReader = reference;
+        return runImpact(before, draft, in, options);
+    };
+    auto text = [](ImpactReport r) {
+        r.seconds = 0;
+        return impactToJson(r).dump(1) + impactToText(r) + impactSectionsHtml(r);
+    };
+    for (std::string old : {"{legacy_area}", "snee"}) {
+        CAPTURE(old);
+        ResolvedPolicy before = resolver.resolve(parsePolicyRef("fertility.ivf." + old));
+        ImpactReport reference = report(before, {"legacy_area", "bmi"}, 1, true);
+        CHECK(reference.fastLines == 0);
+        CHECK(reference.errorCount > 0);
+        for (unsigned threads : {1u, 2u}) {
+            ImpactReport fast = report(before, {"legacy_area", "bmi"}, threads, false);
+            CHECK(text(fast) == text(reference));
+            CHECK(fast.fastLines >= cases.size() * 9 / 10);  // the common shape is read fast
+            CHECK(fast.fastLines < fast.lines);              // and the awkward lines are not
+        }
+        // A --by fact the policies do not declare is read from the case object: all by the reference.
+        ImpactReport analysis = report(before, {"imd_quintile"}, 2, false);
+        CHECK(analysis.fastLines == 0);
+        CHECK(text(analysis) == text(report(before, {"imd_quintile"}, 1, true)));
+    }
+}
