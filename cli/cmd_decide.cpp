@@ -12,10 +12,8 @@
 #include "cli/support/load_library.h"
 #include "engine/base/civil_date.h"
 #include "engine/base/parallel_lines.h"
-#include "engine/decision/case_record.h"
 #include "engine/decision/decision_text.h"
 #include "engine/decision/json_input.h"
-#include "engine/decision/json_writer.h"
 #include "engine/library/batch_line.h"
 #include "engine/library/fast_case_decider.h"
 
