@@ -94,7 +94,7 @@ void addCheckCommand(CLI::App& app, Globals& g) {
         Diagnostics diags;
         std::shared_ptr<SourceSet> sources;
         auto lib = PolicyLibrary::load(load, diags, sources);
-        if (lib) findWarnings(lib->checked(), diags);
+        if (lib) findWarnings(*lib, diags);
         if (*strict) diags.warningsAsErrors();
         size_t elsewhere = 0;  // errors in the library's other files
         if (!single.empty()) {
