@@ -107,7 +107,7 @@ public:
     // (reachability.cpp, for `cpe check`'s warning). `alone`: whether its
     // condition can be true at all, whatever the earlier rules say. Unknown
     // when the search reached its bound or a fact without boundary classes
-    // keeps it open.
+    // keeps it open (then the search stops: it may also be able to fire).
     enum class Reach : uint8_t { Fires, Never, Unknown };
     Reach canFire(size_t rule, int asOfDay, bool alone);
     // The three-valued answer alone, without the refinement: sound but not

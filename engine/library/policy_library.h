@@ -75,6 +75,8 @@ public:
     const PolicyModel* model(const std::string& id, int day) const;
     // The test `name` of `policy` (the last so named, as `like` resolves), or null.
     const TestDecl* test(const std::string& policy, const std::string& name) const;
+    // The compiled form of checked().policies[index].
+    const CompiledPolicy& compiledAt(size_t index) const { return *compiled_[index]; }
     // All versions of one id, oldest first.
     std::vector<const CompiledPolicy*> versions(const std::string& id) const;
 

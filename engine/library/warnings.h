@@ -8,6 +8,8 @@
 
 namespace cpe {
 
+class PolicyLibrary;
+
 // Adds the warnings of a library that checked without errors to `diags`,
 // each with its code (Diagnostic::code):
 // - unused-fact, unused-criterion, unused-value: declared, and no decide rule
@@ -22,5 +24,8 @@ namespace cpe {
 // - value-shadowed: a bare name that is both an enumeration's value and a
 //   criterion's or value's name (CheckedLibrary::shadowedValues).
 void findWarnings(const CheckedLibrary& lib, Diagnostics& diags);
+// The same, reading the library's compiled programs instead of compiling
+// each policy again.
+void findWarnings(const PolicyLibrary& lib, Diagnostics& diags);
 
 }  // namespace cpe

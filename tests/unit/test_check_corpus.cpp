@@ -253,7 +253,17 @@ std::string runCase(const Case& c) {
     // `cpe check`'s warnings (engine/library/warnings.h) are looked for in the
     // warnings topic only: elsewhere a case is the smallest library that shows
     // one error, and its unused facts and criteria are not what it is about.
-    if (b.library && c.name.rfind(std::string(kRoot) + "/warnings/", 0) == 0) findWarnings(b.library->checked(), b.diags);
+    // Both ways in, which must agree: from the checked library alone (the
+    // language server's, compiling each policy) and from the loaded library
+    // (`cpe check`'s, reading its compiled programs).
+    if (b.library && c.name.rfind(std::string(kRoot) + "/warnings/", 0) == 0) {
+        Diagnostics fromChecked = b.diags;
+        findWarnings(b.library->checked(), fromChecked);
+        findWarnings(*b.library, b.diags);
+        CHECK(fromChecked.all().size() == b.diags.all().size());
+        for (size_t i = 0; i < std::min(fromChecked.all().size(), b.diags.all().size()); ++i)
+            CHECK(fromChecked.all()[i].message == b.diags.all()[i].message);
+    }
     std::vector<Expectation> actual;
     for (const Diagnostic& d : b.diags.all())
         actual.push_back({b.sources->file(d.span.file).path, d.span.line, d.span.col, severityName(d.severity), d.message});
