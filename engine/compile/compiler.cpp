@@ -1,6 +1,7 @@
 // Checked AST -> Program. Facts become local slots numbered in the order the
 // policy reads them (so `missing_facts` can be sorted by slot), named values
 // are compiled once and shared, criteria keep an index for reasons.
+#include <algorithm>
 #include <map>
 #include <optional>
 
@@ -45,6 +46,7 @@ public:
             co.node = co.isBool ? boolean(*o->expr) : co.isText ? text(*o->expr) : number(*o->expr);
             p_.outputs.push_back(std::move(co));
         }
+        keepReadSpan();
     }
 
 private:
@@ -53,6 +55,22 @@ private:
     Program& p_;
     std::map<const NamedExpr*, uint32_t> namedNodes_;
     std::map<const NamedExpr*, uint32_t> criterionIndex_;
+
+    // Cuts slotOfFact, built over every fact of the library while compiling,
+    // down to the span of ids the program reads (Program::slotOf).
+    void keepReadSpan() {
+        if (p_.slots.empty()) {
+            p_.slotOfFact = {};
+            return;
+        }
+        uint32_t lo = p_.slots[0]->id, hi = lo;
+        for (const FactInfo* f : p_.slots) {
+            lo = std::min(lo, f->id);
+            hi = std::max(hi, f->id);
+        }
+        p_.slotOfFact = std::vector<int32_t>(p_.slotOfFact.begin() + lo, p_.slotOfFact.begin() + hi + 1);
+        p_.slotOfFactBase = lo;
+    }
 
     uint32_t slot(const FactInfo* f) {
         int32_t& s = p_.slotOfFact[f->id];

@@ -178,7 +178,16 @@ struct Program {
     // Per node, the checked expression a boolean node was compiled from (null
     // for other nodes; may be shorter than `nodes`). Read by coverage only.
     std::vector<const Expr*> nodeExprs;
-    std::vector<int32_t> slotOfFact;  // global fact id -> local slot, or -1
+    // Global fact id -> local slot, or -1. The table holds only the span of
+    // ids this program reads: one over all of a library's facts in every
+    // policy grew with the square of the library (108 MB, 40% of the peak,
+    // checking the generated 5 MB library: 14,059 facts x 1,925 policies).
+    int32_t slotOf(uint32_t fact) const {
+        const uint32_t i = fact - slotOfFactBase;  // wraps round below the base
+        return i < slotOfFact.size() ? slotOfFact[i] : -1;
+    }
+    uint32_t slotOfFactBase = 0;
+    std::vector<int32_t> slotOfFact;  // by fact id - slotOfFactBase
     std::vector<CompiledCriterion> criteria;
     std::vector<CompiledRule> rules;
     std::vector<CompiledOutput> outputs;

@@ -468,7 +468,7 @@ struct FastCaseReader::State {
     void fill(const Program& program, FactValues& values) const {
         values.clear();
         for (uint32_t fact : bound) {
-            int32_t slot = program.slotOfFact[fact];
+            int32_t slot = program.slotOf(fact);
             if (slot < 0) continue;
             auto s = static_cast<uint32_t>(slot);
             switch (program.slots[s]->type.kind) {

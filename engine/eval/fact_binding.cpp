@@ -110,7 +110,7 @@ std::optional<InputError> bindFacts(const CheckedLibrary& lib, const Program& pr
                     inexactText = n.text;
         if (std::string problem = factValueProblem(*f, value, inexactText); !problem.empty())
             return InputError{"bad_fact", problem, "facts." + name};
-        int32_t slot = program.slotOfFact[f->id];
+        int32_t slot = program.slotOf(f->id);
         if (slot < 0) continue;  // declared, valid, but this policy does not read it
         auto s = static_cast<uint32_t>(slot);
         switch (f->type.kind) {
