@@ -229,8 +229,9 @@ std::string_view givenText(const FastCase& c, const FactInfo& fact) {
 }  // namespace
 
 void appendReasonValues(std::string& out, const Decision& d, std::string_view criterion) {
-    // Why: building and dumping these documents (with a parse of each value's
-    // dump) was 40% of writing a server answer (perf, 2-core VM).
+    // Why: building answerExtras' documents and dumping them (with a parse of
+    // each value's dump) cost a server decision about 19,000 instructions
+    // (callgrind: 170,455 -> 151,370 per decision without them).
     out += '[';
     if (auto it = d.guide->criterionFacts.find(criterion); it != d.guide->criterionFacts.end()) {
         bool first = true;

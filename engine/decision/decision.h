@@ -37,7 +37,7 @@ struct OutputValue {
 
 struct AnswerGuide;  // engine/answer/answer_guide.h
 
-struct FastCase;
+struct FastCase;  // engine/decision/fast_case_reader.h
 
 struct Decision {
     std::string policy;

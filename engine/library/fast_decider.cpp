@@ -89,6 +89,4 @@ bool FastDecider::decide(std::string_view bytes, const FastShape& shape, bool an
 
 const FastCase& FastDecider::lastCase() const { return state_->read; }
 
-const PolicyLibrary& FastDecider::library() const { return state_->lib; }
-
 }  // namespace cpe

@@ -30,7 +30,6 @@ public:
 
     // The case last read: valid until the next decide().
     const FastCase& lastCase() const;
-    const PolicyLibrary& library() const;
 
 private:
     struct State;
