@@ -104,6 +104,15 @@ std::string join(const std::vector<std::string>& parts, const char* sep) {
     return out;
 }
 
+// A question as the answer writes it: the fact's form, what decides it, and
+// the criteria that read it.
+nlohmann::ordered_json questionJson(const FactQuestion& q) {
+    nlohmann::ordered_json item = q.form;
+    item["decides"] = q.decides;
+    item["criteria"] = q.criteria;
+    return item;
+}
+
 std::string numberInWords(double v) {
     nlohmann::json j = v;
     if (v == static_cast<double>(static_cast<long long>(v))) j = static_cast<long long>(v);
@@ -136,10 +145,7 @@ std::unique_ptr<const AnswerGuide> buildAnswerGuide(const PolicyModel& p) {
             decidesPhrases(*c->expr, f, true, phrases);
         }
         q.decides = join(phrases, "; ");
-        nlohmann::ordered_json item = q.form;
-        item["decides"] = q.decides;
-        item["criteria"] = q.criteria;
-        q.json = item.dump();
+        q.json = questionJson(q).dump();
     }
     return guide;
 }
@@ -180,11 +186,7 @@ std::unique_ptr<AnswerExtras> answerExtras(const Decision& d) {
     for (std::string_view name : d.missingFacts) {
         auto it = g.questions.find(name);
         if (it == g.questions.end()) continue;
-        const FactQuestion& q = it->second;
-        nlohmann::ordered_json item = q.form;
-        item["decides"] = q.decides;
-        item["criteria"] = q.criteria;
-        extras->questions.push_back(std::move(item));
+        extras->questions.push_back(questionJson(it->second));
     }
     return extras;
 }
@@ -217,17 +219,6 @@ const nlohmann::json* givenValue(const Decision& d, const FactInfo& fact) {
     return it == d.facts->end() ? nullptr : &*it;
 }
 
-namespace {
-
-// The canonical text of the value `c` gives `fact`, or "" when not given.
-std::string_view givenText(const FastCase& c, const FactInfo& fact) {
-    for (const FastFact& f : c.facts)
-        if (f.info == &fact) return f.json;
-    return {};
-}
-
-}  // namespace
-
 void appendReasonValues(std::string& out, const Decision& d, std::string_view criterion) {
     // Why: building answerExtras' documents and dumping them (with a parse of
     // each value's dump) cost a server decision about 19,000 instructions
@@ -241,7 +232,8 @@ void appendReasonValues(std::string& out, const Decision& d, std::string_view cr
             appendJsonString(out, f->name);
             out += ",\"value\":";
             if (d.given) {
-                std::string_view json = givenText(*d.given, *f);
+                const FastFact* given = d.given->find(f->name);
+                std::string_view json = given ? given->json : std::string_view();
                 out += json.empty() ? "null" : json;
                 out += ",\"text\":";
                 appendJsonString(out, valueTextInWords(*f, json));

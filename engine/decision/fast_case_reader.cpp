@@ -94,9 +94,7 @@ class CanonicalDecimals {
 public:
     bool check(std::string_view token, double value) {
         if (token.size() > sizeof(Entry::text)) return canonicalDecimal(token, value);
-        std::size_t h = 14695981039346656037ull;  // FNV-1a
-        for (char c : token) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
-        Entry& e = entries_[h % entries_.size()];
+        Entry& e = entries_[std::hash<std::string_view>{}(token) % entries_.size()];
         if (e.length != token.size() || std::string_view(e.text, e.length) != token) {
             std::memcpy(e.text, token.data(), token.size());
             e.length = static_cast<uint8_t>(token.size());
@@ -165,6 +163,12 @@ std::string FastCase::canonicalFacts() const {
     }
     out += '}';
     return out;
+}
+
+const FastFact* FastCase::find(std::string_view name) const {
+    for (const FastFact& f : facts)
+        if (f.info->name == name) return &f;
+    return nullptr;
 }
 
 struct FastCaseReader::State {

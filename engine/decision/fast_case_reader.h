@@ -68,6 +68,8 @@ struct FastCase {
     // The facts as one JSON object, members sorted by name, null facts left
     // out: server/facts_hash.h's canonicalFacts() of the same facts.
     std::string canonicalFacts() const;
+    // The fact given by that name, or null when absent or null in the case.
+    const FastFact* find(std::string_view name) const;
 };
 
 class FastCaseReader {

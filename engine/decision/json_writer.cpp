@@ -73,7 +73,7 @@ std::string reasonJsonTail(std::string_view at) {
 
 void appendDecisionJson(std::string& out, const Decision& d, bool open) {
     // The answer's additions (answer_guide.h) are written straight out, as
-    // answerExtras(d) would have them dumped (held to it by test_json_writer).
+    // answerExtras(d) would have them dumped (held to it by test_answer_writer).
     const bool extras = d.guide != nullptr;
     out += open ? "{\"policy\":" : "\"policy\":";
     appendJsonString(out, d.policy);

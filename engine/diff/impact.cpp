@@ -3,11 +3,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <cstring>
 #include <map>
 #include <memory>
 #include <tuple>
-
-#include <cstring>
 #include <unordered_map>
 
 #include "engine/base/line_reader.h"
@@ -217,10 +216,9 @@ public:
         const CompiledPolicy* policy = side_.policy;
         if (!side_.byFact.empty()) {
             policy = nullptr;
-            for (const FastFact& f : c.facts)
-                if (f.info->name == side_.byFact && isString(f.info->type.kind))
-                    for (const auto& [value, p] : side_.byValue)
-                        if (f.text == value) policy = p;
+            if (const FastFact* f = c.find(side_.byFact); f && isString(f->info->type.kind))
+                for (const auto& [value, p] : side_.byValue)
+                    if (f->text == value) policy = p;
             if (!policy) return false;
         }
         Slot& slot = slots_[policy];
@@ -294,9 +292,7 @@ private:
         const FastCase& newCase = newReader_ ? newCase_ : oldCase_;
         groups_.clear();
         for (const std::string& name : options_.byFacts) {
-            const FastFact* fact = nullptr;
-            for (const FastFact& f : oldCase_.facts)
-                if (f.info->name == name) fact = &f;
+            const FastFact* fact = oldCase_.find(name);
             if (!fact) return false;  // absent or null in the facts: the reference looks in the case too
             groups_.push_back(FastSide::isString(fact->info->type.kind) ? fact->text : fact->json);
         }
