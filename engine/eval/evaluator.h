@@ -122,6 +122,7 @@ private:
     Tri bool_(uint32_t node);
     template <bool Memo>
     Interval num_(uint32_t node);
+    Tri memoised(uint32_t node);
     template <bool Memo>
     Tri leaf(uint32_t node);
     template <bool Memo, int Depth>
@@ -165,6 +166,7 @@ private:
     void beginRefine();
     void findRelevant(bool withOutputs);
     bool extremesDisagree();
+    uint32_t permissiveClass(uint32_t slot) const;
     void endRefine();
     Verdict pass();
     uint32_t firstClass(const std::vector<uint32_t>& order, size_t depth) const;
@@ -191,6 +193,9 @@ private:
     std::vector<std::string> rText_;
     std::vector<std::vector<std::string>> rLists_;
     std::vector<uint8_t> ruleSlots_;
+    std::vector<Tri> givenResults_;  // beginRefine(): the rule results of the facts as given, for endRefine()
+    size_t givenRulesRun_ = 0;
+    bool memoOfGiven_ = false;                      // memo_ holds the facts as given (findRelevant()), not yet read by decide()
     std::vector<Tri> savedResults_;                 // extremesDisagree(): the rule results of the facts as given
     std::vector<std::vector<double>> dateClasses_;  // per slot, for dates read against the decision date
     int dateClassesDay_ = -1;
@@ -230,7 +235,8 @@ private:
     std::vector<uint8_t> seenCriteria_;
     std::vector<uint8_t> missingSlots_;
     static constexpr uint8_t kNotDone = 3;
-    std::vector<uint8_t> memo_;  // Tri per boolean node while explaining one decision
+    std::vector<uint8_t> memo_;           // Tri per boolean node while explaining one decision
+    std::vector<uint8_t> groupOfGroups_;  // per node: a group (all of, not, a criterion...) with a group among its kids
     int countDepth_ = 0;
     // Named values are computed once per decision: generation-stamped cache.
     uint32_t generation_ = 0;
