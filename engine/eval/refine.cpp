@@ -180,12 +180,22 @@ void Evaluator::orderClasses() {
         if (p_.slotSymmetry[s] >= sharing.size()) sharing.resize(p_.slotSymmetry[s] + 1, 0);
         ++sharing[p_.slotSymmetry[s]];
     }
+    // Between classes that leave as many rules possible, those that make
+    // more criteria hold come first: a fact in an `any of` (IVF's
+    // infertility_years, iui_cycles, cause diagnosed) leaves the rule possible
+    // at every value alone, but only its holding values make the any of hold
+    // once the others are set (callgrind, IVF at 50% unknown, outcome only,
+    // 20,000 decisions: 116 M instructions -> 42 M, every open one then
+    // settled by extremesDisagree).
+    std::vector<uint32_t> criterionNodes;
+    for (uint32_t i = 0; i < p_.nodes.size(); ++i)
+        if (p_.nodes[i].criterion) criterionNodes.push_back(i);
     f_ = {num.data(), known.data(), text.data(), lists.data()};
     asOf_ = 0;
     for (uint32_t s = 0; s < n; ++s) {
         const std::vector<double>& classes = p_.slotClasses[s];
         if (classes.size() < 2 || p_.slotDates[s].classable || sharing[p_.slotSymmetry[s]] > 1) continue;
-        std::vector<std::pair<int, uint32_t>> scored;  // (rules left possible, class)
+        std::vector<std::pair<std::pair<int, int>, uint32_t>> scored;  // ((rules left possible, criteria true), class)
         for (uint32_t c = 0; c < classes.size(); ++c) {
             num[s] = classes[c];
             known[s] = 1;
@@ -197,7 +207,9 @@ void Evaluator::orderClasses() {
                 if (r.when >= 0)
                     possible +=
                         (r.entry != kNoSteps ? steps(r.entry) : bool_<false>(static_cast<uint32_t>(r.when))) != Tri::False;
-            scored.emplace_back(possible, c);
+            int holding = 0;
+            for (uint32_t node : criterionNodes) holding += bool_<false>(node) == Tri::True;
+            scored.push_back({{possible, holding}, c});
         }
         known[s] = 0;
         std::stable_sort(scored.begin(), scored.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
