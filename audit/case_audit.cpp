@@ -59,7 +59,7 @@ public:
             const FastCase& c = decider_->lastCase();
             std::string_view id = c.id;  // its JSON text: "null", an integer, or a string without escapes
             if (id.front() == '"') id = id.substr(1, id.size() - 2);
-            return decided(out, line.number, id, c.policy, c.provider);
+            return decided(out, line.number, id, c.policy, c.provider, decision_);
         }
         if (line.tooLong) return reject(out, line.number, lineTooLong(line.length, options_.maxLine).message);
         CaseRead read = readCase(line.text, shape_);
@@ -69,9 +69,8 @@ public:
         if (auto* error = std::get_if<cpe::InputError>(&result))
             return reject(out, line.number,
                           error->code + ": " + error->message + (error->field.empty() ? "" : " [" + error->field + "]"));
-        decision_ = std::move(std::get<Decision>(result));
         std::string id = record.id.is_string() ? record.id.get<std::string>() : record.id.dump();
-        decided(out, line.number, id, record.policy, record.provider);
+        decided(out, line.number, id, record.policy, record.provider, std::get<Decision>(result));
     }
 
     // Adds this thread's counts to `results`.
@@ -89,7 +88,8 @@ public:
     }
 
 private:
-    void decided(std::string& out, uint64_t lineNumber, std::string_view id, std::string_view policy, std::string_view provider) {
+    void decided(std::string& out, uint64_t lineNumber, std::string_view id, std::string_view policy, std::string_view provider,
+                 const Decision& decision) {
         ++casesDecided_;
         // The key: the policy's length, the policy, the provider (either may hold any byte).
         key_.clear();
@@ -99,21 +99,21 @@ private:
         key_ += provider;
         auto it = tally_.find(std::string_view(key_));
         if (it == tally_.end()) it = tally_.emplace(key_, std::array<uint64_t, 4>{}).first;
-        ++it->second[static_cast<size_t>(decision_.outcome)];
-        if (!isFinding(decision_.outcome)) return;
+        ++it->second[static_cast<size_t>(decision.outcome)];
+        if (!isFinding(decision.outcome)) return;
         out += 'F';
         appendRecordNumber(out, lineNumber);
-        out += static_cast<char>(decision_.outcome);
+        out += static_cast<char>(decision.outcome);
         appendRecordText(out, id);
         appendRecordText(out, policy);
         appendRecordText(out, provider);
-        appendRecordNumber(out, decision_.reasons.size());
-        for (const Reason& why : decision_.reasons) {
+        appendRecordNumber(out, decision.reasons.size());
+        for (const Reason& why : decision.reasons) {
             appendRecordText(out, why.text);
             out += static_cast<char>(why.result);
         }
-        appendRecordNumber(out, decision_.missingFacts.size());
-        for (std::string_view fact : decision_.missingFacts) appendRecordText(out, fact);
+        appendRecordNumber(out, decision.missingFacts.size());
+        for (std::string_view fact : decision.missingFacts) appendRecordText(out, fact);
     }
 
     static void reject(std::string& out, uint64_t lineNumber, std::string_view reason) {
@@ -128,7 +128,7 @@ private:
     CaseShape shape_;
     FastShape fastShape_;
     std::unique_ptr<FastDecider> decider_;  // null: the reference reader reads every line
-    Decision decision_;
+    Decision decision_;                     // the fast decider's, reused
     std::string key_;
     std::unordered_map<std::string, std::array<uint64_t, 4>, TransparentStringHash, std::equal_to<>> tally_;
     uint64_t linesRead_ = 0, casesDecided_ = 0, fastLines_ = 0;
