@@ -23,14 +23,20 @@ struct CaseAuditOptions {
     std::optional<int> day;                   // --as-of: the decision date of cases without their own as_of
     bool suppress = true;                     // small-number suppression in report.html
     std::string policiesLabel;                // for the report
+    bool referenceReader = false;             // every case read by the reference reader, not the fast one (tests, benchmarks)
 };
 
 struct CaseAuditSummary {
     uint64_t linesRead = 0, casesDecided = 0, linesRejected = 0;
+    uint64_t fastLines = 0;  // cases the fast case reader took (the rest went to the reference); not rendered
     double seconds = 0;
     std::string line() const;
 };
 
+// Cases in the common shape are read and decided by the fast case reader
+// (engine/library/fast_decider.h), on every thread; whatever it declines,
+// each error among them, by the reference reader (readCase and
+// PolicyLibrary::decide), so every output is the same bytes either way.
 // Writes DIR/compliance.csv (policy,provider,cases,eligible,not_eligible,
 // review,undetermined; sorted by policy then provider), DIR/rejects.csv
 // (line,reason for every line that could not be decided),

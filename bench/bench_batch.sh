@@ -4,8 +4,9 @@
 # decisions per second of each, one row per case set; the in-process rates of
 # the same policies are bench_decisions' rows. Cases: generated fertility
 # referrals (tests/versions/cpe_gen_fertility_cases), and tonsillectomy
-# referrals drawn here (episode counts 0-12, booleans, some unknown). Each set
-# runs on one thread and on two (--threads): the output is the same bytes.
+# referrals (bench/gen_tonsillectomy_cases.py: episode counts 0-12, booleans,
+# some unknown). Each set runs on one thread and on two (--threads): the
+# output is the same bytes.
 # The "reference" rows read every line with the reference reader (nlohmann,
 # engine/library/batch_line.h) instead of the fast path (simdjson on-demand,
 # fast_case_decider.h), in the same run: the fast path's gain as a ratio.
@@ -15,20 +16,7 @@ CASES=${CASES:-1000000}
 CPE="$BUILD_DIR/cpe"
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 "$BUILD_DIR/tests/versions/cpe_gen_fertility_cases" "$CASES" >"$tmp/fertility.ndjson"
-python3 - "$CASES" >"$tmp/tonsillectomy.ndjson" <<'PY'
-import random, sys
-rng = random.Random(19)
-out = sys.stdout
-for i in range(int(sys.argv[1])):
-    f = {}
-    for name in ("tonsillitis_episodes_last_12_months", "tonsillitis_episodes_each_of_last_2_years",
-                 "tonsillitis_episodes_each_of_last_3_years", "quinsy_episodes"):
-        if rng.random() < 0.9: f[name] = rng.randrange(13)
-    for name in ("episodes_disabling", "suspected_malignancy", "obstructive_sleep_apnoea"):
-        if rng.random() < 0.9: f[name] = rng.random() < (0.7 if name == "episodes_disabling" else 0.05)
-    facts = ",".join(f'"{k}":{str(v).lower() if isinstance(v, bool) else v}' for k, v in f.items())
-    out.write(f'{{"id":"t{i}","policy":"ebi.tonsillectomy","as_of":"2026-06-01","facts":{{{facts}}}}}\n')
-PY
+python3 bench/gen_tonsillectomy_cases.py "$CASES" >"$tmp/tonsillectomy.ndjson"
 printf '%-26s %7s %10s %8s %8s %14s %14s\n' "cases" "threads" "lines" "wall s" "CPU s" "per wall s" "per CPU s"
 for set in tonsillectomy fertility; do
     lines=$(wc -l <"$tmp/$set.ndjson")

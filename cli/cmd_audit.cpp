@@ -32,6 +32,7 @@ struct AuditOptions {
     std::string activity, cases, population, from, to, by = "provider", out, asOf;
     std::string database, query, queryFile;
     bool strict = false, noSuppress = false, noProgress = false;
+    bool referenceReader = false;  // --cases: every case through the reference reader (hidden; tests, benchmarks)
     unsigned threads = 0;
     std::size_t maxLine = kDefaultMaxLine, maxDepth = kDefaultMaxDepth;
     // --care (audit/care_audit.h); --columns and --trend serve it too
@@ -152,6 +153,7 @@ int runCases(const PolicyLibrary& lib, const AuditOptions& o, const Globals& g) 
     c.maxDepth = o.maxDepth;
     c.suppress = !o.noSuppress;
     c.policiesLabel = policiesLabel(o);
+    c.referenceReader = o.referenceReader;
     if (!o.asOf.empty()) {  // else each case's own as_of, or today
         c.day = asOfDayOrReport(o.asOf);
         if (!c.day) return 2;
@@ -274,6 +276,9 @@ void addAuditCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--max-depth", o->maxDepth, "With --cases: deepest nesting of arrays and objects in a case (default: 64)")
         ->check(CLI::PositiveNumber);
     cmd->add_option("--threads", o->threads, "Worker threads (default: the number of cores, at most 2)");
+    cmd->add_flag("--reference-reader", o->referenceReader,
+                  "With --cases: read every case with the reference reader, not the fast one (for tests and benchmarks)")
+        ->group("");
     cmd->callback([&g, o, cmd] {
         if (o->policies.empty()) o->policies.push_back("policies");
         if (!o->queryFile.empty()) {

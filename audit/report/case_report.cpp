@@ -86,10 +86,38 @@ std::string findingsTable(const std::vector<const CaseFinding*>& cases, bool wit
 
 void writeCaseFindingsCsv(const std::string& path, const std::vector<CaseFinding>& findings) {
     OutputFile f(path);
+    // Appended in place, one scratch string for the joined lists: a row a
+    // case, most of a case audit's output.
     std::string out = "line,id,policy,provider,outcome,reasons,missing_facts\n";
-    for (const CaseFinding& c : findings)
-        out += std::to_string(c.line) + "," + csvField(c.id) + "," + csvField(c.policy) + "," + csvField(c.provider) + "," +
-               outcomeName(c.outcome) + "," + csvField(joined(c.reasons, "; ")) + "," + csvField(joined(c.missing, "|")) + "\n";
+    std::string list;
+    auto appendJoined = [&](const std::vector<std::string>& items, std::string_view separator) {
+        list.clear();
+        for (size_t i = 0; i < items.size(); ++i) {
+            if (i) list += separator;
+            list += items[i];
+        }
+        appendCsvField(out, list);
+    };
+    for (const CaseFinding& c : findings) {
+        out += std::to_string(c.line);
+        out += ',';
+        appendCsvField(out, c.id);
+        out += ',';
+        appendCsvField(out, c.policy);
+        out += ',';
+        appendCsvField(out, c.provider);
+        out += ',';
+        out += outcomeName(c.outcome);
+        out += ',';
+        appendJoined(c.reasons, "; ");
+        out += ',';
+        appendJoined(c.missing, "|");
+        out += '\n';
+        if (out.size() > (1u << 20)) {  // written in pieces: a year of findings need not be held twice
+            f.write(out);
+            out.clear();
+        }
+    }
     f.write(out);
     f.commit();
 }

@@ -11,14 +11,27 @@
 
 namespace cpe::audit {
 
-std::string csvField(std::string_view s) {
-    if (s.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(s);
-    std::string out = "\"";
+void appendCsvField(std::string& out, std::string_view s) {
+    // A test a byte, not find_first_of: libstdc++'s calls memchr over the four
+    // characters for every byte, 8% of a case audit of 50,000 fertility cases (perf).
+    bool quote = false;
+    for (char c : s) quote |= c == ',' || c == '"' || c == '\r' || c == '\n';
+    if (!quote) {
+        out += s;
+        return;
+    }
+    out += '"';
     for (char c : s) {
         if (c == '"') out += '"';
         out += c;
     }
-    return out + "\"";
+    out += '"';
+}
+
+std::string csvField(std::string_view s) {
+    std::string out;
+    appendCsvField(out, s);
+    return out;
 }
 
 std::string formatNumber(double v) {

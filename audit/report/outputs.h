@@ -13,6 +13,8 @@ namespace cpe::audit {
 
 // A CSV field, quoted when it holds a comma, quote or line break.
 std::string csvField(std::string_view s);
+// The same appended to `out` (the files of a case audit hold a row a case).
+void appendCsvField(std::string& out, std::string_view s);
 // Numbers as analysts expect them: integers without a decimal point, others
 // with up to 6 decimals and no trailing zeros.
 std::string formatNumber(double v);

@@ -3,13 +3,13 @@
 #include <algorithm>
 #include <chrono>
 #include <cmath>
-#include <cstring>
 #include <map>
 #include <memory>
 #include <tuple>
 #include <unordered_map>
 
 #include "engine/base/line_reader.h"
+#include "engine/base/line_records.h"
 #include "engine/base/parallel_lines.h"
 #include "engine/compile/program.h"
 #include "engine/decision/case_record.h"
@@ -138,11 +138,11 @@ bool groupLess(const std::string& a, const std::string& b) {
     return a < b;
 }
 
-// What one case line gave, as bytes in the job's output, so that lines
-// decided on several threads are added up in input order (the examples and
-// errors kept are the first ones): 'D', the four verdict bytes, the id and
-// each --by value; or 'E', the line number, the id and the message. Strings
-// are a 32-bit length and the bytes.
+// What one case line gave, as records in the job's output
+// (engine/base/line_records.h), so that lines decided on several threads are
+// added up in input order (the examples and errors kept are the first ones):
+// 'D', the four verdict bytes, the id and each --by value; or 'E', the line
+// number, the id and the message.
 class LineRecords {
 public:
     static void decided(std::string& out, const Verdict& before, const Verdict& after, std::string_view id,
@@ -151,56 +151,37 @@ public:
         for (auto b : {static_cast<uint8_t>(before.outcome), static_cast<uint8_t>(before.route),
                        static_cast<uint8_t>(after.outcome), static_cast<uint8_t>(after.route)})
             out += static_cast<char>(b);
-        text(out, id);
-        for (std::string_view g : groups) text(out, g);
+        appendRecordText(out, id);
+        for (std::string_view g : groups) appendRecordText(out, g);
     }
     static void error(std::string& out, std::size_t line, std::string_view id, std::string_view message) {
         out += 'E';
-        number(out, line);
-        text(out, id);
-        text(out, message);
+        appendRecordNumber(out, line);
+        appendRecordText(out, id);
+        appendRecordText(out, message);
     }
 
     // Reads the records of `bytes` (whole ones, as the sink is given them).
     template <class OnDecided, class OnError>
     static void read(std::string_view bytes, std::size_t groups, std::vector<std::string_view>& values, OnDecided onDecided,
                      OnError onError) {
-        std::size_t at = 0;
-        while (at < bytes.size()) {
-            char tag = bytes[at++];
-            if (tag == 'D') {
-                auto byte = [&](std::size_t i) { return static_cast<uint8_t>(bytes[at + i]); };
-                Verdict before{static_cast<Outcome>(byte(0)), static_cast<Route>(byte(1))};
-                Verdict after{static_cast<Outcome>(byte(2)), static_cast<Route>(byte(3))};
-                at += 4;
-                std::string_view id = take(bytes, at);
+        RecordReader in(bytes);
+        while (!in.done()) {
+            if (in.byte() == 'D') {
+                auto outcome = [&] { return static_cast<Outcome>(static_cast<uint8_t>(in.byte())); };
+                auto route = [&] { return static_cast<Route>(static_cast<uint8_t>(in.byte())); };
+                Verdict before{outcome(), route()};
+                Verdict after{outcome(), route()};
+                std::string_view id = in.text();
                 values.clear();
-                for (std::size_t i = 0; i < groups; ++i) values.push_back(take(bytes, at));
+                for (std::size_t i = 0; i < groups; ++i) values.push_back(in.text());
                 onDecided(before, after, id, values);
             } else {
-                std::size_t line = 0;
-                std::memcpy(&line, bytes.data() + at, sizeof line);
-                at += sizeof line;
-                std::string_view id = take(bytes, at);
-                onError(line, id, take(bytes, at));
+                std::size_t line = in.number();
+                std::string_view id = in.text();
+                onError(line, id, in.text());
             }
         }
-    }
-
-private:
-    static void number(std::string& out, std::size_t n) { out.append(reinterpret_cast<const char*>(&n), sizeof n); }
-    static void text(std::string& out, std::string_view s) {
-        auto n = static_cast<uint32_t>(s.size());
-        out.append(reinterpret_cast<const char*>(&n), sizeof n);
-        out += s;
-    }
-    static std::string_view take(std::string_view bytes, std::size_t& at) {
-        uint32_t n = 0;
-        std::memcpy(&n, bytes.data() + at, sizeof n);
-        at += sizeof n;
-        std::string_view s = bytes.substr(at, n);
-        at += n;
-        return s;
     }
 };
 
