@@ -146,6 +146,12 @@ private:
     bool hasCodes(const std::vector<std::string>& list, const std::vector<CodeRange>& ranges) const;
 
     // ---- the exact refinement (refine.cpp)
+    // A completion the decision search recorded (one of each outcome found).
+    struct Base {
+        std::vector<uint8_t> known;
+        std::vector<uint32_t> chosen;
+        std::pair<Outcome, Route> verdict;  // what this completion decides
+    };
     struct ExactOutput {
         enum State : uint8_t { Unseen, Same, Varies } state = Unseen;
         double value = 0;
@@ -180,7 +186,7 @@ private:
     bool recordLeaf(const Verdict& v, bool last);
     uint32_t draw(size_t n);
     void sampleDecision();
-    bool slotFlips(uint32_t slot);
+    bool slotFlips(uint32_t slot, const Base* base);
     bool sampleDependence(uint32_t slot, const std::vector<uint32_t>& others);
     void searchDecision(size_t depth);
     bool searchDependence(uint32_t slot, const std::vector<uint32_t>& others, size_t depth);
@@ -193,6 +199,8 @@ private:
     std::vector<std::string> rText_;
     std::vector<std::vector<std::string>> rLists_;
     std::vector<uint8_t> ruleSlots_;
+    std::vector<uint32_t> candidates_, others_;  // refine(): scratch of the missing-fact search
+    std::vector<int8_t> bySymmetry_;
     std::vector<Tri> givenResults_;  // beginRefine(): the rule results of the facts as given, for endRefine()
     size_t givenRulesRun_ = 0;
     bool memoOfGiven_ = false;                      // memo_ holds the facts as given (findRelevant()), not yet read by decide()
@@ -218,10 +226,6 @@ private:
     int distinct_ = 0;
     bool undetermined_ = false;
     std::pair<Outcome, Route> first_{};
-    struct Base {
-        std::vector<uint8_t> known;
-        std::vector<uint32_t> chosen;
-    };
     Base bases_[2];
 
     const Program& p_;

@@ -444,6 +444,7 @@ bool Evaluator::recordLeaf(const Verdict& v, bool last) {
             Base& base = bases_[distinct_ - 1];
             base.known.assign(rKnown_.begin(), rKnown_.end());
             base.chosen = chosen_;
+            base.verdict = {v.outcome, v.route};
         }
         return true;
     }
@@ -480,12 +481,26 @@ void Evaluator::sampleDecision() {
 }
 
 // Whether `slot`'s classes, the other slots as they stand, give two decided
-// verdicts that differ.
-bool Evaluator::slotFlips(uint32_t slot) {
+// verdicts that differ. With the others set from `base`, a completion the
+// search recorded, its own verdict is known at the slot's class there (the
+// completion itself), and nothing can differ if the base left the slot unset:
+// the pass decided it without the slot. Those passes saved (callgrind, with
+// reasons, 20,000 decisions): the checklist at 20% unknown 234 M
+// instructions -> 203 M, IVF 144 M -> 127 M; at 50% 486 M -> 418 M and
+// 463 M -> 384 M.
+bool Evaluator::slotFlips(uint32_t slot, const Base* base) {
     const size_t classes = classesOf(slot).size();
     bool have = false;
     std::pair<Outcome, Route> seen{};
+    uint32_t skip = static_cast<uint32_t>(classes);
+    if (base) {
+        if (!base->known[slot]) return false;
+        skip = base->chosen[slot];
+        seen = base->verdict;
+        have = true;
+    }
     for (uint32_t c = 0; c < classes; ++c) {
+        if (c == skip) continue;
         setSlot(slot, c);
         Verdict w = pass();
         if (w.decidingRule < 0) continue;
@@ -511,12 +526,12 @@ bool Evaluator::sampleDependence(uint32_t slot, const std::vector<uint32_t>& oth
     // instructions -> 504 M). A slot a base left unset takes a random class.
     for (int k = distinct_ - 1; k >= 0 && !found; --k) {
         setOthers(&bases_[static_cast<size_t>(k)]);
-        found = slotFlips(slot);
+        found = slotFlips(slot, &bases_[static_cast<size_t>(k)]);
     }
     // Then random completions.
     for (int k = 0; k < kDependenceSamples && !found; ++k) {
         setOthers(nullptr);
-        found = slotFlips(slot);
+        found = slotFlips(slot, nullptr);
     }
     for (uint32_t t : others) rKnown_[t] = 0;
     rKnown_[slot] = 0;
@@ -624,10 +639,13 @@ bool Evaluator::refine(const Verdict& v, bool withOutputs, bool withMissing, Ref
         } else if (withMissing) {
             // Only what the rules read can change the outcome. Interchangeable
             // slots depend alike: one search per set.
-            std::vector<uint32_t> candidates, others;
+            std::vector<uint32_t>& candidates = candidates_;
+            std::vector<uint32_t>& others = others_;
+            candidates.clear();
             for (uint32_t s : relevant_)
                 if (ruleSlots_[s]) candidates.push_back(s);
-            std::vector<int8_t> bySymmetry;  // per symmetry number: -1 not searched, 0 no, 1 yes
+            std::vector<int8_t>& bySymmetry = bySymmetry_;  // per symmetry number: -1 not searched, 0 no, 1 yes
+            bySymmetry.clear();
             for (uint32_t s : candidates) {
                 uint32_t sym = p_.slotSymmetry[s];
                 if (sym >= bySymmetry.size()) bySymmetry.resize(sym + 1, -1);
