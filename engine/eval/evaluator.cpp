@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <limits>
 
 namespace cpe {
@@ -104,6 +105,20 @@ Evaluator::Evaluator(const Program& program)
         const uint32_t* k = program.kidsOf(n);
         for (uint16_t j = 0; j < n.nkids; ++j) groupOfGroups_[i] |= isGroup(program.nodes[k[j]].op);
     }
+    // The nodes explain() has something to say about: a criterion at or beneath them.
+    explains_.assign(program.nodes.size(), 2);  // 2: not yet worked out
+    std::function<uint8_t(uint32_t)> explains = [&](uint32_t i) -> uint8_t {
+        if (explains_[i] != 2) return explains_[i];
+        explains_[i] = 0;  // a cycle cannot occur; this only bounds the recursion
+        const Node& n = program.nodes[i];
+        bool says = n.criterion != 0;
+        const uint32_t* k = program.kidsOf(n);
+        if (isGroup(n.op))
+            for (uint16_t j = 0; j < n.nkids; ++j) says = explains(k[j]) || says;
+        else if (n.op == Op::BIf) says = explains(k[1]) || explains(k[2]) || says;
+        return explains_[i] = says ? 1 : 0;
+    };
+    for (uint32_t i = 0; i < program.nodes.size(); ++i) explains(i);
     // What the refinement knows of the program's shape: worked out once per
     // compiled program (analyse(), called by the library), else here.
     if (program.analysed) {
@@ -643,20 +658,26 @@ void Evaluator::explain(uint32_t index, std::vector<Reason>& out) {
         const CompiledCriterion& c = p_.criteria[n.criterion - 1];
         out.push_back({c.id, c.text, result, c.at, c.jsonHead, c.jsonTail});
     }
+    // Only kids with a criterion at or beneath them can add a reason
+    // (explains_), so the others are not worked out (callgrind, the checklist
+    // with reasons at 20% unknown, 20,000 decisions: 203 M instructions ->
+    // 196 M; IVF, whose kids are all criteria, the same).
     switch (n.op) {
-        case Op::BCriterion: explain(k[0], out); return;
-        case Op::BNot: explain(k[0], out); return;
+        case Op::BCriterion:
+        case Op::BNot:
+            if (explains_[k[0]]) explain(k[0], out);
+            return;
         case Op::BAnd:
         case Op::BOr:
         case Op::BAtLeast:
             // The children that agree with the result are the ones that made it.
             for (uint16_t i = 0; i < n.nkids; ++i)
-                if (bool_<true>(k[i]) == result) explain(k[i], out);
+                if (explains_[k[i]] && bool_<true>(k[i]) == result) explain(k[i], out);
             return;
         case Op::BIf: {
             Tri c = bool_<true>(k[0]);
-            if (c != Tri::False) explain(k[1], out);
-            if (c != Tri::True) explain(k[2], out);
+            if (c != Tri::False && explains_[k[1]]) explain(k[1], out);
+            if (c != Tri::True && explains_[k[2]]) explain(k[2], out);
             return;
         }
         default: return;

@@ -240,6 +240,7 @@ private:
     std::vector<uint8_t> missingSlots_;
     static constexpr uint8_t kNotDone = 3;
     std::vector<uint8_t> memo_;           // Tri per boolean node while explaining one decision
+    std::vector<uint8_t> explains_;       // per node: a criterion at or beneath it, so explain() can add a reason
     std::vector<uint8_t> groupOfGroups_;  // per node: a group (all of, not, a criterion...) with a group among its kids
     int countDepth_ = 0;
     // Named values are computed once per decision: generation-stamped cache.
