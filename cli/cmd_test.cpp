@@ -1,13 +1,17 @@
 // `cpe test PATH`: runs the policy tests; the last line is "N passed, M failed".
 // With --coverage, also which rules, criterion values and threshold edges the
-// tests reach (engine/library/coverage.h).
+// tests reach (engine/library/coverage.h); with --mutate, which small mistakes
+// in the rules no test catches (engine/library/mutation.h). --format html
+// writes both as the test evidence page of `cpe doc`, on its own.
 #include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/support/load_library.h"
+#include "engine/doc/test_evidence.h"
 #include "engine/library/coverage.h"
 #include "engine/library/mutation.h"
 #include "engine/library/test_runner.h"
@@ -35,16 +39,16 @@ LibraryCoverage sum(const std::vector<PolicyCoverage>& all) {
     return l;
 }
 
-void printCoverage(const std::vector<PolicyCoverage>& all) {
+void printCoverage(std::ostream& out, const std::vector<PolicyCoverage>& all) {
     LibraryCoverage l = sum(all);
-    std::cout << "coverage: " << l.covered << " of " << l.total << " (" << percentText(l.percent()) << ") over " << all.size()
-              << (all.size() == 1 ? " policy version" : " policy versions")
-              << ": rules that decided a test, criteria seen true and false, "
-              << "and each threshold read at, below and above its edge\n";
+    out << "coverage: " << l.covered << " of " << l.total << " (" << percentText(l.percent()) << ") over " << all.size()
+        << (all.size() == 1 ? " policy version" : " policy versions")
+        << ": rules that decided a test, criteria seen true and false, "
+        << "and each threshold read at, below and above its edge\n";
     for (const PolicyCoverage& c : all) {
-        std::cout << "  " << c.policy << " " << c.version << ": " << c.covered << " of " << c.total << " ("
-                  << percentText(c.percent()) << "), " << c.tests << (c.tests == 1 ? " test" : " tests") << "\n";
-        for (const std::string& gap : c.gaps()) std::cout << "    " << gap << "\n";
+        out << "  " << c.policy << " " << c.version << ": " << c.covered << " of " << c.total << " (" << percentText(c.percent())
+            << "), " << c.tests << (c.tests == 1 ? " test" : " tests") << "\n";
+        for (const std::string& gap : c.gaps()) out << "    " << gap << "\n";
     }
 }
 
@@ -98,21 +102,21 @@ nlohmann::ordered_json coverageJson(const std::vector<PolicyCoverage>& all) {
     return j;
 }
 
-void printMutation(const std::vector<PolicyMutation>& all) {
+void printMutation(std::ostream& out, const std::vector<PolicyMutation>& all) {
     size_t killed = 0, total = 0;
     for (const PolicyMutation& m : all) {
         killed += m.killed();
         total += m.mutants.size();
     }
-    std::cout << "mutation: " << killed << " of " << total << " mutants killed ("
-              << percentText(total ? 100.0 * static_cast<double>(killed) / static_cast<double>(total) : 100.0)
-              << "): each a comparison flipped, a threshold moved by one unit, all of / any of swapped, an item "
-                 "dropped, or a rule's outcome or route changed, that the tests should fail\n";
+    out << "mutation: " << killed << " of " << total << " mutants killed ("
+        << percentText(total ? 100.0 * static_cast<double>(killed) / static_cast<double>(total) : 100.0)
+        << "): each a comparison flipped, a threshold moved by one unit, all of / any of swapped, an item "
+           "dropped, or a rule's outcome or route changed, that the tests should fail\n";
     for (const PolicyMutation& m : all) {
-        std::cout << "  " << m.policy << " " << m.version << ": " << m.killed() << " of " << m.mutants.size() << " killed, "
-                  << m.tests << (m.tests == 1 ? " test" : " tests") << "\n";
+        out << "  " << m.policy << " " << m.version << ": " << m.killed() << " of " << m.mutants.size() << " killed, " << m.tests
+            << (m.tests == 1 ? " test" : " tests") << "\n";
         for (const Mutant& u : m.mutants)
-            if (!u.killed) std::cout << "    survived: " << u.at << ": `" << u.text << "`: " << u.change << "\n";
+            if (!u.killed) out << "    survived: " << u.at << ": `" << u.text << "`: " << u.change << "\n";
     }
 }
 
@@ -143,6 +147,8 @@ void addTestCommand(CLI::App& app, Globals& g) {
     auto mutate = std::make_shared<bool>(false);
     auto onlyPolicies = std::make_shared<std::vector<std::string>>();
     auto namePattern = std::make_shared<std::string>();
+    auto format = std::make_shared<std::string>();
+    auto out = std::make_shared<std::string>();
     cmd->add_option("paths", *paths, "Policy files or folders (default: policies/)");
     cmd->add_flag("--coverage", *coverage,
                   "Also report which rules, criterion values and threshold edges (at, below, above) the tests reach");
@@ -154,8 +160,27 @@ void addTestCommand(CLI::App& app, Globals& g) {
     cmd->add_option("--policy", *onlyPolicies,
                     "Only the tests of this policy id (repeatable); also limits --coverage and --mutate");
     cmd->add_option("--name", *namePattern, "Only tests whose name contains this text (any case)");
-    cmd->callback([&g, paths, coverage, minCoverage, mutate, onlyPolicies, namePattern] {
+    cmd->add_option("--format", *format,
+                    "Output format; html (with --coverage or --mutate): the test evidence page of `cpe doc` on its own, "
+                    "one self-contained file, on stdout unless --out")
+        ->check(CLI::IsMember({"text", "json", "html"}));
+    cmd->add_option("--out", *out, "With --format html: write the page to this file, and the text report to stdout");
+    cmd->callback([&g, paths, coverage, minCoverage, mutate, onlyPolicies, namePattern, format, out] {
         if (*minCoverage >= 0) *coverage = true;
+        const std::string fmt = format->empty() ? g.format : *format;
+        const bool html = fmt == "html";
+        if (html && !*coverage && !*mutate) {
+            std::cerr << "error: --format html is the report of --coverage and --mutate: add one or both\n";
+            g.exitCode = 2;
+            return;
+        }
+        if (!out->empty() && !html) {
+            std::cerr << "error: --out is where --format html writes its page; add --format html\n";
+            g.exitCode = 2;
+            return;
+        }
+        // The page on stdout leaves the words (failures, figures, the last line) to stderr.
+        std::ostream& say = html && out->empty() ? std::cerr : std::cout;
         if (paths->empty()) paths->push_back("policies");
         auto lib = loadLibraryOrReport(*paths);
         if (!lib) {
@@ -183,7 +208,7 @@ void addTestCommand(CLI::App& app, Globals& g) {
         nlohmann::ordered_json json = nlohmann::ordered_json::array();
         for (const TestResult& r : results) {
             r.passed() ? ++passed : ++failed;
-            if (g.format == "json") {
+            if (fmt == "json") {
                 nlohmann::ordered_json item;
                 item["test"] = r.name;
                 item["policy"] = r.policy;
@@ -195,11 +220,11 @@ void addTestCommand(CLI::App& app, Globals& g) {
                 continue;
             }
             if (r.passed()) {
-                if (g.verbose > 0) std::cout << "PASS " << r.policy << ": " << r.name << "  (" << r.at << ")\n";
+                if (g.verbose > 0) say << "PASS " << r.policy << ": " << r.name << "  (" << r.at << ")\n";
                 continue;
             }
-            std::cout << "FAIL " << r.policy << ": " << r.name << "  (" << r.at << ")\n";
-            for (const TestFailure& f : r.failures) std::cout << "  " << f.at << ": " << f.message << "\n";
+            say << "FAIL " << r.policy << ": " << r.name << "  (" << r.at << ")\n";
+            for (const TestFailure& f : r.failures) say << "  " << f.at << ": " << f.message << "\n";
         }
         std::vector<PolicyCoverage> measured;
         if (*coverage) measured = measureCoverage(*lib);
@@ -214,7 +239,7 @@ void addTestCommand(CLI::App& app, Globals& g) {
         };
         std::erase_if(measured, [&](const PolicyCoverage& c) { return !keep(c.policy); });
         std::erase_if(mutants, [&](const PolicyMutation& m) { return !keep(m.policy); });
-        if (g.format == "json") {
+        if (fmt == "json") {
             if (*coverage || *mutate) {
                 nlohmann::ordered_json all{{"tests", json}};
                 if (*coverage) all["coverage"] = coverageJson(measured);
@@ -224,10 +249,33 @@ void addTestCommand(CLI::App& app, Globals& g) {
                 std::cout << json.dump(2) << "\n";
             }
         } else {
-            if (*coverage) printCoverage(measured);
-            if (*mutate) printMutation(mutants);
+            if (*coverage) printCoverage(say, measured);
+            if (*mutate) printMutation(say, mutants);
         }
-        std::cout << passed << " passed, " << failed << " failed\n";
+        if (html) {
+            std::vector<std::string> ids;
+            for (const std::string& id : lib->policyIds())
+                if (keep(id)) ids.push_back(id);
+            std::string sources;
+            for (const std::string& p : *paths) sources += (sources.empty() ? "" : " ") + p;
+            // `measured` is copied: --min-coverage reads it below.
+            TestEvidence evidence{std::move(results), measured, std::move(mutants), *coverage, *mutate};
+            auto w = doc::htmlWriter("Test evidence — cpe test " + sources);
+            writeTestReport(*w, evidence, ids, sources);
+            if (out->empty()) {
+                std::cout << w->finish();
+            } else {
+                std::ofstream file(*out, std::ios::binary);
+                file << w->finish();
+                if (!file) {
+                    std::cerr << "error: " << *out << ": cannot write this file\n";
+                    g.exitCode = 2;
+                    return;
+                }
+                say << "HTML report: " << *out << "\n";
+            }
+        }
+        say << passed << " passed, " << failed << " failed\n";
         g.exitCode = failed ? 1 : 0;
         if (*coverage && *minCoverage >= 0 && sum(measured).percent() < *minCoverage) {
             std::cerr << "error: coverage " << percentText(sum(measured).percent()) << " is below --min-coverage " << *minCoverage

@@ -148,7 +148,7 @@ struct Parser {
             std::string kind = take();
             e->codeKind = kind == "procedure" ? CodeKind::Procedure : CodeKind::Diagnosis;
             expect("in");
-            e->set = set();
+            e->set = std::make_unique<SetExpr>(set());
             return e;
         }
         int field = fieldIndex(t);
@@ -171,7 +171,7 @@ struct Parser {
                     e->negated = true;
                 }
                 e->args.push_back(fieldName(t));
-                e->set = set();
+                e->set = std::make_unique<SetExpr>(set());
                 return e;
             }
             if (op == "between") {

@@ -78,8 +78,7 @@ void Checker::checkRules(const DecideBlock& block, bool own, Scope& scope, Polic
 
 bool Checker::sameExpr(const Expr& a, const Expr& b) {
     if (a.kind != b.kind || a.text != b.text || a.compareOp != b.compareOp || a.number != b.number ||
-        a.boolValue != b.boolValue || a.negated != b.negated || a.args.size() != b.args.size() ||
-        a.set.has_value() != b.set.has_value())
+        a.boolValue != b.boolValue || a.negated != b.negated || a.args.size() != b.args.size() || !a.set != !b.set)
         return false;
     if (a.set) {
         if (a.set->ref != b.set->ref || a.set->items.size() != b.set->items.size()) return false;

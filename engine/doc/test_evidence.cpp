@@ -153,35 +153,65 @@ std::string testEvidenceAnchor(const std::string& policyId) {
     return a;
 }
 
-void writeTestEvidence(Writer& w, const TestEvidence& e, const std::vector<std::string>& policyIds, const std::string& dayText) {
+namespace {
+
+// What differs between the page within `cpe doc`'s pages and on its own.
+struct PageFrame {
+    std::string kicker;
+    std::string producedBy;  // the intro's last sentence
+    bool linksToPolicyPages = false;
+    std::string footer;
+};
+
+// "cpe test --coverage --mutate": the run that measures what `e` holds.
+std::string testCommand(const TestEvidence& e) {
+    return std::string("cpe test") + (e.coverageMeasured ? " --coverage" : "") + (e.mutationMeasured ? " --mutate" : "");
+}
+
+void writePage(Writer& w, const TestEvidence& e, const std::vector<std::string>& policyIds, const PageFrame& frame) {
     size_t tests = e.tests.size(), failed = 0, covered = 0, total = 0, mutants = 0, killed = 0;
     for (const TestResult& t : e.tests) failed += !t.passed();
     for (const PolicyCoverage& c : e.coverage) covered += c.covered, total += c.total;
     for (const PolicyMutation& m : e.mutation) mutants += m.mutants.size(), killed += m.killed();
-    w.title("Clear thresholds and access criteria · [all policies](index.page)", "Test evidence",
-            plural(tests, "test", "tests") + (failed ? " (" + thousands(failed) + " failing)" : ", all pass") + " · coverage " +
-                percent(total ? 100.0 * static_cast<double>(covered) / static_cast<double>(total) : 100.0) + " · " +
-                thousands(killed) + " of " + plural(mutants, "mutant", "mutants") + " caught");
-    w.paragraph(
-        "Each policy is tested by the examples written beside it. This page shows, for a reviewer, how "
-        "closely those tests pin the published criteria: which rules and criteria they reach, whether each "
-        "threshold is tried at its edge and on both sides, and whether a small mistake in the rules — a "
-        "threshold moved by one, a comparison flipped — would make a test fail. Produced by the same code as "
-        "`cpe test --coverage --mutate`, on the policies in force on " +
-        dayText + ".");
+    std::string sub = plural(tests, "test", "tests") + (failed ? " (" + thousands(failed) + " failing)" : ", all pass");
+    if (e.coverageMeasured)
+        sub += " · coverage " + percent(total ? 100.0 * static_cast<double>(covered) / static_cast<double>(total) : 100.0);
+    if (e.mutationMeasured) sub += " · " + thousands(killed) + " of " + plural(mutants, "mutant", "mutants") + " caught";
+    w.title(frame.kicker, "Test evidence", sub);
+    std::string reach = e.coverageMeasured ? "which rules and criteria they reach, whether each threshold is tried at its edge "
+                                             "and on both sides"
+                                           : "";
+    if (e.mutationMeasured)
+        reach += std::string(reach.empty() ? "" : ", and ") +
+                 "whether a small mistake in the rules — a threshold moved by one, a comparison flipped — would make a "
+                 "test fail";
+    w.paragraph(std::string("Each policy is tested by the examples written beside it. This page shows, for a reviewer, how "
+                            "closely those tests pin the ") +
+                (frame.linksToPolicyPages ? "published criteria" : "criteria") +
+                (reach.empty() ? std::string(".") : ": " + reach + ".") + " " + frame.producedBy);
+    std::vector<std::string> heads = {"Policy", "Tests"};
+    std::vector<bool> numeric = {false, false};
+    if (e.coverageMeasured) heads.push_back("Coverage"), numeric.push_back(true);
+    if (e.mutationMeasured)
+        heads.insert(heads.end(), {"Mutants caught", "Survivors"}), numeric.insert(numeric.end(), {true, true});
     std::vector<std::vector<std::string>> rows;
     for (const std::string& id : policyIds) {
         PolicyFigures f = figures(e, id);
-        rows.push_back({"[" + id + "](#" + testEvidenceAnchor(id) + ")", testsWords(f), f.total ? percent(f.coverage()) : "—",
-                        f.mutants ? thousands(f.killed) + " of " + thousands(f.mutants) : "—",
-                        f.mutants ? thousands(f.mutants - f.killed) : "—"});
+        std::vector<std::string> row = {"[" + id + "](#" + testEvidenceAnchor(id) + ")", testsWords(f)};
+        if (e.coverageMeasured) row.push_back(f.total ? percent(f.coverage()) : "—");
+        if (e.mutationMeasured) {
+            row.push_back(f.mutants ? thousands(f.killed) + " of " + thousands(f.mutants) : "—");
+            row.push_back(f.mutants ? thousands(f.mutants - f.killed) : "—");
+        }
+        rows.push_back(std::move(row));
     }
-    w.table({"Policy", "Tests", "Coverage", "Mutants caught", "Survivors"}, rows, {false, false, true, true, true});
+    w.table(heads, rows, numeric);
 
     for (const std::string& id : policyIds) {
         w.heading(2, id, testEvidenceAnchor(id));
         PolicyFigures f = figures(e, id);
-        w.paragraph("[The published criteria](" + id + ".page) · " + testsWords(f) + ".");
+        w.paragraph(frame.linksToPolicyPages ? "[The published criteria](" + id + ".page) · " + testsWords(f) + "."
+                                             : e.summaryOf(id) + ".");
         auto results = forPolicy(e.tests, id);
         if (results.empty()) {
             w.paragraph("**No tests are written for this policy**, so nothing shows that its thresholds are right.");
@@ -199,9 +229,23 @@ void writeTestEvidence(Writer& w, const TestEvidence& e, const std::vector<std::
         for (const PolicyCoverage* c : forPolicy(e.coverage, id)) coverageSection(w, *c);
         for (const PolicyMutation* m : forPolicy(e.mutation, id)) mutationSection(w, *m);
     }
-    w.footer(
-        "Generated by `cpe doc` from the policies and their tests; `cpe test --coverage --mutate` reports the same "
-        "figures.");
+    w.footer(frame.footer);
+}
+
+}  // namespace
+
+void writeTestEvidence(Writer& w, const TestEvidence& e, const std::vector<std::string>& policyIds, const std::string& dayText) {
+    writePage(w, e, policyIds,
+              {"Clear thresholds and access criteria · [all policies](index.page)",
+               "Produced by the same code as `" + testCommand(e) + "`, on the policies in force on " + dayText + ".", true,
+               "Generated by `cpe doc` from the policies and their tests; `" + testCommand(e) + "` reports the same figures."});
+}
+
+void writeTestReport(Writer& w, const TestEvidence& e, const std::vector<std::string>& policyIds, const std::string& sources) {
+    writePage(w, e, policyIds,
+              {"Report of cpe test", "Produced by `" + testCommand(e) + "` on `" + sources + "`.", false,
+               "Generated by `" + testCommand(e) +
+                   " --format html`; `cpe doc` publishes the same figures beside the criteria they test."});
 }
 
 }  // namespace cpe

@@ -14,7 +14,7 @@ ExprPtr Expr::clone() const {
     copy->negated = negated;
     copy->position = position;
     copy->codeKind = codeKind;
-    copy->set = set;
+    if (set) copy->set = std::make_unique<SetExpr>(*set);
     if (kind == ExprKind::Number) copy->type = type;  // literal types come from the parser
     for (const ExprPtr& a : args) copy->args.push_back(a->clone());
     return copy;

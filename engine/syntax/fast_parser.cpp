@@ -703,7 +703,7 @@ private:
                             : t == w_.secondary ? CodePosition::Secondary
                                                 : CodePosition::Any;
             out->codeKind = t1 == w_.procedure ? CodeKind::Procedure : CodeKind::Diagnosis;
-            out->set = std::move(set);
+            out->set = std::make_unique<SetExpr>(std::move(set));
             return out;
         }
         ExprPtr left = additive();
@@ -713,7 +713,7 @@ private:
         args.push_back(std::move(left));
         CompareOp op = CompareOp::Eq;
         bool negated = false;
-        std::optional<SetExpr> set;
+        std::unique_ptr<SetExpr> set;
         std::string text;
         if (std::optional<CompareOp> cmp = compareOp(t)) {
             ++pos_;
@@ -729,7 +729,7 @@ private:
             negated = accept(w_.notWord);
             expect(w_.in);
             kind = ExprKind::In;
-            set = setExpr();
+            set = std::make_unique<SetExpr>(setExpr());
         } else if (t == w_.between) {
             ++pos_;
             kind = ExprKind::Between;
@@ -744,7 +744,7 @@ private:
         } else if (t == w_.has) {
             ++pos_;
             kind = ExprKind::Has;
-            set = setExpr();
+            set = std::make_unique<SetExpr>(setExpr());
         } else {
             return std::move(args[0]);
         }

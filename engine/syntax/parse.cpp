@@ -609,7 +609,7 @@ private:
             } else if (auto* m = dynamic_cast<CplParser::MembershipTailContext*>(tail)) {
                 out->kind = ExprKind::In;
                 out->negated = m->NOT != nullptr;
-                out->set = setExpr(m->setExpr());
+                out->set = std::make_unique<SetExpr>(setExpr(m->setExpr()));
             } else if (auto* b = dynamic_cast<CplParser::BetweenTailContext*>(tail)) {
                 out->kind = ExprKind::Between;
                 out->args.push_back(additive(b->additive(0)));
@@ -620,7 +620,7 @@ private:
                 out->text = text(w->name());
             } else if (auto* h = dynamic_cast<CplParser::HasTailContext*>(tail)) {
                 out->kind = ExprKind::Has;
-                out->set = setExpr(h->setExpr());
+                out->set = std::make_unique<SetExpr>(setExpr(h->setExpr()));
             }
             return out;
         }
@@ -631,7 +631,7 @@ private:
                         : pos == "secondary" ? CodePosition::Secondary
                                              : CodePosition::Any;
         out->codeKind = textOf(c->kind) == "procedure" ? CodeKind::Procedure : CodeKind::Diagnosis;
-        out->set = setExpr(c->setExpr());
+        out->set = std::make_unique<SetExpr>(setExpr(c->setExpr()));
         return out;
     }
 

@@ -5,43 +5,16 @@
 // and the bar charts' axes read as distinct whole numbers.
 // Usage: node published_pages.js CONSULTATION.html DOC_DIR TMP_DIR [SCREENSHOT_DIR]
 'use strict';
-const fs = require('fs');
 const path = require('path');
-const { chromium } = require('playwright-core');
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const browser = require('./browser');
 
 const [consultation, docDir, tmp, shots] = process.argv.slice(2);
-let failures = 0;
-function check(cond, what) {
-  if (!cond) { failures++; console.log('FAIL: ' + what); }
-}
-
-async function axeScan(page, screen) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(() => axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  check(bad.length === 0, 'axe on ' + screen + ': ' + bad.map((v) => v.id + ' (' + v.nodes.slice(0, 5).map((n) => n.target.join(' ')).join(', ') + ')').join('; '));
-  const contrast = result.passes.find((v) => v.id === 'color-contrast');
-  check(contrast && contrast.nodes.length > 0, 'axe checked colour contrast on ' + screen);
-}
-
-async function shoot(page, name) {
-  if (!shots) return;
-  await page.screenshot({ path: path.join(shots, name + '.png'), fullPage: false });
-}
+const { check, failed } = browser.checker();
+const axeScan = (page, screen) => browser.axeScan(page, screen, check);
+const shoot = (page, name) => browser.shoot(page, shots, name);
 
 async function main() {
-  const context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(tmp, 'chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1200, height: 1500 },
-  });
-  const elsewhere = [];
-  context.on('request', (r) => { if (!r.url().startsWith('file:') && !r.url().startsWith('data:')) elsewhere.push(r.url()); });
-  const page = context.pages()[0] || await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(String(e)));
+  const { context, page, elsewhere, errors } = await browser.openBrowser(tmp, { viewport: { width: 1200, height: 1500 } });
 
   // The consultation page: rules first, then the impact.
   await page.goto('file://' + path.resolve(consultation));
@@ -95,7 +68,7 @@ async function main() {
   check(elsewhere.length === 0, 'requests outside the files: ' + elsewhere.join(', '));
   check(errors.length === 0, 'page errors: ' + errors.join('; '));
   await context.close();
-  if (failures) process.exit(1);
+  if (failed()) process.exit(1);
   console.log('published pages: ok');
 }
 

@@ -2,26 +2,13 @@
 // against a real `cpe serve` (tests/e2e/triage_page.sh starts it).
 // Usage: node triage_page.js BASE_URL TOKEN TMP_DIR [SCREENSHOT_DIR]
 'use strict';
-const fs = require('fs');
 const path = require('path');
 const { execFileSync } = require('child_process');
-const { chromium } = require('playwright-core');
-const axeSource = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
+const browser = require('./browser');
 
 const [base, token, tmp, shots] = process.argv.slice(2);
-let failures = 0, passes = 0;
-function check(cond, what) {
-  if (cond) { passes++; return; }
-  failures++;
-  console.log('FAIL: ' + what);
-}
-
-async function axeScan(page, screen) {
-  await page.addScriptTag({ content: axeSource });
-  const result = await page.evaluate(() => axe.run(document, { runOnly: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] }));
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  check(bad.length === 0, 'axe on ' + screen + ': ' + bad.map((v) => v.id + ' (' + v.nodes.map((n) => n.target.join(' ')).join(', ') + ')').join('; '));
-}
+const { check, counts } = browser.checker();
+const axeScan = (page, screen) => browser.axeScan(page, screen, check);
 
 async function shoot(page, name) {
   if (!shots) return;
@@ -41,19 +28,11 @@ async function openPolicy(page, search, id) {
 }
 
 async function main() {
-  // A fresh profile each run (launchPersistentContext is how playwright takes --user-data-dir).
-  const context = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(tmp, 'chromium-')), {
-    executablePath: '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync'],
-    viewport: { width: 1280, height: 900 },
-  });
   // Self-contained: any request that is not to the server fails the run.
-  const elsewhere = [];
-  context.on('request', (r) => { if (!r.url().startsWith(base) && !r.url().startsWith('data:')) elsewhere.push(r.url()); });
-  const page = context.pages()[0] || await context.newPage();
-  const consoleErrors = [];
-  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  const { context, page, elsewhere, errors: consoleErrors } = await browser.openBrowser(tmp, {
+    viewport: { width: 1280, height: 900 },
+    allowed: (url) => url.startsWith(base) || url.startsWith('data:'),
+  });
   await page.goto(base + '/');
 
   if (token) {
@@ -174,6 +153,7 @@ async function main() {
   check(elsewhere.length === 0, 'nothing fetched from elsewhere: ' + elsewhere.join(', '));
   check(consoleErrors.length === 0, 'no script errors: ' + consoleErrors.join('; '));
   await context.close();
+  const { passes, failures } = counts();
   console.log((token ? 'with a token: ' : 'without a token: ') + passes + ' passed, ' + failures + ' failed');
   process.exit(failures ? 1 : 0);
 }
