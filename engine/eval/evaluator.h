@@ -123,6 +123,7 @@ private:
     template <bool Memo>
     Interval num_(uint32_t node);
     Tri memoised(uint32_t node);
+    Tri memoKid(uint32_t kid);
     template <bool Memo>
     Tri leaf(uint32_t node);
     template <bool Memo, int Depth>
@@ -240,7 +241,7 @@ private:
     std::vector<uint8_t> missingSlots_;
     static constexpr uint8_t kNotDone = 3;
     std::vector<uint8_t> memo_;           // Tri per boolean node while explaining one decision
-    std::vector<uint8_t> explains_;       // per node: a criterion at or beneath it, so explain() can add a reason
+    std::vector<uint8_t> explains_;       // per node: what explain() can say beneath it (0, 1, 2: see the constructor)
     std::vector<uint8_t> groupOfGroups_;  // per node: a group (all of, not, a criterion...) with a group among its kids
     int countDepth_ = 0;
     // Named values are computed once per decision: generation-stamped cache.
