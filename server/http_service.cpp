@@ -349,7 +349,7 @@ private:
     // back to this connection's strand, and the answer (the decision, or 503
     // when the log could not record it) is written from there. The tracked
     // executor keeps run() from returning while a decision waits.
-    void recordThenRespond(Routed routed, bool keepAlive, bool head) {
+    void recordThenRespond(Routed&& routed, bool keepAlive, bool head) {
         DecisionLog* log = ctx_.api.log();
         if (!log) {
             ctx_.api.answered(*routed.decision);
@@ -393,7 +393,7 @@ private:
         }).detach();
     }
 
-    void respond(Routed routed, bool keepAlive, bool head) {
+    void respond(Routed&& routed, bool keepAlive, bool head) {
         res_ = {};
         res_.version(11);
         res_.result(static_cast<unsigned>(routed.reply.status));
