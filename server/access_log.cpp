@@ -27,11 +27,9 @@ void appendNumber(std::string& out, T value) {
 
 }  // namespace
 
-std::string formatAccessEntry(const AccessEntry& e) {
+void appendAccessEntry(std::string& line, const AccessEntry& e) {
     // Paths and ids come from the client and may hold anything: every string
     // goes through the JSON escaper.
-    std::string line;
-    line.reserve(256);
     line += "\"method\":";
     appendJsonString(line, e.method, true);
     line += ",\"path\":";
@@ -67,7 +65,6 @@ std::string formatAccessEntry(const AccessEntry& e) {
         member("error", n->errorCode);
         member("field", n->errorField);
     }
-    return line;
 }
 
 AccessLog::AccessLog(const std::string& target) {
@@ -90,10 +87,14 @@ void AccessLog::write(const AccessEntry& entry) {
     // not through spdlog, whose formatting of the line and its time stamp
     // cost more than the line itself (callgrind, `cpe serve` under wrk).
     const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch());
-    std::string line = "{\"time\":\"";
+    // One string, built once: the entry written into a copy of its own was
+    // two allocations and a copy a request.
+    std::string line;
+    line.reserve(320);
+    line += "{\"time\":\"";
     line += formatLogTime(now.count());
     line += "\",";
-    line += formatAccessEntry(entry);
+    appendAccessEntry(line, entry);
     line += '}';
     sink_->writeLine(line);
 }

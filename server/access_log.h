@@ -35,7 +35,8 @@ private:
     std::unique_ptr<BufferedFdSink> sink_;
 };
 
-// The line's body, without the braces and the time stamp write() puts around it.
-std::string formatAccessEntry(const AccessEntry& entry);
+// The line's body, without the braces and the time stamp write() puts around
+// it, appended to `line`.
+void appendAccessEntry(std::string& line, const AccessEntry& entry);
 
 }  // namespace cpe::server

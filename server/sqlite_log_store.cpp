@@ -53,21 +53,33 @@ public:
             "outcome, route, reasons, facts_hash, facts, client) VALUES (?,?,?,?,?,?,?,?,?,?,?)");
     }
 
+    // The record's own strings are bound without copies (they outlive the
+    // step; the statement is reset right after it), and so are the two
+    // values made here: without the copies a row costs ~26,500 instructions
+    // instead of ~31,700, a bind ~200 instead of ~500 and the reset ~330
+    // instead of ~2,500 (callgrind, `cpe serve` under wrk).
     void write(const DecisionRecord& r, bool keepFacts) {
-        insert->bind(1, r.decisionId)
-            .bind(2, formatLogTime(r.timeMs))
-            .bind(3, r.asOf)
-            .bind(4, r.policy)
-            .bind(5, r.policyVersion)
-            .bind(6, r.outcome)
-            .bind(7, r.route)
-            .bind(8, r.reasons)
-            .bind(9, hash_(r.facts));
-        if (keepFacts) insert->bind(10, r.facts);
+        const std::string time = formatLogTime(r.timeMs);
+        const std::string factsHash = hash_(r.facts);
+        insert->bindWithoutCopy(1, r.decisionId)
+            .bindWithoutCopy(2, time)
+            .bindWithoutCopy(3, r.asOf)
+            .bindWithoutCopy(4, r.policy)
+            .bindWithoutCopy(5, r.policyVersion)
+            .bindWithoutCopy(6, r.outcome)
+            .bindWithoutCopy(7, r.route)
+            .bindWithoutCopy(8, r.reasons)
+            .bindWithoutCopy(9, factsHash);
+        if (keepFacts) insert->bindWithoutCopy(10, r.facts);
         else insert->bindNull(10);
         if (r.client.empty()) insert->bindNull(11);
-        else insert->bind(11, r.client);
-        insert->step();
+        else insert->bindWithoutCopy(11, r.client);
+        try {
+            insert->step();
+        } catch (...) {
+            insert->reset();  // no binding may outlive `time` and `factsHash`
+            throw;
+        }
         insert->reset();
     }
 

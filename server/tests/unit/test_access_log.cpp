@@ -14,7 +14,9 @@ TEST_CASE("an access log line is JSON, escapes the path and carries no facts") {
     note.client = "ers-referrals";
     std::string weird = "/x\"y\\\n\xff";
     AccessEntry e{"POST", weird, "127.0.0.1", 5000, 200, 0.00125, 120, 300, &note};
-    std::string line = "{" + formatAccessEntry(e) + "}";
+    std::string line = "{";
+    appendAccessEntry(line, e);
+    line += '}';
     auto j = nlohmann::json::parse(line);
     CHECK(j["method"] == "POST");
     CHECK(j["status"] == 200);

@@ -116,6 +116,52 @@ TEST_CASE("every submitted decision is committed and completed, from many thread
     CHECK(days[0].eligible + days[0].notEligible == days[0].total);
 }
 
+TEST_CASE("every row of a batch keeps its own values, each field as given") {
+    // The insert binds a record's strings without copies: a row must still
+    // hold exactly its own record's text, not a neighbour's or freed memory.
+    test::TempDir dir;
+    const std::string db = dir.file("log.db");
+    constexpr int kRecords = 300;
+    auto make = [](int i) {
+        DecisionRecord r = record(k20260301 + i * 1001, "p." + std::to_string(i), i % 2 ? "eligible" : "review",
+                                  R"({"n":)" + std::to_string(i) + "}");
+        r.asOf = "2026-03-" + std::string(i % 2 ? "02" : "03");
+        r.policyVersion = "v" + std::to_string(i * 7);
+        r.route = i % 3 ? "none" : "ifr";
+        r.reasons = R"(["c)" + std::to_string(i) + R"("])";
+        if (i % 4) r.client = "client-" + std::to_string(i);
+        return r;
+    };
+    {
+        DecisionLog log({db, "salt", true, kRecords});
+        std::atomic<int> committed{0};
+        std::promise<void> all;
+        for (int i = 0; i < kRecords; ++i)
+            REQUIRE(log.submit(make(i), [&](bool ok) {
+                if (ok && committed.fetch_add(1) + 1 == kRecords) all.set_value();
+            }));
+        all.get_future().wait();
+        CHECK(log.commits() < kRecords);  // records shared transactions
+    }
+    cpe::sqlite::Database reader(db, cpe::sqlite::Database::Mode::ReadOnly);
+    auto rows = queryDecisions(reader, {});
+    REQUIRE(rows.size() == kRecords);
+    for (const LogRow& row : rows) {
+        const int i = std::stoi(row.policy.substr(2));
+        const DecisionRecord want = make(i);
+        CHECK(row.decisionId == want.decisionId);
+        CHECK(row.time == formatLogTime(want.timeMs));
+        CHECK(row.asOf == want.asOf);
+        CHECK(row.policyVersion == want.policyVersion);
+        CHECK(row.outcome == want.outcome);
+        CHECK(row.route == want.route);
+        CHECK(row.reasons == want.reasons);
+        CHECK(row.factsHash == factsHash("salt", want.facts));
+        CHECK(row.facts == want.facts);
+        CHECK(row.client == (want.client.empty() ? std::nullopt : std::optional<std::string>(want.client)));
+    }
+}
+
 TEST_CASE("facts are hashed, and kept only when asked") {
     test::TempDir dir;
     const std::string facts = R"({"score":7})";
