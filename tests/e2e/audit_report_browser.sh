@@ -6,11 +6,8 @@
 set -euo pipefail
 CPE=$1
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-export NODE_PATH=$SRC/tests/node/node_modules
-if ! command -v node >/dev/null || [ ! -d "$NODE_PATH/playwright-core" ] || [ ! -x /usr/bin/chromium ]; then
-  echo "FAIL: node, tests/node/node_modules/playwright-core or /usr/bin/chromium is missing: run make setup-test"
-  exit 1
-fi
+. "$SRC/tests/e2e/browser_tools.sh"
+require_browser_tools
 WORK=$(mktemp -d)
 [ -n "${CPE_KEEP_TEST_OUTPUT:-}" ] || trap 'rm -rf "$WORK"' EXIT
 DATA=$SRC/audit/tests/data

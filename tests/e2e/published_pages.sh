@@ -9,13 +9,8 @@ set -uo pipefail
 CPE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 SHOTS=${2:-}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-export NODE_PATH=$SRC/tests/node/node_modules
-for need in node /usr/bin/chromium; do
-  command -v "$need" >/dev/null 2>&1 || { echo "FAIL: $need is missing: run make setup-test"; exit 1; }
-done
-for mod in playwright-core axe-core; do
-  [ -d "$NODE_PATH/$mod" ] || { echo "FAIL: $NODE_PATH/$mod is missing: run make setup-test"; exit 1; }
-done
+. "$SRC/tests/e2e/browser_tools.sh"
+require_browser_tools
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 (cd "$SRC/tests/e2e/consultation" && "$CPE" diff old.cpl new.cpl --cases cases.ndjson --by area --html "$tmp/consultation.html" \
   >"$tmp/diff.out" 2>&1) || { echo "FAIL: cpe diff --html: $(cat "$tmp/diff.out")"; exit 1; }

@@ -10,13 +10,8 @@ set -uo pipefail
 CPE=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 SHOTS=${2:-}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-export NODE_PATH=$SRC/tests/node/node_modules
-for need in node /usr/bin/chromium; do
-  command -v "$need" >/dev/null 2>&1 || { echo "FAIL: $need is missing: run make setup-test"; exit 1; }
-done
-for mod in playwright-core axe-core; do
-  [ -d "$NODE_PATH/$mod" ] || { echo "FAIL: $NODE_PATH/$mod is missing: run make setup-test"; exit 1; }
-done
+. "$SRC/tests/e2e/browser_tools.sh"
+require_browser_tools
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 (cd "$SRC" && "$CPE" test tests/e2e/coverage tests/e2e/test_report --coverage --mutate --format html --out "$tmp/report.html" \
   >"$tmp/test.out" 2>&1) || { echo "FAIL: cpe test --format html: $(cat "$tmp/test.out")"; exit 1; }

@@ -8,13 +8,8 @@ set -uo pipefail
 CPE=$1
 SHOTS=${2:-}
 SRC=$(cd "$(dirname "$0")/../.." && pwd)
-export NODE_PATH=$SRC/tests/node/node_modules
-for need in node /usr/bin/chromium pdftotext; do
-  command -v "$need" >/dev/null 2>&1 || { echo "FAIL: $need is missing: run make setup-test"; exit 1; }
-done
-for mod in playwright-core axe-core; do
-  [ -d "$NODE_PATH/$mod" ] || { echo "FAIL: $NODE_PATH/$mod is missing: run make setup-test"; exit 1; }
-done
+. "$SRC/tests/e2e/browser_tools.sh"
+require_browser_tools pdftotext
 tmp=$(mktemp -d); pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done; rm -rf "$tmp"; }
 trap cleanup EXIT
