@@ -267,8 +267,8 @@ Tri Evaluator::memoised(uint32_t index) {
     const Node& n = p_.nodes[index];
     const uint32_t* k = p_.kidsOf(n);
     switch (n.op) {
-        case Op::BNot: return negate(bool_<true>(k[0]));
-        case Op::BCriterion: return bool_<true>(k[0]);
+        case Op::BNot: return negate(memoKid(k[0]));
+        case Op::BCriterion: return memoKid(k[0]);
         case Op::BAnd:
         case Op::BOr: {
             const Tri decides = n.op == Op::BAnd ? Tri::False : Tri::True;
@@ -662,15 +662,19 @@ Evaluator::Verdict Evaluator::run() {
     return {outcome, route, deciding};
 }
 
+// A node's criterion (if it carries one) as a reason, once per decision.
+void Evaluator::addReason(const Node& n, Tri result, std::vector<Reason>& out) {
+    if (!n.criterion || seenCriteria_[n.criterion - 1]) return;
+    seenCriteria_[n.criterion - 1] = 1;
+    const CompiledCriterion& c = p_.criteria[n.criterion - 1];
+    out.push_back({c.id, c.text, result, c.at, c.jsonHead, c.jsonTail});
+}
+
 void Evaluator::explain(uint32_t index, std::vector<Reason>& out) {
     const Node& n = p_.nodes[index];
     const uint32_t* k = p_.kidsOf(n);
     Tri result = bool_<true>(index);
-    if (n.criterion && !seenCriteria_[n.criterion - 1]) {
-        seenCriteria_[n.criterion - 1] = 1;
-        const CompiledCriterion& c = p_.criteria[n.criterion - 1];
-        out.push_back({c.id, c.text, result, c.at, c.jsonHead, c.jsonTail});
-    }
+    addReason(n, result, out);
     // Only kids with a criterion at or beneath them can add a reason
     // (explains_), so the others are not worked out, and a criterion with
     // nothing beneath it has its reason added here, without a call (callgrind,
@@ -687,16 +691,8 @@ void Evaluator::explain(uint32_t index, std::vector<Reason>& out) {
             // The children that agree with the result are the ones that made it.
             for (uint16_t i = 0; i < n.nkids; ++i) {
                 if (!explains_[k[i]] || bool_<true>(k[i]) != result) continue;
-                const Node& kid = p_.nodes[k[i]];
-                if (explains_[k[i]] == 2) {  // a criterion over no other: its reason alone, without the call
-                    if (!seenCriteria_[kid.criterion - 1]) {
-                        seenCriteria_[kid.criterion - 1] = 1;
-                        const CompiledCriterion& c = p_.criteria[kid.criterion - 1];
-                        out.push_back({c.id, c.text, result, c.at, c.jsonHead, c.jsonTail});
-                    }
-                    continue;
-                }
-                explain(k[i], out);
+                if (explains_[k[i]] == 2) addReason(p_.nodes[k[i]], result, out);  // a criterion alone, without the call
+                else explain(k[i], out);
             }
             return;
         case Op::BIf: {

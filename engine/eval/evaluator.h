@@ -142,6 +142,7 @@ private:
     Tri steps(uint32_t entry);
     const std::string* text(uint32_t node);
     void explain(uint32_t node, std::vector<Reason>& out);
+    void addReason(const Node& n, Tri result, std::vector<Reason>& out);
     void missing(uint32_t node);
     void missingNumber(uint32_t node);
     bool hasCodes(const std::vector<std::string>& list, const std::vector<CodeRange>& ranges) const;
