@@ -663,7 +663,7 @@ Evaluator::Verdict Evaluator::run() {
 }
 
 // A node's criterion (if it carries one) as a reason, once per decision.
-void Evaluator::addReason(const Node& n, Tri result, std::vector<Reason>& out) {
+[[gnu::always_inline]] inline void Evaluator::addReason(const Node& n, Tri result, std::vector<Reason>& out) {
     if (!n.criterion || seenCriteria_[n.criterion - 1]) return;
     seenCriteria_[n.criterion - 1] = 1;
     const CompiledCriterion& c = p_.criteria[n.criterion - 1];
